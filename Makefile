@@ -1,0 +1,42 @@
+# Partner Atlas. `make run` serves the app; `make test` runs every test. Both install what they need.
+PY      := $(shell command -v python3.11 || command -v python3)
+VENV    := .venv
+PYTHON  := $(VENV)/bin/python
+DB      ?= data/atlas.duckdb
+PORT    ?= 8501
+
+.PHONY: run test test-fast bench build install install-dev clean
+
+$(VENV)/.installed: requirements.txt
+	$(PY) -m venv $(VENV)
+	$(PYTHON) -m pip install --quiet --upgrade pip
+	$(PYTHON) -m pip install --quiet -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements-dev.txt $(VENV)/.installed
+	$(PYTHON) -m pip install --quiet -r requirements-dev.txt
+	touch $@
+
+install: $(VENV)/.installed
+install-dev: $(VENV)/.installed-dev
+
+$(DB): | $(VENV)/.installed
+	ATLAS_DB=$(DB) $(PYTHON) -m atlas build
+
+build: install  ## rebuild the default database from scratch
+	ATLAS_DB=$(DB) $(PYTHON) -m atlas build
+
+run: install $(DB)
+	ATLAS_DB=$(DB) $(PYTHON) -m streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
+
+test: install-dev
+	$(PYTHON) -m pytest
+
+test-fast: install-dev  ## everything but the real-browser tests
+	$(PYTHON) -m pytest -m "not e2e"
+
+bench: install-dev
+	$(PYTHON) -m benchmarks.run $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) .pytest_cache tests/artifacts benchmarks/work

@@ -1,0 +1,1 @@
+"""Partner Atlas: where the department's foreign-partner activity is, by country and mission area."""

@@ -1,0 +1,36 @@
+"""Paths and settings from the environment, in one place."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+QUERIES_DIR = ROOT / "queries"
+STATIC_DIR = ROOT / "static"
+REFERENCE_DIR = DATA_DIR / "reference"
+
+# The date the demo data is generated against; the app itself always uses the real today.
+DEMO_TODAY_ENV = "ATLAS_TODAY"
+
+
+def db_path() -> Path:
+    """The database the app reads: $ATLAS_DB, default data/atlas.duckdb."""
+    return Path(os.environ.get("ATLAS_DB", DATA_DIR / "atlas.duckdb")).resolve()
+
+
+def backups_dir(db: Path) -> Path:
+    """Snapshots taken before each import live beside the database."""
+    return db.parent / "backups"
+
+
+def max_sensitivity() -> str:
+    """Highest sensitivity shown when nobody is signed in: $ATLAS_MAX_SENSITIVITY, default internal."""
+    return os.environ.get("ATLAS_MAX_SENSITIVITY", "internal").strip().lower()
+
+
+def today():
+    """Today's date; $ATLAS_TODAY pins it (tests and reproducible screenshots)."""
+    import datetime as dt
+    pinned = os.environ.get(DEMO_TODAY_ENV)
+    return dt.date.fromisoformat(pinned) if pinned else dt.date.today()

@@ -1,0 +1,248 @@
+"""Read an import file (.csv, .xlsx, .parquet) as chunks of text rows, each with its file line number.
+
+Files are streamed: a large file is never held in memory whole. Every value comes out as text
+("" for empty) so that validation sees exactly what the analyst typed.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import math
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+CHUNK_ROWS = 100_000
+MAX_FIELD_CHARS = 100_000
+MAX_COLUMNS = 200
+SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
+
+
+class FileProblem(Exception):
+    """The file as a whole cannot be read; carries the line it was found on."""
+
+    def __init__(self, line: int, reason: str, column: str = "-"):
+        super().__init__(f"line {line}, column {column}: {reason}")
+        self.line, self.column, self.reason = line, column, reason
+
+
+@dataclass
+class Chunk:
+    lines: list[int]
+    rows: list[list[str]]
+
+
+@dataclass
+class TableFile:
+    """A header and a stream of row chunks aligned to it."""
+
+    header: list[str]
+    chunks: Iterator[Chunk]
+
+
+def normalise_header(name: object) -> str:
+    """'Engagement ID ' -> 'engagement_id'."""
+    text = "" if name is None else str(name)
+    text = text.replace("\ufeff", "").strip().lower()
+    return re.sub(r"[\s\-]+", "_", text)
+
+
+def open_table(path: Path) -> TableFile:
+    """Open an import file by its suffix; raises FileProblem when it cannot be read as a table."""
+    kind = SUFFIXES.get(path.suffix.lower())
+    if kind is None:
+        raise FileProblem(1, f"unsupported file type '{path.suffix}'; use .csv, .xlsx or .parquet")
+    if not path.exists():
+        raise FileProblem(1, f"no such file: {path}")
+    if path.stat().st_size == 0:
+        raise FileProblem(1, "the file is empty")
+    reader = {"csv": _open_csv, "xlsx": _open_xlsx, "parquet": _open_parquet}[kind]
+    table = reader(path)
+    if len(table.header) > MAX_COLUMNS:
+        raise FileProblem(1, f"the file has {len(table.header)} columns; an import file has at most {MAX_COLUMNS}")
+    return table
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+def _sniff_encoding_problem(head: bytes) -> str | None:
+    if head.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "the file is UTF-16 text; save it as CSV UTF-8"
+    if b"\x00" in head:
+        return "the file is not text (it contains NUL bytes); save it as CSV UTF-8"
+    return None
+
+
+def _first_bad_utf8_line(path: Path) -> tuple[int, str]:
+    with path.open("rb") as f:
+        for number, raw in enumerate(f, start=1):
+            try:
+                raw.decode("utf-8")
+            except UnicodeDecodeError as exc:
+                return number, f"byte 0x{raw[exc.start]:02x} is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"
+    return 1, "the file is not valid UTF-8"
+
+
+def _pick_delimiter(header_line: str) -> str:
+    # Excel in many locales writes ';'; tab for .tsv. The header tells which one the file uses.
+    counts = {d: header_line.count(d) for d in (",", ";", "\t")}
+    return max(counts, key=lambda d: (counts[d], d == ","))
+
+
+def _open_csv(path: Path) -> TableFile:
+    with path.open("rb") as f:
+        head = f.read(65536)
+    problem = _sniff_encoding_problem(head)
+    if problem:
+        raise FileProblem(1, problem)
+    csv.field_size_limit(MAX_FIELD_CHARS)
+    stream = path.open("r", encoding="utf-8-sig", newline="")
+    try:
+        first = stream.readline()
+    except UnicodeDecodeError:
+        stream.close()
+        raise FileProblem(*_first_bad_utf8_line(path)) from None
+    delimiter = _pick_delimiter(first)
+    stream.seek(0)
+    reader = csv.reader(stream, delimiter=delimiter)
+    try:
+        header = next(reader)
+    except (csv.Error, UnicodeDecodeError) as exc:
+        stream.close()
+        raise FileProblem(1, _csv_reason(exc, path)) from None
+    return TableFile(header=header, chunks=_csv_chunks(reader, stream, len(header), path))
+
+
+def _csv_reason(exc: Exception, path: Path) -> str:
+    if isinstance(exc, UnicodeDecodeError):
+        return _first_bad_utf8_line(path)[1]
+    if "field larger than field limit" in str(exc):
+        return f"a value is longer than {MAX_FIELD_CHARS:,} characters"
+    return f"the CSV cannot be read ({exc})"
+
+
+def _csv_chunks(reader, stream, width: int, path: Path) -> Iterator[Chunk]:
+    lines: list[int] = []
+    rows: list[list[str]] = []
+    last_line = reader.line_num
+    try:
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except UnicodeDecodeError:
+                line, reason = _first_bad_utf8_line(path)
+                raise FileProblem(line, reason) from None
+            except csv.Error as exc:
+                raise FileProblem(last_line + 1, _csv_reason(exc, path)) from None
+            start, last_line = last_line + 1, reader.line_num
+            if not row or all(v.strip() == "" for v in row):
+                continue  # blank lines carry no record
+            if len(row) > width and any(v.strip() for v in row[width:]):
+                raise FileProblem(start, f"the row has {len(row)} values but the header has {width} columns")
+            rows.append((row + [""] * (width - len(row)))[:width])
+            lines.append(start)
+            if len(rows) >= CHUNK_ROWS:
+                yield Chunk(lines, rows)
+                lines, rows = [], []
+        if rows:
+            yield Chunk(lines, rows)
+    finally:
+        stream.close()
+
+
+# --- XLSX and Parquet --------------------------------------------------------------------------
+
+def cell_text(value: object) -> str:
+    """A spreadsheet or Parquet cell as the text an analyst would have typed."""
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, dt.datetime):
+        return value.date().isoformat() if value.time() == dt.time(0) else value.isoformat(sep=" ")
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, float):
+        if math.isnan(value):
+            return ""
+        return str(int(value)) if value.is_integer() else repr(value)
+    return str(value)
+
+
+def _open_xlsx(path: Path) -> TableFile:
+    import zipfile
+
+    from openpyxl import load_workbook
+    from openpyxl.utils.exceptions import InvalidFileException
+
+    try:
+        workbook = load_workbook(path, read_only=True, data_only=True)
+        sheet = workbook.worksheets[0]
+        rows = sheet.iter_rows(values_only=True)
+        header_row = next(rows, None)
+    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as exc:
+        raise FileProblem(1, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+    if header_row is None:
+        raise FileProblem(1, "the first sheet is empty")
+    header = [cell_text(v) for v in header_row]
+    while header and header[-1] == "":
+        header.pop()
+    return TableFile(header=header, chunks=_xlsx_chunks(rows, len(header), workbook))
+
+
+def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
+    lines: list[int] = []
+    out: list[list[str]] = []
+    try:
+        for number, values in enumerate(rows, start=2):
+            texts = [cell_text(v) for v in values]
+            if all(t.strip() == "" for t in texts):
+                continue
+            if len(texts) > width and any(t.strip() for t in texts[width:]):
+                raise FileProblem(number, f"the row has values beyond the {width} header columns")
+            out.append((texts + [""] * (width - len(texts)))[:width])
+            lines.append(number)
+            if len(out) >= CHUNK_ROWS:
+                yield Chunk(lines, out)
+                lines, out = [], []
+        if out:
+            yield Chunk(lines, out)
+    finally:
+        workbook.close()
+
+
+def _open_parquet(path: Path) -> TableFile:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise FileProblem(1, f"not a readable Parquet file ({type(exc).__name__})") from None
+    header = list(parquet.schema_arrow.names)
+    return TableFile(header=header, chunks=_parquet_chunks(parquet))
+
+
+def _parquet_chunks(parquet) -> Iterator[Chunk]:
+    # Line numbers as if the table were a CSV: header on line 1, first row on line 2.
+    next_line = 2
+    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+        columns = [[cell_text(v) for v in col.to_pylist()] for col in batch.columns]
+        rows = [list(r) for r in zip(*columns)] if columns else []
+        lines = list(range(next_line, next_line + batch.num_rows))
+        next_line += batch.num_rows
+        yield Chunk(lines, rows)
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+

@@ -1,0 +1,165 @@
+-- Partner Atlas schema. Documented for users in data/README.md; keep the two in step.
+
+CREATE TABLE countries (
+    iso3            VARCHAR PRIMARY KEY,
+    iso2            VARCHAR,
+    name            VARCHAR NOT NULL,
+    official_name   VARCHAR,
+    region          VARCHAR,
+    subregion       VARCHAR,
+    lat             DOUBLE,
+    lon             DOUBLE,
+    independent     BOOLEAN,
+    un_member       BOOLEAN,
+    in_boundaries   BOOLEAN,   -- has a polygon in the shipped boundaries
+    small           BOOLEAN,   -- too small to see on a world map: drawn as a point too
+    iso_official    BOOLEAN,   -- false for Kosovo (XKX), which ISO 3166-1 does not list
+    map_index       INTEGER    -- row position in data/countries.csv = properties.i in countries.geojson
+);
+
+CREATE TABLE country_aliases (
+    alias_key       VARCHAR PRIMARY KEY,  -- vocab.fold(alias)
+    alias           VARCHAR NOT NULL,
+    iso3            VARCHAR NOT NULL
+);
+
+CREATE TABLE mission_areas (
+    code            VARCHAR PRIMARY KEY,
+    label           VARCHAR NOT NULL,
+    colour          VARCHAR NOT NULL,
+    description     VARCHAR,
+    sort_order      INTEGER
+);
+
+CREATE TABLE engagements (
+    engagement_id     VARCHAR NOT NULL,  -- unique; enforced by import (an index costs too much at 10M rows)
+    title             VARCHAR NOT NULL,
+    start_date        DATE NOT NULL,
+    end_date          DATE,
+    iso3              VARCHAR NOT NULL,
+    city              VARCHAR,
+    latitude          DOUBLE,
+    longitude         DOUBLE,
+    mission_area      VARCHAR NOT NULL,
+    engagement_type   VARCHAR,
+    component         VARCHAR,
+    status            VARCHAR NOT NULL,
+    participants      INTEGER,
+    summary           VARCHAR,
+    sensitivity       VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    is_demo           BOOLEAN NOT NULL,
+    import_id         BIGINT,
+    updated_at        TIMESTAMP
+);
+
+CREATE TABLE agreements (
+    agreement_id      VARCHAR NOT NULL,  -- unique; enforced by import
+    title             VARCHAR NOT NULL,
+    agreement_type    VARCHAR,
+    mission_area      VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,
+    date_signed       DATE,
+    date_in_force     DATE,
+    date_expires      DATE,
+    component         VARCHAR,
+    summary           VARCHAR,
+    sensitivity       VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    is_demo           BOOLEAN NOT NULL,
+    import_id         BIGINT,
+    updated_at        TIMESTAMP
+);
+
+-- An agreement can have several partner countries.
+CREATE TABLE agreement_parties (
+    agreement_id    VARCHAR NOT NULL,
+    iso3            VARCHAR NOT NULL,
+    PRIMARY KEY (agreement_id, iso3)
+);
+
+-- Every status an agreement has been seen in, with the date it took effect.
+-- source: 'dates' (derived from date_signed / date_in_force / date_expires on first import),
+--         'import' (a later import changed the status; changed_on = import date),
+--         'first_seen' (status without a date, e.g. negotiation; changed_on = import date).
+CREATE TABLE agreement_status_history (
+    agreement_id    VARCHAR NOT NULL,
+    status          VARCHAR NOT NULL,
+    previous_status VARCHAR,
+    changed_on      DATE NOT NULL,
+    source          VARCHAR NOT NULL,
+    import_id       BIGINT,
+    event_order     BIGINT NOT NULL    -- breaks ties between events on the same day
+);
+
+-- Real programme sites and memberships, each with its source and as-of date.
+CREATE TABLE programs (
+    program         VARCHAR NOT NULL,   -- programme name as the source gives it
+    program_code    VARCHAR NOT NULL,   -- vwp, preclearance, csi, pcsc, vsp, tsa, iap, cbp_attache, hsi
+    mission_area    VARCHAR NOT NULL,   -- primary mission area code
+    mission_areas   VARCHAR,            -- as the source lists them
+    iso3            VARCHAR NOT NULL,
+    place           VARCHAR,
+    site_code       VARCHAR,            -- IATA or UN/LOCODE
+    latitude        DOUBLE,
+    longitude       DOUBLE,
+    status          VARCHAR,
+    is_current      BOOLEAN NOT NULL,   -- false for rescinded/terminated memberships
+    since           VARCHAR,
+    source_url      VARCHAR NOT NULL,
+    source_as_of    VARCHAR NOT NULL,
+    uncertain       BOOLEAN NOT NULL,
+    notes           VARCHAR
+);
+
+-- Dated headline figures about the department's international footprint.
+CREATE TABLE footprint_headlines (
+    program         VARCHAR,
+    mission_area    VARCHAR,
+    metric          VARCHAR,
+    value           VARCHAR,
+    scope           VARCHAR,
+    source_url      VARCHAR,
+    source_as_of    VARCHAR,
+    notes           VARCHAR
+);
+
+CREATE SEQUENCE import_id_seq START 1;
+
+CREATE TABLE import_log (
+    import_id       BIGINT PRIMARY KEY,
+    file_name       VARCHAR NOT NULL,
+    sha256          VARCHAR,
+    table_name      VARCHAR NOT NULL,
+    rows_read       BIGINT,
+    accepted        BIGINT,
+    rejected        BIGINT,
+    inserted        BIGINT,
+    updated         BIGINT,
+    unchanged       BIGINT,
+    started_at      TIMESTAMP NOT NULL,
+    finished_at     TIMESTAMP,
+    outcome         VARCHAR NOT NULL,   -- success, partial (--skip-invalid), rejected, error
+    message         VARCHAR
+);
+
+-- Monthly rollup of engagements, rebuilt after each import: answers period queries on whole months
+-- without scanning the raw table (see the activity() macro).
+CREATE TABLE engagement_rollup (
+    month             DATE NOT NULL,
+    iso3              VARCHAR NOT NULL,
+    mission_area      VARCHAR NOT NULL,
+    component         VARCHAR,
+    engagement_type   VARCHAR,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    planned           BIGINT NOT NULL,
+    cancelled         BIGINT NOT NULL,
+    participants      BIGINT,
+    demo              BIGINT NOT NULL
+);
+
+CREATE TABLE metadata (
+    key             VARCHAR PRIMARY KEY,
+    value           VARCHAR
+);
