@@ -84,6 +84,9 @@ def _import(args, db: Path) -> int:
     if not db.exists():
         print(f"error: no database at {db}; run `python -m atlas build` (or `--no-demo`) first", file=sys.stderr)
         return 1
+    if not args.file.is_file():
+        print(f"error: no such file: {args.file}", file=sys.stderr)
+        return 1
     result = ingest.import_file(args.file, args.table, db, dry_run=args.dry_run, skip_invalid=args.skip_invalid)
     if result.problems:
         print(ingest.problems_text(result), file=sys.stderr)

@@ -114,7 +114,8 @@ def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool
     try:
         _stage(con, path, fmt, result)
     except FileProblem as problem:
-        result.problems = [Problem(problem.line, problem.column, problem.reason)]
+        columns = problem.missing if isinstance(problem, _MissingColumns) else [problem.column]
+        result.problems = [Problem(problem.line, column, problem.reason) for column in columns]
         result.outcome = "rejected"
         if apply:
             _log(con, path, fmt, result, started)
@@ -330,7 +331,7 @@ def _agreement_checks() -> list[tuple[str, str, str]]:
         ("countries", "is_blank(countries) OR (len(v_countries) = 0 AND len(bad_countries) = 0)", "'missing required value'"),
         ("countries", "len(bad_countries) > 0",
          "'unknown countr' || CASE WHEN len(bad_countries) = 1 THEN 'y ' ELSE 'ies ' END "
-         "|| array_to_string(list_transform(bad_countries, x -> '''' || x || ''''), ', ')"),
+         "|| array_to_string(list_transform(bad_countries, lambda x: '''' || x || ''''), ', ')"),
         ("status", "NOT is_blank(status) AND v_status IS NULL",
          f"'unknown status ' || quoted(status) || ' (use one of: {statuses})'"),
         ("agreement_type", "NOT is_blank(agreement_type) AND v_agreement_type IS NULL",
@@ -530,7 +531,8 @@ def rebuild_rollup(con) -> None:
         INSERT INTO engagement_rollup
         SELECT CAST(date_trunc('month', start_date) AS DATE), iso3, mission_area, component, engagement_type,
                sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
-               count(*) FILTER (WHERE status = 'cancelled'), sum(participants), count(*) FILTER (WHERE is_demo)
+               count(*) FILTER (WHERE status = 'cancelled'),
+               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
         FROM engagements
         GROUP BY ALL
         ORDER BY 1

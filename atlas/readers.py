@@ -9,6 +9,8 @@ import csv
 import datetime as dt
 import math
 import re
+import zipfile
+import zlib
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -172,9 +174,12 @@ def cell_text(value: object) -> str:
     return str(value)
 
 
-def _open_xlsx(path: Path) -> TableFile:
-    import zipfile
+# What a damaged workbook raises: a bad zip, bad compressed data, or bad XML (SyntaxError covers the
+# ParseError of both xml.etree and lxml).
+_XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, ValueError, OSError)
 
+
+def _open_xlsx(path: Path) -> TableFile:
     from openpyxl import load_workbook
     from openpyxl.utils.exceptions import InvalidFileException
 
@@ -183,7 +188,7 @@ def _open_xlsx(path: Path) -> TableFile:
         sheet = workbook.worksheets[0]
         rows = sheet.iter_rows(values_only=True)
         header_row = next(rows, None)
-    except (zipfile.BadZipFile, InvalidFileException, KeyError, OSError, ValueError, IndexError) as exc:
+    except (InvalidFileException, IndexError, *_XLSX_ERRORS) as exc:
         raise FileProblem(1, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
     if header_row is None:
         raise FileProblem(1, "the first sheet is empty")
@@ -196,8 +201,17 @@ def _open_xlsx(path: Path) -> TableFile:
 def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
     lines: list[int] = []
     out: list[list[str]] = []
+    number = 1
     try:
-        for number, values in enumerate(rows, start=2):
+        while True:
+            try:
+                values = next(rows, None)
+            except _XLSX_ERRORS as exc:
+                # A damaged sheet shows up only when reading reaches it.
+                raise FileProblem(number + 1, f"the .xlsx workbook is damaged ({type(exc).__name__})") from None
+            if values is None:
+                break
+            number += 1
             texts = [cell_text(v) for v in values]
             if all(t.strip() == "" for t in texts):
                 continue
@@ -228,8 +242,18 @@ def _open_parquet(path: Path) -> TableFile:
 
 def _parquet_chunks(parquet) -> Iterator[Chunk]:
     # Line numbers as if the table were a CSV: header on line 1, first row on line 2.
+    import pyarrow as pa
+
     next_line = 2
-    for batch in parquet.iter_batches(batch_size=CHUNK_ROWS):
+    batches = parquet.iter_batches(batch_size=CHUNK_ROWS)
+    while True:
+        try:
+            batch = next(batches, None)
+        except (pa.ArrowException, OSError) as exc:
+            # Damaged data pages show up only when reading reaches them.
+            raise FileProblem(next_line, f"the Parquet file is damaged ({type(exc).__name__})") from None
+        if batch is None:
+            break
         columns = [[cell_text(v) for v in col.to_pylist()] for col in batch.columns]
         rows = [list(r) for r in zip(*columns)] if columns else []
         lines = list(range(next_line, next_line + batch.num_rows))

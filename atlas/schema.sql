@@ -155,7 +155,7 @@ CREATE TABLE engagement_rollup (
     engagements       BIGINT NOT NULL,
     planned           BIGINT NOT NULL,
     cancelled         BIGINT NOT NULL,
-    participants      BIGINT,
+    participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL
 );
 

@@ -1,0 +1,402 @@
+"""The Streamlit glue: shared sidebar filters <-> session state <-> URL, cached queries, page furniture.
+
+Every page starts with `filters = ui.sidebar("page-key")`, then asks for data with `ui.query(name, ...)`.
+"""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+import html
+import re
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from atlas import access, config, export, vocab
+from atlas import countries as country_table
+from atlas import filters as flt
+from atlas.db import Database, file_signature
+
+STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
+SELECTED = "atlas_country"       # the country the profile shows
+URL_SEEN = "atlas_url_seen"      # the query string last applied or written
+NOTICES = "atlas_notices"
+PAGES = {
+    "overview": "dashboard.py",
+    "map": "pages/1_Activity_Map.py",
+    "country": "pages/2_Country_Profile.py",
+    "areas": "pages/3_Mission_Areas.py",
+    "agreements": "pages/4_Agreements.py",
+    "data": "pages/5_Data.py",
+    "briefing": "pages/6_Briefing.py",
+}
+NAV = (  # (page key, label, icon) in menu order
+    ("overview", "Overview", ":material/dashboard:"),
+    ("map", "Activity map", ":material/public:"),
+    ("country", "Country profile", ":material/flag:"),
+    ("areas", "Mission areas", ":material/category:"),
+    ("agreements", "Agreements", ":material/handshake:"),
+    ("data", "Data", ":material/database:"),
+    ("briefing", "Briefing mode", ":material/slideshow:"),
+)
+PLOTLY_CONFIG = {
+    # Relative, so it works under any baseUrlPath; the files are served from static/topojson/.
+    "topojsonURL": "app/static/topojson/",
+    "displaylogo": False,
+    "modeBarButtonsToRemove": ["select2d", "lasso2d", "autoScale2d"],
+}
+
+
+# --- database and queries ------------------------------------------------------------------------
+
+@st.cache_resource(max_entries=3, show_spinner=False)
+def _database(path: str, signature: tuple) -> Database:
+    return Database.open(path)
+
+
+def database() -> Database:
+    """The current generation of the database; a new one is opened when an import swaps the file."""
+    path = config.db_path()
+    try:
+        signature = file_signature(path)
+    except FileNotFoundError:
+        st.error(f"No database at `{path}`. Build one with `make run` or `python -m atlas build`.")
+        st.stop()
+    return _database(str(path), signature)
+
+
+@st.cache_data(ttl=3600, max_entries=2048, show_spinner=False)
+def _cached_query(path: str, signature: tuple, name: str, params: tuple) -> pd.DataFrame:
+    return _database(path, signature).query(name, {k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
+
+
+def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFrame:
+    """Run queries/<name>.sql with the filters' parameters plus `extra`, cached per database generation."""
+    params = dict(filters.params()) if filters else {}
+    params.update(extra)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    db = database()
+    return _cached_query(str(db.path), db.signature, name, frozen)
+
+
+# --- who is looking ------------------------------------------------------------------------------
+
+def viewer_rank() -> int:
+    """The highest sensitivity rank this viewer may see."""
+    return access.default_rank()
+
+
+def viewer_caption() -> str:
+    return f"Showing records up to {access.level_name(viewer_rank())} (not signed in)"
+
+
+# --- the shared sidebar ----------------------------------------------------------------------------
+
+def _widget_key(name: str) -> str:
+    return f"w_{name}"
+
+
+def _current(today: dt.date) -> flt.Filters:
+    value = st.session_state.get(STATE)
+    if value is None:
+        value = flt.default_filters(today, viewer_rank())
+        st.session_state[STATE] = value
+    return value
+
+
+def _set(**changes) -> None:
+    st.session_state[STATE] = dataclasses.replace(st.session_state[STATE], **changes)
+
+
+def _on_preset() -> None:
+    preset = st.session_state[_widget_key("preset")]
+    if preset == "custom":
+        _set(preset="custom")
+        return
+    current = st.session_state[STATE]
+    start, end = flt.preset_range(preset, current.today, _data_range())
+    _set(preset=preset, start=start, end=end)
+
+
+def _on_range() -> None:
+    value = st.session_state[_widget_key("range")]
+    if isinstance(value, (tuple, list)) and len(value) == 2 and value[0] <= value[1]:
+        _set(preset="custom", start=value[0], end=value[1])
+
+
+def _on_list(name: str) -> Callable[[], None]:
+    def callback() -> None:
+        _set(**{name: tuple(st.session_state[_widget_key(name)])})
+    return callback
+
+
+def _on_priority(codes: tuple[str, ...]) -> Callable[[], None]:
+    def callback() -> None:
+        _set(countries=codes, regions=())
+        if len(codes) == 1:
+            st.session_state[SELECTED] = codes[0]
+    return callback
+
+
+def _on_reset() -> None:
+    today = st.session_state[STATE].today
+    st.session_state[STATE] = flt.default_filters(today, viewer_rank())
+
+
+def _data_range() -> tuple[dt.date, dt.date] | None:
+    row = query("data_range")
+    if row.empty or pd.isna(row.first_day[0]):
+        return None
+    return pd.Timestamp(row.first_day[0]).date(), pd.Timestamp(row.last_day[0]).date()
+
+
+def _apply_url(today: dt.date) -> None:
+    """Adopt filters from the URL when it carries ones this session has not seen (a shared link)."""
+    url = {k: v for k, v in st.query_params.to_dict().items()}
+    seen = st.session_state.get(URL_SEEN)
+    if not url or url == seen:
+        return
+    filter_keys = set(flt.URL_KEYS.values()) | {"from", "to", "period"}
+    notices: list[str] = []
+    if filter_keys & set(url):
+        fresh = flt.default_filters(today, viewer_rank())
+        value, notices = flt.from_query(url, fresh, _data_range())
+        st.session_state[STATE] = value
+    if "iso" in url:
+        iso = country_table.resolve(url["iso"])
+        if iso:
+            st.session_state[SELECTED] = iso
+        else:
+            notices.append(f"Ignored unknown country in the link: {url['iso'][:40]}")
+    st.session_state[NOTICES] = notices
+    st.session_state[URL_SEEN] = url
+
+
+def _write_url(f: flt.Filters, extra: dict[str, str]) -> None:
+    wanted = flt.to_query(f, extra)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[URL_SEEN] = wanted
+
+
+def sidebar(page: str) -> flt.Filters:
+    """Draw the shared filters and return their value; call first on every page."""
+    today = config.today()
+    _apply_url(today)
+    if st.query_params.get("mode") == "briefing" and page != "briefing":
+        st.switch_page(PAGES["briefing"])
+    f = _current(today)
+    if f.today != today:
+        f = dataclasses.replace(f, today=today)
+        st.session_state[STATE] = f
+    f = dataclasses.replace(f, max_rank=min(f.max_rank, viewer_rank()))
+    st.session_state[STATE] = f
+
+    # Copy the values into the widget keys before drawing: widget state is dropped on page change.
+    st.session_state[_widget_key("preset")] = f.preset
+    st.session_state[_widget_key("range")] = (f.start, f.end)
+    for name in flt.URL_KEYS:
+        st.session_state[_widget_key(name)] = list(getattr(f, name))
+
+    countries = query("countries_list")
+    names = dict(zip(countries.iso3, countries.name))
+    regions = sorted(r for r in countries.region.dropna().unique() if r)
+    with st.sidebar:
+        _navigation()
+        st.markdown("### Filters")
+        st.selectbox("Period", list(flt.PRESETS), format_func=flt.PRESETS.get, key=_widget_key("preset"),
+                     on_change=_on_preset)
+        st.date_input("From – to", key=_widget_key("range"), min_value=flt.EARLIEST, max_value=flt.LATEST,
+                      on_change=_on_range, format="YYYY-MM-DD")
+        st.multiselect("Mission areas", [m.code for m in vocab.MISSION_AREAS], key=_widget_key("mission_areas"),
+                       format_func=vocab.mission_area_label, on_change=_on_list("mission_areas"),
+                       placeholder="All mission areas")
+        st.caption("Priority partners")
+        cols = st.columns(2)
+        for i, (label, codes) in enumerate((("Canada", ("CAN",)), ("Mexico", ("MEX",)),
+                                            ("United Kingdom", ("GBR",)), ("All three", vocab.PRIORITY_PARTNERS))):
+            cols[i % 2].button(label, key=f"prio_{codes[0] if len(codes) == 1 else 'all'}",
+                               on_click=_on_priority(codes), width="stretch")
+        st.multiselect("Regions", regions, key=_widget_key("regions"), on_change=_on_list("regions"),
+                       placeholder="All regions")
+        options = sorted(countries.iso3[countries.region.isin(f.regions)] if f.regions else countries.iso3,
+                         key=lambda c: names.get(c, c))
+        options = list(dict.fromkeys(list(f.countries) + options))
+        st.multiselect("Countries", options, key=_widget_key("countries"), format_func=lambda c: names.get(c, c),
+                       on_change=_on_list("countries"), placeholder="All countries")
+        st.multiselect("DHS component", [c for c, _ in vocab.COMPONENTS], key=_widget_key("components"),
+                       format_func=lambda c: f"{c} – {dict(vocab.COMPONENTS)[c]}", on_change=_on_list("components"),
+                       placeholder="All components")
+        st.multiselect("Engagement type", [c for c, _ in vocab.ENGAGEMENT_TYPES], key=_widget_key("engagement_types"),
+                       format_func=lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c),
+                       on_change=_on_list("engagement_types"), placeholder="All types")
+        st.multiselect("Agreement status", [c for c, _ in vocab.AGREEMENT_STATUSES],
+                       key=_widget_key("agreement_statuses"),
+                       format_func=lambda c: vocab.label_of(vocab.AGREEMENT_STATUSES, c),
+                       on_change=_on_list("agreement_statuses"), placeholder="All statuses")
+        st.button("Reset filters", on_click=_on_reset, width="stretch")
+        st.caption(viewer_caption())
+    f = st.session_state[STATE]
+    extra = {"iso": st.session_state.get(SELECTED, "")}
+    if page == "briefing":
+        extra["mode"] = "briefing"
+    _write_url(f, extra)
+    return f
+
+
+def _navigation() -> None:
+    # Our own menu: the automatic one would label the home page "dashboard".
+    for key, label, icon in NAV:
+        if (config.ROOT / PAGES[key]).exists():
+            st.page_link(PAGES[key], label=label, icon=icon)
+    st.divider()
+
+
+def selected_country() -> str | None:
+    return st.session_state.get(SELECTED)
+
+
+def select_country(iso3: str) -> None:
+    st.session_state[SELECTED] = iso3
+
+
+# --- page furniture --------------------------------------------------------------------------------
+
+_MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
+
+
+def md_escape(text: object) -> str:
+    """Text from the data, safe inside st.markdown: no markup, links, HTML or LaTeX."""
+    return _MD_SPECIAL.sub(r"\\\1", str(text))
+
+
+def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> None:
+    """Title, what the numbers are filtered to, data freshness, and the demo-data label."""
+    st.title(title)
+    if subtitle:
+        st.caption(subtitle)
+    for notice in st.session_state.pop(NOTICES, []) or []:
+        st.info(md_escape(notice), icon="ℹ️")
+    freshness = query("data_freshness")
+    last = freshness.last_import.max()
+    as_of = f"{pd.Timestamp(last):%d %b %Y %H:%M}" if pd.notna(last) else "not yet imported"
+    st.caption(f"Showing: {md_escape(f.describe())}  \nData as of {as_of} · {viewer_caption()}")
+    demo = query("demo_in_scope", f)
+    if int(demo.demo_engagements[0]) + int(demo.demo_agreements[0]) > 0:
+        st.warning(
+            f"**DEMO DATA** — {int(demo.demo_engagements[0]):,} engagement(s) and {int(demo.demo_agreements[0]):,} "
+            "agreement(s) shown here are generated for demonstration, not real activity. Programme sites "
+            "(VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.", icon="⚠️")
+
+
+def delta_text(current: float, previous: float) -> str | None:
+    """'+12 (+8%)' against the previous period; None when there is nothing to compare."""
+    if previous is None or pd.isna(previous):
+        return None
+    change = current - previous
+    if previous == 0:
+        return f"{change:+,.0f} (new)" if change else "no change"
+    return f"{change:+,.0f} ({change / previous:+.0%})"
+
+
+def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | None = None) -> None:
+    """CSV (and .xlsx) downloads of exactly the rows behind a table or chart, built on click."""
+    key = key or name
+    cols = st.columns([1, 1, 4] if xlsx else [1, 5])
+    cols[0].download_button("⬇ CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{name}.csv",
+                            mime="text/csv", key=f"csv_{key}", on_click="ignore")
+    if xlsx:
+        cols[1].download_button("⬇ Excel", data=lambda: export.to_xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                                key=f"xlsx_{key}", on_click="ignore")
+
+
+def empty_state(what: str, f: flt.Filters) -> None:
+    """Say why there is nothing to show, and what to change."""
+    st.info(f"No {what} for these filters ({md_escape(f.describe())}). Widen the period or clear a filter "
+            "in the sidebar.", icon="🔍")
+
+
+def plotly(fig, *, key: str, on_select: str | None = None, height: int | None = None):
+    if height:
+        fig.update_layout(height=height)
+    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
+    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+
+
+# --- tables ----------------------------------------------------------------------------------------
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes replaced by the labels users know; a 'demo' marker column for generated records."""
+    out = frame.copy()
+    if "mission_area" in out:
+        out["mission_area"] = out["mission_area"].map(vocab.mission_area_label)
+    if "engagement_type" in out:
+        out["engagement_type"] = out["engagement_type"].map(
+            lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c)
+    for column in ("status", "previous_status"):
+        if column in out:
+            pairs = vocab.AGREEMENT_STATUSES if "agreement_id" in out else vocab.ENGAGEMENT_STATUSES
+            out[column] = out[column].map(lambda c, p=pairs: vocab.label_of(p, c) if isinstance(c, str) else c)
+    if "is_demo" in out:
+        out["is_demo"] = out["is_demo"].map({True: "demo", False: ""})
+        out = out.rename(columns={"is_demo": "demo"})
+    return out
+
+
+def table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
+          column_config: dict | None = None, height: int | None = None) -> None:
+    """A table of data rows with CSV and Excel downloads of what it shows."""
+    shown = _labelled(frame)
+    if columns:
+        shown = shown[[c for c in columns if c in shown]]
+    kwargs = {"height": height} if height else {}
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, key=f"df_{key}",
+                 **kwargs)
+    downloads(shown, name, key=key)
+
+
+def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+    table(frame, f"engagements_{key}", key=key, height=height,
+          columns=["start_date", "title", "country", "city", "mission_area", "engagement_type", "component",
+                   "status", "participants", "demo"],
+          column_config={"start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+                         "title": st.column_config.TextColumn("Engagement", width="large"),
+                         "mission_area": "Mission area", "engagement_type": "Type", "participants":
+                         st.column_config.NumberColumn("Participants", format="%d")})
+
+
+def status_change_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+    table(frame, f"agreement_status_changes_{key}", key=key, height=height,
+          columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"],
+          column_config={"changed_on": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                         "title": st.column_config.TextColumn("Agreement", width="large"),
+                         "previous_status": "From", "status": "To",
+                         "source": st.column_config.TextColumn("Recorded from", help=(
+                             "dates: the agreement's own signature / entry-into-force / expiry dates; "
+                             "import: a later import changed the status; renewal: a later expiry date"))})
+
+
+def picked_country(event, layer_ids: tuple[str, ...]) -> str | None:
+    """The iso3 of a country clicked on a deck map, from whichever of `layer_ids` was hit."""
+    if not event:
+        return None
+    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    objects = (selection or {}).get("objects", {}) or {}
+    for layer_id in layer_ids:
+        for obj in objects.get(layer_id, []) or []:
+            iso = obj.get("iso3") or (obj.get("properties") or {}).get("iso3")
+            if iso:
+                return str(iso)
+    return None
+
+
+def area_legend() -> None:
+    """The mission-area colours, as used on every chart and map (labels are ours, not data)."""
+    items = "".join(
+        f'<span style="margin-right:1.2em;white-space:nowrap"><span style="display:inline-block;width:0.9em;'
+        f'height:0.9em;border-radius:50%;background:{a.colour};margin-right:0.35em;vertical-align:-0.1em">'
+        f"</span>{html.escape(a.label)}</span>"
+        for a in vocab.MISSION_AREAS)
+    st.html(f'<div style="font-size:0.95rem;line-height:2">{items}</div>')

@@ -1,0 +1,24 @@
+-- Headline engagement numbers for the period and the period of equal length before it.
+-- Cancelled engagements are not counted as activity.
+-- params: $start, $end, $prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank
+WITH cur AS (
+    SELECT sum(engagements - cancelled) AS engagements,
+           count(DISTINCT iso3) FILTER (WHERE engagements > cancelled) AS countries,
+           sum(participants) AS participants,
+           sum(planned) AS planned,
+           sum(demo) AS demo
+    FROM activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+),
+prev AS (
+    SELECT sum(engagements - cancelled) AS engagements,
+           count(DISTINCT iso3) FILTER (WHERE engagements > cancelled) AS countries
+    FROM activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+)
+SELECT coalesce(cur.engagements, 0) AS engagements,
+       cur.countries,
+       coalesce(cur.participants, 0) AS participants,
+       coalesce(cur.planned, 0) AS planned,
+       coalesce(cur.demo, 0) AS demo,
+       coalesce(prev.engagements, 0) AS prev_engagements,
+       prev.countries AS prev_countries
+FROM cur, prev

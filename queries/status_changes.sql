@@ -1,0 +1,13 @@
+-- Agreement status changes on or after $since (and not in the future), newest first. First sightings
+-- of an agreement whose status has no date are not changes and are left out.
+-- params: $since, $today, $start, $end, $areas, $countries, $components, $statuses, $max_rank, $limit
+SELECT h.changed_on, a.title, h.previous_status, h.status, h.source, a.agreement_id, a.mission_area,
+       (SELECT string_agg(c.name, '; ' ORDER BY c.name) FROM agreement_parties p JOIN countries c USING (iso3)
+        WHERE p.agreement_id = a.agreement_id) AS partners,
+       a.is_demo
+FROM agreement_status_history h
+JOIN agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a USING (agreement_id)
+WHERE h.changed_on BETWEEN CAST($since AS DATE) AND CAST($today AS DATE)
+  AND h.source <> 'first_seen'
+ORDER BY h.changed_on DESC, h.event_order DESC
+LIMIT $limit
