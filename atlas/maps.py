@@ -97,7 +97,8 @@ def activity_centroids(activity: pd.DataFrame, *, value: str = "engagements", la
         return data.assign(tip=[], radius=[], colour=[])
     top = float(data[value].max())
     data["colour"] = [list(shade(v, top))[:3] + [230] for v in data[value]]
-    data["radius"] = [4 + 10 * math.sqrt(v / top) for v in data[value]]
+    # Small states get a visible dot; elsewhere the dot is a discreet hover target on the shading.
+    data["radius"] = [(6 if small else 2) + 4 * math.sqrt(v / top) for v, small in zip(data[value], data["small"])]
     prev = data["prev_engagements"] if "prev_engagements" in data else pd.Series(0, index=data.index)
     data["tip"] = [
         _tip(f"<b>{esc(n)}</b>", f"{v:,.0f} {label}",
@@ -152,21 +153,25 @@ def short_way(origin_lon: float, target_lon: float) -> float:
     return target_lon
 
 
-def arcs_layer(by_area: pd.DataFrame) -> pdk.Layer:
-    """Arcs from Washington, DC to each partner, one per country and mission area, coloured by area."""
+def arcs_layer(by_area: pd.DataFrame, *, top: int = 30) -> pdk.Layer:
+    """Arcs from Washington, DC to the `top` busiest partners, coloured by each one's leading mission area."""
     origin_lat, origin_lon = vocab.WASHINGTON_DC
-    data = by_area[by_area["iso3"] != "USA"].copy()
-    top = float(data["engagements"].max()) if len(data) else 1.0
+    rows = by_area[by_area["iso3"] != "USA"]
+    totals = rows.groupby(["iso3", "name", "lat", "lon"], as_index=False)["engagements"].sum()
+    leading = rows.sort_values("engagements", ascending=False).drop_duplicates("iso3")[["iso3", "mission_area"]]
+    data = totals.merge(leading, on="iso3").sort_values("engagements", ascending=False).head(top)
+    biggest = float(data["engagements"].max()) if len(data) else 1.0
     data["src"] = [[origin_lon, origin_lat]] * len(data)
     data["dst"] = [[short_way(origin_lon, lon), lat] for lon, lat in zip(data["lon"], data["lat"])]
-    data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS[a]) + [170] for a in data["mission_area"]]
-    data["width"] = [1 + 5 * math.sqrt(v / top) for v in data["engagements"]]
-    data["tip"] = [_tip(f"<b>{esc(n)}</b>", f"{esc(vocab.mission_area_label(a))}: {v:,} engagements")
+    data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS[a]) + [190] for a in data["mission_area"]]
+    data["width"] = [1.5 + 4 * math.sqrt(v / biggest) for v in data["engagements"]]
+    data["tip"] = [_tip(f"<b>{esc(n)}</b>", f"{v:,} engagements",
+                        f"leading area: {esc(vocab.mission_area_label(a))}")
                    for n, a, v in zip(data["name"], data["mission_area"], data["engagements"])]
     return pdk.Layer(
         "ArcLayer", data[["src", "dst", "colour", "width", "tip"]], id="arcs", get_source_position="src",
         get_target_position="dst", get_source_color="colour", get_target_color="colour", get_width="width",
-        width_units="pixels", pickable=True, get_height=0.5,
+        width_units="pixels", pickable=True, get_height=0.4,
     )
 
 

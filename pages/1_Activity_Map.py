@@ -10,7 +10,7 @@ ui.page_header("Activity map", f, subtitle="Countries shaded by engagements in t
 controls = st.columns([2, 3])
 with controls[0]:
     shown = st.pills("Layers", ["Engagement places", "Hexagons", "Arcs from Washington"],
-                     selection_mode="multi", default=["Engagement places", "Arcs from Washington"], key="map_layers")
+                     selection_mode="multi", default=["Arcs from Washington"], key="map_layers")
 with controls[1]:
     programmes = st.pills("Programme sites (sourced facts)", list(maps.PROGRAM_LAYERS), selection_mode="multi",
                           format_func=lambda c: maps.PROGRAM_LAYERS[c][0], default=[], key="map_programs")
@@ -38,8 +38,9 @@ if picked:
     ui.select_country(picked)
     st.switch_page(ui.PAGES["country"])
 
-st.caption("Basemap: Natural Earth boundaries (public domain), drawn locally. Dots sized by engagements; "
-           "arcs coloured by mission area. Programme sites carry their source and as-of date in the tooltip.")
+st.caption("Darker blue: more engagements in the period. Arcs: the 30 busiest partners, coloured by their leading "
+           "mission area. Dots mark active countries (larger for small states). Programme sites carry their source "
+           "and as-of date in the tooltip. Boundaries: Natural Earth (public domain), drawn locally.")
 ui.area_legend()
 
 ui.downloads(activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],

@@ -1,0 +1,108 @@
+"""Agreements: what is in force, what is in the pipeline, and what is about to expire."""
+import pandas as pd
+import streamlit as st
+
+from atlas import figures, ui, vocab
+
+st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
+f = ui.sidebar("agreements")
+ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
+               "are in force")
+
+kpi = ui.query("kpi_agreements", f).iloc[0]
+tiles = st.columns(4)
+tiles[0].metric("Agreements shown", f"{int(kpi.agreements):,}", help="Agreements whose life overlaps the period "
+                "(signed by its end, not expired before its start), plus those in negotiation.")
+tiles[1].metric("In force", f"{int(kpi.in_force):,}", ui.delta_text(kpi.in_force, kpi.prev_in_force),
+                help=f"On {f.as_of:%d %b %Y}, against the end of the previous period.")
+tiles[2].metric("In negotiation", f"{int(kpi.negotiation):,}", help="Agreements whose current status is negotiation.")
+tiles[3].metric("Expiring within 12 months", f"{int(kpi.expiring_12m):,}", help="In force now; expiry date within "
+                "the next 12 months. See Renewals due below.")
+
+left, right = st.columns([2, 3])
+with left:
+    st.subheader("Pipeline by status")
+    pipeline = ui.query("agreement_pipeline", f)
+    if pipeline.empty:
+        ui.empty_state("agreements", f)
+    else:
+        ui.plotly(figures.pipeline(pipeline), key="agreement_pipeline")
+        ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
+with right:
+    st.subheader("Renewals due")
+    months = st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
+                                  format_func=lambda n: f"{n} months", key="renewal_months")
+    horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+    due = ui.query("renewals_due", f, horizon=horizon)
+    if due.empty:
+        ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
+    else:
+        urgent = int((due.days_left < 90).sum())
+        if urgent:
+            st.error(f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged 🔴 below): "
+                     "start the renewal now.", icon="⏰")
+        ui.table(due.assign(flag=due.days_left.map(lambda d: "🔴 under 90 days" if d < 90 else "")),
+                 f"renewals_due_{months}_months", key="renewals",
+                 columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
+                          "demo"],
+                 column_config={"flag": st.column_config.TextColumn("Urgency", width="small"),
+                                "days_left": st.column_config.NumberColumn("Days left", format="%d"),
+                                "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
+                                "title": st.column_config.TextColumn("Agreement", width="large"),
+                                "partners": "Partner countries", "mission_area": "Mission area"})
+
+st.subheader("Lifecycle timeline")
+agreements = ui.query("agreements_list", f, search="")
+if agreements.empty:
+    ui.empty_state("agreements", f)
+else:
+    drawn = agreements.head(40)
+    ui.plotly(figures.lifecycle_gantt(drawn, today=f.today, max_rows=40), key="agreement_gantt")
+    if len(agreements) > len(drawn):
+        st.info(f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
+                "the sidebar (mission area, country, agreement status, period) to see the others; the table "
+                "below lists them all.", icon="✂️")
+    st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from "
+               "today. ◇ entry into force · | signature.")
+    ui.downloads(drawn[["agreement_id", "title", "status", "partners", "lifecycle_start", "date_signed",
+                        "date_in_force", "date_expires"]], "agreement_lifecycles", key="gantt")
+
+st.subheader(f"Agreements in force by partner country on {f.as_of:%d %b %Y}")
+by_country = ui.query("agreements_by_country", f)
+if by_country.empty:
+    ui.empty_state(f"agreements in force on {f.as_of:%d %b %Y}", f)
+else:
+    ui.plotly(figures.world_choropleth(by_country, value="agreements", label="Agreements in force",
+                                       colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"]), key="agreement_map")
+    st.caption("An agreement with several partners counts once for each of them.")
+    ui.downloads(by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country",
+                 key="agreement_map")
+
+st.subheader("Find an agreement")
+search = st.text_input("Search titles, summaries and partner countries", key="agreement_search",
+                       placeholder="e.g. Japan, preclearance, border", max_chars=200).strip()
+rows = ui.query("agreements_list", f, search=search)
+if rows.empty:
+    ui.empty_state(f"agreements matching “{ui.md_escape(search)}”" if search else "agreements", f)
+else:
+    if search:
+        st.caption(f"{len(rows):,} of {len(agreements):,} agreements match.")
+    ui.table(rows.assign(agreement_type=rows.agreement_type.map(lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c))),
+             "agreements", key="agreements",
+             columns=["title", "partners", "status", "agreement_type", "mission_area", "date_signed", "date_in_force",
+                      "date_expires", "days_to_expiry", "component", "agreement_id", "demo"],
+             column_config={"title": st.column_config.TextColumn("Agreement", width="large"),
+                            "partners": "Partner countries", "status": "Status", "agreement_type": "Type",
+                            "mission_area": "Mission area",
+                            "date_signed": st.column_config.DateColumn("Signed", format="YYYY-MM-DD"),
+                            "date_in_force": st.column_config.DateColumn("In force", format="YYYY-MM-DD"),
+                            "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
+                            "days_to_expiry": st.column_config.NumberColumn("Days to expiry", format="%d"),
+                            "agreement_id": "ID"})
+
+st.subheader("Status changes in the period")
+changes = ui.query("status_changes", f, since=f.start, limit=500)
+if changes.empty:
+    ui.empty_state("agreement status changes", f)
+else:
+    ui.status_change_table(changes, key="agreement_changes")

@@ -1,0 +1,171 @@
+"""The app as a session uses it (AppTest on the fixture database): pages, filters, URL, map clicks.
+
+Hand-derived numbers for the default period 2025-12-01..2026-11-30 (today 2026-11-30), viewer
+ceiling "internal":
+- engagements in period, not cancelled, not restricted: F-E01..05, 07, 09..12 = 10
+  (F-E06 is cancelled, F-E08 restricted); previous period F-E13, 14, 15 = 3 -> "+7 (+233%)"
+- countries: CAN, MEX, GBR, SGP, JPN, DEU = 6; previous CAN, MEX, FRA = 3
+- agreements in force on 2026-11-30: A1, A2, A6, A8 = 4; on 2025-11-30: A1, A2, A3 = 3
+- in negotiation: A4 = 1; expiring within 12 months: A2 (2027-06-30), A8 (2026-12-20) = 2
+"""
+from __future__ import annotations
+
+import pytest
+
+from apptest_support import PAGE_FILES, app_env, fixture_db, metric, run_page  # noqa: F401
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_runs_without_exception(app_env, page):
+    at = run_page(page)
+    assert not at.exception, at.exception
+    assert at.title, "every page has a title"
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_labels_demo_data_only_when_shown(app_env, page):
+    at = run_page(page)
+    assert not [w for w in at.warning if "DEMO DATA" in w.value], "the fixture holds no demo records"
+
+
+def test_overview_headline_numbers(app_env):
+    at = run_page()
+    assert metric(at, "Engagements in period").value == "10"
+    assert metric(at, "Engagements in period").delta == "+7 (+233%)"
+    assert metric(at, "Partner countries engaged").value == "6"
+    assert metric(at, "Partner countries engaged").delta == "+3 (+100%)"
+    assert metric(at, "Agreements in force").value == "4"
+    assert metric(at, "Agreements in force").delta == "+1 (+33%)"
+    assert metric(at, "In negotiation").value == "1"
+    assert metric(at, "Expiring in 12 months").value == "2"
+
+
+@pytest.mark.parametrize("query, engagements, countries, in_force", [
+    ({"area": "visa"}, "1", "1", "0"),                      # F-E01 (F-E08 restricted); A3 expired 2026-10-31
+    ({"area": "cargo"}, "2", "2", "0"),                     # F-E03 CAN, F-E09 SGP; A4 is in negotiation
+    ({"country": "CAN"}, "3", "1", "2"),                    # F-E01..03; A1 and A6
+    ({"country": "MEX,GBR"}, "3", "2", "2"),                # F-E04, 05, 07 (06 cancelled, 08 restricted); A2, A6
+    ({"region": "Europe"}, "3", "2", "1"),                  # GBR F-E07, DEU F-E11, F-E12; A6 (GBR party)
+    ({"component": "TSA"}, "2", "2", "1"),                  # F-E02, F-E10; A8
+    ({"type": "training"}, "2", "2", "4"),                  # F-E02, F-E04; type does not narrow agreements
+    ({"status": "in_force"}, "10", "6", "4"),               # status narrows agreements only
+    ({"from": "2026-11-30", "to": "2026-11-30"}, "1", "1", "4"),   # F-E12 on the period's only day
+    ({"period": "fytd"}, "1", "1", "4"),                    # FY2027 from 2026-10-01: F-E12 (F-E08 restricted)
+])
+def test_each_filter_changes_the_numbers(app_env, query, engagements, countries, in_force):
+    at = run_page(query=query)
+    assert not at.exception
+    got = (metric(at, "Engagements in period").value, metric(at, "Partner countries engaged").value,
+           metric(at, "Agreements in force").value)
+    assert got == (engagements, countries, in_force)
+
+
+def test_restricted_records_need_a_higher_ceiling(app_env, monkeypatch):
+    monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
+    at = run_page()
+    assert metric(at, "Engagements in period").value == "11"      # + F-E08
+    assert metric(at, "Agreements in force").value == "5"         # + F-A7
+    monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")
+    at = run_page()
+    assert metric(at, "Engagements in period").value == "2"       # F-E01, F-E09
+    assert metric(at, "Agreements in force").value == "1"         # F-A1
+
+
+def test_sidebar_widgets_change_the_numbers(app_env):
+    at = run_page()
+    at.multiselect(key="w_mission_areas").select("cargo").run()
+    assert metric(at, "Engagements in period").value == "2"
+    assert at.query_params["area"] == "cargo"
+    at.button(key="prio_CAN").click().run()
+    assert metric(at, "Engagements in period").value == "1"      # cargo in Canada: F-E03
+    assert at.query_params["country"] == "CAN"
+    at.button[[b.label for b in at.button].index("Reset filters")].click().run()
+    assert metric(at, "Engagements in period").value == "10"
+    assert "area" not in at.query_params
+
+
+def test_period_preset_and_custom_range(app_env):
+    at = run_page()
+    at.selectbox(key="w_preset").select("all").run()
+    # Every engagement not cancelled or restricted, planned ones included: 18 - F-E06 - F-E08 = 16
+    assert metric(at, "Engagements in period").value == "16"
+    assert at.query_params["period"] == "all"
+    at.date_input(key="w_range").set_value((__import__("datetime").date(2025, 3, 1),
+                                            __import__("datetime").date(2025, 6, 30))).run()
+    assert metric(at, "Engagements in period").value == "2"       # F-E13, F-E14
+    assert at.query_params["from"] == "2025-03-01" and at.query_params["to"] == "2025-06-30"
+
+
+def test_filters_survive_a_page_change(app_env):
+    at = run_page(query={"area": "aviation"})
+    assert metric(at, "Engagements in period").value == "2"       # F-E02, F-E10
+    at.switch_page("pages/1_Activity_Map.py").run()
+    assert not at.exception
+    assert at.query_params["area"] == "aviation", "the page writes the filters back into its URL"
+    at.switch_page("dashboard.py").run()
+    assert metric(at, "Engagements in period").value == "2"
+
+
+@pytest.mark.parametrize("query", [
+    {"area": "<script>alert(1)</script>"},
+    {"country": "XXX,'; DROP TABLE engagements; --"},
+    {"from": "2026-13-45", "to": "yesterday"},
+    {"from": "2026-06-01", "to": "2026-01-01"},
+    {"period": "forever"},
+    {"component": "CIA"},
+    {"iso": "Narnia"},
+    {"status": "maybe", "type": "party"},
+])
+def test_bad_url_values_are_ignored_with_a_notice(app_env, query):
+    at = run_page(query=query)
+    assert not at.exception
+    assert metric(at, "Engagements in period").value == "10", "bad values leave the defaults in place"
+    notices = " ".join(i.value for i in at.info)
+    assert "Ignored" in notices
+
+
+def test_url_with_good_and_bad_values_keeps_the_good_ones(app_env):
+    at = run_page(query={"country": "CAN,Narnia", "area": "visa,nope"})
+    assert metric(at, "Engagements in period").value == "1"       # F-E01: visa in Canada
+    assert any("Narnia" in i.value for i in at.info)
+
+
+def test_country_names_in_the_url_resolve(app_env):
+    at = run_page(query={"country": "United Kingdom"})
+    assert metric(at, "Engagements in period").value == "1"       # F-E07
+
+
+def test_overview_choropleth_shows_small_states(app_env):
+    at = run_page()
+    spec = __import__("json").loads(at.get("plotly_chart")[0].proto.spec)
+    choropleth, small = spec["data"][0], spec["data"][1]
+    assert sorted(choropleth["locations"]) == ["CAN", "DEU", "GBR", "JPN", "MEX", "SGP"]
+    assert list(small["customdata"]) == ["SGP"], "Singapore gets a visible marker"
+    assert at.get("plotly_chart")[0].proto.config and "topojsonURL" in at.get("plotly_chart")[0].proto.config
+
+
+def test_map_click_opens_the_country_profile(app_env):
+    at = run_page("pages/1_Activity_Map.py")
+    deck = at.get("deck_gl_json_chart")[0]
+    layer_ids = [layer["id"] for layer in __import__("json").loads(deck.proto.json)["layers"]]
+    assert layer_ids[0] == "countries" and "activity" in layer_ids
+    # A click on Mexico, as the browser reports it for the GeoJSON basemap layer.
+    at.session_state["activity_map"] = {"selection": {"indices": {"countries": [0]},
+                                                      "objects": {"countries": [{"properties": {"iso3": "MEX"}}]}}}
+    at.run()
+    assert not at.exception
+    assert at.session_state["atlas_country"] == "MEX"
+    assert at.query_params["iso"] == "MEX"
+    assert any("Mexico" in t.value for t in at.title + at.header + at.subheader)
+
+
+def test_map_sends_geometry_by_url_not_inline(app_env):
+    at = run_page("pages/1_Activity_Map.py")
+    spec = __import__("json").loads(at.get("deck_gl_json_chart")[0].proto.json)
+    basemap = spec["layers"][0]
+    assert basemap["data"] == "app/static/geo/countries.geojson"
+    # No map provider: no tiles. ("__MAP_STYLE__" is pydeck's unfilled placeholder; the browser test
+    # proves that no request leaves the machine.)
+    assert spec.get("mapProvider") is None
+    assert spec.get("mapStyle") in (None, "", "__MAP_STYLE__")
+    assert len(at.get("deck_gl_json_chart")[0].proto.json) < 100_000
