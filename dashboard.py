@@ -55,19 +55,4 @@ else:
     ui.plotly(figures.area_mix_over_time(monthly, today=f.today), key="mix")
     ui.downloads(monthly, "engagements_by_month_and_area", key="mix")
 
-st.subheader("What changed recently")
-new_col, status_col = st.columns(2)
-with new_col:
-    st.markdown("**Newest engagements**")
-    recent = ui.query("recent_engagements", f, limit=10)
-    if recent.empty:
-        ui.empty_state("engagements", f)
-    else:
-        ui.engagement_table(recent, key="recent")
-with status_col:
-    st.markdown("**Latest agreement status changes**")
-    changes = ui.query("status_changes", f, since=f.start, limit=10)
-    if changes.empty:
-        ui.empty_state("agreement status changes", f)
-    else:
-        ui.status_change_table(changes, key="changes")
+ui.what_changed_section(f)

@@ -13,7 +13,9 @@ import plotly.graph_objects as go
 
 from atlas import vocab
 
-SEQUENTIAL = "Blues"
+# Blues with more steps at the low end: a few very active partners must not wash out everyone else.
+SEQUENTIAL = [[0.0, "#deebf7"], [0.04, "#c6dbef"], [0.12, "#9ecae1"], [0.3, "#6baed6"], [0.55, "#3182bd"],
+              [1.0, "#08519c"]]
 FONT = "Source Sans Pro, Arial, sans-serif"
 _AREA_ORDER = [m.code for m in vocab.MISSION_AREAS]
 
@@ -28,7 +30,7 @@ def _base(fig: go.Figure, *, title: str | None = None, height: int = 420, legend
         title=dict(text=esc(title), x=0, xanchor="left") if title else None,
         height=height, margin=dict(l=10, r=10, t=50 if title else 10, b=10),
         font=dict(family=FONT), showlegend=legend,
-        legend=dict(orientation="h", yanchor="bottom", y=1.0, xanchor="left", x=0, title_text=""),
+        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title_text=""),
         hoverlabel=dict(font_size=14),
     )
     return fig
@@ -47,7 +49,7 @@ def world_choropleth(frame: pd.DataFrame, *, value: str = "engagements", label: 
     `frame` needs iso3, name, small, lat, lon and the value column.
     """
     data = frame[frame[value] > 0]
-    scale = [[0, "#dbe9f6"], [1, colour]] if colour else SEQUENTIAL
+    scale = [[0, "#e8eef4"], [0.15, colour], [1, colour]] if colour else SEQUENTIAL
     zmax = float(data[value].max()) if len(data) else 1.0
     hover = [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(data["name"], data[value])]
     fig = go.Figure(go.Choropleth(
@@ -107,6 +109,8 @@ def area_mix_over_time(monthly: pd.DataFrame, *, title: str | None = None, heigh
             hovertemplate="%{x|%b %Y}<br>" + esc(vocab.mission_area_label(code)) + ": %{y:,}<extra></extra>",
         ))
     fig.update_layout(barmode="stack", yaxis_title="Engagements per month", xaxis_title=None, bargap=0.1)
+    if len(monthly) and monthly.groupby("month")["engagements"].sum().max() <= 5:
+        fig.update_yaxes(dtick=1)  # a handful of engagements: whole numbers on the axis, not 0.2 steps
     if today is not None and len(monthly) and pd.Timestamp(monthly["month"].max()) > pd.Timestamp(today):
         fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line_dash="dot", line_color="#666",
                       annotation_text="today (later months: planned)", annotation_position="top left")
@@ -125,7 +129,8 @@ def area_trend_lines(monthly: pd.DataFrame, *, title: str | None = None, height:
             line=dict(color=vocab.MISSION_AREA_COLOURS[code], width=3), marker=dict(size=5),
             hovertemplate="%{x|%b %Y}<br>" + esc(vocab.mission_area_label(code)) + ": %{y:,}<extra></extra>",
         ))
-    fig.update_layout(yaxis_title="Engagements per month", xaxis_title=None)
+    # From zero, so 9 to 18 a month reads as a doubling, not as a climb from the floor to the ceiling.
+    fig.update_layout(yaxis_title="Engagements per month", xaxis_title=None, yaxis_rangemode="tozero")
     return _base(fig, title=title, height=height)
 
 
@@ -223,3 +228,22 @@ def _day(value) -> str:
 def _short(text: object, limit: int) -> str:
     text = "" if text is None else str(text)
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+# --- mission-area small multiples -----------------------------------------------------------------
+
+def area_map(frame: pd.DataFrame, code: str, *, value: str = "engagements", height: int = 260) -> go.Figure:
+    """A small world map of one mission area in its own colour: no colour bar, countries with activity
+    outlined (a pale tint must still stand out from land without any), small-state dots kept small."""
+    fig = world_choropleth(frame, value=value, colour=vocab.MISSION_AREA_COLOURS[code], height=height)
+    fig.update_traces(showscale=False, marker_line_color="#555555", marker_line_width=0.6,
+                      selector=dict(type="choropleth"))
+    fig.update_traces(marker_size=6, marker_line_width=0.6, selector=dict(type="scattergeo"))
+    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0))
+    return fig
+
+
+def without_legend(fig: go.Figure) -> go.Figure:
+    """The figure with its legend hidden, for a page that names the mission-area colours once above its charts."""
+    fig.update_layout(showlegend=False)
+    return fig

@@ -5,6 +5,7 @@ Every page starts with `filters = ui.sidebar("page-key")`, then asks for data wi
 from __future__ import annotations
 
 import dataclasses
+import functools
 import datetime as dt
 import html
 import re
@@ -21,6 +22,7 @@ from atlas.db import Database, file_signature
 STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
 SELECTED = "atlas_country"       # the country the profile shows
 URL_SEEN = "atlas_url_seen"      # the query string last applied or written
+SINCE = "atlas_since"            # the "what changed since" date (None: 30 days before today)
 NOTICES = "atlas_notices"
 PAGES = {
     "overview": "dashboard.py",
@@ -142,6 +144,7 @@ def _on_priority(codes: tuple[str, ...]) -> Callable[[], None]:
 def _on_reset() -> None:
     today = st.session_state[STATE].today
     st.session_state[STATE] = flt.default_filters(today, viewer_rank())
+    st.session_state.pop(SINCE, None)
 
 
 def _data_range() -> tuple[dt.date, dt.date] | None:
@@ -169,6 +172,11 @@ def _apply_url(today: dt.date) -> None:
             st.session_state[SELECTED] = iso
         else:
             notices.append(f"Ignored unknown country in the link: {url['iso'][:40]}")
+    if "since" in url:
+        try:
+            st.session_state[SINCE] = dt.date.fromisoformat(str(url["since"]))
+        except ValueError:
+            notices.append(f"Ignored malformed 'since' date in the link: {str(url['since'])[:40]}")
     st.session_state[NOTICES] = notices
     st.session_state[URL_SEEN] = url
 
@@ -180,18 +188,31 @@ def _write_url(f: flt.Filters, extra: dict[str, str]) -> None:
     st.session_state[URL_SEEN] = wanted
 
 
-def sidebar(page: str) -> flt.Filters:
-    """Draw the shared filters and return their value; call first on every page."""
+def current_filters(page: str) -> flt.Filters:
+    """The session's filters after adopting any shared link; sends ?mode=briefing to the briefing."""
     today = config.today()
     _apply_url(today)
     if st.query_params.get("mode") == "briefing" and page != "briefing":
         st.switch_page(PAGES["briefing"])
-    f = _current(today)
-    if f.today != today:
-        f = dataclasses.replace(f, today=today)
-        st.session_state[STATE] = f
-    f = dataclasses.replace(f, max_rank=min(f.max_rank, viewer_rank()))
+    f = dataclasses.replace(_current(today), today=today, max_rank=viewer_rank())
     st.session_state[STATE] = f
+    return f
+
+
+def url_extras(page: str) -> dict[str, str]:
+    """What the URL carries besides the filters: the selected country, the 'since' date, briefing mode."""
+    extra = {"iso": st.session_state.get(SELECTED, "")}
+    since = st.session_state.get(SINCE)
+    if since:
+        extra["since"] = since.isoformat()
+    if page == "briefing":
+        extra["mode"] = "briefing"
+    return extra
+
+
+def sidebar(page: str) -> flt.Filters:
+    """Draw the shared filters and return their value; call first on every page."""
+    f = current_filters(page)
 
     # Copy the values into the widget keys before drawing: widget state is dropped on page change.
     st.session_state[_widget_key("preset")] = f.preset
@@ -215,7 +236,7 @@ def sidebar(page: str) -> flt.Filters:
         st.caption("Priority partners")
         cols = st.columns(2)
         for i, (label, codes) in enumerate((("Canada", ("CAN",)), ("Mexico", ("MEX",)),
-                                            ("United Kingdom", ("GBR",)), ("All three", vocab.PRIORITY_PARTNERS))):
+                                            ("UK", ("GBR",)), ("All three", vocab.PRIORITY_PARTNERS))):
             cols[i % 2].button(label, key=f"prio_{codes[0] if len(codes) == 1 else 'all'}",
                                on_click=_on_priority(codes), width="stretch")
         st.multiselect("Regions", regions, key=_widget_key("regions"), on_change=_on_list("regions"),
@@ -238,10 +259,7 @@ def sidebar(page: str) -> flt.Filters:
         st.button("Reset filters", on_click=_on_reset, width="stretch")
         st.caption(viewer_caption())
     f = st.session_state[STATE]
-    extra = {"iso": st.session_state.get(SELECTED, "")}
-    if page == "briefing":
-        extra["mode"] = "briefing"
-    _write_url(f, extra)
+    _write_url(f, url_extras(page))
     return f
 
 
@@ -251,6 +269,15 @@ def _navigation() -> None:
         if (config.ROOT / PAGES[key]).exists():
             st.page_link(PAGES[key], label=label, icon=icon)
     st.divider()
+
+
+def since_date(f: flt.Filters) -> dt.date:
+    """The 'what changed since' date: chosen, or 30 days before today."""
+    return st.session_state.get(SINCE) or f.today - dt.timedelta(days=30)
+
+
+def set_since(day: dt.date) -> None:
+    st.session_state[SINCE] = day
 
 
 def selected_country() -> str | None:
@@ -400,3 +427,139 @@ def area_legend() -> None:
         f"</span>{html.escape(a.label)}</span>"
         for a in vocab.MISSION_AREAS)
     st.html(f'<div style="font-size:0.95rem;line-height:2">{items}</div>')
+
+
+def what_changed_section(f: flt.Filters) -> None:
+    """New engagements, agreement status changes, newly engaged countries and renewals coming up,
+    since a chosen date (default 30 days ago); the same figures as the briefing's last slide."""
+    from atlas import briefing
+
+    head, pick = st.columns([3, 1], vertical_alignment="bottom")
+    head.subheader("What changed since")
+    chosen = pick.date_input("Since", value=since_date(f), max_value=f.today, key="since_input",
+                             format="YYYY-MM-DD")
+    if chosen != since_date(f):
+        set_since(chosen)
+        _write_url(f, url_extras("overview"))
+    changes = briefing.what_changed(query, f, chosen)
+    cols = st.columns(4)
+    cols[0].metric("New engagements", f"{int(changes.new_engagements.total.iloc[0]) if len(changes.new_engagements) else 0:,}")
+    cols[1].metric("Agreement status changes",
+                   f"{int(changes.status_changes.total.iloc[0]) if len(changes.status_changes) else 0:,}")
+    cols[2].metric("Newly engaged countries", f"{len(changes.new_countries):,}",
+                   help="An engagement since the date, and none in the year before it.")
+    cols[3].metric(f"Expiring within {briefing.EXPIRING_SOON_DAYS} days", f"{len(changes.expiring):,}")
+    left, right = st.columns(2)
+    with left:
+        st.markdown("**Newest engagements**")
+        if changes.new_engagements.empty:
+            empty_state(f"engagements since {chosen:%d %b %Y}", f)
+        else:
+            engagement_table(changes.new_engagements.head(50), key="changed_new", height=300)
+        st.markdown("**Newly engaged countries**")
+        if changes.new_countries.empty:
+            st.caption("None: every country engaged since then was already engaged in the year before.")
+        else:
+            table(changes.new_countries, "newly_engaged_countries", key="changed_countries",
+                  columns=["name", "region", "engagements", "first_date"])
+    with right:
+        st.markdown("**Agreement status changes**")
+        if changes.status_changes.empty:
+            empty_state(f"agreement status changes since {chosen:%d %b %Y}", f)
+        else:
+            status_change_table(changes.status_changes.head(50), key="changed_status", height=300)
+        st.markdown(f"**Expiring within {briefing.EXPIRING_SOON_DAYS} days**")
+        if changes.expiring.empty:
+            st.caption("No agreement in force expires in that window.")
+        else:
+            table(changes.expiring, "agreements_expiring_soon", key="changed_expiring",
+                  columns=["title", "partners", "date_expires", "days_left", "demo"])
+
+
+# --- briefing mode ---------------------------------------------------------------------------------
+
+def briefing_filters() -> flt.Filters:
+    """The session's filters for the briefing, which draws no sidebar; the URL keeps ?mode=briefing."""
+    f = current_filters("briefing")
+    _write_url(f, url_extras("briefing"))
+    return f
+
+
+def as_of_text() -> str:
+    last = query("data_freshness").last_import.max()
+    return f"{pd.Timestamp(last):%d %b %Y %H:%M}" if pd.notna(last) else "not yet imported"
+
+
+def briefing_deck(f: flt.Filters):
+    """The slides for these filters, built once per filters/date/database generation in this session."""
+    from atlas import briefing
+
+    since = since_date(f)
+    key = (f, since, database().signature)
+    cached = st.session_state.get("brief_deck")
+    if not cached or cached[0] != key:
+        deck = briefing.build_slides(query, f, since=since, as_of=as_of_text())
+        st.session_state["brief_deck"] = cached = (key, deck)
+    return cached[1]
+
+
+@functools.lru_cache(maxsize=4)
+def _export_files(path: str, signature: tuple, f: flt.Filters, since: dt.date, as_of: str) -> tuple[bytes, bytes]:
+    # Runs when a download is clicked, outside the script run: no session state, plain queries.
+    from atlas import briefing, slides
+
+    db = Database.open(path)
+    try:
+        deck = briefing.build_slides(lambda name, filters=None, **extra: db.query(
+            name, (filters.params() if filters else {}) | extra), f, since=since, as_of=as_of)
+        return slides.export(deck)
+    finally:
+        db.close()
+
+
+def briefing_downloads(f: flt.Filters, deck) -> None:
+    """.pptx and .pdf of the current slides, built on click on this machine (no network)."""
+    db = database()
+    args = (str(db.path), db.signature, f, since_date(f), deck.as_of)
+    cols = st.columns(2)
+    cols[0].download_button("⬇ .pptx", data=lambda: _export_files(*args)[0], file_name="partner-atlas-briefing.pptx",
+                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+                            key="brief_pptx", on_click="ignore", width="stretch")
+    cols[1].download_button("⬇ .pdf", data=lambda: _export_files(*args)[1], file_name="partner-atlas-briefing.pdf",
+                            mime="application/pdf", key="brief_pdf", on_click="ignore", width="stretch")
+
+
+def briefing_css() -> str:
+    """Full screen, no sidebar or toolbar, no scrolling, projector colours, large type."""
+    from atlas import briefing as b
+
+    return f"""<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
+header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],
+[data-testid="stStatusWidget"], #MainMenu, footer {{ display: none !important; }}
+html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {{
+  background: {b.BACKGROUND} !important; color: {b.FOREGROUND} !important; overflow: hidden !important; }}
+[data-testid="stMainBlockContainer"], .block-container {{
+  padding: 0.8rem 3rem 0 3rem !important; max-width: 100% !important; }}
+[data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] button,
+[data-testid="stMain"] label, [data-testid="stMain"] [data-baseweb="select"] * {{ font-size: 24px !important; }}
+.slide-title {{ font-size: 60px !important; font-weight: 700; margin: 0.3rem 0 0.8rem 0; color: {b.FOREGROUND}; }}
+.tiles {{ display: flex; gap: 1.6rem; margin-bottom: 1rem; }}
+.tile {{ flex: 1; background: #132247; border-radius: 14px; padding: 1.2rem 1.4rem; }}
+.tile-value {{ font-size: 112px; font-weight: 800; color: {b.ACCENT}; line-height: 1.05; }}
+.tile-label {{ font-size: 32px; color: {b.FOREGROUND}; }}
+.tile-delta {{ font-size: 26px; color: {b.MUTED}; margin-top: 0.3rem; }}
+.slide-bullets {{ margin-top: 1rem; }}
+.slide-bullets li {{ font-size: 30px !important; margin-bottom: 0.7rem; color: {b.FOREGROUND}; }}
+.slide-note {{ font-size: 26px !important; color: {b.MUTED}; margin: 0.4rem 0; }}
+.slide-footer {{ position: fixed; left: 0; right: 0; bottom: 0; padding: 0.5rem 3rem; font-size: 24px;
+  color: {b.MUTED}; background: {b.BACKGROUND}; border-top: 1px solid #2a3a5e; z-index: 10; }}
+.counter {{ font-size: 34px; font-weight: 700; color: {b.FOREGROUND}; white-space: nowrap; }}
+.demo-badge {{ font-size: 24px; font-weight: 800; color: {b.BACKGROUND}; background: {b.ACCENT}; border-radius: 6px;
+  padding: 0.1rem 0.5rem; margin-left: 0.8rem; vertical-align: middle; }}
+[data-testid="stMain"] button, [data-testid="stMain"] [data-baseweb="select"] > div {{
+  background: #1d2d55 !important; color: {b.FOREGROUND} !important; border: 1px solid #3b4f80 !important; }}
+[data-testid="stMain"] button *, [data-testid="stMain"] [data-baseweb="select"] *,
+[data-testid="stMain"] [data-testid="stPageLink"] * {{ color: {b.FOREGROUND} !important; }}
+[data-testid="stMain"] [data-testid="stSelectbox"] * {{ font-size: 24px !important; background: #1d2d55 !important; }}
+</style>"""

@@ -27,7 +27,7 @@ pick_col.selectbox("Partner country", sorted(names, key=names.get), format_func=
 if iso is None:
     note_col.info(f"No country chosen, so this shows **{ui.md_escape(names[default])}**, the busiest partner in "
                   "the current filters. Pick another here, or click a country on the Overview or Activity map.",
-                  icon="👉")
+                  icon=":material/info:")
 elif f.countries or f.regions:
     note_col.caption("The sidebar's country and region choices do not apply on this page: it shows the country "
                      "picked here. Period, mission areas, component, type and status still apply.")
@@ -42,28 +42,38 @@ tiles[1].metric("Participants", f"{int(profile.participants):,}", help="People t
 tiles[2].metric("Agreements in force", f"{int(profile.in_force):,}", help=f"On {f.as_of:%d %b %Y}; "
                 "agreements with several partners count for each of them.")
 tiles[3].metric("In negotiation", f"{int(profile.negotiation):,}")
-tiles[4].metric("Programmes present", f"{current.program.nunique():,}", help=ui.md_escape("; ".join(
-    f"{p} ({n} site{'s' if n > 1 else ''})" for p, n in current.program.value_counts().sort_index().items())
-    or "No current programme sites or memberships on record."))
+sites = current.program.value_counts().sort_index()
+tiles[4].metric("Programmes present", f"{len(sites):,}", help=ui.md_escape(
+    "Current, with their number of sites or memberships: " + "; ".join(f"{p} ({n})" for p, n in sites.items())
+    if len(sites) else "No current programme sites or memberships on record."))
 
-mix_col, region_col = st.columns([3, 2])
-with mix_col:
-    st.subheader("Engagements over time by mission area")
-    monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3)
-    if monthly.engagements.sum() == 0:
-        ui.empty_state(f"engagements with {profile['name']}", view)
-    else:
-        ui.plotly(figures.area_mix_over_time(monthly, today=f.today, height=340), key="country_mix")
-        ui.downloads(monthly, f"engagements_by_month_{profile.iso3}", key="country_mix")
-with region_col:
-    st.subheader(f"Compared with {profile.region or 'its region'}")
-    region = ui.query("region_comparison", view, iso3=profile.iso3)
+st.subheader("Engagements over time by mission area")
+monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("engagements > 0")
+if monthly.engagements.sum() == 0:
+    ui.empty_state(f"engagements with {profile['name']}", view)
+else:
+    ui.plotly(figures.area_mix_over_time(monthly, today=f.today, height=340), key="country_mix")
+    ui.downloads(monthly, f"engagements_by_month_{profile.iso3}", key="country_mix")
+
+region_name = profile.region if isinstance(profile.region, str) and profile.region else None
+st.subheader(f"Compared with {region_name or 'its region'}")
+region = ui.query("region_comparison", view, iso3=profile.iso3)
+chart_col, text_col = st.columns([3, 2])
+with chart_col:
     ui.plotly(figures.region_comparison(region, n=12, height=340), key="country_region")
-    rank = region.loc[region.selected, "rank"]
-    st.caption(f"Ranked {int(rank.iloc[0])} of {len(region)} partner countries in the region with engagements "
-               "in the period." if len(rank) and profile.engagements else "No engagements in the period.")
     ui.downloads(region[["rank", "iso3", "name", "engagements"]], f"region_comparison_{profile.iso3}",
                  key="country_region")
+with text_col:
+    total, engaged = int(region.engagements.sum()), int((region.engagements > 0).sum())
+    if profile.engagements and region_name:
+        rank = int(region.loc[region.selected, "rank"].iloc[0])
+        st.metric(f"Rank in {region_name}", f"{rank} of {engaged}", help="Among the region's partner countries "
+                  "with engagements in the period, by number of engagements.")
+        st.metric("Share of the region's engagements", f"{profile.engagements / total:.0%}",
+                  help=f"{int(profile.engagements):,} of {total:,} engagements with {region_name} in the period.")
+    else:
+        st.caption(f"No engagements with {ui.md_escape(profile['name'])} in the period; {engaged} other "
+                   f"partner countries of {region_name or 'its region'} had {total:,}.")
 
 st.subheader("Agreements and their lifecycle")
 agreements = ui.query("agreements_list", view, search="")
@@ -71,36 +81,45 @@ if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:
     ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
-    st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from "
-               "today. ◇ entry into force · | signature.")
+    st.caption("Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
+               "agreements run to a year from today. ◆ entry into force · | signature.")
+    day = st.column_config.DateColumn
     ui.table(agreements, f"agreements_{profile.iso3}", key="country_agreements",
-             columns=["title", "partners", "mission_area", "status", "date_signed", "date_in_force", "date_expires",
+             columns=["title", "status", "partners", "mission_area", "date_signed", "date_in_force", "date_expires",
                       "days_to_expiry", "component", "demo"],
-             column_config={"title": st.column_config.TextColumn("Agreement", width="large"),
-                            "mission_area": "Mission area", "days_to_expiry": "Days to expiry"})
+             column_config={"title": st.column_config.TextColumn("Agreement", width="large"), "status": "Status",
+                            "partners": "Partners", "mission_area": "Mission area", "component": "Component",
+                            "date_signed": day("Signed", format="YYYY-MM-DD"),
+                            "date_in_force": day("In force", format="YYYY-MM-DD"),
+                            "date_expires": day("Expires", format="YYYY-MM-DD"), "days_to_expiry": "Days left"})
 
 st.subheader("Programmes present")
 st.caption("Real, sourced facts (not demo data), each with its source and the date the source speaks for. "
-           "Rows marked uncertain rest on a weak or dated source; check before quoting them.")
-shown = programmes.assign(
-    membership=programmes.is_current.map({True: "Current", False: "⛔ NOT current (former / rescinded)"}),
-    uncertain=programmes.uncertain.map({True: "⚠️ uncertain", False: ""}),
+           "Rows marked uncertain rest on a weak or dated source: check them before quoting.")
+shown = programmes.fillna({"site_code": "", "since": "", "notes": ""}).assign(
+    membership=programmes.is_current.map({True: "Current", False: "NOT current"}),
+    uncertain=programmes.uncertain.map({True: "Uncertain", False: ""}),
     source_link=programmes.source_url.str.split(r"\s+;\s+").str[0])
-link = st.column_config.LinkColumn("Link", display_text="open", help="The first source listed")
-columns = ["program", "place", "site_code", "status", "membership", "uncertain", "since", "source_link",
+columns = ["membership", "uncertain", "program", "place", "site_code", "status", "since", "source_link",
            "source_url", "source_as_of", "notes"]
-labels = {"program": st.column_config.TextColumn("Programme", width="medium"), "site_code": "Code",
-          "source_link": link, "source_url": "Source", "source_as_of": "Source as of"}
+labels = {"membership": "Membership", "uncertain": "Reliability",
+          "program": st.column_config.TextColumn("Programme", width="medium"),
+          "place": st.column_config.TextColumn("Place", width="medium"), "site_code": "Code",
+          "status": st.column_config.TextColumn("Status, as the source gives it", width="medium"),
+          "since": "Since", "source_link": st.column_config.LinkColumn("Link", display_text="open source",
+                                                                       help="The first source listed"),
+          "source_url": "Source", "source_as_of": "Source as of", "notes": "Notes"}
 if current.empty:
-    st.info(f"No current programme sites or memberships on record for {ui.md_escape(profile['name'])}.", icon="🔍")
+    st.info(f"No current programme sites or memberships on record for {ui.md_escape(profile['name'])}.",
+            icon=":material/search:")
 else:
     ui.table(shown[shown.is_current], f"programmes_{profile.iso3}", key="country_programmes", columns=columns,
-             column_config=labels)
+             column_config=labels, height=min(38 + 35 * len(current), 560))
 former = shown[~shown.is_current]
 if len(former):
-    st.warning(f"**Not current:** {ui.md_escape(profile['name'])} is **not** a member of "
-               f"{ui.md_escape(', '.join(former.program.unique()))} — the record below is a former, terminated or "
-               "rescinded membership, kept for context.", icon="⛔")
+    st.warning(f"**Not current:** {ui.md_escape(profile['name'])} is **not** currently part of "
+               f"{ui.md_escape(', '.join(former.program.unique()))}. The record below is a former, terminated or "
+               "rescinded membership or site, kept for context.", icon=":material/block:")
     ui.table(former, f"former_programmes_{profile.iso3}", key="country_former", columns=columns,
              column_config=labels)
 

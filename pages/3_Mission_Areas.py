@@ -33,48 +33,59 @@ def area_heading(code: str) -> None:
             f'{html.escape(area.label)}</div>')
 
 
-def area_card(code: str, *, map_height: int, top_n: int) -> None:
-    """Headline, map and busiest partner countries of one mission area."""
+def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = False) -> None:
+    """One mission area: its headline number, a map of where it works and its busiest partner countries."""
     row = summary.loc[code]
-    area_heading(code)
     st.metric("Engagements in period", f"{int(row.engagements):,}",
               ui.delta_text(row.engagements, row.prev_engagements),
               help="Cancelled engagements are not counted. Change is against the previous period of equal length.")
     st.caption(f"{int(row.countries):,} partner countries · {int(row.participants):,} participants")
-    rows = by_area[by_area.mission_area == code]
     if rows.empty:
         ui.empty_state(f"{vocab.mission_area_label(code)} engagements", scope)
         return
-    ui.plotly(figures.world_choropleth(rows, colour=vocab.MISSION_AREA_COLOURS[code], height=map_height),
-              key=f"area_map_{code}")
-    top = rows.head(top_n)[["name", "engagements"]]
-    st.dataframe(top, hide_index=True, width="stretch", key=f"df_area_top_{code}", column_config={
-        "name": "Top partner countries",
-        "engagements": st.column_config.ProgressColumn("Engagements", format="%d", min_value=0,
-                                                       max_value=int(rows.engagements.max()))})
-    ui.downloads(rows[["iso3", "name", "region", "mission_area", "engagements"]],
-                 f"{code}_engagements_by_country", key=f"area_{code}")
+    map_col, list_col = st.columns([3, 2], vertical_alignment="center") if wide else (st.container(),) * 2
+    with map_col:
+        event = ui.plotly(figures.area_map(rows, code, height=map_height), key=f"area_map_{code}", on_select="rerun")
+    points = (event or {}).get("selection", {}).get("points", []) if event else []
+    if points and (points[0].get("location") or points[0].get("customdata")):
+        clicked = points[0].get("location") or points[0].get("customdata")
+        ui.select_country(clicked if isinstance(clicked, str) else clicked[0])
+        st.switch_page(ui.PAGES["country"])
+    list_col.dataframe(rows.head(top_n)[["name", "engagements"]], hide_index=True, width="stretch",
+                       key=f"df_area_top_{code}", column_config={
+                           "name": "Top partner countries",
+                           "engagements": st.column_config.ProgressColumn(
+                               "Engagements", format="%d", min_value=0, max_value=int(rows.engagements.max()),
+                               color=vocab.MISSION_AREA_COLOURS[code])})
 
 
+if choice == "all":
+    ui.area_legend()
 st.subheader("Trend")
 monthly = ui.query("monthly_activity", scope)
 if monthly.empty:
     ui.empty_state("engagements", scope)
 else:
-    ui.plotly(figures.area_trend_lines(monthly), key="area_trend")
+    ui.plotly(figures.without_legend(figures.area_trend_lines(monthly)), key="area_trend")
     ui.downloads(monthly, "engagements_by_month_and_area", key="area_trend")
 
+st.subheader("Where each area works" if choice == "all" else "Where it works")
+st.caption("Countries shaded by engagements in the period; small states are drawn as dots. Hover for numbers; "
+           "click a country to open its profile.")
 if choice == "all":
-    st.subheader("Where each area works")
-    st.caption("Countries shaded by engagements in the area over the period; small states are drawn as dots.")
     for start in range(0, len(shown), 3):
         for code, column in zip(shown[start:start + 3], st.columns(3)):
             with column, st.container(border=True):
-                area_card(code, map_height=260, top_n=5)
+                area_heading(code)
+                area_card(code, by_area[by_area.mission_area == code], map_height=220, top_n=5)
 else:
-    st.subheader("Where it works")
     with st.container(border=True):
-        area_card(choice, map_height=440, top_n=10)
+        area_heading(choice)
+        area_card(choice, by_area, map_height=400, top_n=10, wide=True)
+if len(by_area):
+    st.caption("Download the engagements per country and mission area behind these maps and lists:")
+    ui.downloads(by_area[["mission_area", "iso3", "name", "region", "engagements"]],
+                 "engagements_by_area_and_country", key="area_maps")
 
 types_col, pipeline_col = st.columns(2)
 with types_col:
@@ -83,7 +94,7 @@ with types_col:
     if types.empty:
         ui.empty_state("engagements", scope)
     else:
-        ui.plotly(figures.by_type(types), key="area_types")
+        ui.plotly(figures.without_legend(figures.by_type(types)), key="area_types")
         ui.downloads(types, "engagements_by_type_and_area", key="area_types")
 with pipeline_col:
     st.subheader("Agreements by status")
@@ -91,6 +102,6 @@ with pipeline_col:
     if pipeline.empty:
         ui.empty_state("agreements", scope)
     else:
-        ui.plotly(figures.pipeline(pipeline), key="area_pipeline")
+        ui.plotly(figures.without_legend(figures.pipeline(pipeline)), key="area_pipeline")
         st.caption("Agreements whose life overlaps the period, by their current status.")
         ui.downloads(pipeline, "agreements_by_status_and_area", key="area_pipeline")

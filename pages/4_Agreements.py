@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from atlas import figures, ui, vocab
+from atlas import agreement_figures, figures, ui, vocab
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
@@ -19,37 +19,35 @@ tiles[2].metric("In negotiation", f"{int(kpi.negotiation):,}", help="Agreements 
 tiles[3].metric("Expiring within 12 months", f"{int(kpi.expiring_12m):,}", help="In force now; expiry date within "
                 "the next 12 months. See Renewals due below.")
 
-left, right = st.columns([2, 3])
-with left:
-    st.subheader("Pipeline by status")
-    pipeline = ui.query("agreement_pipeline", f)
-    if pipeline.empty:
-        ui.empty_state("agreements", f)
-    else:
-        ui.plotly(figures.pipeline(pipeline), key="agreement_pipeline")
-        ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
-with right:
-    st.subheader("Renewals due")
-    months = st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
-                                  format_func=lambda n: f"{n} months", key="renewal_months")
-    horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
-    due = ui.query("renewals_due", f, horizon=horizon)
-    if due.empty:
-        ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
-    else:
-        urgent = int((due.days_left < 90).sum())
-        if urgent:
-            st.error(f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged 🔴 below): "
-                     "start the renewal now.", icon="⏰")
-        ui.table(due.assign(flag=due.days_left.map(lambda d: "🔴 under 90 days" if d < 90 else "")),
-                 f"renewals_due_{months}_months", key="renewals",
-                 columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
-                          "demo"],
-                 column_config={"flag": st.column_config.TextColumn("Urgency", width="small"),
-                                "days_left": st.column_config.NumberColumn("Days left", format="%d"),
-                                "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
-                                "title": st.column_config.TextColumn("Agreement", width="large"),
-                                "partners": "Partner countries", "mission_area": "Mission area"})
+st.subheader("Renewals due")
+months = st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
+                              format_func=lambda n: f"{n} months", key="renewal_months")
+horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+due = ui.query("renewals_due", f, horizon=horizon)
+if due.empty:
+    ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
+else:
+    urgent = int((due.days_left < 90).sum())
+    if urgent:
+        st.error(f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): "
+                 "start the renewal now.", icon=":material/alarm:")
+    ui.table(due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
+             f"renewals_due_{months}_months", key="renewals",
+             columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
+                      "demo"],
+             column_config={"flag": st.column_config.TextColumn("Urgency"),
+                            "days_left": st.column_config.NumberColumn("Days left", format="%d"),
+                            "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
+                            "title": st.column_config.TextColumn("Agreement", width="large"),
+                            "partners": "Partner countries", "mission_area": "Mission area"})
+
+st.subheader("Pipeline by status")
+pipeline = ui.query("agreement_pipeline", f)
+if pipeline.empty:
+    ui.empty_state("agreements", f)
+else:
+    ui.plotly(figures.pipeline(pipeline, height=360), key="agreement_pipeline")
+    ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
 
 st.subheader("Lifecycle timeline")
 agreements = ui.query("agreements_list", f, search="")
@@ -57,24 +55,32 @@ if agreements.empty:
     ui.empty_state("agreements", f)
 else:
     drawn = agreements.head(40)
-    ui.plotly(figures.lifecycle_gantt(drawn, today=f.today, max_rows=40), key="agreement_gantt")
+    ui.plotly(figures.lifecycle_gantt(agreement_figures.timeline_rows(drawn), today=f.today, max_rows=40),
+              key="agreement_gantt")
     if len(agreements) > len(drawn):
         st.info(f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
                 "the sidebar (mission area, country, agreement status, period) to see the others; the table "
-                "below lists them all.", icon="✂️")
+                "below lists them all.", icon=":material/filter_list:")
     st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from "
-               "today. ◇ entry into force · | signature.")
+               "today.")
     ui.downloads(drawn[["agreement_id", "title", "status", "partners", "lifecycle_start", "date_signed",
                         "date_in_force", "date_expires"]], "agreement_lifecycles", key="gantt")
 
-st.subheader(f"Agreements in force by partner country on {f.as_of:%d %b %Y}")
+st.subheader("Agreements in force by partner country")
 by_country = ui.query("agreements_by_country", f)
 if by_country.empty:
     ui.empty_state(f"agreements in force on {f.as_of:%d %b %Y}", f)
 else:
-    ui.plotly(figures.world_choropleth(by_country, value="agreements", label="Agreements in force",
-                                       colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"]), key="agreement_map")
-    st.caption("An agreement with several partners counts once for each of them.")
+    event = ui.plotly(figures.world_choropleth(by_country, value="agreements", label="Agreements in force",
+                                               colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"]),
+                      key="agreement_map", on_select="rerun")
+    points = (event or {}).get("selection", {}).get("points", [])
+    clicked = (points[0].get("location") or points[0].get("customdata")) if points else None
+    if isinstance(clicked, str):  # a country shape gives its location, a small-state dot its customdata
+        ui.select_country(clicked)
+        st.switch_page(ui.PAGES["country"])
+    st.caption(f"In force on {f.as_of:%d %b %Y}. An agreement with several partners counts once for each of them. "
+               "Click a country to open its profile.")
     ui.downloads(by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country",
                  key="agreement_map")
 
@@ -101,8 +107,10 @@ else:
                             "agreement_id": "ID"})
 
 st.subheader("Status changes in the period")
-changes = ui.query("status_changes", f, since=f.start, limit=500)
+changes = ui.query("status_changes", f, since=f.start, limit=200)
 if changes.empty:
     ui.empty_state("agreement status changes", f)
 else:
+    if int(changes.total[0]) > len(changes):
+        st.caption(f"The latest {len(changes):,} of {int(changes.total[0]):,}; narrow the filters to see older ones.")
     ui.status_change_table(changes, key="agreement_changes")

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -31,9 +32,28 @@ def summary(verb: str, table: str, name: str, read: int, inserted: int, updated:
             f"  countries:  {countries:>9,} resolved ({names:,} names or aliases matched to ISO codes)"]
 
 
-def seed(kit, db: Path, folder: Path) -> None:
+@pytest.fixture(scope="module")
+def seeded_template(tmp_path_factory, _built_empty_db, kit) -> Path:
+    """The empty build with engagements E1-E3 imported; each test gets a copy (see seeded_db)."""
+    folder = tmp_path_factory.mktemp("seeded")
+    db = folder / "atlas.duckdb"
+    shutil.copyfile(_built_empty_db, db)
     rows = [kit.engagement("E1"), kit.engagement("E2", country="GBR"), kit.engagement("E3", country="CAN")]
     assert ingest.import_file(kit.write_csv(folder / "seed.csv", rows), "engagements", db, today=TODAY).ok
+    return db
+
+
+@pytest.fixture(scope="module")
+def seeded_dump(seeded_template, kit) -> dict:
+    return kit.dump_tables(seeded_template)
+
+
+@pytest.fixture
+def seeded_db(tmp_path, seeded_template) -> Path:
+    folder = tmp_path / "db"
+    folder.mkdir()
+    shutil.copyfile(seeded_template, folder / "atlas.duckdb")
+    return folder / "atlas.duckdb"
 
 
 # --- build -------------------------------------------------------------------------------------------
@@ -96,15 +116,14 @@ def test_import_agreements_from_parquet_and_reimport(tmp_path, empty_db, kit):
         ("A1", "DEU"), ("A1", "FRA"), ("A2", "MEX")]
 
 
-def test_an_invalid_file_is_refused_with_every_problem(tmp_path, empty_db, kit):
-    seed(kit, empty_db, tmp_path)
-    before = kit.dump_tables(empty_db)
+def test_an_invalid_file_is_refused_with_every_problem(tmp_path, seeded_db, seeded_dump, kit):
+    before = seeded_dump
     rows = [kit.engagement("E1", title="Changed", summary="spans\ntwo lines"),
             kit.engagement("E4", country="Atlantis", start_date="2024-02-30"),
             kit.engagement("E5", mission_area="nope", participants="lots"),
             kit.engagement("E4", latitude="-91")]
     path = kit.write_csv(tmp_path / "bad.csv", rows)
-    done = kit.run_cli("import", "engagements", path, "--db", empty_db)
+    done = kit.run_cli("import", "engagements", path, "--db", seeded_db)
     assert done.returncode == 2
     assert done.stdout == ""
     assert done.stderr.splitlines() == [
@@ -116,23 +135,22 @@ def test_an_invalid_file_is_refused_with_every_problem(tmp_path, empty_db, kit):
         "line 6, column latitude: latitude -91.0 is out of range (-90 to 90)",
         "Rejected bad.csv: 6 problem(s) in 3 row(s); nothing was imported.",
     ]
-    assert kit.dump_tables(empty_db) == before
-    log = kit.import_log(empty_db)[-1]
+    assert kit.dump_tables(seeded_db) == before
+    log = kit.import_log(seeded_db)[-1]
     assert (log["outcome"], log["rows_read"], log["rejected"], log["inserted"], log["updated"]) == (
         "rejected", 4, 3, 0, 0)
 
 
 @pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
-def test_dry_run_writes_nothing(tmp_path, empty_db, kit, valid):
-    seed(kit, empty_db, tmp_path)
+def test_dry_run_writes_nothing(tmp_path, seeded_db, kit, valid):
     rows = [kit.engagement("E1", title="Changed"), kit.engagement("E4")]
     if not valid:
         rows.append(kit.engagement("E5", status="postponed"))
     incoming = tmp_path / "incoming"
     incoming.mkdir()
     path = kit.write_csv(incoming / "e.csv", rows)
-    db_state, incoming_state = kit.folder_state(empty_db.parent), kit.folder_state(incoming)
-    done = kit.run_cli("import", "engagements", path, "--db", empty_db, "--dry-run")
+    db_state, incoming_state = kit.folder_state(seeded_db.parent), kit.folder_state(incoming)
+    done = kit.run_cli("import", "engagements", path, "--db", seeded_db, "--dry-run")
     if valid:
         assert (done.returncode, done.stderr) == (0, "")
         assert done.stdout.splitlines() == summary("Would import", "engagements", "e.csv", 2, 1, 1, 0, 0, 1, 0) + [
@@ -142,7 +160,7 @@ def test_dry_run_writes_nothing(tmp_path, empty_db, kit, valid):
         assert done.stderr.splitlines() == [
             "line 4, column status: unknown status 'postponed' (use one of: planned, completed, cancelled)",
             "Rejected e.csv: 1 problem(s) in 1 row(s); nothing was imported."]
-    assert kit.folder_state(empty_db.parent) == db_state
+    assert kit.folder_state(seeded_db.parent) == db_state
     assert kit.folder_state(incoming) == incoming_state
 
 
@@ -198,36 +216,39 @@ def test_missing_database_or_file_is_exit_1(tmp_path, empty_db, kit):
 def test_unknown_table_is_a_usage_error(tmp_path, empty_db, kit):
     done = kit.run_cli("import", "programs", tmp_path / "x.csv", "--db", empty_db)
     assert done.returncode == 2
-    assert "argument table: invalid choice: 'programs' (choose from agreements, engagements)" in done.stderr
+    assert done.stderr.splitlines()[-1] == ("python -m atlas import: error: argument table: invalid choice: "
+                                            "'programs' (choose from 'agreements', 'engagements')")
     assert "Traceback" not in done.stderr
 
 
 # --- snapshots and restore -------------------------------------------------------------------------
 
-def test_snapshots_and_restore(tmp_path, empty_db, kit):
-    none = kit.run_cli("snapshots", "--db", empty_db)
-    assert (none.returncode, none.stdout) == (0, f"No snapshots beside {empty_db}\n")
-    nothing = kit.run_cli("restore", "--db", empty_db)
+def test_snapshots_and_restore(tmp_path, seeded_db, kit):
+    db = seeded_db
+    none = kit.run_cli("snapshots", "--db", db)
+    assert (none.returncode, none.stdout) == (0, f"No snapshots beside {db}\n")
+    nothing = kit.run_cli("restore", "--db", db)
     assert (nothing.returncode, nothing.stdout) == (1, "")
-    assert nothing.stderr == f"error: no snapshots in {empty_db.parent / 'backups'}\n"
+    assert nothing.stderr == f"error: no snapshots in {db.parent / 'backups'}\n"
 
-    seed(kit, empty_db, tmp_path)
-    before_last = kit.dump_tables(empty_db)
+    assert kit.run_cli("import", "engagements", kit.write_csv(tmp_path / "one.csv", [kit.engagement("E4")]),
+                       "--db", db).returncode == 0
+    before_last = kit.dump_tables(db)
     changed = [kit.engagement("E1", title="Changed"), kit.engagement("E9")]
-    assert ingest.import_file(kit.write_csv(tmp_path / "two.csv", changed), "engagements", empty_db, today=TODAY).ok
-    after_last = kit.dump_tables(empty_db)
+    assert ingest.import_file(kit.write_csv(tmp_path / "two.csv", changed), "engagements", db, today=TODAY).ok
+    after_last = kit.dump_tables(db)
 
-    listed = kit.run_cli("snapshots", "--db", empty_db)
+    listed = kit.run_cli("snapshots", "--db", db)
     assert listed.returncode == 0
-    assert listed.stdout.splitlines() == [str(p) for p in kit.snapshot_files(empty_db)]
+    assert listed.stdout.splitlines() == [str(p) for p in kit.snapshot_files(db)]
     assert len(listed.stdout.splitlines()) == 2
-    newest = kit.snapshot_files(empty_db)[0]
+    newest = kit.snapshot_files(db)[0]
 
-    restored = kit.run_cli("restore", "--db", empty_db)
+    restored = kit.run_cli("restore", "--db", db)
     assert (restored.returncode, restored.stderr) == (0, "")
-    assert restored.stdout == f"Restored {empty_db} from {newest}\n"
-    assert kit.dump_tables(empty_db) == before_last
-    assert kit.dump_tables(kit.snapshot_files(empty_db)[0]) == after_last
+    assert restored.stdout == f"Restored {db} from {newest}\n"
+    assert kit.dump_tables(db) == before_last
+    assert kit.dump_tables(kit.snapshot_files(db)[0]) == after_last
 
 
 # --- hostile files ---------------------------------------------------------------------------------
@@ -245,8 +266,12 @@ def hostile(tmp_path: Path, kit, case: str) -> Path:
         return put("e.csv", b"")
     if case == "header only":
         return put("e.csv", f"{HEADER}\n".encode())
+    if case == "blank rows only":
+        return put("e.csv", f"{HEADER}\r\n\r\n,,,,\r\n".encode())
     if case == "random bytes":
         return put("e.csv", random.Random(11).randbytes(2048))
+    if case == "random bytes without NUL":
+        return put("e.csv", bytes(b for b in random.Random(7).randbytes(4096) if b))
     if case == "latin-1":
         return put("e.csv", f"{HEADER}\n{GOOD}\nE10,Québec visit,2024-03-05,CAN,visa\n".encode("latin-1"))
     if case == "utf-16":
@@ -266,13 +291,26 @@ def hostile(tmp_path: Path, kit, case: str) -> Path:
     if case == "corrupt parquet":
         data = kit.write_parquet(tmp_path / "ok.parquet", [kit.engagement(f"E{i}") for i in range(20)]).read_bytes()
         return put("e.parquet", data[:-40])
+    if case == "parquet with damaged pages":
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+
+        columns = HEADER.split(",")
+        table = pa.table({c: [f"{c} {i:03d} padding text" for i in range(200)] for c in columns})
+        pq.write_table(table, tmp_path / "ok.parquet", compression="none")
+        data = bytearray((tmp_path / "ok.parquet").read_bytes())
+        data[100:600] = b"\xab" * 500
+        return put("e.parquet", bytes(data))
     raise AssertionError(case)
 
 
 HOSTILE = [
     ("empty", 2, ["line 1, column -: the file is empty"]),
     ("header only", 2, ["line 1, column -: the file has a header but no data rows"]),
+    ("blank rows only", 2, ["line 1, column -: the file has a header but no data rows"]),
     ("random bytes", 2, ["line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8"]),
+    ("random bytes without NUL", 2,
+     ["line 1, column -: byte 0xb4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"]),
     ("latin-1", 2, ["line 3, column -: byte 0xe9 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"]),
     ("utf-16", 2, ["line 1, column -: the file is UTF-16 text; save it as CSV UTF-8"]),
     ("semicolons", 0, []),
@@ -282,6 +320,7 @@ HOSTILE = [
     (".json suffix", 2, ["line 1, column -: unsupported file type '.json'; use .csv, .xlsx or .parquet"]),
     ("text file named .xlsx", 2, ["line 1, column -: not a readable .xlsx workbook (BadZipFile)"]),
     ("corrupt parquet", 2, ["line 1, column -: not a readable Parquet file (ArrowInvalid)"]),
+    ("parquet with damaged pages", 2, ["line 2, column -: the Parquet file is damaged (OSError)"]),
 ]
 
 
@@ -293,7 +332,10 @@ def check_hostile_outcome(kit, db, before, path, code, out, err, expected_code, 
         assert err.splitlines() == problems + [
             f"Rejected {path.name}: 1 problem(s) in 0 row(s); nothing was imported."]
         assert kit.dump_tables(db) == before
-        assert kit.import_log(db)[-1]["outcome"] == "rejected"
+        log = kit.import_log(db)[-1]
+        assert (log["outcome"], log["file_name"], log["message"]) == ("rejected", path.name, problems[0])
+        assert kit.snapshot_files(db) == []
+        assert not Path(str(path) + ".rejected.csv").exists()
     else:  # the semicolon file is accepted
         assert err == ""
         assert kit.query(db, "SELECT engagement_id, title FROM engagements WHERE engagement_id = 'E9'") == [
@@ -301,22 +343,19 @@ def check_hostile_outcome(kit, db, before, path, code, out, err, expected_code, 
 
 
 @pytest.mark.parametrize(("case", "expected_code", "problems"), HOSTILE, ids=[c for c, _, _ in HOSTILE])
-def test_hostile_files_in_process(tmp_path, empty_db, kit, monkeypatch, capsys, case, expected_code, problems):
+def test_hostile_files_in_process(tmp_path, seeded_db, seeded_dump, kit, monkeypatch, capsys, case, expected_code,
+                                  problems):
     monkeypatch.setenv("ATLAS_TODAY", TODAY.isoformat())
-    seed(kit, empty_db, tmp_path)
-    before = kit.dump_tables(empty_db)
     path = hostile(tmp_path, kit, case)
-    code = main(["import", "engagements", str(path), "--db", str(empty_db)])
+    code = main(["import", "engagements", str(path), "--db", str(seeded_db)])
     captured = capsys.readouterr()
-    check_hostile_outcome(kit, empty_db, before, path, code, captured.out, captured.err, expected_code, problems)
+    check_hostile_outcome(kit, seeded_db, seeded_dump, path, code, captured.out, captured.err, expected_code, problems)
 
 
-@pytest.mark.parametrize("case", ["random bytes", "latin-1", "text file named .xlsx", "corrupt parquet"])
-def test_hostile_files_through_a_real_process(tmp_path, empty_db, kit, case):
+@pytest.mark.parametrize("case", ["random bytes", "text file named .xlsx", "parquet with damaged pages"])
+def test_hostile_files_through_a_real_process(tmp_path, seeded_db, seeded_dump, kit, case):
     _, expected_code, problems = next(h for h in HOSTILE if h[0] == case)
-    seed(kit, empty_db, tmp_path)
-    before = kit.dump_tables(empty_db)
     path = hostile(tmp_path, kit, case)
-    done = kit.run_cli("import", "engagements", path, "--db", empty_db, "--skip-invalid")
-    check_hostile_outcome(kit, empty_db, before, path, done.returncode, done.stdout, done.stderr, expected_code,
+    done = kit.run_cli("import", "engagements", path, "--db", seeded_db, "--skip-invalid")
+    check_hostile_outcome(kit, seeded_db, seeded_dump, path, done.returncode, done.stdout, done.stderr, expected_code,
                           problems)

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import random
 import shutil
 from pathlib import Path
 
@@ -227,7 +226,6 @@ def test_rollup_is_rebuilt_after_an_import(tmp_path, loaded_db, kit):
 
 ENGAGEMENT_PROBLEMS = [
     ({"country": "Atlantis"}, "country", "unknown country 'Atlantis'"),
-    ({"country": "Europe"}, "country", "unknown country 'Europe'"),
     ({"country": "x" * 80}, "country", "unknown country '" + "x" * 60 + "…'"),
     ({"country": ""}, "country", "missing required value"),
     ({"mission_area": "Space"}, "mission_area", f"unknown mission area 'Space' (use one of: {MISSION_CODES})"),
@@ -236,7 +234,6 @@ ENGAGEMENT_PROBLEMS = [
     ({"start_date": "2/29/2023"}, "start_date", "impossible date '2/29/2023'"),
     ({"start_date": "13/1/2024"}, "start_date", "impossible date '13/1/2024'"),
     ({"start_date": "05.03.2024"}, "start_date", "unparseable date '05.03.2024' (use YYYY-MM-DD or M/D/YYYY)"),
-    ({"start_date": "next week"}, "start_date", "unparseable date 'next week' (use YYYY-MM-DD or M/D/YYYY)"),
     ({"start_date": "1850-01-01"}, "start_date", "date '1850-01-01' is out of range (1900-2100)"),
     ({"start_date": ""}, "start_date", "missing required value"),
     ({"end_date": "2024-03-01"}, "end_date", "end date 2024-03-01 is before start date 2024-03-05"),
@@ -250,7 +247,6 @@ ENGAGEMENT_PROBLEMS = [
     ({"participants": "2.5"}, "participants", "participants must be a whole number (2.5)"),
     ({"participants": "2000000"}, "participants", "participants 2000000 is implausibly large"),
     ({"latitude": "91"}, "latitude", "latitude 91.0 is out of range (-90 to 90)"),
-    ({"latitude": "-90.5"}, "latitude", "latitude -90.5 is out of range (-90 to 90)"),
     ({"longitude": "180.5"}, "longitude", "longitude 180.5 is out of range (-180 to 180)"),
     ({"longitude": "-181"}, "longitude", "longitude -181.0 is out of range (-180 to 180)"),
     ({"latitude": "north"}, "latitude", "latitude 'north' is not a number"),
@@ -267,17 +263,53 @@ ENGAGEMENT_PROBLEMS = [
 ]
 
 
-@pytest.mark.parametrize(("values", "column", "reason"), ENGAGEMENT_PROBLEMS,
+def problem_file_rows(kit, table: str, problems: list) -> list[dict]:
+    """Two valid rows that would change data (an update and an insert), one bad row per problem, one more valid row.
+
+    The bad row for problems[i] is on line i + 4 (header on line 1).
+    """
+    make, prefix = (kit.engagement, "E") if table == "engagements" else (kit.agreement, "A")
+    rows = [make(f"{prefix}1", title="Changed"), make(f"{prefix}4")]
+    rows += [make(f"BAD{i:02d}", **values) for i, (values, _, _) in enumerate(problems)]
+    return rows + [make(f"{prefix}5")]
+
+
+def rejected_import(request, tmp_path_factory, loaded_template, kit, table: str, problems: list) -> dict:
+    """One import of the problem file, in the format request.param, into a copy of the loaded database."""
+    kind = request.param
+    folder = tmp_path_factory.mktemp(f"{table}-{kind}")
+    db = folder / "atlas.duckdb"
+    shutil.copyfile(loaded_template, db)
+    path = kit.write_rows(folder, kind, problem_file_rows(kit, table, problems), name=table)
+    result = run(path, db, table)
+    return {"kind": kind, "result": result, "after": kit.dump_tables(db), "log": kit.import_log(db)}
+
+
+@pytest.fixture(scope="module", params=KINDS)
+def rejected_engagements(request, tmp_path_factory, loaded_template, kit) -> dict:
+    return rejected_import(request, tmp_path_factory, loaded_template, kit, "engagements", ENGAGEMENT_PROBLEMS)
+
+
+@pytest.mark.parametrize(("index", "column", "reason"), [(i, c, r) for i, (_, c, r) in enumerate(ENGAGEMENT_PROBLEMS)],
                          ids=[f"{c}:{str(v)[:30]}" for v, c, _ in ENGAGEMENT_PROBLEMS])
-def test_engagement_row_problem(tmp_path, loaded_db, loaded_dump, kit, values, column, reason):
-    # Rows around the bad one are valid and would change data (E1 updated, E4 new): none of it may land.
-    rows = [kit.engagement("E1", title="Changed"), kit.engagement("E4"), kit.engagement("BAD", **values),
-            kit.engagement("E5")]
-    before = loaded_dump
-    result = run(kit.write_csv(tmp_path / "e.csv", rows), loaded_db)
-    assert_rejected_and_unchanged(kit, loaded_db, before, result, [f"line 4, column {column}: {reason}"])
-    assert result.rejected == 1 and result.rows_read == 4
-    assert result.summary() == "Rejected e.csv: 1 problem(s) in 1 row(s); nothing was imported."
+def test_engagement_row_problem(rejected_engagements, index, column, reason):
+    line = index + 4
+    found = [m for m in messages(rejected_engagements["result"]) if m.startswith(f"line {line},")]
+    assert found == [f"line {line}, column {column}: {reason}"]
+
+
+def test_engagement_problems_change_nothing(rejected_engagements, loaded_dump):
+    result = rejected_engagements["result"]
+    expected = [f"line {i + 4}, column {c}: {r}" for i, (_, c, r) in enumerate(ENGAGEMENT_PROBLEMS)]
+    assert messages(result) == expected
+    assert (result.outcome, result.rows_read, result.rejected) == ("rejected", 35, 32)
+    assert (result.inserted, result.updated, result.unchanged) == (0, 0, 0)
+    assert result.summary() == f"Rejected engagements.{rejected_engagements['kind']}: 32 problem(s) in 32 row(s); nothing was imported."
+    assert rejected_engagements["after"] == loaded_dump
+    log = rejected_engagements["log"][-1]
+    assert (log["outcome"], log["rows_read"], log["accepted"], log["rejected"], log["inserted"], log["updated"]) == (
+        "rejected", 35, 0, 32, 0, 0)
+    assert log["message"] == "; ".join(expected[:20]) + "; … and 12 more"
 
 
 AGREEMENT_PROBLEMS = [
@@ -299,13 +331,28 @@ AGREEMENT_PROBLEMS = [
 ]
 
 
-@pytest.mark.parametrize(("values", "column", "reason"), AGREEMENT_PROBLEMS,
+@pytest.fixture(scope="module", params=KINDS)
+def rejected_agreements(request, tmp_path_factory, loaded_template, kit) -> dict:
+    return rejected_import(request, tmp_path_factory, loaded_template, kit, "agreements", AGREEMENT_PROBLEMS)
+
+
+@pytest.mark.parametrize(("index", "column", "reason"), [(i, c, r) for i, (_, c, r) in enumerate(AGREEMENT_PROBLEMS)],
                          ids=[f"{c}:{str(v)[:30]}" for v, c, _ in AGREEMENT_PROBLEMS])
-def test_agreement_row_problem(tmp_path, loaded_db, loaded_dump, kit, values, column, reason):
-    rows = [kit.agreement("A1", status="terminated"), kit.agreement("A3"), kit.agreement("BAD", **values)]
-    before = loaded_dump
-    result = run(kit.write_csv(tmp_path / "a.csv", rows), loaded_db, "agreements")
-    assert_rejected_and_unchanged(kit, loaded_db, before, result, [f"line 4, column {column}: {reason}"])
+def test_agreement_row_problem(rejected_agreements, index, column, reason):
+    line = index + 4
+    found = [m for m in messages(rejected_agreements["result"]) if m.startswith(f"line {line},")]
+    assert found == [f"line {line}, column {column}: {reason}"]
+
+
+def test_agreement_problems_change_nothing(rejected_agreements, loaded_dump):
+    result = rejected_agreements["result"]
+    expected = [f"line {i + 4}, column {c}: {r}" for i, (_, c, r) in enumerate(AGREEMENT_PROBLEMS)]
+    assert messages(result) == expected
+    assert (result.outcome, result.rows_read, result.rejected, result.inserted, result.updated) == (
+        "rejected", 16, 13, 0, 0)
+    assert rejected_agreements["after"] == loaded_dump
+    assert rejected_agreements["log"][-1]["outcome"] == "rejected"
+    assert rejected_agreements["log"][-1]["message"] == "; ".join(expected)
 
 
 @pytest.mark.parametrize("kind", KINDS)
@@ -389,38 +436,20 @@ def test_missing_or_repeated_columns(tmp_path, loaded_db, kit, table, header, ex
 
 # --- hostile files --------------------------------------------------------------------------------
 
+def _bytes(path: Path, data: bytes) -> Path:
+    path.write_bytes(data)
+    return path
+
+
 def _hostile(tmp_path: Path, kit, case: str) -> Path:
     header = "engagement_id,title,start_date,country,mission_area"
     good = "E9,Fine,2024-03-05,FRA,visa"
-    if case == "empty":
-        return _bytes(tmp_path / "e.csv", b"")
-    if case == "header only":
-        return _bytes(tmp_path / "e.csv", (header + "\r\n").encode())
-    if case == "blank rows only":
-        return _bytes(tmp_path / "e.csv", (header + "\n\n,,,,\n").encode())
-    if case == "random bytes":
-        return _bytes(tmp_path / "e.csv", random.Random(7).randbytes(4096))
-    if case == "random bytes without NUL":
-        data = bytes(b for b in random.Random(7).randbytes(4096) if b)
-        return _bytes(tmp_path / "e.csv", data)
     if case == "latin-1":
         return _bytes(tmp_path / "e.csv", f"{header}\n{good}\nE10,Côte,2024-03-05,CIV,visa\n".encode("latin-1"))
-    if case == "utf-16":
-        return _bytes(tmp_path / "e.csv", f"{header}\n{good}\n".encode("utf-16"))
     if case == "more values than header":
         return _bytes(tmp_path / "e.csv", f"{header}\n{good}\n{good},extra\n".encode())
-    if case == "5,000 columns":
-        names = header + "," + ",".join(f"x{i}" for i in range(4995))
-        return _bytes(tmp_path / "e.csv", f"{names}\n{good}\n".encode())
-    if case == "200,000-character field":
-        return _bytes(tmp_path / "e.csv", f"{header}\n{good}\nE10,{'y' * 200_000},2024-03-05,FRA,visa\n".encode())
-    if case == ".json suffix":
-        return _bytes(tmp_path / "e.json", b'[{"engagement_id": "E9"}]')
     if case == "text file named .xlsx":
         return _bytes(tmp_path / "e.xlsx", f"{header}\n{good}\n".encode())
-    if case == "truncated parquet":
-        data = kit.write_parquet(tmp_path / "good.parquet", [kit.engagement(f"E{i}") for i in range(30)]).read_bytes()
-        return _bytes(tmp_path / "e.parquet", data[: len(data) // 2])
     if case == "parquet with damaged pages":
         import pyarrow as pa
         import pyarrow.parquet as pq
@@ -434,38 +463,22 @@ def _hostile(tmp_path: Path, kit, case: str) -> Path:
     raise AssertionError(case)
 
 
-def _bytes(path: Path, data: bytes) -> Path:
-    path.write_bytes(data)
-    return path
-
-
+# The full list of hostile files runs through the command line in test_cli.py; here one per format, with
+# --skip-invalid on: a file unreadable as a whole cannot be rescued row by row.
 HOSTILE = [
-    ("empty", "line 1, column -: the file is empty"),
-    ("header only", "line 1, column -: the file has a header but no data rows"),
-    ("blank rows only", "line 1, column -: the file has a header but no data rows"),
-    ("random bytes", "line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
-    ("random bytes without NUL",
-     "line 1, column -: byte 0xb4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"),
     ("latin-1", "line 3, column -: byte 0xf4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"),
-    ("utf-16", "line 1, column -: the file is UTF-16 text; save it as CSV UTF-8"),
     ("more values than header", "line 3, column -: the row has 6 values but the header has 5 columns"),
-    ("5,000 columns", "line 1, column -: the file has 5000 columns; an import file has at most 200"),
-    ("200,000-character field", "line 3, column -: a value is longer than 100,000 characters"),
-    (".json suffix", "line 1, column -: unsupported file type '.json'; use .csv, .xlsx or .parquet"),
     ("text file named .xlsx", "line 1, column -: not a readable .xlsx workbook (BadZipFile)"),
-    ("truncated parquet", "line 1, column -: not a readable Parquet file (ArrowInvalid)"),
     ("parquet with damaged pages", "line 2, column -: the Parquet file is damaged (OSError)"),
 ]
 
 
 @pytest.mark.parametrize(("case", "message"), HOSTILE, ids=[c for c, _ in HOSTILE])
-def test_hostile_file_is_rejected_whole(tmp_path, loaded_db, loaded_dump, kit, case, message):
-    # --skip-invalid cannot rescue a file that is unreadable as a whole: same answer with it on.
+def test_hostile_file_is_rejected_whole_even_with_skip_invalid(tmp_path, loaded_db, loaded_dump, kit, case, message):
     path = _hostile(tmp_path, kit, case)
-    before = loaded_dump
     snapshots = kit.snapshot_files(loaded_db)
-    result = run(path, loaded_db, skip_invalid=case in ("latin-1", "more values than header", "random bytes"))
-    assert_rejected_and_unchanged(kit, loaded_db, before, result, [message])
+    result = run(path, loaded_db, skip_invalid=True)
+    assert_rejected_and_unchanged(kit, loaded_db, loaded_dump, result, [message])
     assert kit.snapshot_files(loaded_db) == snapshots
     assert not Path(str(path) + ".rejected.csv").exists()
 
@@ -580,7 +593,7 @@ def test_dry_run_of_a_hostile_file_writes_nothing(tmp_path, loaded_db, kit):
 
 # --- upsert, re-import, import log ----------------------------------------------------------------
 
-@pytest.mark.parametrize("kind", KINDS)
+@pytest.mark.parametrize("kind", ["xlsx"])
 def test_rows_with_a_known_id_replace_the_record(tmp_path, loaded_db, kit, kind):
     old = {r[0]: r for r in kit.query(loaded_db, "SELECT engagement_id, import_id, updated_at FROM engagements")}
     rows = [kit.engagement("E1", title="Renamed", participants="99", city="", summary=""),
@@ -600,8 +613,8 @@ def test_rows_with_a_known_id_replace_the_record(tmp_path, loaded_db, kit, kind)
     assert now["E1"][2] > old["E1"][2]
 
 
-@pytest.mark.parametrize("kind", KINDS)
-@pytest.mark.parametrize("table", ["engagements", "agreements"])
+@pytest.mark.parametrize(("table", "kind"), [("engagements", "csv"), ("engagements", "parquet"),
+                                             ("agreements", "csv"), ("agreements", "xlsx")])
 def test_reimporting_the_same_file_changes_nothing(tmp_path, empty_db, kit, kind, table):
     if table == "engagements":
         rows = [kit.engagement(f"E{i}", country=c) for i, c in enumerate(["FRA", "gb", "Côte d'Ivoire"], 1)]

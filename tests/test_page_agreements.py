@@ -20,10 +20,12 @@ In negotiation: A4 = 1. In force and expiring 2026-11-30 .. 2027-11-30: A8 (2026
 """
 from __future__ import annotations
 
+import base64
 import csv
 import io
 import json
 
+import numpy as np
 import pandas as pd
 import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
@@ -54,6 +56,19 @@ def _agreements(at) -> pd.DataFrame:
 
 def _renewals(at) -> pd.DataFrame:
     return _table(at, "days_left")
+
+
+def _shown_titles(at) -> list[str]:
+    """Titles in the agreements table; [] when the page shows an empty state instead."""
+    found = [d.value for d in at.dataframe if "days_to_expiry" in d.value.columns]
+    return sorted(found[0].title) if found else []
+
+
+def _array(value) -> list:
+    """A plotly JSON array; plotly 7 writes numbers as {"dtype", "bdata"} (base64 typed arrays)."""
+    if isinstance(value, dict) and "bdata" in value:
+        return np.frombuffer(base64.b64decode(value["bdata"]), dtype=value["dtype"]).tolist()
+    return list(value)
 
 
 def _chart(at, key: str) -> dict:
@@ -134,9 +149,9 @@ def test_renewals_due_follow_the_horizon(app_env, months, expected):
 def test_renewals_under_90_days_are_flagged(app_env):
     at = run_page(PAGE)
     due = _renewals(at).set_index("title")
-    assert due.loc[TITLES["A8"], "flag"].startswith("🔴")      # 20 days left
+    assert due.loc[TITLES["A8"], "flag"].startswith("⚠")      # 20 days left
     assert due.loc[TITLES["A2"], "flag"] == ""                  # 212 days left
-    assert [e.value for e in at.error] == ["**1 expires within 90 days** (flagged 🔴 below): start the renewal now."]
+    assert [e.value for e in at.error] == ["**1 expires within 90 days** (flagged ⚠ below): start the renewal now."]
 
 
 def test_restricted_clearance_shows_the_restricted_agreement(app_env, monkeypatch):
@@ -168,13 +183,13 @@ def test_restricted_agreement_is_hidden_everywhere_by_default(app_env):
 def test_search_narrows_the_table(app_env, text, expected):
     at = _search(run_page(PAGE), text)
     assert not at.exception
-    assert sorted(_agreements(at).title) == sorted(TITLES[a] for a in expected)
+    assert _shown_titles(at) == sorted(TITLES[a] for a in expected)
 
 
 def test_search_text_is_bound_not_run(app_env):
     at = _search(run_page(PAGE), "'; DROP TABLE agreements; --")
     assert not at.exception
-    assert not [d for d in at.dataframe if "days_to_expiry" in d.value.columns]
+    assert _shown_titles(at) == []
     assert any(i.value.startswith("No agreements matching") for i in at.info)
     at = _search(at, "")
     assert len(_agreements(at)) == 7                        # the table is still there
@@ -218,7 +233,17 @@ def test_map_counts_agreements_in_force_per_partner_country(app_env):
     # In force on 2026-11-30: A1 (CAN), A2 (MEX), A6 (CAN, MEX, GBR), A8 (JPN).
     spec = _chart(run_page(PAGE), "agreement_map")
     choropleth = next(t for t in spec["data"] if t["type"] == "choropleth")
-    assert dict(zip(choropleth["locations"], choropleth["z"])) == {"CAN": 2, "MEX": 2, "GBR": 1, "JPN": 1}
+    assert dict(zip(_array(choropleth["locations"]), _array(choropleth["z"]))) == {"CAN": 2, "MEX": 2, "GBR": 1, "JPN": 1}
+
+
+def test_map_click_opens_the_country_profile(app_env):
+    at = run_page(PAGE)
+    at.session_state["agreement_map"] = {"selection": {"points": [{"location": "JPN"}]}}
+    at.run()
+    assert not at.exception
+    assert at.session_state["atlas_country"] == "JPN"
+    assert at.query_params["iso"] == "JPN"
+    assert any("Japan" in t.value for t in list(at.title) + list(at.subheader))
 
 
 def test_pipeline_counts_by_status(app_env):
@@ -226,7 +251,7 @@ def test_pipeline_counts_by_status(app_env):
     spec = _chart(run_page(PAGE), "agreement_pipeline")
     totals: dict[str, float] = {}
     for trace in spec["data"]:
-        for status, n in zip(trace["x"], trace["y"]):
+        for status, n in zip(_array(trace["x"]), _array(trace["y"])):
             totals[status] = totals.get(status, 0) + (n or 0)
     assert totals == {"In negotiation": 1, "Signed": 1, "In force": 4, "Expired": 1, "Terminated": 0}
 

@@ -1,0 +1,174 @@
+"""A real Streamlit server and a real Chromium, with every request to another host blocked and counted."""
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+ARTIFACTS = ROOT / "tests" / "artifacts"
+CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
+LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+TODAY = "2026-11-30"
+
+pytestmark = pytest.mark.e2e
+
+
+def pytest_collection_modifyitems(items):
+    for item in items:
+        if "/e2e/" in str(item.fspath):
+            item.add_marker(pytest.mark.e2e)
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if Path(CHROMIUM).exists():
+        return CHROMIUM
+    how = "Install it with `apt-get install -y chromium` (Debian), or set ATLAS_CHROMIUM to its path."
+    if os.environ.get("CI") or not os.environ.get("ATLAS_SKIP_E2E"):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: the end-to-end tests need a real browser. {how} "
+                    "Outside CI you may skip them with ATLAS_SKIP_E2E=1.", pytrace=False)
+    pytest.skip(f"ATLAS_SKIP_E2E is set and Chromium is missing. {how}")
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@dataclass
+class Server:
+    url: str
+    db: Path
+    process: subprocess.Popen
+    log: Path
+
+
+def start_server(db: Path, log: Path, extra_env: dict | None = None) -> Server:
+    port = free_port()
+    env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY, PYTHONUNBUFFERED="1", **(extra_env or {}))
+    handle = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true"],
+        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return Server(url, db, process, log)
+        except OSError:
+            time.sleep(0.3)
+        if process.poll() is not None:
+            break
+    process.terminate()
+    raise RuntimeError(f"streamlit did not start; log:\n{log.read_text()[-3000:]}")
+
+
+def stop_server(server: Server) -> None:
+    server.process.terminate()
+    try:
+        server.process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        server.process.kill()
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory) -> Path:
+    from atlas import build
+    path = tmp_path_factory.mktemp("e2e") / "atlas.duckdb"
+    build.build(path, engagements=3000, agreements=200, seed=7)
+    return path
+
+
+@pytest.fixture(scope="session")
+def server(demo_db, tmp_path_factory):
+    running = start_server(demo_db, tmp_path_factory.mktemp("log") / "streamlit.log")
+    yield running
+    stop_server(running)
+
+
+@dataclass
+class Session:
+    """One browser page, with what it tried to fetch elsewhere and what went wrong."""
+    page: object
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    failed_responses: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+
+    def unexpected_failures(self) -> list[str]:
+        # Opening a page URL directly, Streamlit's frontend first probes <page>/_stcore/health and
+        # <page>/_stcore/host-config to find the app's base path; those two 404s are expected.
+        return [u for u in self.failed_responses
+                if not u.split("?")[0].endswith(("/_stcore/health", "/_stcore/host-config"))]
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
+        yield launched
+        launched.close()
+
+
+def _local(url: str) -> bool:
+    return url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+
+
+@pytest.fixture
+def open_session(browser):
+    contexts = []
+
+    def make(width: int = 1600, height: int = 2400) -> Session:
+        context = browser.new_context(viewport={"width": width, "height": height})
+        contexts.append(context)
+        page = context.new_page()
+        session = Session(page)
+
+        def route(request_route):
+            url = request_route.request.url
+            if _local(url):
+                request_route.continue_()
+            else:
+                session.blocked.append(url)
+                request_route.abort()
+
+        context.route("**/*", route)
+        page.on("console", lambda m: session.console_errors.append(m.text) if m.type == "error" else None)
+        page.on("response", lambda r: session.failed_responses.append(r.url) if r.status >= 400 else None)
+        page.on("pageerror", lambda e: session.page_errors.append(str(e)))
+        return session
+
+    yield make
+    for context in contexts:
+        context.close()
+
+
+def wait_for_app(page, timeout_ms: int = 60_000) -> None:
+    """Until the script has finished running and nothing is still loading."""
+    page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
+        "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+    page.wait_for_timeout(1500)
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

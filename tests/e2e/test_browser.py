@@ -1,0 +1,77 @@
+"""Every page in a real Chromium against `streamlit run`: charts and map drawn, no console error,
+and not one request to another host (each is blocked and counted). Screenshots go to tests/artifacts/."""
+from __future__ import annotations
+
+import pytest
+
+from conftest import screenshot, wait_for_app
+
+PAGES = [
+    # (name, path, what must be drawn)
+    ("overview", "/", "plotly"),
+    ("activity_map", "/Activity_Map", "deck"),
+    ("country_profile", "/Country_Profile?iso=MEX", "plotly"),
+    ("mission_areas", "/Mission_Areas", "plotly"),
+    ("agreements", "/Agreements", "plotly"),
+]
+
+
+def _drawn(page, what: str) -> None:
+    if what == "plotly":
+        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    else:
+        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+
+
+@pytest.mark.parametrize("name, path, what", PAGES, ids=[p[0] for p in PAGES])
+def test_page_renders_offline(server, open_session, name, path, what):
+    session = open_session()
+    session.page.goto(server.url + path)
+    wait_for_app(session.page)
+    _drawn(session.page, what)
+    session.page.wait_for_timeout(2000)
+    screenshot(session.page, name)
+    assert session.blocked == [], f"requests to other hosts: {session.blocked}"
+    assert session.page_errors == [], session.page_errors
+    assert session.unexpected_failures() == [], session.unexpected_failures()
+    unexplained = [e for e in session.console_errors if "status of 404" not in e]
+    assert unexplained == [], unexplained
+    assert "Traceback" not in session.page.content()
+
+
+def test_world_choropleth_draws_country_shapes_from_local_topojson(server, open_session):
+    session = open_session()
+    session.page.goto(server.url + "/")
+    wait_for_app(session.page)
+    session.page.wait_for_selector("path.choroplethlocation", timeout=30_000)
+    shapes = session.page.locator("path.choroplethlocation").count()
+    assert shapes > 80, f"only {shapes} shaded countries: the topojson did not load"
+    assert session.blocked == []
+
+
+def test_activity_map_fetches_geometry_once_from_this_server(server, open_session):
+    session = open_session()
+    fetched = []
+    session.page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("countries.geojson") else None)
+    session.page.goto(server.url + "/Activity_Map")
+    wait_for_app(session.page)
+    _drawn(session.page, "deck")
+    session.page.wait_for_timeout(3000)
+    assert len(fetched) == 1 and fetched[0].startswith(server.url), fetched
+    # Changing a filter reruns the page but must not refetch the geometry.
+    session.page.get_by_role("button", name="Mexico").click()
+    wait_for_app(session.page)
+    session.page.wait_for_timeout(2000)
+    assert len(fetched) == 1, fetched
+    assert "country=MEX" in session.page.url
+    assert session.blocked == []
+
+
+def test_copied_url_reopens_the_same_filters(server, open_session):
+    session = open_session()
+    session.page.goto(server.url + "/?area=cargo&country=CAN")
+    wait_for_app(session.page)
+    text = session.page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']",
+                                has_text="Showing:").first.inner_text()
+    assert "Cargo Security" in text and "Canada" in text
+    assert "area=cargo" in session.page.url and "country=CAN" in session.page.url
