@@ -8,7 +8,9 @@ from __future__ import annotations
 import functools
 import os
 import re
-from collections.abc import Mapping
+import threading
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -21,6 +23,35 @@ from atlas.config import QUERIES_DIR
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 HEADER_PARAMS_RE = re.compile(r"^--\s*params:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 CATALOG = "atlas"
+
+
+class QueryStats:
+    """Always-on, thread-safe totals of the named queries this process ran (read by the benchmark).
+
+    `listeners` get (name, params, seconds) after each query; they must be quick and must not raise.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self.count = 0
+        self.seconds = 0.0
+        self.listeners: list[Callable[[str, Mapping[str, Any], float], None]] = []
+
+    def record(self, name: str, params: Mapping[str, Any], seconds: float) -> None:
+        with self._lock:
+            self.count += 1
+            self.seconds += seconds
+            listeners = list(self.listeners)
+        for listener in listeners:
+            listener(name, params, seconds)
+
+    def snapshot(self) -> tuple[int, float]:
+        """(queries run, seconds spent in them) so far."""
+        with self._lock:
+            return self.count, self.seconds
+
+
+STATS = QueryStats()
 
 
 class UnknownQuery(KeyError):
@@ -96,7 +127,11 @@ class Database:
 
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses taken from `params`."""
-        return run_sql(self.cursor(), query_text(name), params)
+        started = time.perf_counter()
+        try:
+            return run_sql(self.cursor(), query_text(name), params)
+        finally:
+            STATS.record(name, params or {}, time.perf_counter() - started)
 
     def close(self) -> None:
         self.con.close()

@@ -208,7 +208,9 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
             hoverinfo="text",
         ))
         seen.add(row.status)
-    for column, symbol, name in (("date_signed", "line-ns-open", "Signed"), ("date_in_force", "diamond", "In force")):
+    # Marker names differ from the status names ("Signed", "In force") the bars already use in the legend.
+    for column, symbol, name in (("date_signed", "line-ns-open", "Signature date"),
+                                 ("date_in_force", "diamond", "Entry into force")):
         marks = data[data[column].notna()]
         if len(marks):
             fig.add_trace(go.Scatter(
@@ -218,7 +220,10 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
     fig.add_vline(x=pd.Timestamp(today).timestamp() * 1000, line_dash="dot", line_color="#D55E00",
                   annotation_text="today", annotation_position="top")
     fig.update_layout(barmode="overlay", xaxis=dict(type="date", title=None), yaxis=dict(automargin=True))
-    return _base(fig, title=title, height=max(320, 26 * len(data) + 90))
+    fig = _base(fig, title=title, height=max(320, 26 * len(data) + 90))
+    if not title:
+        fig.update_layout(margin_t=30)  # room for the "today" label above the plot
+    return fig
 
 
 def _day(value) -> str:

@@ -3,7 +3,7 @@ import dataclasses
 
 import streamlit as st
 
-from atlas import figures, ui, vocab
+from atlas import agreement_figures, figures, ui, vocab
 
 st.set_page_config(page_title="Partner Atlas – Country profile", page_icon="🏳️", layout="wide")
 f = ui.sidebar("country")
@@ -80,9 +80,12 @@ agreements = ui.query("agreements_list", view, search="")
 if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:
-    ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
+    drawn = agreement_figures.timeline_rows(agreements.head(40))     # distinct titles: one row each
+    ui.plotly(figures.lifecycle_gantt(drawn, today=f.today, max_rows=40), key="country_gantt")
     st.caption("Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
-               "agreements run to a year from today. ◆ entry into force · | signature.")
+               "agreements run to a year from today. ◆ entry into force · | signature."
+               + (f" Showing the 40 that expire soonest, of {len(agreements):,}; the table lists them all."
+                  if len(agreements) > 40 else ""))
     day = st.column_config.DateColumn
     ui.table(agreements, f"agreements_{profile.iso3}", key="country_agreements",
              columns=["title", "status", "partners", "mission_area", "date_signed", "date_in_force", "date_expires",

@@ -31,6 +31,11 @@ def toggle() -> None:
     state["brief_last"] = time.monotonic()
 
 
+def retime() -> None:
+    state["brief_retime"] = True
+    state["brief_last"] = time.monotonic()
+
+
 def show_slide() -> None:
     # A timer rerun of this fragment advances the slide; only the fragment redraws, never the page.
     now = time.monotonic()
@@ -47,12 +52,12 @@ def show_slide() -> None:
                            ":material/play_arrow:", on_click=toggle, shortcut="Space", key="brief_toggle", width="stretch")
     bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
     bar[4].selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval", label_visibility="collapsed",
-                     format_func=lambda s: f"every {s} s")
+                     format_func=lambda s: f"every {s} s", on_change=retime)
     with bar[5]:
         ui.briefing_downloads(f, deck)
     bar[6].page_link(ui.PAGES["overview"], label="Exit", icon=":material/close:")
-    if paused:
-        st.rerun()  # play/pause changes the timer, which only a full run can set
+    if paused or state.pop("brief_retime", False):
+        st.rerun()  # play/pause and the interval change the timer, which only a full run can set
 
     st.html(f"<h1 class='slide-title'>{html.escape(slide.title)}</h1>")
     if slide.numbers:

@@ -72,8 +72,9 @@ def assert_rejected_and_unchanged(kit, db: Path, before: dict, result: ingest.Im
     assert result.outcome == "rejected"
     assert result.inserted == result.updated == result.unchanged == 0
     assert kit.dump_tables(db) == before
-    last = kit.import_log(db)[-1]
-    assert last["outcome"] == "rejected"
+    log = kit.import_log(db)
+    assert [r["outcome"] for r in log] == ["success", "success", "rejected"]  # the two seed imports, then this one
+    last = log[-1]
     assert last["file_name"] == result.file_name
     assert last["message"] == "; ".join(expected)
     assert last["accepted"] == 0 and last["inserted"] == 0 and last["updated"] == 0
@@ -142,9 +143,8 @@ def test_typed_cells_in_spreadsheets_and_parquet(tmp_path, empty_db, kit, kind):
 
 
 @pytest.mark.parametrize(("bom", "newline", "delimiter"), [
-    (False, "\n", ","), (True, "\n", ","), (False, "\r\n", ","), (True, "\r\n", ","),
-    (False, "\n", ";"), (True, "\r\n", ";"), (False, "\n", "\t"),
-], ids=["lf", "bom-lf", "crlf", "bom-crlf", "semicolon", "bom-crlf-semicolon", "tab"])
+    (False, "\n", ","), (True, "\r\n", ","), (True, "\r\n", ";"), (False, "\n", "\t"),
+], ids=["lf", "bom-crlf", "bom-crlf-semicolon", "tab"])
 def test_csv_dialects_are_accepted(tmp_path, empty_db, kit, bom, newline, delimiter):
     rows = [kit.engagement("E1", title="Paris; a, b"), kit.engagement("E2", title="Line one\nline two", country="CIV")]
     path = kit.write_csv(tmp_path / "e.csv", rows, bom=bom, newline=newline, delimiter=delimiter)
@@ -306,6 +306,7 @@ def test_engagement_problems_change_nothing(rejected_engagements, loaded_dump):
     assert (result.inserted, result.updated, result.unchanged) == (0, 0, 0)
     assert result.summary() == f"Rejected engagements.{rejected_engagements['kind']}: 32 problem(s) in 32 row(s); nothing was imported."
     assert rejected_engagements["after"] == loaded_dump
+    assert [r["outcome"] for r in rejected_engagements["log"]] == ["success", "success", "rejected"]
     log = rejected_engagements["log"][-1]
     assert (log["outcome"], log["rows_read"], log["accepted"], log["rejected"], log["inserted"], log["updated"]) == (
         "rejected", 35, 0, 32, 0, 0)
@@ -351,12 +352,12 @@ def test_agreement_problems_change_nothing(rejected_agreements, loaded_dump):
     assert (result.outcome, result.rows_read, result.rejected, result.inserted, result.updated) == (
         "rejected", 16, 13, 0, 0)
     assert rejected_agreements["after"] == loaded_dump
-    assert rejected_agreements["log"][-1]["outcome"] == "rejected"
+    assert [r["outcome"] for r in rejected_agreements["log"]] == ["success", "success", "rejected"]
     assert rejected_agreements["log"][-1]["message"] == "; ".join(expected)
 
 
 @pytest.mark.parametrize("kind", KINDS)
-def test_every_problem_is_listed_in_line_then_column_order(tmp_path, loaded_db, kit, kind):
+def test_every_problem_is_listed_in_line_then_column_order(tmp_path, loaded_db, loaded_dump, kit, kind):
     rows = [
         kit.engagement("E1", title="Changed"),
         kit.engagement("E7", country="Atlantis", start_date="2024-02-30", participants="-1", mission_area="nope"),
@@ -364,7 +365,7 @@ def test_every_problem_is_listed_in_line_then_column_order(tmp_path, loaded_db, 
         kit.engagement("E1", latitude="95"),
         kit.engagement("E9", end_date="2024-01-01"),
     ]
-    before = kit.dump_tables(loaded_db)
+    before = loaded_dump
     result = run(kit.write_rows(tmp_path, kind, rows), loaded_db)
     assert_rejected_and_unchanged(kit, loaded_db, before, result, [
         "line 3, column start_date: impossible date '2024-02-30'",
@@ -427,10 +428,10 @@ def test_xlsx_problems_use_sheet_row_numbers(tmp_path, empty_db, kit):
     ("engagements", ["engagement_id", "title", "start_date", "country", "mission_area", "Title"],
      ["line 1, column title: the column appears more than once"]),
 ])
-def test_missing_or_repeated_columns(tmp_path, loaded_db, kit, table, header, expected):
+def test_missing_or_repeated_columns(tmp_path, loaded_db, loaded_dump, kit, table, header, expected):
     path = tmp_path / "x.csv"
     path.write_text(",".join(header) + "\n" + ",".join(["v"] * len(header)) + "\n", encoding="utf-8")
-    before = kit.dump_tables(loaded_db)
+    before = loaded_dump
     assert_rejected_and_unchanged(kit, loaded_db, before, run(path, loaded_db, table), expected)
 
 
