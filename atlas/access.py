@@ -1,13 +1,101 @@
-"""Who may see what: sensitivity ceilings for viewers. No streamlit here (ui.py asks st.user)."""
+"""Who may see what: the sensitivity ceiling of a viewer. No streamlit here (ui.py asks st.user).
+
+Each record is public, internal or restricted. A viewer sees records up to a ceiling:
+- no sign-in configured: $ATLAS_MAX_SENSITIVITY (default internal), for everyone;
+- sign-in configured (Streamlit OIDC, [auth] in .streamlit/secrets.toml) but not signed in: public;
+- signed in: the highest level the roles file grants the user's e-mail or any of their groups,
+  else the file's `default` (public when unset).
+
+The roles file is TOML, at $ATLAS_ROLES (default .streamlit/roles.toml):
+
+    default = "public"
+    [users]
+    "analyst@example.gov" = "restricted"
+    [groups]
+    "oia-staff" = "internal"
+    [importers]            # who may import files on the Data page when sign-in is configured
+    users = ["analyst@example.gov"]
+    groups = ["oia-data"]
+"""
 from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
 
 from atlas import config, vocab
 
+PUBLIC = vocab.SENSITIVITY_RANK["public"]
+
+
+class RolesError(ValueError):
+    """The roles file names a level that does not exist, or is not valid TOML."""
+
+
+@dataclass(frozen=True)
+class Roles:
+    default: int = PUBLIC
+    users: dict[str, int] = field(default_factory=dict)
+    groups: dict[str, int] = field(default_factory=dict)
+    importer_users: frozenset[str] = frozenset()
+    importer_groups: frozenset[str] = frozenset()
+
+
+def roles_path() -> Path:
+    return Path(os.environ.get("ATLAS_ROLES", config.ROOT / ".streamlit" / "roles.toml"))
+
+
+def _rank(level: object, where: str) -> int:
+    key = str(level).strip().lower()
+    if key not in vocab.SENSITIVITY_RANK:
+        raise RolesError(f"{where}: unknown level {level!r} (use public, internal or restricted)")
+    return vocab.SENSITIVITY_RANK[key]
+
+
+def parse_roles(text: str) -> Roles:
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise RolesError(f"roles file is not valid TOML: {exc}") from None
+    importers = data.get("importers", {})
+    return Roles(
+        default=_rank(data.get("default", "public"), "default"),
+        users={k.strip().lower(): _rank(v, f"users.{k}") for k, v in data.get("users", {}).items()},
+        groups={k.strip().lower(): _rank(v, f"groups.{k}") for k, v in data.get("groups", {}).items()},
+        importer_users=frozenset(u.strip().lower() for u in importers.get("users", [])),
+        importer_groups=frozenset(g.strip().lower() for g in importers.get("groups", [])),
+    )
+
+
+def load_roles(path: Path | None = None) -> Roles:
+    """The roles file, or no grants at all when there is none."""
+    path = path or roles_path()
+    if not path.exists():
+        return Roles()
+    return parse_roles(path.read_text(encoding="utf-8"))
+
 
 def default_rank() -> int:
-    """The ceiling when nobody is signed in: $ATLAS_MAX_SENSITIVITY (default internal)."""
+    """The ceiling when sign-in is not configured: $ATLAS_MAX_SENSITIVITY (default internal)."""
     level = config.max_sensitivity()
     return vocab.SENSITIVITY_RANK.get(level, vocab.SENSITIVITY_RANK[vocab.DEFAULT_SENSITIVITY])
+
+
+def rank_for(email: str | None, groups: Iterable[str], roles: Roles) -> int:
+    """The highest level granted to this e-mail or any of these groups; the default otherwise."""
+    granted = [roles.default]
+    if email:
+        granted.append(roles.users.get(email.strip().lower(), roles.default))
+    granted += [roles.groups[g.strip().lower()] for g in groups if g.strip().lower() in roles.groups]
+    return max(granted)
+
+
+def may_import(email: str | None, groups: Iterable[str], roles: Roles) -> bool:
+    if email and email.strip().lower() in roles.importer_users:
+        return True
+    return any(g.strip().lower() in roles.importer_groups for g in groups)
 
 
 def level_name(rank: int) -> str:

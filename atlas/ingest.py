@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -15,6 +16,7 @@ import duckdb
 import pandas as pd
 
 from atlas import countries, store, vocab
+from atlas.config import ROOT
 from atlas.config import today as config_today
 from atlas.db import run_sql
 from atlas.export import neutralise_formulas
@@ -22,6 +24,7 @@ from atlas.formats import AGREEMENTS, COUNTRY_SEPARATOR, ENGAGEMENTS, FORMATS, F
 from atlas.readers import FileProblem, normalise_header, open_table, sha256_of
 
 MAX_QUOTED = 60  # characters of a bad value echoed back in a message
+MAX_TEXT = {"title": 500, "summary": 20_000, "*": 300}  # characters per cell
 
 
 @dataclass(frozen=True)
@@ -49,6 +52,7 @@ class ImportResult:
     problems: list[Problem] = field(default_factory=list)
     ignored_columns: list[str] = field(default_factory=list)
     rejected_file: Path | None = None
+    rejected_rows: pd.DataFrame | None = None  # the invalid rows as read, with a reason column
     import_id: int | None = None
     dry_run: bool = False
 
@@ -129,6 +133,8 @@ def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool
                          "FROM resolved_countries WHERE iso IS NOT NULL")
     result.countries, result.names_resolved = int(stats.n[0]), int(stats.names[0])
 
+    if result.problems:
+        result.rejected_rows = _rejected_rows(con, fmt)
     if result.problems and not skip_invalid:
         result.outcome = "rejected"
         if apply:
@@ -137,7 +143,7 @@ def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool
     if result.problems:
         result.outcome = "partial"
         if apply:
-            result.rejected_file = _write_rejected(con, path, fmt)
+            result.rejected_file = _write_rejected(result.rejected_rows, path)
     con.execute("BEGIN TRANSACTION")
     try:
         import_id = int(run_sql(con, "SELECT nextval('import_id_seq') AS id").id[0]) if apply else 0
@@ -293,6 +299,11 @@ def _checks_common(fmt: FileFormat) -> list[tuple[str, str, str]]:
          "'unknown sensitivity ' || quoted(sensitivity) || ' (use public, internal or restricted)'"),
         ("demo", "NOT is_blank(demo) AND v_demo IS NULL", "'demo must be true or false, not ' || quoted(demo)"),
     ]
+    # Long text is kept verbatim, but a runaway cell (a pasted document, a broken export) is refused.
+    for column in fmt.columns:
+        limit = MAX_TEXT.get(column, MAX_TEXT["*"])
+        checks.append((column, f"length({column}) > {limit}",
+                       f"'value is too long (' || length({column}) || ' characters; at most {limit:,})'"))
     return checks
 
 
@@ -525,7 +536,12 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
 
 
 def rebuild_rollup(con) -> None:
-    """Recompute the monthly engagement rollup from the raw table."""
+    """Recompute the monthly engagement rollups from the raw table, and bring the stored macros (which
+    read them) up to the code's version, so that a database built by an older version keeps working."""
+    schema = (ROOT / "atlas" / "schema.sql").read_text(encoding="utf-8")
+    for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
+        con.execute(match.group(0).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+    con.execute((ROOT / "atlas" / "macros.sql").read_text(encoding="utf-8"))
     con.execute("DELETE FROM engagement_rollup")
     con.execute("""
         INSERT INTO engagement_rollup
@@ -534,6 +550,26 @@ def rebuild_rollup(con) -> None:
                count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
         FROM engagements
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_area_rollup")
+    con.execute("""
+        INSERT INTO engagement_area_rollup
+        SELECT month, iso3, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
+               sum(participants), sum(demo)
+        FROM engagement_rollup
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_place_rollup")
+    con.execute("""
+        INSERT INTO engagement_place_rollup
+        SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, round(coalesce(e.latitude, c.lat), 2),
+               round(coalesce(e.longitude, c.lon), 2), e.mission_area, e.sensitivity_rank, count(*),
+               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name))
+        FROM engagements e JOIN countries c USING (iso3)
+        WHERE e.status <> 'cancelled'
         GROUP BY ALL
         ORDER BY 1
     """)
@@ -563,15 +599,18 @@ def rejected_path(path: Path) -> Path:
     return Path(str(path) + ".rejected.csv")
 
 
-def _write_rejected(con, path: Path, fmt: FileFormat) -> Path:
-    frame = run_sql(con, f"""
+def _rejected_rows(con, fmt: FileFormat) -> pd.DataFrame:
+    return run_sql(con, f"""
         SELECT s.line, {', '.join('s.' + c for c in fmt.columns)},
                string_agg(p.column_name || ': ' || p.reason, '; ' ORDER BY p.seq) AS reason
         FROM stage s JOIN problems p USING (line)
         GROUP BY ALL ORDER BY s.line
     """)
+
+
+def _write_rejected(rows: pd.DataFrame, path: Path) -> Path:
     target = rejected_path(path)
-    neutralise_formulas(frame).to_csv(target, index=False, quoting=csv.QUOTE_MINIMAL)
+    neutralise_formulas(rows).to_csv(target, index=False, quoting=csv.QUOTE_MINIMAL)
     return target
 
 

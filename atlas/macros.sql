@@ -1,25 +1,45 @@
 -- Table macros stored in the database, so that queries/*.sql read activity for any period exactly.
--- activity(p_start, p_end): one row per group of engagements starting in [p_start, p_end].
--- Whole months come from the monthly rollup; the partial months at either end come from the raw
--- table (sorted by start_date, so its zone maps skip everything else).
+--
+-- Engagement activity for a period [p_start, p_end] is read in three parts: the whole months from a
+-- monthly rollup, and the partial months at either end (the "lead" before the first whole month and
+-- the "tail" after the last one) from the raw table. The raw table is sorted by start_date, so each
+-- edge range reads only the row groups of its own days (zone maps), and a period of whole months
+-- reads no raw rows at all. Parameters are bound as constants before planning, so the month bounds
+-- below fold to dates and every range becomes a zone-map filter.
+--
+-- The bounds, for any p_start <= p_end:
+--   full_lo = first day of the first whole month  = date_trunc('month', p_start - 1 day) + 1 month
+--   full_hi = first day after the last whole month = date_trunc('month', p_end + 1 day)
+--   lead    = [p_start, least(p_end, full_lo - 1 day)]
+--   months  = [full_lo, full_hi)                     (empty when full_lo >= full_hi)
+--   tail    = [greatest(full_lo, full_hi), p_end]
+-- The three are disjoint and together cover exactly [p_start, p_end].
+CREATE OR REPLACE MACRO period_full_lo(p_start) AS
+    CAST(date_trunc('month', CAST(p_start AS DATE) - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE);
+CREATE OR REPLACE MACRO period_full_hi(p_end) AS
+    CAST(date_trunc('month', CAST(p_end AS DATE) + INTERVAL 1 DAY) AS DATE);
+
+-- Raw engagements starting in the lead or tail of the period (never in one of its whole months).
+CREATE OR REPLACE MACRO period_edges(p_start, p_end) AS TABLE
+SELECT * FROM engagements
+WHERE start_date BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
+UNION ALL
+SELECT * FROM engagements
+WHERE start_date BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE);
+
+-- activity(p_start, p_end): one row per group of engagements starting in [p_start, p_end], with every
+-- dimension (month, iso3, mission_area, component, engagement_type, sensitivity_rank).
 CREATE OR REPLACE MACRO activity(p_start, p_end) AS TABLE
-WITH bounds AS (
-    SELECT
-        CAST(date_trunc('month', CAST(p_start AS DATE) - INTERVAL 1 DAY) + INTERVAL 1 MONTH AS DATE) AS full_lo,
-        CAST(date_trunc('month', CAST(p_end AS DATE) + INTERVAL 1 DAY) AS DATE) AS full_hi
-)
 SELECT r.month, r.iso3, r.mission_area, r.component, r.engagement_type, r.sensitivity_rank,
        r.engagements, r.planned, r.cancelled, r.participants, r.demo
-FROM engagement_rollup r, bounds b
-WHERE r.month >= b.full_lo AND r.month < b.full_hi
+FROM engagement_rollup r
+WHERE r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
 UNION ALL
 SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, e.component,
        e.engagement_type, e.sensitivity_rank, 1, CAST(e.status = 'planned' AS BIGINT),
        CAST(e.status = 'cancelled' AS BIGINT),
        CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT)
-FROM engagements e, bounds b
-WHERE e.start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
-  AND NOT (e.start_date >= b.full_lo AND e.start_date < b.full_hi);
+FROM period_edges(p_start, p_end) e;
 
 -- agreement_status_on(p_day): each agreement's status as it stood on p_day, from the status history.
 CREATE OR REPLACE MACRO agreement_status_on(p_day) AS TABLE
@@ -39,6 +59,68 @@ WHERE sensitivity_rank <= p_max_rank
   AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))
   AND (len(p_components) = 0 OR list_contains(p_components, component))
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
+
+-- area_activity_in: activity_in without the component and engagement_type columns (month, iso3,
+-- mission_area, sensitivity_rank and the measures), for the queries that do not show those two.
+-- With no component or type filter, whole months come from the narrow engagement_area_rollup (a
+-- fraction of the rows of the full rollup); with one, from the full rollup. The branch not taken is a
+-- constant-false filter on bound parameters and is pruned when the query is planned.
+CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo
+FROM (
+    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
+           r.participants, r.demo
+    FROM engagement_area_rollup r
+    WHERE len(p_components) = 0 AND len(p_types) = 0
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+    UNION ALL
+    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
+           r.participants, r.demo
+    FROM engagement_rollup r
+    WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+      AND (len(p_components) = 0 OR list_contains(p_components, r.component))
+      AND (len(p_types) = 0 OR list_contains(p_types, r.engagement_type))
+    UNION ALL
+    SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, e.sensitivity_rank, 1,
+           CAST(e.status = 'planned' AS BIGINT), CAST(e.status = 'cancelled' AS BIGINT),
+           CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT)
+    FROM period_edges(p_start, p_end) e
+    WHERE (len(p_components) = 0 OR list_contains(p_components, e.component))
+      AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type))
+)
+WHERE sensitivity_rank <= p_max_rank
+  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
+  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
+
+-- place_activity_in: engagements that were not cancelled, per place (coordinates rounded to 2 decimals,
+-- ~1 km, falling back to the country centroid), mission area and month, with the latest start date,
+-- whether any of them had no coordinates, and one place name. Whole months come from
+-- engagement_place_rollup when no component or type filter is set; everything else from the raw table.
+CREATE OR REPLACE MACRO place_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+SELECT iso3, lat, lon, mission_area, engagements, latest, approximate, place
+FROM (
+    SELECT r.iso3, r.lat, r.lon, r.mission_area, r.sensitivity_rank, r.engagements, r.latest, r.approximate, r.place
+    FROM engagement_place_rollup r
+    WHERE len(p_components) = 0 AND len(p_types) = 0
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+    UNION ALL
+    SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2), round(coalesce(e.longitude, c.lon), 2), e.mission_area,
+           e.sensitivity_rank, 1, e.start_date, e.latitude IS NULL, coalesce(e.city, c.name)
+    FROM (SELECT * FROM period_edges(p_start, p_end)
+          WHERE len(p_components) = 0 AND len(p_types) = 0
+          UNION ALL
+          SELECT * FROM engagements
+          WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
+            AND start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+            AND (len(p_components) = 0 OR list_contains(p_components, component))
+            AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))) e
+    JOIN countries c USING (iso3)
+    WHERE e.status <> 'cancelled'
+)
+WHERE sensitivity_rank <= p_max_rank
+  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
+  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
 
 CREATE OR REPLACE MACRO engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
 SELECT *

@@ -143,8 +143,9 @@ CREATE TABLE import_log (
     message         VARCHAR
 );
 
--- Monthly rollup of engagements, rebuilt after each import: answers period queries on whole months
--- without scanning the raw table (see the activity() macro).
+-- Monthly rollups of engagements, rebuilt after each import (atlas.ingest.rebuild_rollup): they answer
+-- period queries on whole months without scanning the raw table (see the macros in atlas/macros.sql).
+-- engagement_rollup has every dimension the filters use.
 CREATE TABLE engagement_rollup (
     month             DATE NOT NULL,
     iso3              VARCHAR NOT NULL,
@@ -157,6 +158,35 @@ CREATE TABLE engagement_rollup (
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL
+);
+
+-- engagement_rollup without component and engagement_type: a fraction of its rows, for the queries
+-- that neither show nor filter on those two (area_activity_in).
+CREATE TABLE engagement_area_rollup (
+    month             DATE NOT NULL,
+    iso3              VARCHAR NOT NULL,
+    mission_area      VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    planned           BIGINT NOT NULL,
+    cancelled         BIGINT NOT NULL,
+    participants      BIGINT,            -- of engagements not cancelled
+    demo              BIGINT NOT NULL
+);
+
+-- Engagements not cancelled per month and place (coordinates rounded to 2 decimals, the country centroid
+-- when a record has none), for the map's engagement places (place_activity_in).
+CREATE TABLE engagement_place_rollup (
+    month             DATE NOT NULL,
+    iso3              VARCHAR NOT NULL,
+    lat               DOUBLE,
+    lon               DOUBLE,
+    mission_area      VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    latest            DATE NOT NULL,     -- latest start date among them
+    approximate       BOOLEAN NOT NULL,  -- any of them without coordinates
+    place             VARCHAR            -- a city name there (or the country's name)
 );
 
 CREATE TABLE metadata (

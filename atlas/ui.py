@@ -7,8 +7,11 @@ from __future__ import annotations
 import dataclasses
 import functools
 import datetime as dt
+import hashlib
 import html
 import re
+import tempfile
+from pathlib import Path
 from collections.abc import Callable
 
 import pandas as pd
@@ -84,13 +87,55 @@ def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFram
 
 # --- who is looking ------------------------------------------------------------------------------
 
+def login_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC sign-in)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _viewer() -> tuple[str | None, list[str]]:
+    user = st.user
+    if not getattr(user, "is_logged_in", False):
+        return None, []
+    groups = user.get("groups") or []
+    return user.get("email"), [str(g) for g in (groups if isinstance(groups, (list, tuple)) else [groups])]
+
+
 def viewer_rank() -> int:
-    """The highest sensitivity rank this viewer may see."""
-    return access.default_rank()
+    """The highest sensitivity rank this viewer may see; every query is capped by it."""
+    if not login_configured():
+        return access.default_rank()
+    email, groups = _viewer()
+    if email is None:
+        return access.PUBLIC
+    return access.rank_for(email, groups, access.load_roles())
+
+
+def viewer_may_import() -> bool:
+    if not login_configured():
+        return True  # a local deployment without sign-in: whoever runs it owns the data
+    email, groups = _viewer()
+    return email is not None and access.may_import(email, groups, access.load_roles())
 
 
 def viewer_caption() -> str:
-    return f"Showing records up to {access.level_name(viewer_rank())} (not signed in)"
+    level = access.level_name(viewer_rank())
+    if not login_configured():
+        return f"Showing records up to {level} (sign-in not configured)"
+    email, _ = _viewer()
+    return f"Signed in as {email}: records up to {level}" if email else f"Not signed in: {level} records only"
+
+
+def sign_in_controls() -> None:
+    """Sign in / out buttons when sign-in is configured."""
+    if not login_configured():
+        return
+    if _viewer()[0] is None:
+        st.button("Sign in", on_click=st.login, icon=":material/login:", width="stretch")
+    else:
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", width="stretch")
 
 
 # --- the shared sidebar ----------------------------------------------------------------------------
@@ -257,7 +302,8 @@ def sidebar(page: str) -> flt.Filters:
                        format_func=lambda c: vocab.label_of(vocab.AGREEMENT_STATUSES, c),
                        on_change=_on_list("agreement_statuses"), placeholder="All statuses")
         st.button("Reset filters", on_click=_on_reset, width="stretch")
-        st.caption(viewer_caption())
+        st.caption(md_escape(viewer_caption()))
+        sign_in_controls()
     f = st.session_state[STATE]
     _write_url(f, url_extras(page))
     return f
@@ -308,7 +354,7 @@ def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> N
     freshness = query("data_freshness")
     last = freshness.last_import.max()
     as_of = f"{pd.Timestamp(last):%d %b %Y %H:%M}" if pd.notna(last) else "not yet imported"
-    st.caption(f"Showing: {md_escape(f.describe())}  \nData as of {as_of} · {viewer_caption()}")
+    st.caption(f"Showing: {md_escape(f.describe())}  \nData as of {as_of} · {md_escape(viewer_caption())}")
     demo = query("demo_in_scope", f)
     if int(demo.demo_engagements[0]) + int(demo.demo_agreements[0]) > 0:
         st.warning(
@@ -330,19 +376,19 @@ def delta_text(current: float, previous: float) -> str | None:
 def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | None = None) -> None:
     """CSV (and .xlsx) downloads of exactly the rows behind a table or chart, built on click."""
     key = key or name
-    cols = st.columns([1, 1, 4] if xlsx else [1, 5])
-    cols[0].download_button("⬇ CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{name}.csv",
-                            mime="text/csv", key=f"csv_{key}", on_click="ignore")
-    if xlsx:
-        cols[1].download_button("⬇ Excel", data=lambda: export.to_xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
-                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                                key=f"xlsx_{key}", on_click="ignore")
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{name}.csv",
+                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+        if xlsx:
+            st.download_button("Excel", data=lambda: export.to_xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                               key=f"xlsx_{key}", on_click="ignore", icon=":material/download:")
 
 
-def empty_state(what: str, f: flt.Filters) -> None:
+def empty_state(what: str, f: flt.Filters, *, hint: str = "Widen the period or clear a filter in the sidebar.") -> None:
     """Say why there is nothing to show, and what to change."""
-    st.info(f"No {what} for these filters ({md_escape(f.describe())}). Widen the period or clear a filter "
-            "in the sidebar.", icon="🔍")
+    st.info(f"No {md_escape(what)} for these filters ({md_escape(f.describe())}). {md_escape(hint)}",
+            icon=":material/search_off:")
 
 
 def plotly(fig, *, key: str, on_select: str | None = None, height: int | None = None):
@@ -359,6 +405,9 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     out = frame.copy()
     if "mission_area" in out:
         out["mission_area"] = out["mission_area"].map(vocab.mission_area_label)
+    if "agreement_type" in out:
+        out["agreement_type"] = out["agreement_type"].map(
+            lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c) if isinstance(c, str) else c)
     if "engagement_type" in out:
         out["engagement_type"] = out["engagement_type"].map(
             lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c)
@@ -395,11 +444,14 @@ def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None
 
 
 def status_change_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+    frame = frame.assign(previous_status=frame["previous_status"].fillna("—"))
     table(frame, f"agreement_status_changes_{key}", key=key, height=height,
           columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"],
           column_config={"changed_on": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
                          "title": st.column_config.TextColumn("Agreement", width="large"),
-                         "previous_status": "From", "status": "To",
+                         "previous_status": st.column_config.TextColumn("From", help="— : first recorded status"),
+                         "status": "To", "partners": st.column_config.TextColumn("Partners", width="medium"),
+                         "demo": st.column_config.TextColumn("Demo", width="small"),
                          "source": st.column_config.TextColumn("Recorded from", help=(
                              "dates: the agreement's own signature / entry-into-force / expiry dates; "
                              "import: a later import changed the status; renewal: a later expiry date"))})
@@ -563,3 +615,39 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 [data-testid="stMain"] [data-testid="stPageLink"] * {{ color: {b.FOREGROUND} !important; }}
 [data-testid="stMain"] [data-testid="stSelectbox"] * {{ font-size: 24px !important; background: #1d2d55 !important; }}
 </style>"""
+
+
+# --- imports from the Data page --------------------------------------------------------------------
+
+UPLOADS = "atlas_upload"
+
+
+def stage_upload(uploaded, table: str) -> Path:
+    """Save an uploaded file under a name of our own (only its suffix is kept), for import."""
+    folder = Path(tempfile.gettempdir()) / "partner-atlas-uploads"
+    folder.mkdir(parents=True, exist_ok=True)
+    suffix = Path(uploaded.name).suffix.lower()[:10]
+    target = folder / f"{table}-{hashlib.sha256(uploaded.getvalue()).hexdigest()[:16]}{suffix}"
+    target.write_bytes(uploaded.getvalue())
+    return target
+
+
+def check_upload(path: Path, table: str, skip_invalid: bool):
+    """A dry run: what the import would do, and every problem, without writing anything."""
+    from atlas import ingest
+
+    return ingest.import_file(path, table, config.db_path(), dry_run=True, skip_invalid=skip_invalid)
+
+
+def run_upload(path: Path, table: str, skip_invalid: bool):
+    from atlas import ingest
+
+    return ingest.import_file(path, table, config.db_path(), skip_invalid=skip_invalid)
+
+
+def snapshot_list() -> list[dict]:
+    from atlas import store
+
+    return [{"snapshot": p.name, "size_mb": round(p.stat().st_size / 1e6, 1),
+             "taken": pd.Timestamp(p.stat().st_mtime, unit="s").strftime("%Y-%m-%d %H:%M")}
+            for p in store.snapshots(config.db_path())]

@@ -5,12 +5,12 @@ WITH cur AS (
     SELECT mission_area, sum(engagements - cancelled) AS engagements,
            count(DISTINCT iso3) FILTER (WHERE engagements > cancelled) AS countries,
            sum(participants) AS participants
-    FROM activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
     GROUP BY mission_area
 ),
 prev AS (
     SELECT mission_area, sum(engagements - cancelled) AS prev_engagements
-    FROM activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
     GROUP BY mission_area
 )
 SELECT m.code AS mission_area, m.label,

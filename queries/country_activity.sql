@@ -4,7 +4,7 @@
 WITH cur AS (
     SELECT iso3, mission_area, sum(engagements - cancelled) AS n, sum(participants) AS participants,
            sum(planned) AS planned, sum(demo) AS demo
-    FROM activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
     GROUP BY iso3, mission_area
 ),
 per_country AS (
@@ -14,7 +14,7 @@ per_country AS (
 ),
 prev AS (
     SELECT iso3, sum(engagements - cancelled) AS prev_engagements
-    FROM activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
     GROUP BY iso3
 )
 SELECT c.iso3, c.name, c.region, c.subregion, c.lat, c.lon, c.small, c.map_index,

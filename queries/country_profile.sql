@@ -4,11 +4,11 @@
 WITH cur AS (
     SELECT sum(engagements - cancelled) AS n, sum(participants) AS participants, sum(planned) AS planned,
            sum(demo) AS demo
-    FROM activity_in($start, $end, $areas, [$iso3], $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, [$iso3], $components, $types, $max_rank)
 ),
 prev AS (
     SELECT sum(engagements - cancelled) AS n
-    FROM activity_in($prev_start, $prev_end, $areas, [$iso3], $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, [$iso3], $components, $types, $max_rank)
 ),
 agreements AS (
     SELECT count(*) FILTER (WHERE d.status = 'in_force') AS in_force,

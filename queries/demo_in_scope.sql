@@ -2,6 +2,6 @@
 -- params: $start, $end, $areas, $countries, $components, $types, $statuses, $max_rank
 SELECT
     (SELECT coalesce(sum(demo), 0)
-     FROM activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)) AS demo_engagements,
+     FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)) AS demo_engagements,
     (SELECT count(*) FILTER (WHERE is_demo)
      FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank)) AS demo_agreements

@@ -1,16 +1,19 @@
 -- Engagement locations for the map: grouped by place (coordinates rounded to ~1 km), falling back to
--- the country centroid when a record has no coordinates.
+-- the country centroid when a record has no coordinates. Cancelled engagements are left out.
+-- Read per place and mission area first (place_activity_in: rollup for whole months), then per place:
+-- top_area is the area with the most engagements there, latest_area the area of the latest one.
 -- params: $start, $end, $areas, $countries, $components, $types, $max_rank
-SELECT round(coalesce(e.latitude, c.lat), 2) AS lat,
-       round(coalesce(e.longitude, c.lon), 2) AS lon,
-       any_value(coalesce(e.city, c.name)) AS place,
-       c.name AS country,
-       count(*) AS engagements,
-       arg_max(e.mission_area, e.start_date) AS latest_area,
-       mode(e.mission_area) AS top_area,
-       bool_or(e.latitude IS NULL) AS approximate
-FROM engagements_in($start, $end, $areas, $countries, $components, $types, $max_rank) e
+WITH per_area AS (
+    SELECT iso3, lat, lon, mission_area, sum(engagements) AS n, max(latest) AS latest,
+           any_value(place) AS place, bool_or(approximate) AS approximate
+    FROM place_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    GROUP BY iso3, lat, lon, mission_area
+)
+SELECT p.lat, p.lon, any_value(p.place) AS place, c.name AS country, sum(p.n) AS engagements,
+       arg_max(p.mission_area, p.latest) AS latest_area,
+       arg_max(p.mission_area, p.n) AS top_area,
+       bool_or(p.approximate) AS approximate
+FROM per_area p
 JOIN countries c USING (iso3)
-WHERE e.status <> 'cancelled'
-GROUP BY ALL
+GROUP BY p.lat, p.lon, c.name
 ORDER BY engagements DESC

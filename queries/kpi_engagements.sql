@@ -7,12 +7,12 @@ WITH cur AS (
            sum(participants) AS participants,
            sum(planned) AS planned,
            sum(demo) AS demo
-    FROM activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
 ),
 prev AS (
     SELECT sum(engagements - cancelled) AS engagements,
            count(DISTINCT iso3) FILTER (WHERE engagements > cancelled) AS countries
-    FROM activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
 )
 SELECT coalesce(cur.engagements, 0) AS engagements,
        cur.countries,

@@ -8,7 +8,7 @@ WITH recent AS (
 ),
 before AS (
     SELECT DISTINCT iso3
-    FROM activity_in($lookback_start, CAST($since AS DATE) - INTERVAL 1 DAY, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($lookback_start, CAST($since AS DATE) - INTERVAL 1 DAY, $areas, $countries, $components, $types, $max_rank)
     WHERE engagements > cancelled
 )
 SELECT r.iso3, c.name, c.region, r.engagements, r.first_date

@@ -6,7 +6,7 @@ WITH region_countries AS (
 ),
 activity AS (
     SELECT a.iso3, sum(a.engagements - a.cancelled) AS engagements
-    FROM activity_in($start, $end, $areas, (SELECT list(iso3) FROM region_countries), $components, $types, $max_rank) a
+    FROM area_activity_in($start, $end, $areas, (SELECT list(iso3) FROM region_countries), $components, $types, $max_rank) a
     GROUP BY a.iso3
 )
 SELECT c.iso3, c.name, coalesce(a.engagements, 0) AS engagements,
