@@ -61,8 +61,10 @@ def _delta(current: float, previous: float) -> str | None:
     if previous is None or pd.isna(previous):
         return None
     change = current - previous
+    if not change:
+        return "no change vs previous period"
     if previous == 0:
-        return f"{change:+,.0f} vs previous period" if change else "no change"
+        return f"{change:+,.0f} vs previous period"
     return f"{change:+,.0f} ({change / previous:+.0%}) vs previous period"
 
 

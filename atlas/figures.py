@@ -30,7 +30,8 @@ def _base(fig: go.Figure, *, title: str | None = None, height: int = 420, legend
         title=dict(text=esc(title), x=0, xanchor="left") if title else None,
         height=height, margin=dict(l=10, r=10, t=50 if title else 10, b=10),
         font=dict(family=FONT), showlegend=legend,
-        legend=dict(orientation="h", yanchor="top", y=-0.12, xanchor="left", x=0, title_text=""),
+        # Above the plot: a fixed distance from the data whatever the chart's height.
+        legend=dict(orientation="h", yanchor="bottom", y=1.01, xanchor="left", x=0, title_text=""),
         hoverlabel=dict(font_size=14),
     )
     return fig

@@ -284,13 +284,17 @@ def sidebar(page: str) -> flt.Filters:
                                             ("UK", ("GBR",)), ("All three", vocab.PRIORITY_PARTNERS))):
             cols[i % 2].button(label, key=f"prio_{codes[0] if len(codes) == 1 else 'all'}",
                                on_click=_on_priority(codes), width="stretch")
+        # The country profile shows one country: the geography filters would look active but do nothing.
+        geography_off = page == "country"
+        geography_help = "The country profile shows the country chosen on the page." if geography_off else None
         st.multiselect("Regions", regions, key=_widget_key("regions"), on_change=_on_list("regions"),
-                       placeholder="All regions")
+                       placeholder="All regions", disabled=geography_off, help=geography_help)
         options = sorted(countries.iso3[countries.region.isin(f.regions)] if f.regions else countries.iso3,
                          key=lambda c: names.get(c, c))
         options = list(dict.fromkeys(list(f.countries) + options))
         st.multiselect("Countries", options, key=_widget_key("countries"), format_func=lambda c: names.get(c, c),
-                       on_change=_on_list("countries"), placeholder="All countries")
+                       on_change=_on_list("countries"), placeholder="All countries", disabled=geography_off,
+                       help=geography_help)
         st.multiselect("DHS component", [c for c, _ in vocab.COMPONENTS], key=_widget_key("components"),
                        format_func=lambda c: f"{c} – {dict(vocab.COMPONENTS)[c]}", on_change=_on_list("components"),
                        placeholder="All components")
@@ -350,7 +354,7 @@ def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> N
     if subtitle:
         st.caption(subtitle)
     for notice in st.session_state.pop(NOTICES, []) or []:
-        st.info(md_escape(notice), icon="ℹ️")
+        st.info(md_escape(notice), icon=":material/info:")
     freshness = query("data_freshness")
     last = freshness.last_import.max()
     as_of = f"{pd.Timestamp(last):%d %b %Y %H:%M}" if pd.notna(last) else "not yet imported"
@@ -360,7 +364,7 @@ def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> N
         st.warning(
             f"**DEMO DATA** — {int(demo.demo_engagements[0]):,} engagement(s) and {int(demo.demo_agreements[0]):,} "
             "agreement(s) shown here are generated for demonstration, not real activity. Programme sites "
-            "(VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.", icon="⚠️")
+            "(VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.", icon=":material/warning:")
 
 
 def delta_text(current: float, previous: float) -> str | None:
@@ -368,8 +372,10 @@ def delta_text(current: float, previous: float) -> str | None:
     if previous is None or pd.isna(previous):
         return None
     change = current - previous
+    if not change:
+        return "no change"
     if previous == 0:
-        return f"{change:+,.0f} (new)" if change else "no change"
+        return f"{change:+,.0f} (new)"
     return f"{change:+,.0f} ({change / previous:+.0%})"
 
 
@@ -574,10 +580,10 @@ def briefing_downloads(f: flt.Filters, deck) -> None:
     db = database()
     args = (str(db.path), db.signature, f, since_date(f), deck.as_of)
     cols = st.columns(2)
-    cols[0].download_button("⬇ .pptx", data=lambda: _export_files(*args)[0], file_name="partner-atlas-briefing.pptx",
+    cols[0].download_button(".pptx", icon=":material/download:", data=lambda: _export_files(*args)[0], file_name="partner-atlas-briefing.pptx",
                             mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
                             key="brief_pptx", on_click="ignore", width="stretch")
-    cols[1].download_button("⬇ .pdf", data=lambda: _export_files(*args)[1], file_name="partner-atlas-briefing.pdf",
+    cols[1].download_button(".pdf", icon=":material/download:", data=lambda: _export_files(*args)[1], file_name="partner-atlas-briefing.pdf",
                             mime="application/pdf", key="brief_pdf", on_click="ignore", width="stretch")
 
 
@@ -623,12 +629,14 @@ UPLOADS = "atlas_upload"
 
 
 def stage_upload(uploaded, table: str) -> Path:
-    """Save an uploaded file under a name of our own (only its suffix is kept), for import."""
-    folder = Path(tempfile.gettempdir()) / "partner-atlas-uploads"
+    """Save an uploaded file for import: its own folder, its name reduced to safe characters."""
+    data = uploaded.getvalue()
+    folder = Path(tempfile.gettempdir()) / "partner-atlas-uploads" / f"{table}-{hashlib.sha256(data).hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
-    suffix = Path(uploaded.name).suffix.lower()[:10]
-    target = folder / f"{table}-{hashlib.sha256(uploaded.getvalue()).hexdigest()[:16]}{suffix}"
-    target.write_bytes(uploaded.getvalue())
+    name = Path(uploaded.name)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name.stem)[:80] or "upload"
+    target = folder / f"{stem}{name.suffix.lower()[:10]}"
+    target.write_bytes(data)
     return target
 
 

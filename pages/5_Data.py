@@ -33,8 +33,10 @@ else:
             st.error(f"{len(check.problems):,} problem(s) in {check.rejected:,} row(s). "
                      + ("They will be set aside." if skip else "Fix them, or tick the box above to import "
                                                               "only the valid rows."), icon=":material/error:")
-            problems = pd.DataFrame([{"line": p.line, "column": p.column, "reason": p.reason} for p in check.problems])
-            st.dataframe(problems, hide_index=True, width="stretch", height=min(400, 38 + 35 * len(problems)))
+            shown = check.problems[:500]
+            st.code("\n".join(str(p) for p in shown) + (f"\n… and {len(check.problems) - 500:,} more"
+                                                          if len(check.problems) > 500 else ""),
+                    language=None, height=min(400, 40 + 24 * len(shown)))
             if check.rejected_rows is not None and len(check.rejected_rows):
                 st.caption("The rejected rows as read, with the reason, to correct and import again:")
                 ui.downloads(check.rejected_rows, f"{table}_rejected_rows", key="rejected")

@@ -9,7 +9,7 @@ WITH cur AS (
 ),
 per_country AS (
     SELECT iso3, sum(n) AS engagements, sum(participants) AS participants, sum(planned) AS planned,
-           sum(demo) AS demo, arg_max(mission_area, n) AS top_area
+           sum(demo) AS demo, arg_max(mission_area, (n, mission_area)) AS top_area
     FROM cur GROUP BY iso3
 ),
 prev AS (

@@ -10,8 +10,8 @@ WITH per_area AS (
     GROUP BY iso3, lat, lon, mission_area
 )
 SELECT p.lat, p.lon, any_value(p.place) AS place, c.name AS country, sum(p.n) AS engagements,
-       arg_max(p.mission_area, p.latest) AS latest_area,
-       arg_max(p.mission_area, p.n) AS top_area,
+       arg_max(p.mission_area, (p.latest, p.mission_area)) AS latest_area,
+       arg_max(p.mission_area, (p.n, p.mission_area)) AS top_area,
        bool_or(p.approximate) AS approximate
 FROM per_area p
 JOIN countries c USING (iso3)

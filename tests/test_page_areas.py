@@ -3,13 +3,13 @@
 Hand-derived from tests/fixtures/*.csv, default period 2025-12-01..2026-11-30, previous period
 2024-12-01..2025-11-30, viewer ceiling "internal" (F-E08 and F-A7 restricted, F-E06 cancelled):
   area              in period (country)                     previous       delta
-  visa              F-E01 (CAN)                      = 1    F-E13 = 1      "+0 (+0%)"
+  visa              F-E01 (CAN)                      = 1    F-E13 = 1      "no change"
   aviation          F-E02 (CAN), F-E10 (JPN)         = 2    -              "+2 (new)"
   cargo             F-E03 (CAN), F-E09 (SGP)         = 2    -              "+2 (new)"
-  border            F-E04 (MEX)                      = 1    F-E14 = 1      "+0 (+0%)"
+  border            F-E04 (MEX)                      = 1    F-E14 = 1      "no change"
   immigration       F-E05 (MEX)                      = 1    -              "+1 (new)"
   law_enforcement   F-E11, F-E12 (both DEU)          = 2    -              "+2 (new)"
-  counterterrorism  F-E07 (GBR)                      = 1    F-E15 = 1      "+0 (+0%)"
+  counterterrorism  F-E07 (GBR)                      = 1    F-E15 = 1      "no change"
 Engagement types in period: meeting F-E01, 05, 09, 11 = 4; training F-E02, 04 = 2; delegation F-E03, 10 = 2;
 information exchange F-E07 = 1; conference F-E12 = 1.
 Agreements overlapping the period by current status: in force F-A1, F-A8 (aviation), F-A2 (border),
@@ -29,9 +29,9 @@ from atlas import vocab
 
 PAGE = "pages/3_Mission_Areas.py"
 AREAS = [m.code for m in vocab.MISSION_AREAS]
-IN_PERIOD = {"visa": ("1", "+0 (+0%)"), "aviation": ("2", "+2 (new)"), "cargo": ("2", "+2 (new)"),
-             "border": ("1", "+0 (+0%)"), "immigration": ("1", "+1 (new)"), "law_enforcement": ("2", "+2 (new)"),
-             "counterterrorism": ("1", "+0 (+0%)")}
+IN_PERIOD = {"visa": ("1", "no change"), "aviation": ("2", "+2 (new)"), "cargo": ("2", "+2 (new)"),
+             "border": ("1", "no change"), "immigration": ("1", "+1 (new)"), "law_enforcement": ("2", "+2 (new)"),
+             "counterterrorism": ("1", "no change")}
 WHERE = {"visa": {"CAN": 1}, "aviation": {"CAN": 1, "JPN": 1}, "cargo": {"CAN": 1, "SGP": 1},
          "border": {"MEX": 1}, "immigration": {"MEX": 1}, "law_enforcement": {"DEU": 2},
          "counterterrorism": {"GBR": 1}}
@@ -113,8 +113,8 @@ def test_the_sidebar_area_filter_narrows_the_choice(app_env):
 
 @pytest.mark.parametrize("query, expected", [
     ({"component": "TSA"}, {"aviation": ("2", "+2 (new)")}),                       # F-E02, F-E10
-    ({"country": "CAN"}, {"visa": ("1", "+0 (+0%)"), "aviation": ("1", "+1 (new)"), "cargo": ("1", "+1 (new)")}),
-    ({"type": "meeting"}, {"visa": ("1", "+0 (+0%)"), "cargo": ("1", "+1 (new)"),   # F-E01, F-E09, F-E11, F-E05
+    ({"country": "CAN"}, {"visa": ("1", "no change"), "aviation": ("1", "+1 (new)"), "cargo": ("1", "+1 (new)")}),
+    ({"type": "meeting"}, {"visa": ("1", "no change"), "cargo": ("1", "+1 (new)"),   # F-E01, F-E09, F-E11, F-E05
                            "immigration": ("1", "+1 (new)"), "law_enforcement": ("1", "+1 (new)")}),
     ({"from": "2026-11-30", "to": "2026-11-30"}, {"law_enforcement": ("1", "+1 (new)")}),   # F-E12
 ])

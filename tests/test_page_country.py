@@ -92,7 +92,7 @@ def test_url_iso_opens_mexico(app_env):
     # F-E01, F-E03 (F-E02 is TSA); previous F-E13 is CBP; F-A1 is CBP, F-A6 is ICE.
     ({"component": "CBP"}, ("2", "18", "1", "+1 (+100%)")),
     # F-E01 is the meeting, as is F-E13; the engagement type does not narrow agreements.
-    ({"type": "meeting"}, ("1", "10", "2", "+0 (+0%)")),
+    ({"type": "meeting"}, ("1", "10", "2", "no change")),
     # The agreement status narrows agreements only: F-A3, which is expired on 2026-11-30.
     ({"status": "expired"}, ("3", "43", "0", "+2 (+200%)")),
     # F-E01 only; previous period 2025-11-03..2025-12-31 has nothing for Canada; on 2026-02-28 F-A1,

@@ -1,0 +1,222 @@
+"""Many sessions at once against the real server.
+
+`python -m benchmarks.concurrency --db DB --out JSON [--sessions 20] [--changes 10]` starts
+`streamlit run dashboard.py` on a free port of 127.0.0.1, opens the sessions over the same websocket
+protocol the browser speaks (/_stcore/stream, protobuf BackMsg/ForwardMsg), spreads them over every page,
+and has each make `changes` filter changes, all sessions at the same time. A filter change is a rerun
+request carrying a new shared-link query string (?from=..&to=..&area=..&country=..), which the app adopts
+as its filters; every session gets filter values no other session uses, so every change misses the
+server's query cache. Latency is the time from sending the request to the server's script_finished
+message: the whole server side of a click (script run, queries, serialisation, sending), without the
+browser's drawing. Errors: exception elements, runs that did not finish successfully, timeouts, and
+dropped connections. The server is stopped at the end.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import datetime as dt
+import json
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.parse
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+TODAY = dt.date(2026, 11, 30)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+    env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY.isoformat())
+    env.pop("ATLAS_MAX_SENSITIVITY", None)
+    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
+           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
+    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
+                            start_new_session=True)
+    deadline = time.time() + 60
+    while time.time() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1) as r:
+                if r.read().strip() == b"ok":
+                    return proc
+        except OSError:
+            time.sleep(0.2)
+    stop_server(proc)
+    raise RuntimeError("streamlit did not become healthy within 60 s")
+
+
+def stop_server(proc: subprocess.Popen) -> None:
+    if proc.poll() is None:
+        proc.send_signal(signal.SIGTERM)
+        try:
+            proc.wait(timeout=15)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+
+
+def peak_rss(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) * 1024
+    except OSError:
+        return None
+    return None
+
+
+def query_strings(n: int) -> list[str]:
+    """n distinct shared-link query strings (period, mission areas, countries or regions)."""
+    from atlas import access
+    from atlas import filters as flt
+    from benchmarks.pages import filter_plan
+
+    base = flt.default_filters(TODAY, access.default_rank())
+    out = []
+    for f in filter_plan(base, None, ["Europe", "Americas"], seed=11):
+        q = flt.to_query(f)
+        if f.preset != "custom":  # pin the dates: a preset's dates would repeat across sessions
+            q.pop("period", None)
+            q["from"], q["to"] = f.start.isoformat(), f.end.isoformat()
+        out.append(urllib.parse.urlencode(q))
+        if len(out) == n:
+            return out
+    raise ValueError("not enough distinct filter combinations")
+
+
+class Session:
+    def __init__(self, ws, page_hash: str = ""):
+        self.ws = ws
+        self.page_hash = page_hash
+        self.app_pages = []
+
+    async def rerun(self, query_string: str, timeout: float) -> dict:
+        from streamlit.proto.BackMsg_pb2 import BackMsg
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        msg = BackMsg()
+        msg.rerun_script.query_string = query_string
+        msg.rerun_script.page_script_hash = self.page_hash
+        msg.rerun_script.widget_states.SetInParent()
+        started = time.perf_counter()
+        await self.ws.send(msg.SerializeToString())
+        received = 0
+        errors = []
+        while True:
+            data = await asyncio.wait_for(self.ws.recv(), timeout=timeout)
+            received += len(data)
+            fwd = ForwardMsg()
+            fwd.ParseFromString(data)
+            kind = fwd.WhichOneof("type")
+            if kind == "navigation":
+                self.app_pages = list(fwd.navigation.app_pages)
+            elif kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                if fwd.delta.new_element.WhichOneof("type") == "exception":
+                    errors.append(fwd.delta.new_element.exception.message[:200] or "exception element")
+            elif kind == "script_finished":
+                status = fwd.script_finished
+                if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+                    continue  # the app asked for a rerun (st.rerun / switch_page): wait for that run
+                if status != ForwardMsg.FINISHED_SUCCESSFULLY and status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                    errors.append(f"script finished with status {status}")
+                break
+        return {"ms": (time.perf_counter() - started) * 1000, "bytes": received, "errors": errors}
+
+
+async def run_session(index: int, port: int, page_name: str | None, strings: list[str], timeout: float) -> dict:
+    import websockets
+
+    url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    result = {"session": index, "page": page_name, "changes": [], "errors": []}
+    try:
+        async with websockets.connect(url, subprotocols=["streamlit"], origin=f"http://127.0.0.1:{port}",
+                                      max_size=None, open_timeout=timeout) as ws:
+            session = Session(ws)
+            first = await session.rerun("", timeout)
+            result["errors"] += first["errors"]
+            if page_name:
+                page = next((p for p in session.app_pages if p.url_pathname == page_name), None)
+                if page is None:
+                    result["errors"].append(f"no page {page_name}")
+                else:
+                    session.page_hash = page.page_script_hash
+                    opened = await session.rerun("", timeout)
+                    result["errors"] += opened["errors"]
+            for qs in strings:
+                change = await session.rerun(qs, timeout)
+                result["changes"].append(change)
+                result["errors"] += change["errors"]
+    except Exception as exc:  # a dropped connection or a timeout is an error of the run, not of the harness
+        result["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
+    return result
+
+
+async def run_all(port: int, sessions: int, changes: int, timeout: float) -> tuple[list[dict], float]:
+    from benchmarks.pages import discover_pages
+
+    # Page names as Streamlit derives them from pages/N_Name.py; the main page is dashboard.py.
+    names = [None] + [Path(p).stem.split("_", 1)[-1] for p in discover_pages()[1:]]
+    strings = query_strings(sessions * changes)
+    started = time.perf_counter()
+    results = await asyncio.gather(*[
+        run_session(i, port, names[i % len(names)], strings[i * changes:(i + 1) * changes], timeout)
+        for i in range(sessions)])
+    return results, time.perf_counter() - started
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    values = sorted(values)
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--sessions", type=int, default=20)
+    parser.add_argument("--changes", type=int, default=10)
+    parser.add_argument("--timeout", type=float, default=120)
+    parser.add_argument("--log", type=Path, default=None)
+    args = parser.parse_args(argv)
+    port = free_port()
+    log = args.log or args.out.with_suffix(".server.log")
+    proc = start_server(args.db.resolve(), port, log)
+    try:
+        results, wall = asyncio.run(run_all(port, args.sessions, args.changes, args.timeout))
+        rss = peak_rss(proc.pid)
+    finally:
+        stop_server(proc)
+    latencies = [c["ms"] for r in results for c in r["changes"]]
+    errors = [e for r in results for e in r["errors"]]
+    summary = {
+        "sessions": args.sessions, "changes_per_session": args.changes, "completed": len(latencies),
+        "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "max_ms": max(latencies, default=None),
+        "errors": len(errors), "error_samples": errors[:10], "wall_s": wall,
+        "changes_per_s": len(latencies) / wall if wall else None,
+        "bytes_p50": percentile([c["bytes"] for r in results for c in r["changes"]], 0.5),
+        "server_peak_rss_bytes": rss, "pages": sorted({str(r["page"]) for r in results}),
+    }
+    args.out.write_text(json.dumps({"summary": summary, "sessions": results}))
+    print(json.dumps(summary, indent=1))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
