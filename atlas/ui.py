@@ -445,7 +445,8 @@ def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None
                    "status", "participants", "demo"],
           column_config={"start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
                          "title": st.column_config.TextColumn("Engagement", width="large"),
-                         "mission_area": "Mission area", "engagement_type": "Type", "participants":
+                         "country": "Country", "city": "City", "component": "Component", "status": "Status",
+                         "demo": "Demo", "mission_area": "Mission area", "engagement_type": "Type", "participants":
                          st.column_config.NumberColumn("Participants", format="%d")})
 
 
@@ -513,25 +514,32 @@ def what_changed_section(f: flt.Filters) -> None:
         if changes.new_engagements.empty:
             empty_state(f"engagements since {chosen:%d %b %Y}", f)
         else:
-            engagement_table(changes.new_engagements.head(50), key="changed_new", height=300)
+            engagement_table(changes.new_engagements.head(50), key="changed_new",
+                             height=300 if len(changes.new_engagements) > 8 else None)
         st.markdown("**Newly engaged countries**")
         if changes.new_countries.empty:
             st.caption("None: every country engaged since then was already engaged in the year before.")
         else:
             table(changes.new_countries, "newly_engaged_countries", key="changed_countries",
-                  columns=["name", "region", "engagements", "first_date"])
+                  columns=["name", "region", "engagements", "first_date"],
+                  column_config={"name": "Country", "region": "Region", "engagements": "Engagements",
+                                 "first_date": st.column_config.DateColumn("First since", format="YYYY-MM-DD")})
     with right:
         st.markdown("**Agreement status changes**")
         if changes.status_changes.empty:
             empty_state(f"agreement status changes since {chosen:%d %b %Y}", f)
         else:
-            status_change_table(changes.status_changes.head(50), key="changed_status", height=300)
+            status_change_table(changes.status_changes.head(50), key="changed_status",
+                                height=300 if len(changes.status_changes) > 8 else None)
         st.markdown(f"**Expiring within {briefing.EXPIRING_SOON_DAYS} days**")
         if changes.expiring.empty:
             st.caption("No agreement in force expires in that window.")
         else:
             table(changes.expiring, "agreements_expiring_soon", key="changed_expiring",
-                  columns=["title", "partners", "date_expires", "days_left", "demo"])
+                  columns=["title", "partners", "date_expires", "days_left", "demo"],
+                  column_config={"title": st.column_config.TextColumn("Agreement", width="large"),
+                                 "partners": "Partners", "days_left": "Days left", "demo": "Demo",
+                                 "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD")})
 
 
 # --- briefing mode ---------------------------------------------------------------------------------
