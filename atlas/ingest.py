@@ -24,6 +24,7 @@ from atlas.formats import AGREEMENTS, COUNTRY_SEPARATOR, ENGAGEMENTS, FORMATS, F
 from atlas.readers import FileProblem, normalise_header, open_table, sha256_of
 
 MAX_QUOTED = 60  # characters of a bad value echoed back in a message
+IMPORT_MEMORY_LIMIT = "3GB"  # DuckDB memory for an import; working tables spill to disk beyond it
 MAX_TEXT = {"title": 500, "summary": 20_000, "*": 300}  # characters per cell
 
 
@@ -115,6 +116,9 @@ def import_into(con, path: Path | str, table: str, *, skip_invalid: bool = False
 def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool, today: dt.date) -> ImportResult:
     result = ImportResult(file_name=path.name, table=fmt.table, dry_run=not apply)
     started = dt.datetime.now()
+    # The working tables of a big file are larger than memory should be: beyond this, DuckDB spills them
+    # to its temp directory instead of growing (10M rows would otherwise take over 15 GB).
+    con.execute(f"SET memory_limit = '{IMPORT_MEMORY_LIMIT}'")
     try:
         _stage(con, path, fmt, result)
     except FileProblem as problem:
@@ -148,6 +152,7 @@ def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool
     try:
         import_id = int(run_sql(con, "SELECT nextval('import_id_seq') AS id").id[0]) if apply else 0
         _prepare_incoming(con, fmt, import_id, today)
+        con.execute("DROP TABLE parsed")
         _classify(con, fmt)
         counts = run_sql(con, "SELECT action, count(*) AS n FROM diff GROUP BY action")
         by_action = dict(zip(counts.action, counts.n))
@@ -517,6 +522,7 @@ def _check(con, fmt: FileFormat, today: dt.date) -> None:
         for i, (column, condition, reason) in enumerate(checks)
     )
     con.execute(f"CREATE OR REPLACE TEMP TABLE problems AS {selects}")
+    con.execute("DROP TABLE stage")  # parsed holds every staged value; one copy of a big file is enough
 
 
 # --- loading -------------------------------------------------------------------------------------
@@ -732,7 +738,7 @@ def _rejected_rows(con, fmt: FileFormat) -> pd.DataFrame:
     return run_sql(con, f"""
         SELECT s.line, {', '.join('s.' + c for c in fmt.columns)},
                string_agg(p.column_name || ': ' || p.reason, '; ' ORDER BY p.seq) AS reason
-        FROM stage s JOIN problems p USING (line)
+        FROM parsed s JOIN problems p USING (line)
         GROUP BY ALL ORDER BY s.line
     """)
 

@@ -133,7 +133,8 @@ WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
 -- Agreements whose life overlaps the period: signed (or in force) by its end and not expired before
--- its start; agreements still in negotiation have no dates and always qualify.
+-- its start; agreements still in negotiation have no dates and always qualify. (The country test is an
+-- uncorrelated IN: DuckDB plans it in a fraction of the time of the equivalent correlated EXISTS.)
 CREATE OR REPLACE MACRO agreements_in(p_start, p_end, p_areas, p_countries, p_components, p_statuses, p_max_rank) AS TABLE
 SELECT a.*
 FROM agreements a
@@ -141,9 +142,8 @@ WHERE a.sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, a.mission_area))
   AND (len(p_components) = 0 OR list_contains(p_components, a.component))
   AND (len(p_statuses) = 0 OR list_contains(p_statuses, a.status))
-  AND (len(p_countries) = 0 OR EXISTS (
-        SELECT 1 FROM agreement_parties p
-        WHERE p.agreement_id = a.agreement_id AND list_contains(p_countries, p.iso3)))
+  AND (len(p_countries) = 0 OR a.agreement_id IN (
+        SELECT p.agreement_id FROM agreement_parties p WHERE list_contains(p_countries, p.iso3)))
   AND (coalesce(a.date_signed, a.date_in_force) IS NULL
        OR coalesce(a.date_signed, a.date_in_force) <= CAST(p_end AS DATE))
   AND (a.date_expires IS NULL OR a.date_expires >= CAST(p_start AS DATE));

@@ -14,6 +14,7 @@ import json
 import resource
 import sys
 import time
+from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
 import duckdb
@@ -279,10 +280,23 @@ def newly_engaged_countries(T, p):
     return out.sort_values(["first_date", "name"])
 
 
+def round2(values: pd.Series) -> pd.Series:
+    """SQL's round(x, 2) in DuckDB: the exact binary value rounded, halves away from zero. pandas' round
+    works on x * 100 and sends exact halves to the even neighbour, so values within a hair of a half are
+    redone exactly (a handful per million)."""
+    scaled = values.to_numpy(dtype=float) * 100
+    out = np.round(scaled) / 100
+    frac = np.abs(scaled) - np.floor(np.abs(scaled))
+    near = np.flatnonzero(np.abs(frac - 0.5) < 1e-6)
+    for i in near:
+        out[i] = float(Decimal(float(values.iloc[i])).quantize(Decimal("0.01"), rounding=ROUND_HALF_UP))
+    return pd.Series(out, index=values.index)
+
+
 def engagement_points(T, p):
     rows = with_country(live(eng_p(T, p)), T, ("name", "lat", "lon")).rename(
         columns={"name": "country", "lat": "c_lat", "lon": "c_lon"})
-    rows = rows.assign(lat=rows.latitude.fillna(rows.c_lat).round(2), lon=rows.longitude.fillna(rows.c_lon).round(2),
+    rows = rows.assign(lat=round2(rows.latitude.fillna(rows.c_lat)), lon=round2(rows.longitude.fillna(rows.c_lon)),
                        place=rows.city.fillna(rows.country), approximate=rows.latitude.isna())
     keys = ["lat", "lon", "country"]
     per_area = rows.groupby(keys + ["mission_area"], dropna=False).agg(

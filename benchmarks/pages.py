@@ -85,6 +85,7 @@ class Probe:
         self.bytes = 0
         self.by_type: Counter = Counter()
         self.calls: list[dict] | None = None
+        self.figure_seconds = 0.0
 
     def install(self) -> None:
         from streamlit.testing.v1 import local_script_runner as lsr
@@ -92,6 +93,7 @@ class Probe:
         from atlas import db
 
         probe = self
+        self._time_figure_builders()
         original_run = lsr.LocalScriptRunner.run
 
         def run(runner, *args, **kwargs):
@@ -124,6 +126,36 @@ class Probe:
         db.Database.query = query
 
 
+    def _time_figure_builders(self) -> None:
+        """Add up the time spent in the figure and map builders (atlas.figures, atlas.maps, ...)."""
+        import functools
+        import importlib
+        import inspect
+
+        probe, depth = self, [0]
+        for name in ("atlas.figures", "atlas.maps", "atlas.agreement_figures"):
+            try:
+                module = importlib.import_module(name)
+            except ImportError:
+                continue
+            for attr, fn in list(vars(module).items()):
+                if attr.startswith("_") or not inspect.isfunction(fn) or fn.__module__ != name:
+                    continue
+
+                def timed(*args, _fn=fn, **kwargs):
+                    if depth[0]:  # a builder calling another builder counts once
+                        return _fn(*args, **kwargs)
+                    depth[0] += 1
+                    started = time.perf_counter()
+                    try:
+                        return _fn(*args, **kwargs)
+                    finally:
+                        depth[0] -= 1
+                        probe.figure_seconds += time.perf_counter() - started
+
+                setattr(module, attr, functools.update_wrapper(timed, fn))
+
+
 def digest(frame) -> dict:
     """Row count and the sum of every numeric column: enough to tell whether two answers agree."""
     import pandas as pd
@@ -151,9 +183,12 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
     os.environ["ATLAS_TODAY"] = TODAY.isoformat()
     os.environ.pop("ATLAS_MAX_SENSITIVITY", None)
     import streamlit as st
+    from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
     from atlas import access, db
+
+    logger.set_log_level("error")  # AppTest outside a server warns on every run about things that are fine here
     from atlas import filters as flt
 
     probe = Probe()
@@ -182,9 +217,11 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             if f is not None:
                 at.session_state[STATE] = f
             n0, s0 = db.STATS.snapshot()
+            f0 = probe.figure_seconds
             started = time.perf_counter()
             at.run()
             wall = time.perf_counter() - started
+            figure_ms = (probe.figure_seconds - f0) * 1000
             n1, s1 = db.STATS.snapshot()
             errors = [str(e.message)[:300] for e in at.exception]
             calls = []
@@ -195,6 +232,7 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             probe.calls = None
             runs.append({"phase": phase, "filters": describe(f) if f is not None else "default",
                          "wall_ms": wall * 1000, "query_ms": (s1 - s0) * 1000, "queries": n1 - n0,
+                         "figure_ms": figure_ms,
                          "bytes": probe.bytes, "top_bytes": probe.by_type.most_common(3),
                          "errors": errors, "calls": calls})
             return runs[-1]
@@ -230,8 +268,6 @@ def main(argv=None) -> int:
     parser.add_argument("--hits", type=int, default=5)
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
     args = parser.parse_args(argv)
-    import logging
-    logging.getLogger("streamlit").setLevel(logging.ERROR)
     result = run_pages(args.db.resolve(), args.reruns, args.hits,
                        [p for p in args.pages.split(",") if p] or None)
     args.out.write_text(json.dumps(result))

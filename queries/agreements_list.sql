@@ -1,30 +1,21 @@
 -- Agreements the filters admit, with their partner countries and lifecycle dates; $search narrows
 -- to titles, summaries and partner names containing the text (case-insensitive; '' for all).
+-- Agreements with the same expiry date and title are listed by id.
 -- params: $start, $end, $areas, $countries, $components, $statuses, $max_rank, $today, $search
-WITH scope AS (
-    SELECT * FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank)
-),
-parties AS (
-    SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
-           list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
-    FROM agreement_parties p JOIN countries c USING (iso3)
-    WHERE p.agreement_id IN (SELECT agreement_id FROM scope)
-    GROUP BY p.agreement_id
-),
-started AS (
-    SELECT agreement_id, min(changed_on) AS first_event
-    FROM agreement_status_history GROUP BY agreement_id
-)
 SELECT a.agreement_id, a.title, a.agreement_type, a.mission_area, a.status, pa.partners, pa.iso3s,
        pa.n_partners, a.date_signed, a.date_in_force, a.date_expires,
        CAST(a.date_expires - CAST($today AS DATE) AS INTEGER) AS days_to_expiry,
        coalesce(a.date_signed, a.date_in_force, st.first_event) AS lifecycle_start,
        a.component, a.summary, a.is_demo
-FROM scope a
-LEFT JOIN parties pa USING (agreement_id)
-LEFT JOIN started st USING (agreement_id)
+FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
+LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
+                  list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
+           FROM agreement_parties p JOIN countries c USING (iso3)
+           GROUP BY p.agreement_id) pa USING (agreement_id)
+LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
+           FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
 WHERE $search = ''
    OR contains(lower(a.title), lower($search))
    OR contains(lower(coalesce(a.summary, '')), lower($search))
    OR contains(lower(coalesce(pa.partners, '')), lower($search))
-ORDER BY coalesce(a.date_expires, DATE '9999-12-31'), a.title
+ORDER BY coalesce(a.date_expires, DATE '9999-12-31'), a.title, a.agreement_id

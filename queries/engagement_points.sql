@@ -9,11 +9,11 @@ WITH per_area AS (
     FROM place_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
     GROUP BY iso3, lat, lon, mission_area
 )
-SELECT p.lat, p.lon, any_value(p.place) AS place, c.name AS country, sum(p.n) AS engagements,
+SELECT p.lat, p.lon, any_value(p.place) AS place, c.name AS country, CAST(sum(p.n) AS BIGINT) AS engagements,
        arg_max(p.mission_area, (p.latest, p.mission_area)) AS latest_area,
        arg_max(p.mission_area, (p.n, p.mission_area)) AS top_area,
        bool_or(p.approximate) AS approximate
 FROM per_area p
 JOIN countries c USING (iso3)
 GROUP BY p.lat, p.lon, c.name
-ORDER BY engagements DESC
+ORDER BY engagements DESC, p.lat, p.lon, c.name
