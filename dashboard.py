@@ -1,10 +1,13 @@
 """Overview: where the partner activity is, how it is changing, and what is about to expire."""
 import streamlit as st
 
-from atlas import figures, ui
+from atlas import briefing, figures, ui
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")
+since = ui.since_date(f)
+ui.prefetch(f, "demo_in_scope", "kpi_engagements", "kpi_agreements", "country_activity", "country_area_activity",
+            "monthly_activity", *briefing.what_changed_jobs(f, since))
 ui.page_header("Partner Atlas", f, subtitle="International engagements and agreements by partner country and mission area")
 
 kpi = ui.query("kpi_engagements", f).iloc[0]

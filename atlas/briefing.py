@@ -45,10 +45,24 @@ class Slide:
 
 @dataclass
 class Deck:
-    slides: list[Slide]
+    """The slides in order; each is built when first shown, so a filter change costs one slide's queries."""
+    builders: list[Callable[[], Slide]]
     filters_text: str
     as_of: str
     demo: bool
+    _built: dict[int, Slide] = field(default_factory=dict, repr=False)
+
+    def __len__(self) -> int:
+        return len(self.builders)
+
+    def slide(self, index: int) -> Slide:
+        if index not in self._built:
+            self._built[index] = self.builders[index]()
+        return self._built[index]
+
+    @property
+    def slides(self) -> list[Slide]:
+        return [self.slide(i) for i in range(len(self))]
 
     def footer(self, slide: Slide) -> str:
         parts = [f"Filters: {self.filters_text}", f"Data as of {self.as_of}", f"Sources: {slide.sources}"]
@@ -89,60 +103,79 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
 def build_slides(run: Runner, f: Filters, *, since: dt.date, as_of: str) -> Deck:
     """Headline numbers, map, top partners, one slide per chosen mission area (or the mix),
     agreements pipeline and renewals, and what changed since `since`."""
+    builders: list[Callable[[], Slide]] = [lambda: _headline(run, f), lambda: _map(run, f), lambda: _partners(run, f)]
+    if f.mission_areas:
+        builders += [lambda code=code: _area(run, f, code) for code in f.mission_areas]
+    else:
+        builders.append(lambda: _mix(run, f))
+    builders += [lambda: _agreements(run, f), lambda: what_changed_slide(run, f, since)]
+    return Deck(builders=builders, filters_text=f.describe(), as_of=as_of, demo=_has_demo(run, f))
+
+
+def _headline(run: Runner, f: Filters) -> Slide:
     kpi = run("kpi_engagements", f).iloc[0]
     agr = run("kpi_agreements", f).iloc[0]
-    slides = [Slide("headline", "Partner activity at a glance", numbers=[
+    return Slide("headline", "Partner activity at a glance", numbers=[
         Number("Engagements", f"{int(kpi.engagements):,}", _delta(kpi.engagements, kpi.prev_engagements)),
         Number("Partner countries", f"{int(kpi.countries or 0):,}", _delta(kpi.countries or 0, kpi.prev_countries or 0)),
         Number("Agreements in force", f"{int(agr.in_force):,}", _delta(agr.in_force, agr.prev_in_force)),
         Number("In negotiation", f"{int(agr.negotiation):,}"),
         Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
-    ], note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")]
+    ], note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")
 
+
+def _map(run: Runner, f: Filters) -> Slide:
     countries = run("country_activity", f)
-    by_area = run("country_area_activity", f)
     active = countries[countries.engagements > 0]
-    slides.append(Slide(
+    return Slide(
         "map", "Where we are active", figure=figures.world_choropleth(countries) if len(active) else None,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
-        note=f"{len(active)} partner countries engaged; brighter means more engagements; dots mark small states."))
-    top = active.head(8)
-    slides.append(Slide(
+        note=f"{len(active)} partner countries engaged; brighter means more engagements; dots mark small states.")
+
+
+def _partners(run: Runner, f: Filters) -> Slide:
+    countries = run("country_activity", f)
+    by_area = run("country_area_activity", f)
+    top = countries[countries.engagements > 0].head(3)
+    return Slide(
         "partners", "Top partner countries",
         figure=figures.top_partners(by_area, n=10) if len(by_area) else None,
         bullets=[f"{r.name}: {int(r.engagements):,} engagements ({_delta(r.engagements, r.prev_engagements) or 'new'})"
-                 for r in top.head(3).itertuples()]))
+                 for r in top.itertuples()])
 
+
+def _area(run: Runner, f: Filters, code: str) -> Slide:
+    area = vocab.MISSION_AREA_BY_CODE[code]
     monthly = run("monthly_activity", f)
-    if f.mission_areas:
-        for code in f.mission_areas:
-            area = vocab.MISSION_AREA_BY_CODE[code]
-            part = monthly[monthly.mission_area == code]
-            leaders = by_area[by_area.mission_area == code].head(5)
-            slides.append(Slide(
-                f"area_{code}", area.label,
-                figure=figures.area_trend_lines(part) if len(part) else None,
-                bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
-                or ["No engagements in this mission area for these filters."],
-                note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}"))
-    else:
-        slides.append(Slide("areas", "Mission-area mix over time",
-                            figure=figures.area_mix_over_time(monthly) if len(monthly) else None,
-                            bullets=[] if len(monthly) else ["No engagements for these filters."]))
+    part = monthly[monthly.mission_area == code]
+    by_area = run("country_area_activity", f)
+    leaders = by_area[by_area.mission_area == code].head(5)
+    return Slide(
+        f"area_{code}", area.label,
+        figure=figures.area_trend_lines(part) if len(part) else None,
+        bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
+        or ["No engagements in this mission area for these filters."],
+        note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}")
 
+
+def _mix(run: Runner, f: Filters) -> Slide:
+    monthly = run("monthly_activity", f)
+    return Slide("areas", "Mission-area mix over time",
+                 figure=figures.area_mix_over_time(monthly) if len(monthly) else None,
+                 bullets=[] if len(monthly) else ["No engagements for these filters."])
+
+
+def _agreements(run: Runner, f: Filters) -> Slide:
     pipeline = run("agreement_pipeline", f)
     renewals = run("renewals_due", f, horizon=f.today + dt.timedelta(days=365))
-    slides.append(Slide(
+    return Slide(
         "agreements", "Agreements pipeline and renewals due",
         figure=figures.pipeline(pipeline) if len(pipeline) else None,
         bullets=[f"{r.title} – expires {pd.Timestamp(r.date_expires):%d %b %Y} ({int(r.days_left)} days)"
                  for r in renewals.head(5).itertuples()] or ["No renewals due in the next 12 months."],
         sources="Agreement records and their status history",
-        note=f"{len(renewals)} agreement(s) in force expire within 12 months."))
-
-    slides.append(what_changed_slide(run, f, since))
-    return Deck(slides=slides, filters_text=f.describe(), as_of=as_of, demo=_has_demo(run, f))
+        note=f"{len(renewals)} agreement(s) in force expire within 12 months.")
 
 
 @dataclass
@@ -154,17 +187,20 @@ class Changes:
     expiring: pd.DataFrame
 
 
+def what_changed_jobs(f: Filters, since: dt.date, *, limit: int = 200) -> list[tuple[str, dict]]:
+    """The queries behind 'what changed since', with their parameters (a page may run them ahead)."""
+    since = min(since, f.today)
+    return [("new_engagements_since", {"since": since, "limit": limit}),
+            ("status_changes", {"since": since, "limit": limit}),
+            ("newly_engaged_countries", {"since": since, "lookback_start": since - dt.timedelta(days=365)}),
+            ("renewals_due", {"horizon": f.today + dt.timedelta(days=EXPIRING_SOON_DAYS)})]
+
+
 def what_changed(run: Runner, f: Filters, since: dt.date, *, limit: int = 200) -> Changes:
     """New engagements, agreement status changes, newly engaged countries and agreements expiring
     soon, all since `since` (computed from the records and the status history)."""
-    since = min(since, f.today)
-    return Changes(
-        since=since,
-        new_engagements=run("new_engagements_since", f, since=since, limit=limit),
-        status_changes=run("status_changes", f, since=since, limit=limit),
-        new_countries=run("newly_engaged_countries", f, since=since, lookback_start=since - dt.timedelta(days=365)),
-        expiring=run("renewals_due", f, horizon=f.today + dt.timedelta(days=EXPIRING_SOON_DAYS)),
-    )
+    frames = [run(name, f, **extra) for name, extra in what_changed_jobs(f, since, limit=limit)]
+    return Changes(min(since, f.today), *frames)
 
 
 def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:

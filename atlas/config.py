@@ -1,6 +1,7 @@
 """Paths and settings from the environment, in one place."""
 from __future__ import annotations
 
+import functools
 import os
 from pathlib import Path
 
@@ -16,7 +17,12 @@ DEMO_TODAY_ENV = "ATLAS_TODAY"
 
 def db_path() -> Path:
     """The database the app reads: $ATLAS_DB, default data/atlas.duckdb."""
-    return Path(os.environ.get("ATLAS_DB", DATA_DIR / "atlas.duckdb")).resolve()
+    return _resolved(os.environ.get("ATLAS_DB", str(DATA_DIR / "atlas.duckdb")))
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(path: str) -> Path:
+    return Path(path).resolve()
 
 
 def backups_dir(db: Path) -> Path:

@@ -7,11 +7,12 @@ from __future__ import annotations
 
 import functools
 import os
+import queue
 import re
 import threading
 import time
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -99,6 +100,7 @@ class Database:
     path: Path
     con: duckdb.DuckDBPyConnection
     signature: tuple[int, int, int]
+    _idle: queue.SimpleQueue = field(default_factory=queue.SimpleQueue, repr=False)
 
     @classmethod
     def open(cls, path: Path | str) -> "Database":
@@ -128,9 +130,15 @@ class Database:
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses taken from `params`."""
         started = time.perf_counter()
+        # A cursor serves one query at a time; idle ones are kept for the next (making one costs a USE).
         try:
-            return run_sql(self.cursor(), query_text(name), params)
+            cur = self._idle.get_nowait()
+        except queue.Empty:
+            cur = self.cursor()
+        try:
+            return run_sql(cur, query_text(name), params)
         finally:
+            self._idle.put(cur)
             STATS.record(name, params or {}, time.perf_counter() - started)
 
     def close(self) -> None:

@@ -97,7 +97,7 @@ def compose(deck: briefing.Deck, slide: briefing.Slide, chart: bytes | None, num
     draw = ImageDraw.Draw(image)
     fg, muted, accent = _hex(briefing.FOREGROUND), _hex(briefing.MUTED), _hex(briefing.ACCENT)
     draw.text((80, 50), slide.title, font=_font(64, bold=True), fill=fg)
-    draw.text((WIDTH - 80, 60), f"{number} / {len(deck.slides)}", font=_font(30), fill=muted, anchor="ra")
+    draw.text((WIDTH - 80, 60), f"{number} / {len(deck)}", font=_font(30), fill=muted, anchor="ra")
     top = 160
     if slide.numbers:
         tile_w = (WIDTH - 160) // len(slide.numbers)

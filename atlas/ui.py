@@ -11,11 +11,14 @@ import hashlib
 import html
 import re
 import tempfile
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from atlas import access, config, export, vocab
 from atlas import countries as country_table
@@ -72,17 +75,32 @@ def database() -> Database:
 
 
 @st.cache_data(ttl=3600, max_entries=2048, show_spinner=False)
-def _cached_query(path: str, signature: tuple, name: str, params: tuple) -> pd.DataFrame:
-    return _database(path, signature).query(name, {k: (list(v) if isinstance(v, tuple) else v) for k, v in params})
+def _cached_query(key: str, _path: str, _signature: tuple, _name: str, _params: dict) -> pd.DataFrame:
+    # Keyed by one string: Streamlit hashing every parameter item by item costs more than some queries.
+    return _database(_path, _signature).query(_name, _params)
 
 
 def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFrame:
     """Run queries/<name>.sql with the filters' parameters plus `extra`, cached per database generation."""
     params = dict(filters.params()) if filters else {}
     params.update(extra)
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
     db = database()
-    return _cached_query(str(db.path), db.signature, name, frozen)
+    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
+    key = repr((str(db.path), db.signature, name, frozen))
+    return _cached_query(key, str(db.path), db.signature, name, params)
+
+
+def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None:
+    """Run the queries a page is about to ask for side by side, so its later ui.query calls hit the cache.
+
+    DuckDB plans and runs each on its own cursor without holding the GIL, so on two cores a page's
+    dozen small queries finish in about half the time. `jobs`: query names, or (name, extra params).
+    """
+    ctx = get_script_run_ctx()
+    specs = [(job, {}) if isinstance(job, str) else job for job in jobs]
+    with ThreadPoolExecutor(max_workers=3, initializer=lambda: add_script_run_ctx(threading.current_thread(), ctx)) \
+            as pool:
+        list(pool.map(lambda spec: query(spec[0], filters, **spec[1]), specs))
 
 
 # --- who is looking ------------------------------------------------------------------------------
@@ -427,15 +445,21 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+MAX_TABLE_ROWS = 300  # drawn on the page; the downloads always hold every row
+
+
 def table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
           column_config: dict | None = None, height: int | None = None) -> None:
-    """A table of data rows with CSV and Excel downloads of what it shows."""
+    """A table of data rows with CSV and Excel downloads of all of them (long tables draw the first few
+    hundred, so what a rerun sends does not grow with the data)."""
     shown = _labelled(frame)
     if columns:
         shown = shown[[c for c in columns if c in shown]]
     kwargs = {"height": height} if height else {}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=column_config, key=f"df_{key}",
-                 **kwargs)
+    st.dataframe(shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=column_config,
+                 key=f"df_{key}", **kwargs)
+    if len(shown) > MAX_TABLE_ROWS:
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")
     downloads(shown, name, key=key)
 
 

@@ -19,11 +19,12 @@ activity = ui.query("country_activity", f)
 layers = [maps.basemap_layer(activity)]
 if "Arcs from Washington" in shown:
     layers.append(maps.arcs_layer(ui.query("country_area_activity", f)))
-points = ui.query("engagement_points", f)
-if len(points) and "Hexagons" in shown:
-    layers.append(maps.engagement_points_layer(points, hexagons=True))
-if len(points) and "Engagement places" in shown:
-    layers.append(maps.engagement_points_layer(points))
+if {"Hexagons", "Engagement places"} & set(shown):
+    points = ui.query("engagement_points", f)
+    if len(points) and "Hexagons" in shown:
+        layers.append(maps.engagement_points_layer(points, hexagons=True))
+    if len(points) and "Engagement places" in shown:
+        layers.append(maps.engagement_points_layer(points))
 layers.append(maps.centroid_layer(maps.activity_centroids(activity)))
 sites = ui.query("programs", programs=list(programmes or []))
 for code in programmes or []:

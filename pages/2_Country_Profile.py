@@ -12,10 +12,14 @@ f = ui.sidebar("country")
 # country and region choices give way to the country chosen here (by link, map click or the picker).
 countries = ui.query("countries_list")
 names = dict(zip(countries.iso3, countries.name))
-busiest = ui.query("country_activity", f).query("engagements > 0")
 iso = ui.selected_country() if ui.selected_country() in names else None
-default = busiest.iso3.iloc[0] if len(busiest) else vocab.PRIORITY_PARTNERS[0]
+busiest = ui.query("country_activity", f).query("engagements > 0") if iso is None else None
+default = busiest.iso3.iloc[0] if busiest is not None and len(busiest) else vocab.PRIORITY_PARTNERS[0]
 view = dataclasses.replace(f, countries=(iso or default,), regions=())
+ui.prefetch(view, "demo_in_scope", ("country_profile", {"iso3": iso or default}),
+            ("country_monthly_activity", {"iso3": iso or default}),
+            ("region_comparison", {"iso3": iso or default}), ("agreements_list", {"search": ""}),
+            ("recent_engagements", {"limit": 25}))
 profile = ui.query("country_profile", view, iso3=iso or default).iloc[0]
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]

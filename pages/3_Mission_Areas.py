@@ -22,6 +22,8 @@ scope = f if choice == "all" else dataclasses.replace(f, mission_areas=(choice,)
 if choice != "all":
     st.caption(vocab.MISSION_AREA_BY_CODE[choice].description)
 
+ui.prefetch(scope, "area_summary", "country_area_activity", "monthly_activity", "engagement_types",
+            "agreement_pipeline")
 summary = ui.query("area_summary", scope).set_index("mission_area")
 by_area = ui.query("country_area_activity", scope)
 

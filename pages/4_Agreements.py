@@ -9,6 +9,9 @@ f = ui.sidebar("agreements")
 ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
                "are in force")
 
+ui.prefetch(f, "demo_in_scope", "kpi_agreements", "agreement_pipeline",
+            ("agreements_list", {"search": ""}), "agreements_by_country",
+            ("status_changes", {"since": f.start, "limit": 200}))
 kpi = ui.query("kpi_agreements", f).iloc[0]
 tiles = st.columns(4)
 tiles[0].metric("Agreements shown", f"{int(kpi.agreements):,}", help="Agreements whose life overlaps the period "

@@ -12,7 +12,7 @@ f = ui.briefing_filters()
 st.html(ui.briefing_css())
 
 deck = ui.briefing_deck(f)
-count = len(deck.slides)
+count = len(deck)
 state = st.session_state
 state.setdefault("brief_index", 0)
 state.setdefault("brief_playing", True)
@@ -41,7 +41,7 @@ def show_slide() -> None:
     now = time.monotonic()
     if state["brief_playing"] and now - state["brief_last"] >= state["brief_interval"] - 0.25:
         go(+1)
-    slide = deck.slides[state["brief_index"]]
+    slide = deck.slide(state["brief_index"])
     bar = st.columns([1.2, 1, 1, 1, 1.6, 2.6, 1.2], vertical_alignment="center")
     with bar[0]:
         demo = '<span class="demo-badge">DEMO DATA</span>' if deck.demo else ""

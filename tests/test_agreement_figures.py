@@ -40,5 +40,5 @@ def test_titles_are_short_and_distinct(titles, expected):
 def test_each_agreement_gets_its_own_gantt_row():
     frame = _frame(LONG, LONG, LONG.replace("MEX", "CAN"))
     fig = figures.lifecycle_gantt(timeline_rows(frame), today=dt.date(2026, 11, 30))
-    rows = {bar.y[0] for bar in fig.data if bar.type == "bar"}
+    rows = {y for bar in fig.data if bar.type == "bar" for y in bar.y}
     assert len(rows) == 3

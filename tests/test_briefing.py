@@ -105,13 +105,18 @@ def test_what_changed_since_is_computed_from_the_records(fixture_db):
     db.close()
 
 
+def test_slides_are_built_only_when_shown(deck):
+    assert len(deck) == 6 and deck._built == {}
+    assert deck.slide(1).key == "map" and list(deck._built) == [1]
+
+
 def test_slides_state_filters_as_of_sources_and_demo(deck):
     assert [s.key for s in deck.slides] == ["headline", "map", "partners", "areas", "agreements", "changes"]
     footer = deck.footer(deck.slides[1])
     assert "Filters: 01 Dec 2025 – 30 Nov 2026" in footer and "Data as of 30 Nov 2026" in footer
     assert "Natural Earth" in footer
     assert not deck.demo and "DEMO" not in footer
-    demo_deck = briefing.Deck(deck.slides, deck.filters_text, deck.as_of, demo=True)
+    demo_deck = briefing.Deck([lambda s=s: s for s in deck.slides], deck.filters_text, deck.as_of, demo=True)
     assert "DEMO DATA" in demo_deck.footer(deck.slides[0])
 
 

@@ -225,8 +225,8 @@ def test_downloads_hold_exactly_the_rows_shown(app_env, captured_downloads):
 
 def test_gantt_draws_each_shown_agreement(app_env):
     spec = _chart(run_page(PAGE), "agreement_gantt")
-    bars = [t for t in spec["data"] if t["type"] == "bar"]
-    assert sorted(t["y"][0] for t in bars) == sorted(TITLES[a] for a in DEFAULT_SHOWN)
+    bars = [t for t in spec["data"] if t["type"] == "bar"]  # one trace per status, one bar per agreement
+    assert sorted(y for t in bars for y in _array(t["y"])) == sorted(TITLES[a] for a in DEFAULT_SHOWN)
 
 
 def test_map_counts_agreements_in_force_per_partner_country(app_env):
@@ -288,6 +288,6 @@ def test_long_timelines_say_how_many_are_drawn(tmp_path, monkeypatch):
     monkeypatch.delenv("ATLAS_MAX_SENSITIVITY", raising=False)
     at = run_page(PAGE)
     assert not at.exception
-    assert len([t for t in _chart(at, "agreement_gantt")["data"] if t["type"] == "bar"]) == 40
+    assert sum(len(t["y"]) for t in _chart(at, "agreement_gantt")["data"] if t["type"] == "bar") == 40
     assert any(i.value.startswith("Showing the 40 agreements that expire soonest, of 45.") for i in at.info)
     assert len(_agreements(at)) == 45

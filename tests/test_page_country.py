@@ -223,7 +223,7 @@ def test_region_comparison_chart_data(app_env):
 def test_agreements_lifecycle_chart_and_table(app_env):
     at = run_page(PAGE, {"iso": "CAN"})
     spec = chart(at, "country_gantt")
-    bars = {t["y"][0]: t["name"] for t in spec["data"] if t["type"] == "bar"}
+    bars = {y: t["name"] for t in spec["data"] if t["type"] == "bar" for y in t["y"]}
     assert bars == {TITLES["F-A1"]: "In force", TITLES["F-A6"]: "In force", TITLES["F-A3"]: "Expired"}
     rows = table(at, "days_to_expiry")
     assert rows.title.tolist() == [TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]    # by expiry, open-ended last
