@@ -36,20 +36,37 @@ class QueryStats:
         self._lock = threading.Lock()
         self.count = 0
         self.seconds = 0.0
+        self.busy = 0.0  # wall time with at least one query running (queries may run side by side)
+        self._running = 0
+        self._busy_since = 0.0
         self.listeners: list[Callable[[str, Mapping[str, Any], float], None]] = []
+
+    def started(self) -> None:
+        with self._lock:
+            if self._running == 0:
+                self._busy_since = time.perf_counter()
+            self._running += 1
 
     def record(self, name: str, params: Mapping[str, Any], seconds: float) -> None:
         with self._lock:
             self.count += 1
             self.seconds += seconds
+            self._running -= 1
+            if self._running == 0:
+                self.busy += time.perf_counter() - self._busy_since
             listeners = list(self.listeners)
         for listener in listeners:
             listener(name, params, seconds)
 
     def snapshot(self) -> tuple[int, float]:
-        """(queries run, seconds spent in them) so far."""
+        """(queries run, seconds spent in them, summed over queries) so far."""
         with self._lock:
             return self.count, self.seconds
+
+    def busy_seconds(self) -> float:
+        """Wall time so far during which any query was running."""
+        with self._lock:
+            return self.busy
 
 
 STATS = QueryStats()
@@ -130,6 +147,7 @@ class Database:
     def query(self, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
         """Run queries/<name>.sql with the parameters it uses taken from `params`."""
         started = time.perf_counter()
+        STATS.started()
         # A cursor serves one query at a time; idle ones are kept for the next (making one costs a USE).
         try:
             cur = self._idle.get_nowait()
