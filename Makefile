@@ -27,6 +27,7 @@ build: install  ## rebuild the default database from scratch
 	ATLAS_DB=$(DB) $(PYTHON) -m atlas build
 
 run: install $(DB)
+	ATLAS_DB=$(DB) $(PYTHON) -m atlas upgrade
 	ATLAS_DB=$(DB) $(PYTHON) -m streamlit run dashboard.py --server.address 127.0.0.1 --server.port $(PORT)
 
 test: install-dev

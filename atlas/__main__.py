@@ -5,6 +5,7 @@
     python -m atlas import {engagements|agreements} FILE [--db PATH] [--dry-run] [--skip-invalid]
     python -m atlas restore [SNAPSHOT] [--db PATH]
     python -m atlas snapshots [--db PATH]
+    python -m atlas upgrade [--db PATH]
 
 Exit codes: 0 success, 2 invalid input (every problem listed on stderr), 1 anything else.
 """
@@ -49,6 +50,9 @@ def main(argv: list[str] | None = None) -> int:
 
     p = commands.add_parser("restore", help="bring back a snapshot taken before an import (default: newest)")
     p.add_argument("snapshot", type=Path, nargs="?")
+    p.add_argument("--db", type=Path, default=None)
+
+    p = commands.add_parser("upgrade", help="bring a database built by an older version up to date (records kept)")
     p.add_argument("--db", type=Path, default=None)
 
     p = commands.add_parser("snapshots", help="list the snapshots kept before imports")
@@ -114,7 +118,15 @@ def _snapshots(args, db: Path) -> int:
     return 0
 
 
-COMMANDS = {"build": _build, "demo": _demo, "import": _import, "restore": _restore, "snapshots": _snapshots}
+def _upgrade(args, db: Path) -> int:
+    if not db.exists():
+        print(f"error: no database at {db}", file=sys.stderr)
+        return 1
+    print(f"Upgraded {db}" if builder.upgrade(db) else f"{db} is up to date")
+    return 0
+
+
+COMMANDS = {"upgrade": _upgrade, "build": _build, "demo": _demo, "import": _import, "restore": _restore, "snapshots": _snapshots}
 
 if __name__ == "__main__":
     sys.exit(main())

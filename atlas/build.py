@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas import countries, demo, ingest, store, vocab
+from atlas import countries, demo, ingest, store, version, vocab
 from atlas.config import REFERENCE_DIR, ROOT
 
 SCHEMA_SQL = ROOT / "atlas" / "schema.sql"
@@ -106,6 +106,7 @@ def build(db: Path, *, engagements: int = DEFAULT_ENGAGEMENTS, agreements: int =
         create_schema(con)
         load_reference(con)
         set_metadata(con, "built_at", dt.datetime.now().isoformat(timespec="seconds"))
+        set_metadata(con, version.KEY, version.schema_version())
         if with_demo:
             with tempfile.TemporaryDirectory() as folder:
                 demo.write(Path(folder), engagements, agreements, seed)
@@ -116,6 +117,40 @@ def build(db: Path, *, engagements: int = DEFAULT_ENGAGEMENTS, agreements: int =
                     results.append(result)
             set_metadata(con, "demo", f"engagements={engagements} agreements={agreements} seed={seed}")
     return results
+
+
+def is_current(con) -> bool:
+    found = con.execute("SELECT value FROM metadata WHERE key = ?", [version.KEY]).fetchone()
+    return bool(found) and found[0] == version.schema_version()
+
+
+def bring_up_to_date(con) -> bool:
+    """Add the tables, macros and rollups this version expects to a database built by an older one.
+    Returns False when there was nothing to do. (Derived data only: records are never touched.)"""
+    if is_current(con):
+        return False
+    schema = SCHEMA_SQL.read_text(encoding="utf-8")
+    schema = re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema)
+    con.execute(schema)
+    ingest.rebuild_rollup(con)  # also reinstalls the macros
+    set_metadata(con, version.KEY, version.schema_version())
+    return True
+
+
+def upgrade(db: Path) -> bool:
+    """Bring the database file up to date with this version, in place of the old file."""
+    import duckdb
+
+    con = duckdb.connect(":memory:")
+    try:
+        con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(db)])
+        con.execute("USE atlas")
+        if is_current(con):
+            return False
+    finally:
+        con.close()
+    with store.writing(Path(db)) as writer:
+        return bring_up_to_date(writer.con)
 
 
 def set_metadata(con, key: str, value: str) -> None:

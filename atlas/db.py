@@ -19,6 +19,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from atlas import version
 from atlas.config import QUERIES_DIR
 
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -130,6 +131,12 @@ class Database:
         con = duckdb.connect(":memory:", config={"threads": 2})
         con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
         con.execute(f"USE {CATALOG}")
+        found = con.execute(f"SELECT value FROM metadata WHERE key = '{version.KEY}'").fetchone()
+        if not found or found[0] != version.schema_version():
+            con.close()
+            raise version.OutdatedDatabase(
+                f"{path} was built by another version of Partner Atlas. Bring it up to date with "
+                f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it.")
         return cls(path=path, con=con, signature=signature)
 
     def is_stale(self) -> bool:

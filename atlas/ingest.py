@@ -101,6 +101,9 @@ def import_file(path: Path | str, table: str, db: Path | str, *, dry_run: bool =
         finally:
             con.close()
     with store.writing(db) as writer:
+        from atlas.build import bring_up_to_date  # build imports this module
+
+        bring_up_to_date(writer.con)  # a file built by an older version gets this one's tables and macros
         result = _import(writer.con, path, fmt, apply=True, skip_invalid=skip_invalid, today=today)
         writer.snapshot = (result.inserted + result.updated) > 0
     return result

@@ -24,6 +24,7 @@ from atlas import access, config, export, vocab
 from atlas import countries as country_table
 from atlas import filters as flt
 from atlas.db import Database, file_signature
+from atlas.version import OutdatedDatabase
 
 STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
 SELECTED = "atlas_country"       # the country the profile shows
@@ -68,10 +69,12 @@ def database() -> Database:
     path = config.db_path()
     try:
         signature = file_signature(path)
+        return _database(str(path), signature)
     except FileNotFoundError:
         st.error(f"No database at `{path}`. Build one with `make run` or `python -m atlas build`.")
-        st.stop()
-    return _database(str(path), signature)
+    except OutdatedDatabase as exc:
+        st.error(str(exc))
+    st.stop()
 
 
 @st.cache_data(ttl=3600, max_entries=2048, show_spinner=False)

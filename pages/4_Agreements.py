@@ -9,7 +9,9 @@ f = ui.sidebar("agreements")
 ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
                "are in force")
 
-ui.prefetch(f, "demo_in_scope", "kpi_agreements", "agreement_pipeline",
+months = st.session_state.get("renewal_months") or 12  # the renewals window chosen below (last run's choice)
+horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+ui.prefetch(f, "demo_in_scope", "kpi_agreements", ("renewals_due", {"horizon": horizon}), "agreement_pipeline",
             ("agreements_list", {"search": ""}), "agreements_by_country",
             ("status_changes", {"since": f.start, "limit": 200}))
 kpi = ui.query("kpi_agreements", f).iloc[0]
@@ -23,9 +25,8 @@ tiles[3].metric("Expiring within 12 months", f"{int(kpi.expiring_12m):,}", help=
                 "the next 12 months. See Renewals due below.")
 
 st.subheader("Renewals due")
-months = st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
-                              format_func=lambda n: f"{n} months", key="renewal_months")
-horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
+                     format_func=lambda n: f"{n} months", key="renewal_months")
 due = ui.query("renewals_due", f, horizon=horizon)
 if due.empty:
     ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
