@@ -55,10 +55,6 @@ def _today_line(today, colour: str, text: str, position: str = "left") -> dict:
     }
 
 
-def _area_names(codes) -> list[str]:
-    return [vocab.mission_area_label(c) for c in codes]
-
-
 # --- maps -----------------------------------------------------------------------------------------
 
 def world_choropleth(frame: pd.DataFrame, *, value: str = "engagements", label: str = "Engagements",
