@@ -26,6 +26,7 @@ tiles[4].metric("Expiring in 12 months", f"{int(agr.expiring_12m):,}", help="In 
 
 countries = ui.query("country_activity", f)
 by_area = ui.query("country_area_activity", f)
+ui.area_legend()
 left, right = st.columns([3, 2])
 with left:
     st.subheader("Engagement intensity by partner country")
@@ -47,7 +48,7 @@ with right:
     if by_area.empty:
         ui.empty_state("engagements", f)
     else:
-        ui.plotly(figures.top_partners(by_area, n=10), key="top_partners")
+        ui.plotly(figures.without_legend(figures.top_partners(by_area, n=10)), key="top_partners")
         ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "top_partners_by_area", key="top")
 
 st.subheader("Mission-area mix over time")

@@ -90,7 +90,9 @@ def _choropleth_parts(frame: pd.DataFrame, *, value: str, label: str, colour: st
             "hovertext": [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(small["name"], small[value])],
         })
     geo = {"projection": {"type": "natural earth"}, "resolution": 50, "showcountries": True,
-           "countrycolor": "#bbbbbb", "showcoastlines": False, "showland": True, "landcolor": "#eeeeee",
+           "countrycolor": "rgba(140,140,140,0.6)", "showcoastlines": False, "showland": True,
+           # Translucent grey: light on a light theme, mid-grey on a dark one.
+           "landcolor": "rgba(200,200,200,0.35)",
            "showocean": False, "showframe": False, "bgcolor": "rgba(0,0,0,0)", "lataxis": {"range": [-58, 85]}}
     return traces, geo
 
