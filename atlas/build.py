@@ -133,6 +133,7 @@ def bring_up_to_date(con) -> bool:
     schema = re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema)
     con.execute(schema)
     ingest.rebuild_rollup(con)  # also reinstalls the macros
+    ingest.rebuild_agreement_summary(con)
     set_metadata(con, version.KEY, version.schema_version())
     return True
 

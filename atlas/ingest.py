@@ -612,6 +612,7 @@ def _apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
             WHERE d.action <> 'same'
         """)
         _record_status_history(con, import_id, today)
+        rebuild_agreement_summary(con)
 
 
 _ENGAGEMENT_COLUMNS = ("engagement_id", "title", "start_date", "end_date", "iso3", "city", "latitude", "longitude",
@@ -671,6 +672,22 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
                  + row_number() OVER (ORDER BY changed_on, agreement_id, step)
         FROM new_events
     """, {"import_id": import_id})
+
+
+def rebuild_agreement_summary(con) -> None:
+    """Recompute agreement_summary (partner names, first event) from the parties and the history."""
+    con.execute("DELETE FROM agreement_summary")
+    con.execute("""
+        INSERT INTO agreement_summary
+        SELECT a.agreement_id, pa.partners, pa.iso3s, pa.n_partners, st.first_event
+        FROM agreements a
+        LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
+                          list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
+                   FROM agreement_parties p JOIN countries c USING (iso3)
+                   GROUP BY p.agreement_id) pa USING (agreement_id)
+        LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
+                   FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
+    """)
 
 
 def rebuild_rollup(con) -> None:

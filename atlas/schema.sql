@@ -189,6 +189,16 @@ CREATE TABLE engagement_place_rollup (
     place             VARCHAR            -- a city name there (or the country's name)
 );
 
+-- One row per agreement with what several queries show beside it (partner names, first recorded
+-- event), rebuilt after each agreements import so that no page query aggregates the parties again.
+CREATE TABLE agreement_summary (
+    agreement_id      VARCHAR NOT NULL,
+    partners          VARCHAR,            -- partner country names, '; '-separated, in name order
+    iso3s             VARCHAR[],
+    n_partners        BIGINT,
+    first_event       DATE                -- the earliest date in its status history
+);
+
 CREATE TABLE metadata (
     key             VARCHAR PRIMARY KEY,
     value           VARCHAR

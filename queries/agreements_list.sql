@@ -5,15 +5,10 @@
 SELECT a.agreement_id, a.title, a.agreement_type, a.mission_area, a.status, pa.partners, pa.iso3s,
        pa.n_partners, a.date_signed, a.date_in_force, a.date_expires,
        CAST(a.date_expires - CAST($today AS DATE) AS INTEGER) AS days_to_expiry,
-       coalesce(a.date_signed, a.date_in_force, st.first_event) AS lifecycle_start,
+       coalesce(a.date_signed, a.date_in_force, pa.first_event) AS lifecycle_start,
        a.component, a.summary, a.is_demo
 FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
-LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
-                  list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
-           FROM agreement_parties p JOIN countries c USING (iso3)
-           GROUP BY p.agreement_id) pa USING (agreement_id)
-LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
-           FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
+LEFT JOIN agreement_summary pa USING (agreement_id)
 WHERE $search = ''
    OR contains(lower(a.title), lower($search))
    OR contains(lower(coalesce(a.summary, '')), lower($search))

@@ -5,9 +5,7 @@ SELECT h.changed_on, a.title, h.previous_status, h.status, h.source, a.agreement
        pa.partners, a.is_demo, count(*) OVER () AS total
 FROM agreement_status_history h
 JOIN agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a USING (agreement_id)
-LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners
-           FROM agreement_parties p JOIN countries c USING (iso3)
-           GROUP BY p.agreement_id) pa USING (agreement_id)
+LEFT JOIN agreement_summary pa USING (agreement_id)
 WHERE h.changed_on BETWEEN CAST($since AS DATE) AND CAST($today AS DATE)
   AND h.source <> 'first_seen'
 ORDER BY h.changed_on DESC, h.event_order DESC
