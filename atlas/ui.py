@@ -11,14 +11,12 @@ import hashlib
 import html
 import re
 import tempfile
-import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from collections.abc import Callable
 
 import pandas as pd
 import streamlit as st
-from streamlit.runtime.scriptrunner import add_script_run_ctx, get_script_run_ctx
 
 from atlas import access, config, export, vocab
 from atlas import countries as country_table
@@ -77,33 +75,30 @@ def database() -> Database:
     st.stop()
 
 
-@st.cache_data(ttl=3600, max_entries=2048, show_spinner=False)
-def _cached_query(key: str, _path: str, _signature: tuple, _name: str, _params: dict) -> pd.DataFrame:
-    # Keyed by one string: Streamlit hashing every parameter item by item costs more than some queries.
-    return _database(_path, _signature).query(_name, _params)
-
-
 def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFrame:
-    """Run queries/<name>.sql with the filters' parameters plus `extra`, cached per database generation."""
+    """Run queries/<name>.sql with the filters' parameters plus `extra`, cached per database generation
+    (shared by every session; see Database.cached_query)."""
+    return database().cached_query(name, _params(filters, extra))
+
+
+def _params(filters: flt.Filters | None, extra: dict) -> dict:
     params = dict(filters.params()) if filters else {}
     params.update(extra)
-    db = database()
-    frozen = tuple(sorted((k, tuple(v) if isinstance(v, list) else v) for k, v in params.items()))
-    key = repr((str(db.path), db.signature, name, frozen))
-    return _cached_query(key, str(db.path), db.signature, name, params)
+    return params
 
 
 def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None:
     """Run the queries a page is about to ask for side by side, so its later ui.query calls hit the cache.
 
     DuckDB plans and runs each on its own cursor without holding the GIL, so on two cores a page's
-    dozen small queries finish in about half the time. `jobs`: query names, or (name, extra params).
+    dozen small queries finish in about half the time. `jobs`: query names, or (name, extra params),
+    longest first. The workers touch no Streamlit API: the database is looked up once, here.
     """
-    ctx = get_script_run_ctx()
-    specs = [(job, {}) if isinstance(job, str) else job for job in jobs]
-    with ThreadPoolExecutor(max_workers=3, initializer=lambda: add_script_run_ctx(threading.current_thread(), ctx)) \
-            as pool:
-        list(pool.map(lambda spec: query(spec[0], filters, **spec[1]), specs))
+    db = database()
+    calls = [(job, _params(filters, {})) if isinstance(job, str) else (job[0], _params(filters, job[1]))
+             for job in jobs]
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        list(pool.map(lambda call: db.cached_query(*call), calls))
 
 
 # --- who is looking ------------------------------------------------------------------------------
@@ -369,8 +364,14 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> None:
-    """Title, what the numbers are filtered to, data freshness, and the demo-data label."""
+def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None,
+                demo: tuple[int, int] | None = None) -> None:
+    """Title, what the numbers are filtered to, data freshness, and the demo-data label.
+
+    The label counts the generated records the page shows: `demo` = (engagements, agreements) when the
+    page has counted them itself (the Activity map shows no agreements, the Agreements page no
+    engagements), else both as the filters admit them (query demo_in_scope).
+    """
     st.title(title)
     if subtitle:
         st.caption(subtitle)
@@ -380,12 +381,20 @@ def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None) -> N
     last = freshness.last_import.max()
     as_of = f"{pd.Timestamp(last):%d %b %Y %H:%M}" if pd.notna(last) else "not yet imported"
     st.caption(f"Showing: {md_escape(f.describe())}  \nData as of {as_of} · {md_escape(viewer_caption())}")
-    demo = query("demo_in_scope", f)
-    if int(demo.demo_engagements[0]) + int(demo.demo_agreements[0]) > 0:
+    if demo is None:
+        found = query("demo_in_scope", f)
+        demo = (int(found.demo_engagements[0]), int(found.demo_agreements[0]))
+    demo_label(*demo)
+
+
+def demo_label(engagements: int, agreements: int) -> None:
+    """The DEMO DATA warning, naming how many generated records are shown; nothing when there are none."""
+    shown = [f"{n:,} {noun}" for n, noun in ((engagements, "engagement(s)"), (agreements, "agreement(s)")) if n]
+    if shown:
         st.warning(
-            f"**DEMO DATA** — {int(demo.demo_engagements[0]):,} engagement(s) and {int(demo.demo_agreements[0]):,} "
-            "agreement(s) shown here are generated for demonstration, not real activity. Programme sites "
-            "(VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.", icon=":material/warning:")
+            f"**DEMO DATA** — {' and '.join(shown)} shown here are generated for demonstration, not real "
+            "activity. Programme sites (VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.",
+            icon=":material/warning:")
 
 
 def delta_text(current: float, previous: float) -> str | None:

@@ -5,7 +5,9 @@ from atlas import maps, ui
 
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
-ui.page_header("Activity map", f, subtitle="Countries shaded by engagements in the period; click one to open its profile")
+activity = ui.query("country_activity", f)
+ui.page_header("Activity map", f, subtitle="Countries shaded by engagements in the period; click one to open its profile",
+               demo=(int(activity.demo.sum()), 0))  # engagements only: the map shows no agreements
 
 controls = st.columns([2, 3])
 with controls[0]:
@@ -15,7 +17,6 @@ with controls[1]:
     programmes = st.pills("Programme sites (sourced facts)", list(maps.PROGRAM_LAYERS), selection_mode="multi",
                           format_func=lambda c: maps.PROGRAM_LAYERS[c][0], default=[], key="map_programs")
 
-activity = ui.query("country_activity", f)
 layers = [maps.basemap_layer(activity)]
 if "Arcs from Washington" in shown:
     layers.append(maps.arcs_layer(ui.query("country_area_activity", f)))

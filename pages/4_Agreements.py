@@ -6,15 +6,16 @@ from atlas import agreement_figures, figures, ui, vocab
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
-ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
-               "are in force")
-
 months = st.session_state.get("renewal_months") or 12  # the renewals window chosen below (last run's choice)
 horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
-ui.prefetch(f, "demo_in_scope", "kpi_agreements", ("renewals_due", {"horizon": horizon}), "agreement_pipeline",
-            ("agreements_list", {"search": ""}), "agreements_by_country",
-            ("status_changes", {"since": f.start, "limit": 200}))
+ui.prefetch(f, ("agreements_list", {"search": ""}), "agreements_by_country", "kpi_agreements",
+            ("status_changes", {"since": f.start, "limit": 200}), ("renewals_due", {"horizon": horizon}),
+            "agreement_pipeline")
 kpi = ui.query("kpi_agreements", f).iloc[0]
+# Every view below reads the same agreements (agreements_in): their count of demo ones labels the page.
+ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
+               "are in force", demo=(0, int(kpi.demo)))
+
 tiles = st.columns(4)
 tiles[0].metric("Agreements shown", f"{int(kpi.agreements):,}", help="Agreements whose life overlaps the period "
                 "(signed by its end, not expired before its start), plus those in negotiation.")
