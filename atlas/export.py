@@ -5,6 +5,11 @@ import io
 
 import pandas as pd
 
+# Largest record exports the app builds in memory (on click): CSV up to a million rows (a few hundred MB
+# at most), Excel up to 100,000 (openpyxl writes about 20,000 rows a second; the sheet limit is 1,048,576).
+MAX_CSV_ROWS = 1_000_000
+MAX_XLSX_ROWS = 100_000
+
 # A cell starting with one of these is run as a formula by Excel and LibreOffice (CSV injection).
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 

@@ -421,6 +421,40 @@ def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | N
                                key=f"xlsx_{key}", on_click="ignore", icon=":material/download:")
 
 
+def engagement_export(f: flt.Filters) -> None:
+    """Download every engagement record the filters admit, in the import's columns (built on click).
+
+    The size is counted first (from the rollup), so an export too large to build in memory is refused
+    with the number and what to do, before anything runs."""
+    n = int(query("engagement_count", f).engagements[0])
+    if n == 0:
+        empty_state("engagement records", f)
+        return
+    st.markdown(f"**{n:,} engagement record(s)** match: {md_escape(f.describe())} (planned and cancelled "
+                "included). Columns as the import expects them, plus iso3, region, sensitivity and demo.")
+    db, params, name = database(), f.params(), f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}"
+
+    def rows() -> pd.DataFrame:  # runs when the button is clicked, outside the script run
+        return db.query("engagements_export", params)
+
+    with st.container(horizontal=True, gap="small"):
+        st.download_button("CSV", data=lambda: export.to_csv_bytes(rows()), file_name=f"{name}.csv",
+                           mime="text/csv", key="export_engagements_csv", on_click="ignore",
+                           icon=":material/download:", disabled=n > export.MAX_CSV_ROWS,
+                           help=None if n <= export.MAX_CSV_ROWS else
+                           f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters.")
+        st.download_button("Excel", data=lambda: export.to_xlsx_bytes(rows(), "engagements"),
+                           file_name=f"{name}.xlsx",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           key="export_engagements_xlsx", on_click="ignore", icon=":material/download:",
+                           disabled=n > export.MAX_XLSX_ROWS,
+                           help=None if n <= export.MAX_XLSX_ROWS else
+                           f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the filters.")
+    if n > export.MAX_CSV_ROWS:
+        st.warning(f"{n:,} records are more than one export holds ({export.MAX_CSV_ROWS:,}). Narrow the period "
+                   "or the filters in the sidebar, or export in parts.", icon=":material/warning:")
+
+
 def empty_state(what: str, f: flt.Filters, *, hint: str = "Widen the period or clear a filter in the sidebar.") -> None:
     """Say why there is nothing to show, and what to change."""
     st.info(f"No {md_escape(what)} for these filters ({md_escape(f.describe())}). {md_escape(hint)}",

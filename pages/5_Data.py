@@ -49,6 +49,11 @@ else:
             st.success("Imported. Every open page now shows the new data.", icon=":material/check_circle:")
             st.code(result.summary(), language=None)
 
+st.subheader("Export the records behind these filters")
+ui.engagement_export(f)
+st.page_link(ui.PAGES["agreements"], label="Agreements: the table on the Agreements page downloads them",
+             icon=":material/handshake:")
+
 st.subheader("Freshness")
 freshness = ui.query("data_freshness")
 ui.table(freshness, "data_freshness", key="freshness", columns=["table_name", "records", "demo_records",

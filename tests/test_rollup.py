@@ -122,6 +122,13 @@ def test_place_activity_in_matches_the_raw_table(db, params):
     assert from_rollup == from_raw
 
 
+@settings(derandomize=True, max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(params=filters())
+def test_the_export_count_is_the_size_of_the_export(db, params):
+    assert int(db.query("engagement_count", params).engagements[0]) == len(db.query("engagements_export", params))
+
+
 def test_the_generated_data_exercises_every_path(db):
     """Several months, both edges and whole months: the property tests above are not vacuous."""
     params = {"start": dt.date(2025, 3, 17), "end": dt.date(2026, 2, 11), "areas": [], "countries": [],

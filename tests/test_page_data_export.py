@@ -1,0 +1,108 @@
+"""The Data page's export of the engagement records behind the filters (fixture database, today 2026-11-30).
+
+Default period 2025-12-01..2026-11-30, ceiling internal: F-E01..F-E07 and F-E09..F-E12 = 11 records
+(F-E06 is cancelled but still a record; F-E08 is restricted).
+"""
+from __future__ import annotations
+
+import csv
+import io
+
+import duckdb
+import pandas as pd
+import pytest
+from streamlit.runtime.media_file_manager import MediaFileManager
+
+from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401  (fixtures)
+from atlas import build, export, ingest
+
+PAGE = "pages/5_Data.py"
+DEFAULT = ["F-E11", "F-E01", "F-E04", "F-E02", "F-E07", "F-E05", "F-E03", "F-E09", "F-E10", "F-E06", "F-E12"]
+
+
+@pytest.fixture
+def captured(monkeypatch) -> dict:
+    """file name -> the callable its download button runs on click."""
+    found: dict = {}
+    original = MediaFileManager.add_deferred
+
+    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
+        found[file_name] = data_callable
+        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
+
+    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
+    return found
+
+
+def exported(captured: dict, suffix: str = ".csv") -> list[dict]:
+    [name] = [n for n in captured if n.startswith("engagements_") and n.endswith(suffix)]
+    data = captured[name]()
+    if suffix == ".csv":
+        return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
+    return pd.read_excel(io.BytesIO(data), dtype=str).fillna("").to_dict("records")
+
+
+def buttons(at) -> dict:
+    return {b.key: b for b in at.get("download_button") if b.key.startswith("export_engagements")}
+
+
+def test_export_holds_every_record_the_filters_admit(app_env, captured):
+    at = run_page(PAGE)
+    assert not at.exception
+    assert any("**11 engagement record(s)** match" in m.value for m in at.markdown)
+    rows = exported(captured)
+    assert [r["engagement_id"] for r in rows] == DEFAULT                 # in start-date order
+    assert "engagements_20251201_20261130.csv" in captured
+    first = rows[0]
+    assert (first["title"], first["start_date"], first["iso3"], first["country"], first["mission_area"]) == \
+        ("Law enforcement meeting Berlin", "2025-12-01", "DEU", "Germany", "law_enforcement")
+    assert {r["demo"] for r in rows} == {"False"} and "sensitivity" in first
+    assert [r["engagement_id"] for r in exported(captured, ".xlsx")] == DEFAULT
+
+
+def test_filters_and_the_ceiling_narrow_the_export(app_env, captured, monkeypatch):
+    run_page(PAGE, query={"country": "CAN"})
+    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E02", "F-E03"]
+    captured.clear()
+    monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
+    run_page(PAGE, query={"area": "visa"})
+    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E08"]
+    captured.clear()
+    monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")
+    run_page(PAGE)
+    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E09"]
+
+
+def test_nothing_to_export_says_why(app_env):
+    at = run_page(PAGE, query={"country": "FRA"})                        # F-E15 is in the previous period
+    assert not buttons(at)
+    assert any("No engagement records for these filters" in i.value for i in at.info)
+
+
+def test_too_many_records_are_refused_before_anything_is_built(app_env, captured, monkeypatch):
+    monkeypatch.setattr(export, "MAX_CSV_ROWS", 10)
+    monkeypatch.setattr(export, "MAX_XLSX_ROWS", 5)
+    at = run_page(PAGE)
+    shown = buttons(at)
+    assert shown["export_engagements_csv"].disabled and shown["export_engagements_xlsx"].disabled
+    assert any("11 records are more than one export holds (10)" in w.value for w in at.warning)
+    at = run_page(PAGE, query={"country": "CAN,MEX"})                    # 6 records: CSV yes, Excel no
+    shown = buttons(at)
+    assert not shown["export_engagements_csv"].disabled and shown["export_engagements_xlsx"].disabled
+
+
+def test_an_exported_file_imports_back_unchanged(app_env, captured, tmp_path):
+    run_page(PAGE, query={"period": "all"})
+    rows = exported(captured)
+    path = tmp_path / "export.csv"
+    path.write_bytes(captured[[n for n in captured if n.endswith(".csv")][0]]())
+    fresh = tmp_path / "fresh.duckdb"
+    build.build(fresh, with_demo=False)
+    result = ingest.import_file(path, "engagements", fresh, today=TODAY)
+    assert result.outcome == "success", ingest.problems_text(result)
+    assert result.inserted == len(rows) == 17                            # all but the restricted F-E08
+    with duckdb.connect(str(fresh), read_only=True) as con:
+        back = con.execute("SELECT engagement_id, title, start_date, iso3, mission_area, status, participants "
+                           "FROM engagements ORDER BY start_date, engagement_id").fetchall()
+    assert [(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5]) for r in back] == \
+        [(r["engagement_id"], r["title"], r["start_date"], r["iso3"], r["mission_area"], r["status"]) for r in rows]
