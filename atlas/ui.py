@@ -411,14 +411,22 @@ def delta_text(current: float, previous: float) -> str | None:
 
 def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | None = None) -> None:
     """CSV (and .xlsx) downloads of exactly the rows behind a table or chart, built on click."""
-    key = key or name
+    _download_buttons(lambda: frame, name, key=key or name, xlsx=xlsx)
+
+
+def _download_buttons(rows: Callable[[], pd.DataFrame], name: str, *, key: str, xlsx: bool = True,
+                      csv_refused: str | None = None, xlsx_refused: str | None = None) -> None:
+    """CSV and Excel buttons; `rows` runs only when one is clicked (outside the script run, so it must not
+    call Streamlit). A refusal disables its button and is its tooltip."""
     with st.container(horizontal=True, gap="small"):
-        st.download_button("CSV", data=lambda: export.to_csv_bytes(frame), file_name=f"{name}.csv",
-                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:")
+        st.download_button("CSV", data=lambda: export.to_csv_bytes(rows()), file_name=f"{name}.csv",
+                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:",
+                           disabled=csv_refused is not None, help=csv_refused)
         if xlsx:
-            st.download_button("Excel", data=lambda: export.to_xlsx_bytes(frame, name), file_name=f"{name}.xlsx",
+            st.download_button("Excel", data=lambda: export.to_xlsx_bytes(rows(), name), file_name=f"{name}.xlsx",
                                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"xlsx_{key}", on_click="ignore", icon=":material/download:")
+                               key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
+                               disabled=xlsx_refused is not None, help=xlsx_refused)
 
 
 def engagement_export(f: flt.Filters) -> None:
@@ -432,24 +440,13 @@ def engagement_export(f: flt.Filters) -> None:
         return
     st.markdown(f"**{n:,} engagement record(s)** match: {md_escape(f.describe())} (planned and cancelled "
                 "included). Columns as the import expects them, plus iso3, region, sensitivity and demo.")
-    db, params, name = database(), f.params(), f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}"
-
-    def rows() -> pd.DataFrame:  # runs when the button is clicked, outside the script run
-        return db.query("engagements_export", params)
-
-    with st.container(horizontal=True, gap="small"):
-        st.download_button("CSV", data=lambda: export.to_csv_bytes(rows()), file_name=f"{name}.csv",
-                           mime="text/csv", key="export_engagements_csv", on_click="ignore",
-                           icon=":material/download:", disabled=n > export.MAX_CSV_ROWS,
-                           help=None if n <= export.MAX_CSV_ROWS else
-                           f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters.")
-        st.download_button("Excel", data=lambda: export.to_xlsx_bytes(rows(), "engagements"),
-                           file_name=f"{name}.xlsx",
-                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                           key="export_engagements_xlsx", on_click="ignore", icon=":material/download:",
-                           disabled=n > export.MAX_XLSX_ROWS,
-                           help=None if n <= export.MAX_XLSX_ROWS else
-                           f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the filters.")
+    db, params = database(), f.params()
+    _download_buttons(lambda: db.query("engagements_export", params), f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}",
+                      key="export_engagements",
+                      csv_refused=f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters."
+                      if n > export.MAX_CSV_ROWS else None,
+                      xlsx_refused=f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the "
+                      "filters." if n > export.MAX_XLSX_ROWS else None)
     if n > export.MAX_CSV_ROWS:
         st.warning(f"{n:,} records are more than one export holds ({export.MAX_CSV_ROWS:,}). Narrow the period "
                    "or the filters in the sidebar, or export in parts.", icon=":material/warning:")

@@ -172,6 +172,10 @@ def country_monthly_activity(T, p):
     return _monthly(eng_p(T, p, countries=[p["iso3"]]))
 
 
+def engagement_count(T, p):
+    return pd.DataFrame([{"engagements": len(eng_p(T, p))}])
+
+
 def demo_in_scope(T, p):
     return pd.DataFrame([{"demo_engagements": int(eng_p(T, p).is_demo.sum()),
                           "demo_agreements": int(agreements_in(T, p).is_demo.sum())}])
@@ -400,8 +404,8 @@ def programs(T, p):
 
 QUERIES = {f.__name__: f for f in (
     kpi_engagements, country_activity, country_area_activity, monthly_activity, country_monthly_activity,
-    demo_in_scope, kpi_agreements, agreement_pipeline, agreements_list, agreements_by_country, renewals_due,
-    status_changes, recent_engagements, new_engagements_since, newly_engaged_countries, engagement_points,
+    demo_in_scope, engagement_count, kpi_agreements, agreement_pipeline, agreements_list, agreements_by_country,
+    renewals_due, status_changes, recent_engagements, new_engagements_since, newly_engaged_countries, engagement_points,
     area_summary, engagement_types, country_profile, country_programs, region_comparison, countries_list,
     data_range, data_freshness, programs)}
 

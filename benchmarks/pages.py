@@ -5,7 +5,7 @@ For every page (dashboard.py and pages/*.py, discovered when this runs):
   every query run);
 - miss: reruns after a real filter change. Each rerun sets session_state["atlas_filters"] (the plain
   key every page's sidebar reads) to a filter combination never used before in this process, so every
-  filter-dependent st.cache_data entry misses and the queries really run;
+  filter-dependent entry of the query result cache (atlas.db.ResultCache) misses and the queries really run;
 - hit: reruns that go back to filters this page already showed (every query answered by the cache).
 
 Per run: wall time of AppTest.run, time and number of Database.query calls (atlas.db.STATS), bytes of

@@ -303,7 +303,7 @@ def write_report(out: Path, data: dict) -> None:
     add("")
     add("- **Pages** (`benchmarks/pages.py`): every page (dashboard.py and pages/*.py, found at run time) under "
         "Streamlit's AppTest in one process per size, `ATLAS_TODAY=2026-11-30`. *Cold*: the first run with "
-        "st.cache_data/st.cache_resource empty. *Rerun after a filter change*: the filters (session_state "
+        "the caches empty (st.cache_resource, which holds the open database and its query result cache). *Rerun after a filter change*: the filters (session_state "
         "`atlas_filters`, the key the sidebar widgets write) set to a combination of period (12 months, fiscal "
         "year, all dates, custom ranges with mid-month edges), mission areas and countries/regions never used "
         "before in the process, so every filter-dependent query misses the cache and runs. *Cached*: going "

@@ -43,7 +43,7 @@ def exported(captured: dict, suffix: str = ".csv") -> list[dict]:
 
 
 def buttons(at) -> dict:
-    return {b.key: b for b in at.get("download_button") if b.key.startswith("export_engagements")}
+    return {b.key: b for b in at.get("download_button") if b.key.endswith("_export_engagements")}
 
 
 def test_export_holds_every_record_the_filters_admit(app_env, captured):
@@ -84,11 +84,11 @@ def test_too_many_records_are_refused_before_anything_is_built(app_env, captured
     monkeypatch.setattr(export, "MAX_XLSX_ROWS", 5)
     at = run_page(PAGE)
     shown = buttons(at)
-    assert shown["export_engagements_csv"].disabled and shown["export_engagements_xlsx"].disabled
+    assert shown["csv_export_engagements"].disabled and shown["xlsx_export_engagements"].disabled
     assert any("11 records are more than one export holds (10)" in w.value for w in at.warning)
     at = run_page(PAGE, query={"country": "CAN,MEX"})                    # 6 records: CSV yes, Excel no
     shown = buttons(at)
-    assert not shown["export_engagements_csv"].disabled and shown["export_engagements_xlsx"].disabled
+    assert not shown["csv_export_engagements"].disabled and shown["xlsx_export_engagements"].disabled
 
 
 def test_an_exported_file_imports_back_unchanged(app_env, captured, tmp_path):
