@@ -132,8 +132,9 @@ def bring_up_to_date(con) -> bool:
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
     schema = re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema)
     con.execute(schema)
+    con.execute("DROP TABLE IF EXISTS agreement_summary")  # an earlier version's; agreement_facts holds it now
     ingest.rebuild_rollup(con)  # also reinstalls the macros
-    ingest.rebuild_agreement_summary(con)
+    ingest.rebuild_agreement_facts(con)
     set_metadata(con, version.KEY, version.schema_version())
     return True
 

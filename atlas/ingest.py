@@ -612,7 +612,7 @@ def _apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
             WHERE d.action <> 'same'
         """)
         _record_status_history(con, import_id, today)
-        rebuild_agreement_summary(con)
+        rebuild_agreement_facts(con)
 
 
 _ENGAGEMENT_COLUMNS = ("engagement_id", "title", "start_date", "end_date", "iso3", "city", "latitude", "longitude",
@@ -674,12 +674,14 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
     """, {"import_id": import_id})
 
 
-def rebuild_agreement_summary(con) -> None:
-    """Recompute agreement_summary (partner names, first event) from the parties and the history."""
-    con.execute("DELETE FROM agreement_summary")
+def rebuild_agreement_facts(con) -> None:
+    """Recompute agreement_facts and agreement_status_spans from the agreements, their parties and history."""
+    con.execute("DELETE FROM agreement_facts")
     con.execute("""
-        INSERT INTO agreement_summary
-        SELECT a.agreement_id, pa.partners, pa.iso3s, pa.n_partners, st.first_event
+        INSERT INTO agreement_facts
+        SELECT a.agreement_id, a.title, a.agreement_type, a.mission_area, a.status, a.date_signed,
+               a.date_in_force, a.date_expires, a.component, a.summary, a.sensitivity_rank, a.is_demo,
+               coalesce(a.date_signed, a.date_in_force), pa.partners, pa.iso3s, pa.n_partners, st.first_event
         FROM agreements a
         LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
                           list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
@@ -687,6 +689,17 @@ def rebuild_agreement_summary(con) -> None:
                    GROUP BY p.agreement_id) pa USING (agreement_id)
         LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
                    FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
+        ORDER BY a.agreement_id
+    """)
+    # Events on the same day follow event_order: all but the last of them make empty spans
+    # (valid_from = valid_to), which no day falls in.
+    con.execute("DELETE FROM agreement_status_spans")
+    con.execute("""
+        INSERT INTO agreement_status_spans
+        SELECT agreement_id, status, changed_on,
+               lead(changed_on) OVER (PARTITION BY agreement_id ORDER BY changed_on, event_order)
+        FROM agreement_status_history
+        ORDER BY agreement_id, changed_on
     """)
 
 

@@ -41,12 +41,12 @@ SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, 
        CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT)
 FROM period_edges(p_start, p_end) e;
 
--- agreement_status_on(p_day): each agreement's status as it stood on p_day, from the status history.
+-- agreement_status_on(p_day): each agreement's status as it stood on p_day (agreements with no event
+-- by then have no row), from the status history kept as spans.
 CREATE OR REPLACE MACRO agreement_status_on(p_day) AS TABLE
-SELECT agreement_id, arg_max(status, (changed_on, event_order)) AS status
-FROM agreement_status_history
-WHERE changed_on <= CAST(p_day AS DATE)
-GROUP BY agreement_id;
+SELECT agreement_id, status
+FROM agreement_status_spans
+WHERE valid_from <= CAST(p_day AS DATE) AND (valid_to IS NULL OR valid_to > CAST(p_day AS DATE));
 
 -- The shared filters, applied in one place. Every page query reads engagements and agreements
 -- through these macros, so the sensitivity ceiling ($max_rank) can never be forgotten.
@@ -133,17 +133,16 @@ WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
 -- Agreements whose life overlaps the period: signed (or in force) by its end and not expired before
--- its start; agreements still in negotiation have no dates and always qualify. (The country test is an
--- uncorrelated IN: DuckDB plans it in a fraction of the time of the equivalent correlated EXISTS.)
+-- its start; agreements still in negotiation have no dates and always qualify. Read from
+-- agreement_facts, so every agreement comes with its partners (partners, iso3s, n_partners) and
+-- first_event beside it.
 CREATE OR REPLACE MACRO agreements_in(p_start, p_end, p_areas, p_countries, p_components, p_statuses, p_max_rank) AS TABLE
 SELECT a.*
-FROM agreements a
+FROM agreement_facts a
 WHERE a.sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, a.mission_area))
   AND (len(p_components) = 0 OR list_contains(p_components, a.component))
   AND (len(p_statuses) = 0 OR list_contains(p_statuses, a.status))
-  AND (len(p_countries) = 0 OR a.agreement_id IN (
-        SELECT p.agreement_id FROM agreement_parties p WHERE list_contains(p_countries, p.iso3)))
-  AND (coalesce(a.date_signed, a.date_in_force) IS NULL
-       OR coalesce(a.date_signed, a.date_in_force) <= CAST(p_end AS DATE))
+  AND (len(p_countries) = 0 OR list_has_any(a.iso3s, p_countries))
+  AND (a.dated_from IS NULL OR a.dated_from <= CAST(p_end AS DATE))
   AND (a.date_expires IS NULL OR a.date_expires >= CAST(p_start AS DATE));

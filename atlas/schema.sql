@@ -189,14 +189,35 @@ CREATE TABLE engagement_place_rollup (
     place             VARCHAR            -- a city name there (or the country's name)
 );
 
--- One row per agreement with what several queries show beside it (partner names, first recorded
--- event), rebuilt after each agreements import so that no page query aggregates the parties again.
-CREATE TABLE agreement_summary (
+-- What the pages read about agreements, rebuilt after each agreements import (a few thousand rows at
+-- most): every agreement with its partner countries and first recorded event beside it, so that page
+-- queries read one table (no join to the parties, no re-aggregation), and each agreement's status history
+-- as spans, so that "its status on day D" is a range test rather than a grouping of the history.
+CREATE TABLE agreement_facts (
     agreement_id      VARCHAR NOT NULL,
+    title             VARCHAR NOT NULL,
+    agreement_type    VARCHAR,
+    mission_area      VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,
+    date_signed       DATE,
+    date_in_force     DATE,
+    date_expires      DATE,
+    component         VARCHAR,
+    summary           VARCHAR,
+    sensitivity_rank  TINYINT NOT NULL,
+    is_demo           BOOLEAN NOT NULL,
+    dated_from        DATE,               -- signed, else in force: where its life starts (NULL: not yet)
     partners          VARCHAR,            -- partner country names, '; '-separated, in name order
-    iso3s             VARCHAR[],
+    iso3s             VARCHAR[],          -- their ISO3 codes, sorted
     n_partners        BIGINT,
     first_event       DATE                -- the earliest date in its status history
+);
+
+CREATE TABLE agreement_status_spans (
+    agreement_id      VARCHAR NOT NULL,
+    status            VARCHAR NOT NULL,
+    valid_from        DATE NOT NULL,      -- the day it took this status
+    valid_to          DATE                -- the day it took the next one (NULL: still holds)
 );
 
 CREATE TABLE metadata (

@@ -205,8 +205,7 @@ def _days(series, today):
 def agreements_list(T, p):
     scope = agreements_in(T, p)
     parties = T.P[T.P.agreement_id.isin(scope.agreement_id)].assign(name=lambda d: d.iso3.map(T.names))
-    parties = parties.sort_values("name").groupby("agreement_id").agg(
-        partners=("name", "; ".join), iso3s=("iso3", lambda s: sorted(s)), n_partners=("iso3", "size"))
+    parties = parties.sort_values("name").groupby("agreement_id").agg(partners=("name", "; ".join))
     started = T.H.groupby("agreement_id").changed_on.min().rename("first_event")
     out = scope.merge(parties, left_on="agreement_id", right_index=True, how="left")
     out = out.merge(started, left_on="agreement_id", right_index=True, how="left")
@@ -219,9 +218,8 @@ def agreements_list(T, p):
                | out.partners.fillna("").str.lower().str.contains(search, regex=False))
         out = out[hit]
     out = out.assign(_order=out.date_expires.fillna(FAR_FUTURE)).sort_values(["_order", "title"])
-    return out[["agreement_id", "title", "agreement_type", "mission_area", "status", "partners", "iso3s",
-                "n_partners", "date_signed", "date_in_force", "date_expires", "days_to_expiry", "lifecycle_start",
-                "component", "summary", "is_demo"]]
+    return out[["agreement_id", "title", "agreement_type", "mission_area", "status", "partners", "date_signed",
+                "date_in_force", "date_expires", "days_to_expiry", "lifecycle_start", "component", "summary", "is_demo"]]
 
 
 def agreements_by_country(T, p):

@@ -15,9 +15,7 @@ agreements AS (
            count(*) FILTER (WHERE a.status = 'negotiation') AS negotiation,
            count(*) AS total
     FROM agreements_in($start, $end, $areas, [$iso3], $components, $statuses, $max_rank) a
-    LEFT JOIN (SELECT agreement_id, arg_max(status, (changed_on, event_order)) AS status
-               FROM agreement_status_history WHERE changed_on <= CAST($as_of AS DATE)
-               GROUP BY agreement_id) d USING (agreement_id)
+    LEFT JOIN agreement_status_on($as_of) d USING (agreement_id)
 )
 SELECT c.iso3, c.name, c.official_name, c.region, c.subregion, c.lat, c.lon,
        coalesce(cur.n, 0) AS engagements, coalesce(prev.n, 0) AS prev_engagements,
