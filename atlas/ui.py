@@ -499,7 +499,9 @@ def table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None
     if columns:
         shown = shown[[c for c in columns if c in shown]]
     kwargs = {"height": height} if height else {}
-    st.dataframe(shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=column_config,
+    # Readable headers: the page's own, else the column name in words ("last_import" -> "Last import").
+    headers = {c: str(c).replace("_", " ").capitalize() for c in shown.columns} | (column_config or {})
+    st.dataframe(shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=headers,
                  key=f"df_{key}", **kwargs)
     if len(shown) > MAX_TABLE_ROWS:
         st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")

@@ -73,7 +73,8 @@ snaps = ui.snapshot_list()
 st.caption(f"{len(snaps)} snapshot(s) kept (the last five, one before each import that changed data). "
            "Bring one back with `python -m atlas restore [SNAPSHOT]`.")
 if snaps:
-    st.dataframe(pd.DataFrame(snaps), hide_index=True, width="stretch")
+    st.dataframe(pd.DataFrame(snaps), hide_index=True, width="stretch",
+                 column_config={"snapshot": "Snapshot", "size_mb": "Size (MB)", "taken": "Taken"})
 
 st.subheader("Programme facts and their sources")
 st.caption("Real programme sites and memberships, each with its source and as-of date (data/reference/SOURCES.md). "

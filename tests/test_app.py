@@ -10,6 +10,8 @@ ceiling "internal":
 """
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from apptest_support import PAGE_FILES, app_env, fixture_db, metric, run_page  # noqa: F401
@@ -172,3 +174,13 @@ def test_map_sends_geometry_by_url_not_inline(app_env):
     assert spec.get("mapProvider") is None
     assert spec.get("mapStyle") in (None, "", "__MAP_STYLE__")
     assert len(at.get("deck_gl_json_chart")[0].proto.json) < 100_000
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_table_header_is_words_not_a_column_name(app_env, page):
+    at = run_page(page)
+    for frame in at.dataframe:
+        config = json.loads(frame.proto.columns or "{}")
+        for column in frame.value.columns:
+            label = (config.get(column) or {}).get("label") or column
+            assert "_" not in label and label[:1] == label[:1].upper(), (page, column, label)
