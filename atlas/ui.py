@@ -10,6 +10,7 @@ import datetime as dt
 import hashlib
 import html
 import re
+import shutil
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -702,13 +703,21 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 
 # --- imports from the Data page --------------------------------------------------------------------
 
-UPLOADS = "atlas_upload"
+UPLOADS = "atlas_upload"            # session key: the last upload check (its inputs and its result)
+STAGED_FOR = dt.timedelta(days=1)   # staged upload files older than this are removed
+
+
+def _staging_root() -> Path:
+    return Path(tempfile.gettempdir()) / "partner-atlas-uploads"
 
 
 def stage_upload(uploaded, table: str) -> Path:
-    """Save an uploaded file for import: its own folder, its name reduced to safe characters."""
+    """Save an uploaded file for import: its own folder, its name reduced to safe characters. Files staged
+    more than a day ago are removed on the way."""
     data = uploaded.getvalue()
-    folder = Path(tempfile.gettempdir()) / "partner-atlas-uploads" / f"{table}-{hashlib.sha256(data).hexdigest()[:16]}"
+    root = _staging_root()
+    _remove_stale(root)
+    folder = root / f"{table}-{hashlib.sha256(data).hexdigest()[:16]}"
     folder.mkdir(parents=True, exist_ok=True)
     name = Path(uploaded.name)
     stem = re.sub(r"[^A-Za-z0-9._-]+", "_", name.stem)[:80] or "upload"
@@ -717,11 +726,30 @@ def stage_upload(uploaded, table: str) -> Path:
     return target
 
 
+def _remove_stale(root: Path) -> None:
+    cutoff = (dt.datetime.now() - STAGED_FOR).timestamp()
+    for folder in root.glob("*") if root.is_dir() else []:
+        try:
+            if folder.stat().st_mtime < cutoff:
+                shutil.rmtree(folder, ignore_errors=True)
+        except FileNotFoundError:  # another session removed it first
+            pass
+
+
 def check_upload(path: Path, table: str, skip_invalid: bool):
-    """A dry run: what the import would do, and every problem, without writing anything."""
+    """A dry run: what the import would do, and every problem, without writing anything. Kept for the
+    session until the file, the choice or the database changes, so other reruns of the page do not
+    validate the whole file again."""
     from atlas import ingest
 
-    return ingest.import_file(path, table, config.db_path(), dry_run=True, skip_invalid=skip_invalid)
+    db = config.db_path()
+    inputs = (str(path), table, skip_invalid, file_signature(db) if db.exists() else None)
+    kept = st.session_state.get(UPLOADS)
+    if kept is not None and kept[0] == inputs:
+        return kept[1]
+    result = ingest.import_file(path, table, db, dry_run=True, skip_invalid=skip_invalid)
+    st.session_state[UPLOADS] = (inputs, result)
+    return result
 
 
 def run_upload(path: Path, table: str, skip_invalid: bool):
