@@ -28,9 +28,8 @@ import json
 import numpy as np
 import pandas as pd
 import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
-from apptest_support import app_env, fixture_db, metric, run_page  # noqa: F401  (fixtures)
+from apptest_support import app_env, captured_downloads, fixture_db, metric, run_page  # noqa: F401  (fixtures)
 from atlas import build, ingest
 
 PAGE = "pages/4_Agreements.py"
@@ -194,20 +193,6 @@ def test_search_text_is_bound_not_run(app_env):
     at = _search(at, "")
     assert len(_agreements(at)) == 7                        # the table is still there
     assert metric(at, "Agreements shown").value == "7"
-
-
-@pytest.fixture
-def captured_downloads(monkeypatch) -> dict:
-    """file name -> the bytes its download button would send (the button builds them on click)."""
-    captured: dict = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        captured[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return captured
 
 
 def test_downloads_hold_exactly_the_rows_shown(app_env, captured_downloads):

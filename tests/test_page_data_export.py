@@ -10,33 +10,17 @@ import io
 
 import duckdb
 import pandas as pd
-import pytest
-from streamlit.runtime.media_file_manager import MediaFileManager
 
-from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401  (fixtures)
+from apptest_support import TODAY, app_env, captured_downloads, fixture_db, run_page  # noqa: F401  (fixtures)
 from atlas import build, export, ingest
 
 PAGE = "pages/5_Data.py"
 DEFAULT = ["F-E11", "F-E01", "F-E04", "F-E02", "F-E07", "F-E05", "F-E03", "F-E09", "F-E10", "F-E06", "F-E12"]
 
 
-@pytest.fixture
-def captured(monkeypatch) -> dict:
-    """file name -> the callable its download button runs on click."""
-    found: dict = {}
-    original = MediaFileManager.add_deferred
-
-    def add_deferred(self, data_callable, mimetype, coordinates, file_name=None, **kwargs):
-        found[file_name] = data_callable
-        return original(self, data_callable, mimetype, coordinates, file_name, **kwargs)
-
-    monkeypatch.setattr(MediaFileManager, "add_deferred", add_deferred)
-    return found
-
-
-def exported(captured: dict, suffix: str = ".csv") -> list[dict]:
-    [name] = [n for n in captured if n.startswith("engagements_") and n.endswith(suffix)]
-    data = captured[name]()
+def exported(captured_downloads: dict, suffix: str = ".csv") -> list[dict]:
+    [name] = [n for n in captured_downloads if n.startswith("engagements_") and n.endswith(suffix)]
+    data = captured_downloads[name]()
     if suffix == ".csv":
         return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
     return pd.read_excel(io.BytesIO(data), dtype=str).fillna("").to_dict("records")
@@ -46,31 +30,31 @@ def buttons(at) -> dict:
     return {b.key: b for b in at.get("download_button") if b.key.endswith("_export_engagements")}
 
 
-def test_export_holds_every_record_the_filters_admit(app_env, captured):
+def test_export_holds_every_record_the_filters_admit(app_env, captured_downloads):
     at = run_page(PAGE)
     assert not at.exception
     assert any("**11 engagement record(s)** match" in m.value for m in at.markdown)
-    rows = exported(captured)
+    rows = exported(captured_downloads)
     assert [r["engagement_id"] for r in rows] == DEFAULT                 # in start-date order
-    assert "engagements_20251201_20261130.csv" in captured
+    assert "engagements_20251201_20261130.csv" in captured_downloads
     first = rows[0]
     assert (first["title"], first["start_date"], first["iso3"], first["country"], first["mission_area"]) == \
         ("Law enforcement meeting Berlin", "2025-12-01", "DEU", "Germany", "law_enforcement")
     assert {r["demo"] for r in rows} == {"False"} and "sensitivity" in first
-    assert [r["engagement_id"] for r in exported(captured, ".xlsx")] == DEFAULT
+    assert [r["engagement_id"] for r in exported(captured_downloads, ".xlsx")] == DEFAULT
 
 
-def test_filters_and_the_ceiling_narrow_the_export(app_env, captured, monkeypatch):
+def test_filters_and_the_ceiling_narrow_the_export(app_env, captured_downloads, monkeypatch):
     run_page(PAGE, query={"country": "CAN"})
-    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E02", "F-E03"]
-    captured.clear()
+    assert [r["engagement_id"] for r in exported(captured_downloads)] == ["F-E01", "F-E02", "F-E03"]
+    captured_downloads.clear()
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
     run_page(PAGE, query={"area": "visa"})
-    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E08"]
-    captured.clear()
+    assert [r["engagement_id"] for r in exported(captured_downloads)] == ["F-E01", "F-E08"]
+    captured_downloads.clear()
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")
     run_page(PAGE)
-    assert [r["engagement_id"] for r in exported(captured)] == ["F-E01", "F-E09"]
+    assert [r["engagement_id"] for r in exported(captured_downloads)] == ["F-E01", "F-E09"]
 
 
 def test_nothing_to_export_says_why(app_env):
@@ -79,7 +63,7 @@ def test_nothing_to_export_says_why(app_env):
     assert any("No engagement records for these filters" in i.value for i in at.info)
 
 
-def test_too_many_records_are_refused_before_anything_is_built(app_env, captured, monkeypatch):
+def test_too_many_records_are_refused_before_anything_is_built(app_env, captured_downloads, monkeypatch):
     monkeypatch.setattr(export, "MAX_CSV_ROWS", 10)
     monkeypatch.setattr(export, "MAX_XLSX_ROWS", 5)
     at = run_page(PAGE)
@@ -91,11 +75,11 @@ def test_too_many_records_are_refused_before_anything_is_built(app_env, captured
     assert not shown["csv_export_engagements"].disabled and shown["xlsx_export_engagements"].disabled
 
 
-def test_an_exported_file_imports_back_unchanged(app_env, captured, tmp_path):
+def test_an_exported_file_imports_back_unchanged(app_env, captured_downloads, tmp_path):
     run_page(PAGE, query={"period": "all"})
-    rows = exported(captured)
+    rows = exported(captured_downloads)
     path = tmp_path / "export.csv"
-    path.write_bytes(captured[[n for n in captured if n.endswith(".csv")][0]]())
+    path.write_bytes(captured_downloads[[n for n in captured_downloads if n.endswith(".csv")][0]]())
     fresh = tmp_path / "fresh.duckdb"
     build.build(fresh, with_demo=False)
     result = ingest.import_file(path, "engagements", fresh, today=TODAY)
