@@ -698,6 +698,8 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 [data-testid="stMain"] button *, [data-testid="stMain"] [data-baseweb="select"] *,
 [data-testid="stMain"] [data-testid="stPageLink"] * {{ color: {b.FOREGROUND} !important; }}
 [data-testid="stMain"] [data-testid="stSelectbox"] * {{ font-size: 24px !important; background: #1d2d55 !important; }}
+[data-testid="stMain"] [data-testid="stSelectbox"] input {{
+  color: {b.FOREGROUND} !important; -webkit-text-fill-color: {b.FOREGROUND} !important; opacity: 1 !important; }}
 </style>"""
 
 
