@@ -95,7 +95,9 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
     fig.update_geos(bgcolor=BACKGROUND, landcolor="#24324f", countrycolor="#4a5b80", showocean=False)
     # On a dark screen "more" must be brighter, not darker.
     fig.update_traces(selector=dict(type="choropleth"), marker_line_color=BACKGROUND, colorscale=PROJECTOR_SCALE,
-                      colorbar=dict(tickfont=dict(size=20, color=FOREGROUND), title=dict(font=dict(size=20))))
+                      colorbar=dict(tickfont=dict(size=20, color=FOREGROUND), title=dict(font=dict(size=20, color=FOREGROUND)),
+                                    # large tick labels below their ticks, so the top one clears the title
+                                    ticklabelposition="outside bottom"))
     fig.update_traces(selector=dict(type="scattergeo"), marker_colorscale=PROJECTOR_SCALE)
     return fig
 
