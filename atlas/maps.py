@@ -18,8 +18,10 @@ from atlas import vocab
 from atlas.countries import load_countries
 
 BASEMAP_URL = "app/static/geo/countries.geojson"
-NO_ACTIVITY = (225, 228, 232, 255)
-BORDER = (255, 255, 255, 255)
+# Translucent, so the map reads on the light and the dark theme alike (the map cannot know which is on):
+# land without activity is light grey on white and dark grey on black; borders are a soft line on both.
+NO_ACTIVITY = (140, 150, 165, 90)
+BORDER = (255, 255, 255, 130)
 # Sequential blues from light to dark (ColorBrewer Blues), for activity shading.
 BLUES = ((198, 219, 239), (158, 202, 225), (107, 174, 214), (66, 146, 198), (33, 113, 181), (8, 69, 148))
 PROGRAM_LAYERS = {

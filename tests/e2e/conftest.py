@@ -133,8 +133,8 @@ def _local(url: str) -> bool:
 def open_session(browser):
     contexts = []
 
-    def make(width: int = 1600, height: int = 2400) -> Session:
-        context = browser.new_context(viewport={"width": width, "height": height})
+    def make(width: int = 1600, height: int = 2400, color_scheme: str = "light") -> Session:
+        context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
         contexts.append(context)
         page = context.new_page()
         session = Session(page)
@@ -172,3 +172,30 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+_CONTRAST_JS = """(minimum) => {
+    const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
+    const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
+                                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
+    const background = (el) => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
+                                   if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+    const low = [];
+    for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
+        if (el.closest('svg')) continue;
+        const own = el.tagName === 'INPUT' ? el.value : [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
+        const box = el.getBoundingClientRect(), style = getComputedStyle(el);
+        if (!own || box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
+        const fg = rgba(style.webkitTextFillColor || style.color), bg = background(el);
+        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+        const ratio = (a + 0.05) / (b + 0.05);
+        if (ratio < minimum) low.push(`${own.slice(0, 30)}: ${ratio.toFixed(1)}`);
+    }
+    return low;
+}"""
+
+
+def low_contrast_text(page, minimum: float = 4.5) -> list[str]:
+    """Every visible piece of HTML text in the page's main area (input values too) whose contrast with the
+    first opaque background behind it is under `minimum` (WCAG 2 ratio), as 'text: ratio'."""
+    return page.evaluate(_CONTRAST_JS, minimum)

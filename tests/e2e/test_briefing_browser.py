@@ -3,30 +3,7 @@ from __future__ import annotations
 
 import re
 
-from conftest import screenshot, wait_for_app
-
-
-# Every visible piece of HTML text on the slide and its controls (input values too), with its contrast
-# against the first opaque background behind it (WCAG 2 relative luminance); those under 4.5:1.
-CONTRAST_JS = """() => {
-    const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
-    const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
-                                 return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-    const background = (el) => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
-                                   if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
-    const low = [];
-    for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
-        if (el.closest('svg')) continue;
-        const own = el.tagName === 'INPUT' ? el.value : [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
-        const box = el.getBoundingClientRect(), style = getComputedStyle(el);
-        if (!own || box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
-        const fg = rgba(style.webkitTextFillColor || style.color), bg = background(el);
-        const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
-        const ratio = (a + 0.05) / (b + 0.05);
-        if (ratio < 4.5) low.push(`${own.slice(0, 30)}: ${ratio.toFixed(1)}`);
-    }
-    return low;
-}"""
+from conftest import low_contrast_text, screenshot, wait_for_app
 
 
 def _counter(page) -> str:
@@ -57,7 +34,7 @@ def test_briefing_fills_the_screen_with_large_type_and_advances(server, open_ses
     assert sizes["scrollWidth"] <= sizes["width"], sizes
     assert sizes["smallest"] >= 24, sizes
     assert sizes["headline"] >= 96 and sizes["title"] >= 48, sizes
-    low = page.evaluate(CONTRAST_JS)
+    low = low_contrast_text(page)
     assert low == [], f"text a projector would wash out (contrast under 4.5:1): {low}"
 
     first = _counter(page)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from conftest import screenshot, wait_for_app
+from conftest import low_contrast_text, screenshot, wait_for_app
 
 PAGES = [
     # (name, path, what must be drawn)
@@ -75,3 +75,18 @@ def test_copied_url_reopens_the_same_filters(server, open_session):
                                 has_text="Showing:").first.inner_text()
     assert "Cargo Security" in text and "Canada" in text
     assert "area=cargo" in session.page.url and "country=CAN" in session.page.url
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("name, path, what", PAGES + [("data", "/Data", None)], ids=[p[0] for p in PAGES] + ["data"])
+def test_text_is_readable_in_light_and_dark_themes(server, open_session, name, path, what, scheme):
+    session = open_session(color_scheme=scheme)
+    session.page.goto(server.url + path)
+    wait_for_app(session.page)
+    if what:
+        _drawn(session.page, what)
+    session.page.wait_for_timeout(1000)
+    if scheme == "dark":
+        screenshot(session.page, f"{name}_dark")
+    low = low_contrast_text(session.page)
+    assert low == [], f"text under 4.5:1 contrast in the {scheme} theme: {low}"
