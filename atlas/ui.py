@@ -453,6 +453,17 @@ def engagement_export(f: flt.Filters) -> None:
                    "or the filters in the sidebar, or export in parts.", icon=":material/warning:")
 
 
+def agreement_export(f: flt.Filters) -> None:
+    """Download every agreement record the filters admit, in the import's columns (a few thousand at most)."""
+    rows = query("agreements_export", f)
+    if rows.empty:
+        empty_state("agreement records", f)
+        return
+    st.markdown(f"**{len(rows):,} agreement record(s)** match: {md_escape(f.describe())}. Columns as the import "
+                "expects them (countries as ISO3 codes), plus sensitivity, demo and partner names.")
+    _download_buttons(lambda: rows, f"agreements_{f.start:%Y%m%d}_{f.end:%Y%m%d}", key="export_agreements")
+
+
 def empty_state(what: str, f: flt.Filters, *, hint: str = "Widen the period or clear a filter in the sidebar.") -> None:
     """Say why there is nothing to show, and what to change."""
     st.info(f"No {md_escape(what)} for these filters ({md_escape(f.describe())}). {md_escape(hint)}",

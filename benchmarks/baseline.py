@@ -222,6 +222,18 @@ def agreements_list(T, p):
                 "date_in_force", "date_expires", "days_to_expiry", "lifecycle_start", "component", "summary", "is_demo"]]
 
 
+def agreements_export(T, p):
+    scope = agreements_in(T, p)
+    parties = T.P[T.P.agreement_id.isin(scope.agreement_id)].assign(name=lambda d: d.iso3.map(T.names))
+    codes = parties.sort_values("iso3").groupby("agreement_id").iso3.agg(";".join).rename("countries")
+    names = parties.sort_values("name").groupby("agreement_id").name.agg("; ".join).rename("partners")
+    out = scope.merge(codes, left_on="agreement_id", right_index=True, how="left")
+    out = out.merge(names, left_on="agreement_id", right_index=True, how="left").sort_values("agreement_id")
+    return out.rename(columns={"is_demo": "demo"})[
+        ["agreement_id", "title", "agreement_type", "countries", "mission_area", "status", "date_signed",
+         "date_in_force", "date_expires", "component", "summary", "sensitivity", "demo", "partners"]]
+
+
 def agreements_by_country(T, p):
     scope = agreements_in(T, p)
     on_day = status_on(T, p["as_of"])
@@ -402,8 +414,8 @@ def programs(T, p):
 
 QUERIES = {f.__name__: f for f in (
     kpi_engagements, country_activity, country_area_activity, monthly_activity, country_monthly_activity,
-    demo_in_scope, engagement_count, kpi_agreements, agreement_pipeline, agreements_list, agreements_by_country,
-    renewals_due, status_changes, recent_engagements, new_engagements_since, newly_engaged_countries, engagement_points,
+    demo_in_scope, engagement_count, kpi_agreements, agreement_pipeline, agreements_list, agreements_export,
+    agreements_by_country, renewals_due, status_changes, recent_engagements, new_engagements_since, newly_engaged_countries, engagement_points,
     area_summary, engagement_types, country_profile, country_programs, region_comparison, countries_list,
     data_range, data_freshness, programs)}
 

@@ -51,8 +51,7 @@ else:
 
 st.subheader("Export the records behind these filters")
 ui.engagement_export(f)
-st.page_link(ui.PAGES["agreements"], label="Agreements: the table on the Agreements page downloads them",
-             icon=":material/handshake:")
+ui.agreement_export(f)
 
 st.subheader("Freshness")
 freshness = ui.query("data_freshness")

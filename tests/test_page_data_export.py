@@ -18,8 +18,8 @@ PAGE = "pages/5_Data.py"
 DEFAULT = ["F-E11", "F-E01", "F-E04", "F-E02", "F-E07", "F-E05", "F-E03", "F-E09", "F-E10", "F-E06", "F-E12"]
 
 
-def exported(captured_downloads: dict, suffix: str = ".csv") -> list[dict]:
-    [name] = [n for n in captured_downloads if n.startswith("engagements_") and n.endswith(suffix)]
+def exported(captured_downloads: dict, suffix: str = ".csv", table: str = "engagements") -> list[dict]:
+    [name] = [n for n in captured_downloads if n.startswith(f"{table}_") and n.endswith(suffix)]
     data = captured_downloads[name]()
     if suffix == ".csv":
         return list(csv.DictReader(io.StringIO(data.decode("utf-8-sig"))))
@@ -90,3 +90,34 @@ def test_an_exported_file_imports_back_unchanged(app_env, captured_downloads, tm
                            "FROM engagements ORDER BY start_date, engagement_id").fetchall()
     assert [(r[0], r[1], r[2].isoformat(), r[3], r[4], r[5]) for r in back] == \
         [(r["engagement_id"], r["title"], r["start_date"], r["iso3"], r["mission_area"], r["status"]) for r in rows]
+
+
+def test_agreement_export_holds_the_agreements_shown_in_the_import_columns(app_env, captured_downloads):
+    at = run_page(PAGE)
+    assert any("**7 agreement record(s)** match" in m.value for m in at.markdown)
+    rows = exported(captured_downloads, table="agreements")
+    assert [r["agreement_id"] for r in rows] == ["F-A1", "F-A2", "F-A3", "F-A4", "F-A5", "F-A6", "F-A8"]  # F-A7 restricted
+    six = rows[5]
+    assert (six["countries"], six["partners"], six["status"], six["date_expires"]) == \
+        ("CAN;GBR;MEX", "Canada; Mexico; United Kingdom", "in_force", "2028-03-31")
+    assert [r["agreement_id"] for r in exported(captured_downloads, ".xlsx", "agreements")][:2] == ["F-A1", "F-A2"]
+    captured_downloads.clear()
+    run_page(PAGE, query={"country": "MEX"})
+    assert [r["agreement_id"] for r in exported(captured_downloads, table="agreements")] == ["F-A2", "F-A6"]
+
+
+def test_an_exported_agreements_file_imports_back_unchanged(app_env, captured_downloads, tmp_path):
+    run_page(PAGE, query={"period": "all"})
+    [name] = [n for n in captured_downloads if n.startswith("agreements_") and n.endswith(".csv")]
+    path = tmp_path / "agreements.csv"
+    path.write_bytes(captured_downloads[name]())
+    fresh = tmp_path / "fresh.duckdb"
+    build.build(fresh, with_demo=False)
+    result = ingest.import_file(path, "agreements", fresh, today=TODAY)
+    assert result.outcome == "success", ingest.problems_text(result)
+    columns = "agreement_id, title, agreement_type, mission_area, status, date_signed, date_in_force, date_expires"
+    parties = "SELECT agreement_id, iso3 FROM agreement_parties WHERE agreement_id <> 'F-A7' ORDER BY ALL"
+    with duckdb.connect(str(fresh), read_only=True) as back, duckdb.connect(str(app_env), read_only=True) as source:
+        assert back.execute(f"SELECT {columns} FROM agreements ORDER BY 1").fetchall() == \
+            source.execute(f"SELECT {columns} FROM agreements WHERE agreement_id <> 'F-A7' ORDER BY 1").fetchall()
+        assert back.execute(parties).fetchall() == source.execute(parties).fetchall()
