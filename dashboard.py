@@ -1,7 +1,8 @@
 """Overview: where the partner activity is, how it is changing, and what is about to expire."""
 import streamlit as st
 
-from atlas import briefing, figures, ui
+from atlas.views import briefing, figures
+from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")

@@ -16,9 +16,10 @@ import sys
 import time
 from pathlib import Path
 
-from atlas import build as builder
-from atlas import config, demo, ingest, store
-from atlas.formats import FORMATS
+from atlas.data import build as builder
+from atlas import config
+from atlas.data import demo, ingest, store
+from atlas.data.formats import FORMATS
 
 EXIT_INVALID = 2
 

@@ -80,8 +80,8 @@ def peak_rss(pid: int) -> int | None:
 
 def query_strings(n: int) -> list[str]:
     """n distinct shared-link query strings (period, mission areas, countries or regions)."""
-    from atlas import access
-    from atlas import filters as flt
+    from atlas.data import access
+    from atlas.data import filters as flt
     from benchmarks.pages import filter_plan
 
     base = flt.default_filters(TODAY, access.default_rank())

@@ -53,7 +53,7 @@ CUSTOM_PERIODS = [  # mid-month edges read partial months from the raw table; wh
 
 def filter_plan(base, data_range, regions: list[str], seed: int = 5):
     """Distinct Filters values in a fixed shuffled order: mission areas x places x periods."""
-    from atlas import filters as flt
+    from atlas.data import filters as flt
 
     places = [{}, {"countries": ("CAN",)}, {"countries": ("MEX",)}, {"countries": ("GBR",)},
               {"countries": ("CAN", "MEX", "GBR")}, {"countries": ("JPN",)}]
@@ -90,7 +90,7 @@ class Probe:
     def install(self) -> None:
         from streamlit.testing.v1 import local_script_runner as lsr
 
-        from atlas import db
+        from atlas.data import db
 
         probe = self
         self._time_figure_builders()
@@ -133,7 +133,7 @@ class Probe:
         import inspect
 
         probe, depth = self, [0]
-        for name in ("atlas.figures", "atlas.maps", "atlas.agreement_figures"):
+        for name in ("atlas.views.figures", "atlas.views.maps", "atlas.views.agreement_figures"):
             try:
                 module = importlib.import_module(name)
             except ImportError:
@@ -186,10 +186,10 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
     from streamlit import logger
     from streamlit.testing.v1 import AppTest
 
-    from atlas import access, db
+    from atlas.data import access, db
 
     logger.set_log_level("error")  # AppTest outside a server warns on every run about things that are fine here
-    from atlas import filters as flt
+    from atlas.data import filters as flt
 
     probe = Probe()
     probe.install()

@@ -1,7 +1,8 @@
 """Activity map: where the engagements are, the arcs of partnership from Washington, and programme sites."""
 import streamlit as st
 
-from atlas import maps, ui
+from atlas.views import maps
+from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")

@@ -3,7 +3,9 @@ import dataclasses
 
 import streamlit as st
 
-from atlas import agreement_figures, figures, ui, vocab
+from atlas.views import agreement_figures, figures
+from atlas.app import ui
+from atlas.data import vocab
 
 st.set_page_config(page_title="Partner Atlas – Country profile", page_icon="🏳️", layout="wide")
 f = ui.sidebar("country")

@@ -4,7 +4,9 @@ import html
 
 import streamlit as st
 
-from atlas import figures, ui, vocab
+from atlas.views import figures
+from atlas.app import ui
+from atlas.data import vocab
 
 st.set_page_config(page_title="Partner Atlas – Mission areas", page_icon="🧭", layout="wide")
 f = ui.sidebar("areas")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from atlas import ui
+from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Data", page_icon="🗄️", layout="wide")
 f = ui.sidebar("data")

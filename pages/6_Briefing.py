@@ -4,7 +4,8 @@ import time
 
 import streamlit as st
 
-from atlas import briefing, slides, ui
+from atlas.views import briefing, slides
+from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Briefing", page_icon="📽️", layout="wide",
                    initial_sidebar_state="collapsed")

@@ -202,7 +202,7 @@ def kit() -> type[Kit]:
 
 @pytest.fixture(scope="session")
 def _built_empty_db(tmp_path_factory) -> Path:
-    from atlas.build import build
+    from atlas.data.build import build
 
     path = tmp_path_factory.mktemp("template") / "atlas.duckdb"
     build(path, with_demo=False)

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import datetime as dt
 
-from atlas import build, ingest
-from atlas.db import Database
+from atlas.data import build, ingest
+from atlas.data.db import Database
 
 
 def test_facts_follow_changed_parties(empty_db, kit, tmp_path):

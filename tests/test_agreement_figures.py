@@ -6,8 +6,8 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from atlas import figures
-from atlas.agreement_figures import timeline_rows
+from atlas.views import figures
+from atlas.views.agreement_figures import timeline_rows
 
 LONG = "Memorandum of Understanding on Border Management and Training (USA-MEX)"
 

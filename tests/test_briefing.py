@@ -9,9 +9,9 @@ import shutil
 import pytest
 
 from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401
-from atlas import briefing, slides
-from atlas.db import Database
-from atlas.filters import Filters, default_filters
+from atlas.views import briefing, slides
+from atlas.data.db import Database
+from atlas.data.filters import Filters, default_filters
 
 BRIEFING = "pages/6_Briefing.py"
 

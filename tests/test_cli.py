@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import ingest
+from atlas.data import ingest
 from atlas.__main__ import main
 
 TODAY = dt.date(2025, 6, 30)

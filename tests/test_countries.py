@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas.countries import load_aliases, load_countries, name_of, resolve
-from atlas.vocab import fold
+from atlas.data.countries import load_aliases, load_countries, name_of, resolve
+from atlas.data.vocab import fold
 
 ROOT = Path(__file__).resolve().parent.parent
 GEOJSON = ROOT / "static" / "geo" / "countries.geojson"

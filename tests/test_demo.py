@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas import demo, formats, vocab
+from atlas.data import demo, formats, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"
@@ -236,7 +236,7 @@ def test_demo_cities_file():
 
 
 def test_demo_cities_are_real_countries():
-    countries = pytest.importorskip("atlas.countries")
+    countries = pytest.importorskip("atlas.data.countries")
     known = {row["iso3"] for row in countries.load_countries()}
     with demo.CITIES_CSV.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
@@ -266,7 +266,7 @@ def test_reference_programme_countries_are_partners():
 
 
 def test_aliases_are_standard_names():
-    countries = pytest.importorskip("atlas.countries")
+    countries = pytest.importorskip("atlas.data.countries")
     for name, iso3 in demo.country_aliases():
         assert countries.resolve(name) == iso3, name
         assert not re.fullmatch(r"[A-Z]{3}", name)

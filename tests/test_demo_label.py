@@ -10,7 +10,7 @@ import shutil
 import pytest
 
 from apptest_support import PAGE_FILES, TODAY, fixture_db, run_page  # noqa: F401
-from atlas import ingest
+from atlas.data import ingest
 
 ENGAGEMENTS = """engagement_id,title,start_date,country,mission_area,status,demo
 D-E1,Demo visa talks,2026-02-10,CAN,visa,completed,true

@@ -6,12 +6,12 @@ from pathlib import Path
 
 import pytest
 
-from atlas import formats, vocab
+from atlas.data import formats, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 DATA_README = (ROOT / "data" / "README.md").read_text(encoding="utf-8")
-CODE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "atlas").glob("*.py"))
+CODE = "\n".join(p.read_text(encoding="utf-8") for p in (ROOT / "atlas").rglob("*.py"))
 
 
 @pytest.mark.parametrize("name", sorted(set(re.findall(r"\b(ATLAS_[A-Z_]+)\b", CODE))))
@@ -19,7 +19,7 @@ def test_every_setting_is_documented(name):
     assert name in README, f"{name} is read by the code but not in README.md"
 
 
-@pytest.mark.parametrize("table", re.findall(r"CREATE TABLE (\w+)", (ROOT / "atlas" / "schema.sql").read_text()))
+@pytest.mark.parametrize("table", re.findall(r"CREATE TABLE (\w+)", (ROOT / "atlas" / "data" / "schema.sql").read_text()))
 def test_every_table_is_documented(table):
     assert f"| {table} |" in DATA_README
 

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from atlas.export import neutralise_formulas, to_csv_bytes, to_xlsx_bytes
+from atlas.data.export import neutralise_formulas, to_csv_bytes, to_xlsx_bytes
 
 CASES = [
     ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),

@@ -5,7 +5,7 @@ import datetime as dt
 
 import pytest
 
-from atlas import filters as flt
+from atlas.data import filters as flt
 
 TODAY = dt.date(2026, 11, 30)
 

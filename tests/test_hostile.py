@@ -10,7 +10,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas import formats, ingest, readers
+from atlas.data import formats, ingest, readers
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -95,7 +95,7 @@ def test_formula_text_is_kept_but_neutralised_on_export(kit, empty_db, tmp_path)
     assert ingest.import_file(path, "engagements", empty_db).outcome == "success"
     stored = kit.query(empty_db, "SELECT title FROM engagements")[0][0]
     assert stored == '=HYPERLINK("http://evil","x")', "text is stored verbatim"
-    from atlas import export
+    from atlas.data import export
     import pandas as pd
     csv_text = export.to_csv_bytes(pd.DataFrame({"title": [stored]})).decode("utf-8-sig")
     assert "'=HYPERLINK" in csv_text

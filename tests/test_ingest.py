@@ -13,7 +13,7 @@ from pathlib import Path
 
 import pytest
 
-from atlas import ingest
+from atlas.data import ingest
 
 TODAY = dt.date(2025, 6, 30)
 KINDS = ["csv", "xlsx", "parquet"]

@@ -30,7 +30,7 @@ import pandas as pd
 import pytest
 
 from apptest_support import app_env, captured_downloads, fixture_db, metric, run_page  # noqa: F401  (fixtures)
-from atlas import build, ingest
+from atlas.data import build, ingest
 
 PAGE = "pages/4_Agreements.py"
 TITLES = {

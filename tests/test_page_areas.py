@@ -25,7 +25,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import app_env, fixture_db, run_page  # noqa: F401
-from atlas import vocab
+from atlas.data import vocab
 
 PAGE = "pages/3_Mission_Areas.py"
 AREAS = [m.code for m in vocab.MISSION_AREAS]

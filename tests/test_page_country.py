@@ -28,8 +28,8 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import ROOT, TODAY, app_env, fixture_db, metric, run_page  # noqa: F401
-from atlas import filters as flt
-from atlas import vocab
+from atlas.data import filters as flt
+from atlas.data import vocab
 
 PAGE = "pages/2_Country_Profile.py"
 TILES = ("Engagements in period", "Participants", "Agreements in force", "In negotiation", "Programmes present")

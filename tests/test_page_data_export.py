@@ -12,7 +12,7 @@ import duckdb
 import pandas as pd
 
 from apptest_support import TODAY, app_env, captured_downloads, fixture_db, run_page  # noqa: F401  (fixtures)
-from atlas import build, export, ingest
+from atlas.data import build, export, ingest
 
 PAGE = "pages/5_Data.py"
 DEFAULT = ["F-E11", "F-E01", "F-E04", "F-E02", "F-E07", "F-E05", "F-E03", "F-E09", "F-E10", "F-E06", "F-E12"]

@@ -6,8 +6,8 @@ import datetime as dt
 import pytest
 
 from apptest_support import TODAY, fixture_db  # noqa: F401
-from atlas import db
-from atlas.filters import default_filters
+from atlas.data import db
+from atlas.data.filters import default_filters
 
 def _v(value):
     """NULL comes back from pandas as NaN; compare it as None."""

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
-from atlas import readers
-from atlas.readers import FileProblem, cell_text, normalise_header, open_table, sha256_of
+from atlas.data import readers
+from atlas.data.readers import FileProblem, cell_text, normalise_header, open_table, sha256_of
 
 HEADER = "engagement_id,title,country"
 

@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from apptest_support import TODAY, fixture_db  # noqa: F401
-from atlas import db, vocab
-from atlas.filters import default_filters
+from atlas.data import db, vocab
+from atlas.data.filters import default_filters
 
 
 def frame(n: int = 3) -> pd.DataFrame:

@@ -13,8 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from atlas import build
-from atlas.db import Database, used_params
+from atlas.data import build
+from atlas.data.db import Database, used_params
 
 AREAS = ["visa", "aviation", "cargo", "border", "immigration", "law_enforcement", "counterterrorism"]
 COUNTRIES = ["CAN", "MEX", "GBR", "DEU", "JPN", "BRA", "KEN", "AUS", "XKX"]

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from atlas import ingest, store
-from atlas.build import build
-from atlas.db import Database
+from atlas.data import ingest, store
+from atlas.data.build import build
+from atlas.data.db import Database
 
 TODAY = dt.date(2025, 6, 30)
 

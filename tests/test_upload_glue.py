@@ -8,7 +8,8 @@ import time
 from streamlit.testing.v1 import AppTest
 
 from apptest_support import TODAY, app_env, fixture_db  # noqa: F401  (fixtures)
-from atlas import ingest, ui
+from atlas.data import ingest
+from atlas.app import ui
 
 ROWS = "engagement_id,title,start_date,country,mission_area\nU-1,Uploaded talks,2026-03-03,CAN,visa\n"
 
@@ -41,7 +42,7 @@ def _script(path: str) -> None:
 
     import streamlit as st
 
-    from atlas import ui
+    from atlas.app import ui
 
     result = ui.check_upload(Path(path), "engagements", False)
     st.write(f"new {result.inserted}")

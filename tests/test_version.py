@@ -4,8 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from atlas import build, ingest, version
-from atlas.db import Database
+from atlas.data import build, ingest, version
+from atlas.data.db import Database
 
 
 def _age(db, kit):

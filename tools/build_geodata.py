@@ -33,7 +33,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from atlas.vocab import fold  # noqa: E402  (needs the repo root on sys.path first)
+from atlas.data.vocab import fold  # noqa: E402  (needs the repo root on sys.path first)
 
 COLUMNS = ("iso3", "iso2", "name", "official_name", "region", "subregion", "lat", "lon",
            "independent", "un_member", "in_boundaries", "small", "iso_official")

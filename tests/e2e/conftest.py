@@ -87,7 +87,7 @@ def stop_server(server: Server) -> None:
 
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
-    from atlas import build
+    from atlas.data import build
     path = tmp_path_factory.mktemp("e2e") / "atlas.duckdb"
     build.build(path, engagements=3000, agreements=200, seed=7)
     return path

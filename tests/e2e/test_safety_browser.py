@@ -27,7 +27,7 @@ PAGES = ["/", "/Activity_Map", "/Country_Profile?iso=CAN", "/Mission_Areas", "/A
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
-    from atlas import build, ingest
+    from atlas.data import build, ingest
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "atlas.duckdb"
     build.build(db, with_demo=False)
@@ -85,7 +85,7 @@ def _headline(page) -> str:
 
 
 def test_import_while_sessions_are_open(open_session, tmp_path):
-    from atlas import build
+    from atlas.data import build
     db = tmp_path / "atlas.duckdb"
     build.build(db, engagements=2000, agreements=100, seed=11)
     server = start_server(db, tmp_path / "log.txt")
@@ -135,7 +135,7 @@ def test_import_while_sessions_are_open(open_session, tmp_path):
 
 
 def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
-    from atlas import build
+    from atlas.data import build
     db = tmp_path / "atlas.duckdb"
     build.build(db, with_demo=False)
     server = start_server(db, tmp_path / "log.txt")

@@ -15,13 +15,13 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from atlas import countries, store, vocab
+from atlas.data import countries, store, vocab
 from atlas.config import ROOT
 from atlas.config import today as config_today
-from atlas.db import run_sql
-from atlas.export import neutralise_formulas
-from atlas.formats import AGREEMENTS, COUNTRY_SEPARATOR, ENGAGEMENTS, FORMATS, FileFormat
-from atlas.readers import FileProblem, normalise_header, open_table, sha256_of
+from atlas.data.db import run_sql
+from atlas.data.export import neutralise_formulas
+from atlas.data.formats import AGREEMENTS, COUNTRY_SEPARATOR, ENGAGEMENTS, FORMATS, FileFormat
+from atlas.data.readers import FileProblem, normalise_header, open_table, sha256_of
 
 MAX_QUOTED = 60  # characters of a bad value echoed back in a message
 IMPORT_MEMORY_LIMIT = "3GB"  # DuckDB memory for an import; working tables spill to disk beyond it
@@ -101,7 +101,7 @@ def import_file(path: Path | str, table: str, db: Path | str, *, dry_run: bool =
         finally:
             con.close()
     with store.writing(db) as writer:
-        from atlas.build import bring_up_to_date  # build imports this module
+        from atlas.data.build import bring_up_to_date  # build imports this module
 
         bring_up_to_date(writer.con)  # a file built by an older version gets this one's tables and macros
         result = _import(writer.con, path, fmt, apply=True, skip_invalid=skip_invalid, today=today)
@@ -261,7 +261,7 @@ def _stage_plain_csv(con, path: Path, fmt: FileFormat, result: ImportResult) -> 
     import pyarrow.compute as pc
     import pyarrow.csv as pacsv
 
-    from atlas.readers import MAX_COLUMNS, MAX_FIELD_CHARS, SUFFIXES, _pick_delimiter, _sniff_encoding_problem
+    from atlas.data.readers import MAX_COLUMNS, MAX_FIELD_CHARS, SUFFIXES, _pick_delimiter, _sniff_encoding_problem
 
     if SUFFIXES.get(path.suffix.lower()) != "csv" or not path.is_file() or path.stat().st_size == 0:
         return False
@@ -706,10 +706,10 @@ def rebuild_agreement_facts(con) -> None:
 def rebuild_rollup(con) -> None:
     """Recompute the monthly engagement rollups from the raw table, and bring the stored macros (which
     read them) up to the code's version, so that a database built by an older version keeps working."""
-    schema = (ROOT / "atlas" / "schema.sql").read_text(encoding="utf-8")
+    schema = (ROOT / "atlas" / "data" / "schema.sql").read_text(encoding="utf-8")
     for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
         con.execute(match.group(0).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
-    con.execute((ROOT / "atlas" / "macros.sql").read_text(encoding="utf-8"))
+    con.execute((ROOT / "atlas" / "data" / "macros.sql").read_text(encoding="utf-8"))
     con.execute("DELETE FROM engagement_rollup")
     con.execute("""
         INSERT INTO engagement_rollup

@@ -8,11 +8,11 @@ import csv
 from functools import lru_cache
 from pathlib import Path
 
-from atlas.vocab import fold
+from atlas.config import DATA_DIR
+from atlas.data.vocab import fold
 
-ROOT = Path(__file__).resolve().parent.parent
-COUNTRIES_CSV = ROOT / "data" / "countries.csv"
-ALIASES_CSV = ROOT / "data" / "country_aliases.csv"
+COUNTRIES_CSV = DATA_DIR / "countries.csv"
+ALIASES_CSV = DATA_DIR / "country_aliases.csv"
 
 _FLAGS = ("independent", "un_member", "in_boundaries", "small", "iso_official")
 

@@ -12,8 +12,9 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import figures, vocab
-from atlas.filters import Filters
+from atlas.views import figures
+from atlas.data import vocab
+from atlas.data.filters import Filters
 
 Runner = Callable[..., pd.DataFrame]
 EXPIRING_SOON_DAYS = 90

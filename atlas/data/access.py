@@ -25,7 +25,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from atlas import config, vocab
+from atlas import config
+from atlas.data import vocab
 
 PUBLIC = vocab.SENSITIVITY_RANK["public"]
 

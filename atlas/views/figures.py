@@ -11,7 +11,7 @@ import html
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas import vocab
+from atlas.data import vocab
 
 # Blues with more steps at the low end: a few very active partners must not wash out everyone else.
 SEQUENTIAL = [[0.0, "#deebf7"], [0.04, "#c6dbef"], [0.12, "#9ecae1"], [0.3, "#6baed6"], [0.55, "#3182bd"],

@@ -5,7 +5,7 @@ import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 
-from atlas import countries, vocab
+from atlas.data import countries, vocab
 
 # Quick period choices, in the order the sidebar offers them.
 PRESETS = {

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageFont
 
-from atlas import briefing
+from atlas.views import briefing
 from atlas.config import STATIC_DIR
 
 WIDTH, HEIGHT = 1920, 1080

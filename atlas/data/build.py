@@ -9,11 +9,11 @@ from pathlib import Path
 
 import pandas as pd
 
-from atlas import countries, demo, ingest, store, version, vocab
+from atlas.data import countries, demo, ingest, store, version, vocab
 from atlas.config import REFERENCE_DIR, ROOT
 
-SCHEMA_SQL = ROOT / "atlas" / "schema.sql"
-MACROS_SQL = ROOT / "atlas" / "macros.sql"
+SCHEMA_SQL = ROOT / "atlas" / "data" / "schema.sql"
+MACROS_SQL = ROOT / "atlas" / "data" / "macros.sql"
 
 DEFAULT_ENGAGEMENTS = 6000
 DEFAULT_AGREEMENTS = 400

@@ -14,8 +14,8 @@ import math
 import pandas as pd
 import pydeck as pdk
 
-from atlas import vocab
-from atlas.countries import load_countries
+from atlas.data import vocab
+from atlas.data.countries import load_countries
 
 BASEMAP_URL = "app/static/geo/countries.geojson"
 # Translucent, so the map reads on the light and the dark theme alike (the map cannot know which is on):

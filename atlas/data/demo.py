@@ -25,11 +25,10 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from atlas import formats, vocab
+from atlas.config import DATA_DIR, REFERENCE_DIR
+from atlas.data import formats, vocab
 
-ROOT = Path(__file__).resolve().parent.parent
-CITIES_CSV = ROOT / "data" / "demo_cities.csv"
-REFERENCE_DIR = ROOT / "data" / "reference"
+CITIES_CSV = DATA_DIR / "demo_cities.csv"
 
 DEFAULT_TODAY = date(2026, 11, 30)
 FIRST_DAY = date(2019, 1, 1)

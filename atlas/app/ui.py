@@ -19,11 +19,12 @@ from collections.abc import Callable
 import pandas as pd
 import streamlit as st
 
-from atlas import access, config, export, vocab
-from atlas import countries as country_table
-from atlas import filters as flt
-from atlas.db import Database, file_signature
-from atlas.version import OutdatedDatabase
+from atlas.data import access, export, vocab
+from atlas import config
+from atlas.data import countries as country_table
+from atlas.data import filters as flt
+from atlas.data.db import Database, file_signature
+from atlas.data.version import OutdatedDatabase
 
 STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
 SELECTED = "atlas_country"       # the country the profile shows
@@ -572,7 +573,7 @@ def area_legend() -> None:
 def what_changed_section(f: flt.Filters) -> None:
     """New engagements, agreement status changes, newly engaged countries and renewals coming up,
     since a chosen date (default 30 days ago); the same figures as the briefing's last slide."""
-    from atlas import briefing
+    from atlas.views import briefing
 
     head, pick = st.columns([3, 1], vertical_alignment="bottom")
     head.subheader("What changed since")
@@ -639,7 +640,7 @@ def as_of_text() -> str:
 
 def briefing_deck(f: flt.Filters):
     """The slides for these filters, built once per filters/date/database generation in this session."""
-    from atlas import briefing
+    from atlas.views import briefing
 
     since = since_date(f)
     key = (f, since, database().signature)
@@ -653,7 +654,7 @@ def briefing_deck(f: flt.Filters):
 @functools.lru_cache(maxsize=4)
 def _export_files(path: str, signature: tuple, f: flt.Filters, since: dt.date, as_of: str) -> tuple[bytes, bytes]:
     # Runs when a download is clicked, outside the script run: no session state, plain queries.
-    from atlas import briefing, slides
+    from atlas.views import briefing, slides
 
     db = Database.open(path)
     try:
@@ -678,7 +679,7 @@ def briefing_downloads(f: flt.Filters, deck) -> None:
 
 def briefing_css() -> str:
     """Full screen, no sidebar or toolbar, no scrolling, projector colours, large type."""
-    from atlas import briefing as b
+    from atlas.views import briefing as b
 
     return f"""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
@@ -753,7 +754,7 @@ def check_upload(path: Path, table: str, skip_invalid: bool):
     """A dry run: what the import would do, and every problem, without writing anything. Kept for the
     session until the file, the choice or the database changes, so other reruns of the page do not
     validate the whole file again."""
-    from atlas import ingest
+    from atlas.data import ingest
 
     db = config.db_path()
     inputs = (str(path), table, skip_invalid, file_signature(db) if db.exists() else None)
@@ -766,13 +767,13 @@ def check_upload(path: Path, table: str, skip_invalid: bool):
 
 
 def run_upload(path: Path, table: str, skip_invalid: bool):
-    from atlas import ingest
+    from atlas.data import ingest
 
     return ingest.import_file(path, table, config.db_path(), skip_invalid=skip_invalid)
 
 
 def snapshot_list() -> list[dict]:
-    from atlas import store
+    from atlas.data import store
 
     return [{"snapshot": p.name, "size_mb": round(p.stat().st_size / 1e6, 1),
              "taken": pd.Timestamp(p.stat().st_mtime, unit="s").strftime("%Y-%m-%d %H:%M")}

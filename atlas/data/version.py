@@ -14,7 +14,7 @@ def schema_version() -> str:
     """Changes whenever atlas/schema.sql or atlas/macros.sql changes."""
     digest = hashlib.sha256()
     for name in ("schema.sql", "macros.sql"):
-        digest.update((ROOT / "atlas" / name).read_bytes())
+        digest.update((ROOT / "atlas" / "data" / name).read_bytes())
     return digest.hexdigest()[:16]
 
 

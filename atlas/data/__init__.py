@@ -1,0 +1,1 @@
+"""The data layer: no Streamlit. Files in, DuckDB tables, named queries out."""

@@ -1,0 +1,1 @@
+"""Pure builders from DataFrames to figures, maps and slides: no Streamlit, no queries of their own."""
