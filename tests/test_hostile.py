@@ -11,6 +11,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from atlas.data import formats, ingest, readers
+from support import dump_tables, engagement, query, write_csv, write_rows
 
 SETTINGS = settings(max_examples=40, deadline=None, derandomize=True,
                     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
@@ -26,29 +27,29 @@ def _fresh(empty_db: Path, tmp_path: Path, name: str) -> Path:
     return db
 
 
-def _import_is_safe(kit, db: Path, path: Path, table: str) -> ingest.ImportResult:
-    before = kit.dump_tables(db)
+def _import_is_safe(db: Path, path: Path, table: str) -> ingest.ImportResult:
+    before = dump_tables(db)
     result = ingest.import_file(path, table, db)        # must not raise
     if result.outcome == "rejected":
-        assert kit.dump_tables(db) == before, "a rejected import changed the data"
+        assert dump_tables(db) == before, "a rejected import changed the data"
         assert result.problems and all(str(p).startswith("line ") for p in result.problems)
     return result
 
 
 @SETTINGS
 @given(data=st.binary(min_size=0, max_size=2000), suffix=st.sampled_from([".csv", ".xlsx", ".parquet"]))
-def test_random_bytes_are_rejected_cleanly(kit, empty_db, tmp_path_factory, data, suffix):
+def test_random_bytes_are_rejected_cleanly(empty_db, tmp_path_factory, data, suffix):
     folder = tmp_path_factory.mktemp("bytes")
     path = folder / f"random{suffix}"
     path.write_bytes(data)
-    result = _import_is_safe(kit, _fresh(empty_db, folder, "db"), path, "engagements")
+    result = _import_is_safe(_fresh(empty_db, folder, "db"), path, "engagements")
     assert result.outcome == "rejected"
 
 
 @SETTINGS
 @given(rows=st.lists(st.lists(CELL, min_size=0, max_size=18), min_size=0, max_size=12),
        table=st.sampled_from(["engagements", "agreements"]), delimiter=st.sampled_from([",", ";", "\t"]))
-def test_random_tables_never_break_the_import(kit, empty_db, tmp_path_factory, rows, table, delimiter):
+def test_random_tables_never_break_the_import(empty_db, tmp_path_factory, rows, table, delimiter):
     folder = tmp_path_factory.mktemp("tables")
     buffer = io.StringIO()
     writer = csv.writer(buffer, delimiter=delimiter)
@@ -56,27 +57,27 @@ def test_random_tables_never_break_the_import(kit, empty_db, tmp_path_factory, r
     writer.writerows(rows)
     path = folder / "table.csv"
     path.write_text(buffer.getvalue(), encoding="utf-8")
-    _import_is_safe(kit, _fresh(empty_db, folder, "db"), path, table)
+    _import_is_safe(_fresh(empty_db, folder, "db"), path, table)
 
 
 @SETTINGS
 @given(header=st.lists(st.text(max_size=12), max_size=30))
-def test_random_headers_report_the_missing_columns(kit, empty_db, tmp_path_factory, header):
+def test_random_headers_report_the_missing_columns(empty_db, tmp_path_factory, header):
     folder = tmp_path_factory.mktemp("headers")
     path = folder / "h.csv"
     with path.open("w", encoding="utf-8", newline="") as f:
         csv.writer(f).writerows([header, ["x"] * len(header)])
-    result = _import_is_safe(kit, _fresh(empty_db, folder, "db"), path, "engagements")
+    result = _import_is_safe(_fresh(empty_db, folder, "db"), path, "engagements")
     if result.outcome == "rejected" and result.problems[0].reason == "missing required column":
         names = {readers.normalise_header(h) for h in header}
         missing = [c for c in formats.ENGAGEMENTS.required if c not in names]
         assert [p.column for p in result.problems] == missing
 
 
-def test_a_large_file_is_read_in_chunks_not_whole(tmp_path, kit):
+def test_a_large_file_is_read_in_chunks_not_whole(tmp_path):
     # 250,000 rows: the reader hands back its first chunk long before it has read the whole file.
     path = tmp_path / "big.csv"
-    rows = [kit.engagement(f"E{i}") for i in range(3)]
+    rows = [engagement(f"E{i}") for i in range(3)]
     with path.open("w", encoding="utf-8", newline="") as f:
         writer = csv.writer(f)
         writer.writerow(rows[0].keys())
@@ -90,10 +91,10 @@ def test_a_large_file_is_read_in_chunks_not_whole(tmp_path, kit):
     assert sum(len(c.rows) for c in stream) == 250_000 - readers.CHUNK_ROWS
 
 
-def test_formula_text_is_kept_but_neutralised_on_export(kit, empty_db, tmp_path):
-    path = kit.write_csv(tmp_path / "f.csv", [kit.engagement("E1", title='=HYPERLINK("http://evil","x")')])
+def test_formula_text_is_kept_but_neutralised_on_export(empty_db, tmp_path):
+    path = write_csv(tmp_path / "f.csv", [engagement("E1", title='=HYPERLINK("http://evil","x")')])
     assert ingest.import_file(path, "engagements", empty_db).outcome == "success"
-    stored = kit.query(empty_db, "SELECT title FROM engagements")[0][0]
+    stored = query(empty_db, "SELECT title FROM engagements")[0][0]
     assert stored == '=HYPERLINK("http://evil","x")', "text is stored verbatim"
     from atlas.data import export
     import pandas as pd
@@ -101,10 +102,10 @@ def test_formula_text_is_kept_but_neutralised_on_export(kit, empty_db, tmp_path)
     assert "'=HYPERLINK" in csv_text
 
 
-def test_overlong_cells_are_refused_in_every_format(kit, empty_db, tmp_path):
-    row = kit.engagement("E1", title="t" * 501)
+def test_overlong_cells_are_refused_in_every_format(empty_db, tmp_path):
+    row = engagement("E1", title="t" * 501)
     for kind in ("csv", "xlsx", "parquet"):
-        path = kit.write_rows(tmp_path, kind, [row], name=f"long_{kind}")
+        path = write_rows(tmp_path, kind, [row], name=f"long_{kind}")
         result = ingest.import_file(path, "engagements", empty_db)
         assert result.outcome == "rejected"
         assert str(result.problems[0]) == "line 2, column title: value is too long (501 characters; at most 500)"

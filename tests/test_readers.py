@@ -11,6 +11,7 @@ import pytest
 
 from atlas.data import readers
 from atlas.data.readers import FileProblem, cell_text, normalise_header, open_table, sha256_of
+from support import engagement, write_parquet, write_rows, write_xlsx
 
 HEADER = "engagement_id,title,country"
 
@@ -169,7 +170,7 @@ def test_suffix_is_case_insensitive(tmp_path):
 
 # --- XLSX ------------------------------------------------------------------------------------------
 
-def test_xlsx_first_sheet_typed_cells_and_sheet_row_numbers(tmp_path, kit):
+def test_xlsx_first_sheet_typed_cells_and_sheet_row_numbers(tmp_path):
     from openpyxl import Workbook
 
     workbook = Workbook()
@@ -208,8 +209,8 @@ def test_xlsx_empty_first_sheet(tmp_path):
     assert problem_of(tmp_path / "e.xlsx") == "line 1, column -: the first sheet is empty"
 
 
-def test_xlsx_damaged_sheet_is_a_file_problem(tmp_path, kit):
-    good = kit.write_xlsx(tmp_path / "good.xlsx", [kit.engagement(f"E{i}") for i in range(1, 41)])
+def test_xlsx_damaged_sheet_is_a_file_problem(tmp_path):
+    good = write_xlsx(tmp_path / "good.xlsx", [engagement(f"E{i}") for i in range(1, 41)])
     damaged = tmp_path / "damaged.xlsx"
     with zipfile.ZipFile(good) as source, zipfile.ZipFile(damaged, "w") as target:
         for item in source.infolist():
@@ -249,8 +250,8 @@ def test_parquet_typed_columns_become_text(tmp_path):
     ]
 
 
-def test_parquet_truncated_file(tmp_path, kit):
-    good = kit.write_parquet(tmp_path / "good.parquet", [kit.engagement(f"E{i}") for i in range(1, 21)])
+def test_parquet_truncated_file(tmp_path):
+    good = write_parquet(tmp_path / "good.parquet", [engagement(f"E{i}") for i in range(1, 21)])
     data = good.read_bytes()
     path = write_bytes(tmp_path, "cut.parquet", data[: len(data) // 2])
     assert problem_of(path) == "line 1, column -: not a readable Parquet file (ArrowInvalid)"
@@ -274,10 +275,10 @@ def test_parquet_damaged_data_pages_are_a_file_problem(tmp_path):
 # --- streaming in chunks ---------------------------------------------------------------------------
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet"])
-def test_chunks_keep_line_numbers_across_chunk_boundaries(tmp_path, kit, monkeypatch, kind):
+def test_chunks_keep_line_numbers_across_chunk_boundaries(tmp_path, monkeypatch, kind):
     monkeypatch.setattr(readers, "CHUNK_ROWS", 2)
     rows = [{"engagement_id": f"E{i}", "title": f"t{i}"} for i in range(1, 6)]
-    path = kit.write_rows(tmp_path, kind, rows)
+    path = write_rows(tmp_path, kind, rows)
     chunks = list(open_table(path).chunks)
     assert [c.lines for c in chunks] == [[2, 3], [4, 5], [6]]
     assert [r for c in chunks for r in c.rows] == [[f"E{i}", f"t{i}"] for i in range(1, 6)]

@@ -12,18 +12,19 @@ import pytest
 from atlas.data import ingest, store
 from atlas.data.build import build
 from atlas.data.db import Database
+from support import dump_tables, engagement, import_log, query, snapshot_files, write_csv
 
 TODAY = dt.date(2025, 6, 30)
 
 
-def import_rows(kit, db: Path, folder: Path, name: str, rows: list[dict]) -> ingest.ImportResult:
-    result = ingest.import_file(kit.write_csv(folder / f"{name}.csv", rows), "engagements", db, today=TODAY)
+def import_rows(db: Path, folder: Path, name: str, rows: list[dict]) -> ingest.ImportResult:
+    result = ingest.import_file(write_csv(folder / f"{name}.csv", rows), "engagements", db, today=TODAY)
     assert result.problems == []
     return result
 
 
-def titles(kit, db: Path) -> list[tuple]:
-    return kit.query(db, "SELECT engagement_id, title FROM engagements ORDER BY 1")
+def titles(db: Path) -> list[tuple]:
+    return query(db, "SELECT engagement_id, title FROM engagements ORDER BY 1")
 
 
 def stray_files(db: Path) -> list[str]:
@@ -33,19 +34,19 @@ def stray_files(db: Path) -> list[str]:
 
 # --- the writer ----------------------------------------------------------------------------------
 
-def test_writer_changes_a_copy_and_swaps_it_in(empty_db, kit):
+def test_writer_changes_a_copy_and_swaps_it_in(empty_db):
     inode = os.stat(empty_db).st_ino
     with store.writing(empty_db) as writer:
         writer.con.execute("INSERT INTO metadata VALUES ('probe', 'written')")
         # the live file is untouched until the block ends
-        assert kit.query(empty_db, "SELECT count(*) FROM metadata WHERE key = 'probe'") == [(0,)]
-    assert kit.query(empty_db, "SELECT value FROM metadata WHERE key = 'probe'") == [("written",)]
+        assert query(empty_db, "SELECT count(*) FROM metadata WHERE key = 'probe'") == [(0,)]
+    assert query(empty_db, "SELECT value FROM metadata WHERE key = 'probe'") == [("written",)]
     assert os.stat(empty_db).st_ino != inode
     assert stray_files(empty_db) == []
-    assert len(kit.snapshot_files(empty_db)) == 1
+    assert len(snapshot_files(empty_db)) == 1
 
 
-def test_a_failed_write_leaves_the_file_as_it_was(empty_db, kit):
+def test_a_failed_write_leaves_the_file_as_it_was(empty_db):
     before = empty_db.read_bytes()
     with pytest.raises(RuntimeError, match="half way"):
         with store.writing(empty_db) as writer:
@@ -53,29 +54,29 @@ def test_a_failed_write_leaves_the_file_as_it_was(empty_db, kit):
             raise RuntimeError("failed half way")
     assert empty_db.read_bytes() == before
     assert stray_files(empty_db) == []
-    assert kit.snapshot_files(empty_db) == []
+    assert snapshot_files(empty_db) == []
 
 
-def test_no_snapshot_when_the_writer_says_nothing_changed(empty_db, kit):
+def test_no_snapshot_when_the_writer_says_nothing_changed(empty_db):
     with store.writing(empty_db) as writer:
         writer.con.execute("INSERT INTO metadata VALUES ('probe', 'x')")
         writer.snapshot = False
-    assert kit.snapshot_files(empty_db) == []
-    assert kit.query(empty_db, "SELECT value FROM metadata WHERE key = 'probe'") == [("x",)]
+    assert snapshot_files(empty_db) == []
+    assert query(empty_db, "SELECT value FROM metadata WHERE key = 'probe'") == [("x",)]
 
 
-def test_rejected_and_unchanged_imports_take_no_snapshot(tmp_path, empty_db, kit):
-    import_rows(kit, empty_db, tmp_path, "first", [kit.engagement("E1")])
-    assert len(kit.snapshot_files(empty_db)) == 1
-    import_rows(kit, empty_db, tmp_path, "same", [kit.engagement("E1")])
-    bad = kit.write_csv(tmp_path / "bad.csv", [kit.engagement("E2", country="Atlantis")])
+def test_rejected_and_unchanged_imports_take_no_snapshot(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "first", [engagement("E1")])
+    assert len(snapshot_files(empty_db)) == 1
+    import_rows(empty_db, tmp_path, "same", [engagement("E1")])
+    bad = write_csv(tmp_path / "bad.csv", [engagement("E2", country="Atlantis")])
     assert ingest.import_file(bad, "engagements", empty_db, today=TODAY).outcome == "rejected"
-    assert len(kit.snapshot_files(empty_db)) == 1
-    assert [r["outcome"] for r in kit.import_log(empty_db)] == ["success", "success", "rejected"]
+    assert len(snapshot_files(empty_db)) == 1
+    assert [r["outcome"] for r in import_log(empty_db)] == ["success", "success", "rejected"]
 
 
-def test_two_writers_take_turns(tmp_path, empty_db, kit):
-    path = kit.write_csv(tmp_path / "e.csv", [kit.engagement("E1")])
+def test_two_writers_take_turns(tmp_path, empty_db):
+    path = write_csv(tmp_path / "e.csv", [engagement("E1")])
     outcome: list = []
     second = threading.Thread(target=lambda: outcome.append(
         ingest.import_file(path, "engagements", empty_db, today=TODAY).outcome))
@@ -87,55 +88,55 @@ def test_two_writers_take_turns(tmp_path, empty_db, kit):
     second.join(timeout=30)
     assert outcome == ["success"]
     # neither lost the other's work
-    assert kit.query(empty_db, "SELECT value FROM metadata WHERE key = 'first'") == [("writer",)]
-    assert titles(kit, empty_db) == [("E1", "Engagement E1")]
+    assert query(empty_db, "SELECT value FROM metadata WHERE key = 'first'") == [("writer",)]
+    assert titles(empty_db) == [("E1", "Engagement E1")]
 
 
 # --- snapshots and restore --------------------------------------------------------------------------
 
-def test_only_the_last_five_snapshots_are_kept(tmp_path, empty_db, kit):
+def test_only_the_last_five_snapshots_are_kept(tmp_path, empty_db):
     reader = Database.open(empty_db)  # opened before all seven imports
     states = []
     for i in range(1, 8):
-        states.append(kit.dump_tables(empty_db))
-        import_rows(kit, empty_db, tmp_path, f"step{i}", [kit.engagement("E1", title=f"Version {i}")])
+        states.append(dump_tables(empty_db))
+        import_rows(empty_db, tmp_path, f"step{i}", [engagement("E1", title=f"Version {i}")])
     # the generation the reader opened has been rotated out of backups/, and it still reads it
     assert reader.is_stale()
     assert reader.cursor().execute("SELECT count(*) FROM engagements").fetchall() == [(0,)]
     reader.close()
-    found = kit.snapshot_files(empty_db)
+    found = snapshot_files(empty_db)
     assert len(found) == 5
     assert store.snapshots(empty_db) == found
     # newest first: each is the database as it stood before one of the last five imports
-    assert [kit.dump_tables(p) for p in found] == [states[i] for i in (6, 5, 4, 3, 2)]
-    assert [titles(kit, p) for p in found] == [[("E1", f"Version {i}")] for i in (6, 5, 4, 3, 2)]
+    assert [dump_tables(p) for p in found] == [states[i] for i in (6, 5, 4, 3, 2)]
+    assert [titles(p) for p in found] == [[("E1", f"Version {i}")] for i in (6, 5, 4, 3, 2)]
 
 
-def test_restore_brings_back_the_state_before_the_last_import(tmp_path, empty_db, kit):
-    import_rows(kit, empty_db, tmp_path, "one", [kit.engagement("E1"), kit.engagement("E2")])
-    before_last = kit.dump_tables(empty_db)
-    log_before_last = kit.import_log(empty_db)
-    import_rows(kit, empty_db, tmp_path, "two", [kit.engagement("E1", title="Changed"), kit.engagement("E3")])
-    after_last = kit.dump_tables(empty_db)
+def test_restore_brings_back_the_state_before_the_last_import(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1"), engagement("E2")])
+    before_last = dump_tables(empty_db)
+    log_before_last = import_log(empty_db)
+    import_rows(empty_db, tmp_path, "two", [engagement("E1", title="Changed"), engagement("E3")])
+    after_last = dump_tables(empty_db)
     assert after_last != before_last
     chosen = store.restore(empty_db)
     assert chosen.parent == empty_db.parent / "backups"
-    assert kit.dump_tables(empty_db) == before_last
-    assert kit.import_log(empty_db) == log_before_last
+    assert dump_tables(empty_db) == before_last
+    assert import_log(empty_db) == log_before_last
     # the state restore replaced is itself kept, so a restore can be undone
-    assert kit.dump_tables(kit.snapshot_files(empty_db)[0]) == after_last
+    assert dump_tables(snapshot_files(empty_db)[0]) == after_last
     store.restore(empty_db)
-    assert kit.dump_tables(empty_db) == after_last
+    assert dump_tables(empty_db) == after_last
 
 
-def test_restore_a_chosen_snapshot(tmp_path, empty_db, kit):
+def test_restore_a_chosen_snapshot(tmp_path, empty_db):
     for i in range(1, 4):
-        import_rows(kit, empty_db, tmp_path, f"s{i}", [kit.engagement("E1", title=f"Version {i}")])
-    oldest = kit.snapshot_files(empty_db)[-1]
-    assert titles(kit, oldest) == []
+        import_rows(empty_db, tmp_path, f"s{i}", [engagement("E1", title=f"Version {i}")])
+    oldest = snapshot_files(empty_db)[-1]
+    assert titles(oldest) == []
     store.restore(empty_db, oldest)
-    assert titles(kit, empty_db) == []
-    assert len(kit.snapshot_files(empty_db)) == 4
+    assert titles(empty_db) == []
+    assert len(snapshot_files(empty_db)) == 4
 
 
 def test_restore_without_snapshots(empty_db):
@@ -147,24 +148,24 @@ def test_restore_without_snapshots(empty_db):
     assert str(caught.value) == f"no such snapshot: {empty_db.parent / 'backups' / 'nope.duckdb'}"
 
 
-def test_rebuilding_keeps_the_old_database_as_a_snapshot(tmp_path, empty_db, kit):
-    import_rows(kit, empty_db, tmp_path, "one", [kit.engagement("E1")])
-    kept = kit.dump_tables(empty_db)
+def test_rebuilding_keeps_the_old_database_as_a_snapshot(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    kept = dump_tables(empty_db)
     build(empty_db, with_demo=False)
-    assert titles(kit, empty_db) == []
-    assert kit.dump_tables(kit.snapshot_files(empty_db)[0]) == kept
+    assert titles(empty_db) == []
+    assert dump_tables(snapshot_files(empty_db)[0]) == kept
 
 
 # --- readers ---------------------------------------------------------------------------------------
 
-def test_a_reader_keeps_its_generation_until_it_reopens(tmp_path, empty_db, kit):
-    import_rows(kit, empty_db, tmp_path, "one", [kit.engagement("E1"), kit.engagement("E2")])
+def test_a_reader_keeps_its_generation_until_it_reopens(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1"), engagement("E2")])
     old = Database.open(empty_db)
     try:
         assert not old.is_stale()
         count = "SELECT count(*), string_agg(title, '|' ORDER BY engagement_id) FROM engagements"
         assert old.cursor().execute(count).fetchall() == [(2, "Engagement E1|Engagement E2")]
-        import_rows(kit, empty_db, tmp_path, "two", [kit.engagement("E1", title="New"), kit.engagement("E3")])
+        import_rows(empty_db, tmp_path, "two", [engagement("E1", title="New"), engagement("E3")])
         assert old.is_stale()
         assert old.cursor().execute(count).fetchall() == [(2, "Engagement E1|Engagement E2")]
         new = Database.open(empty_db)
@@ -177,15 +178,15 @@ def test_a_reader_keeps_its_generation_until_it_reopens(tmp_path, empty_db, kit)
         old.close()
 
 
-def test_a_rejected_import_makes_readers_stale_but_changes_no_data(tmp_path, empty_db, kit):
+def test_a_rejected_import_makes_readers_stale_but_changes_no_data(tmp_path, empty_db):
     # The import log row is written, so the file is a new generation; the data tables are not.
     reader = Database.open(empty_db)
     try:
-        before = kit.dump_tables(empty_db)
-        bad = kit.write_csv(tmp_path / "bad.csv", [kit.engagement("E2", country="Atlantis")])
+        before = dump_tables(empty_db)
+        bad = write_csv(tmp_path / "bad.csv", [engagement("E2", country="Atlantis")])
         ingest.import_file(bad, "engagements", empty_db, today=TODAY)
         assert reader.is_stale()
-        assert kit.dump_tables(empty_db) == before
+        assert dump_tables(empty_db) == before
     finally:
         reader.close()
 
