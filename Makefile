@@ -1,11 +1,12 @@
-# Partner Atlas. `make run` serves the app; `make test` runs every test. Both install what they need.
+# Partner Atlas. `make run` serves the app; `make test` runs every test; `make lint` checks style and types.
+# Each installs what it needs.
 PY      := $(shell command -v python3.11 || command -v python3)
 VENV    := .venv
 PYTHON  := $(VENV)/bin/python
 DB      ?= data/atlas.duckdb
 PORT    ?= 8501
 
-.PHONY: run test test-fast bench build install install-dev clean
+.PHONY: run test test-fast lint bench build install install-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -36,8 +37,13 @@ test: install-dev
 test-fast: install-dev  ## everything but the real-browser tests
 	$(PYTHON) -m pytest -m "not e2e"
 
+lint: install-dev  ## ruff (lint and format check) and mypy, configured in pyproject.toml
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/mypy
+
 bench: install-dev
 	$(PYTHON) -m benchmarks.run $(BENCH_ARGS)
 
 clean:
-	rm -rf $(VENV) .pytest_cache tests/artifacts benchmarks/work
+	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts benchmarks/work
