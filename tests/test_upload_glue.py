@@ -9,7 +9,7 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_support import TODAY, app_env, fixture_db  # noqa: F401  (fixtures)
 from atlas.data import ingest
-from atlas.app import ui
+from atlas.app import ui, upload
 
 ROWS = "engagement_id,title,start_date,country,mission_area\nU-1,Uploaded talks,2026-03-03,CAN,visa\n"
 
@@ -23,7 +23,7 @@ class Uploaded:
 
 
 def test_staged_files_older_than_a_day_are_removed(tmp_path, monkeypatch):
-    monkeypatch.setattr(ui, "_staging_root", lambda: tmp_path / "staged")
+    monkeypatch.setattr(upload, "_staging_root", lambda: tmp_path / "staged")
     old = tmp_path / "staged" / "engagements-old"
     recent = tmp_path / "staged" / "engagements-recent"
     for folder in (old, recent):

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.views import figures
+from atlas.views.format import delta_text
 from atlas.data import vocab
 from atlas.data.filters import Filters
 
@@ -72,15 +73,8 @@ class Deck:
         return "  ·  ".join(parts)
 
 
-def _delta(current: float, previous: float) -> str | None:
-    if previous is None or pd.isna(previous):
-        return None
-    change = current - previous
-    if not change:
-        return "no change vs previous period"
-    if previous == 0:
-        return f"{change:+,.0f} vs previous period"
-    return f"{change:+,.0f} ({change / previous:+.0%}) vs previous period"
+def _versus(current: float, previous: float) -> str | None:
+    return delta_text(current, previous, suffix=" vs previous period")
 
 
 def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
@@ -119,9 +113,9 @@ def _headline(run: Runner, f: Filters) -> Slide:
     kpi = run("kpi_engagements", f).iloc[0]
     agr = run("kpi_agreements", f).iloc[0]
     return Slide("headline", "Partner activity at a glance", numbers=[
-        Number("Engagements", f"{int(kpi.engagements):,}", _delta(kpi.engagements, kpi.prev_engagements)),
-        Number("Partner countries", f"{int(kpi.countries or 0):,}", _delta(kpi.countries or 0, kpi.prev_countries or 0)),
-        Number("Agreements in force", f"{int(agr.in_force):,}", _delta(agr.in_force, agr.prev_in_force)),
+        Number("Engagements", f"{int(kpi.engagements):,}", _versus(kpi.engagements, kpi.prev_engagements)),
+        Number("Partner countries", f"{int(kpi.countries or 0):,}", _versus(kpi.countries or 0, kpi.prev_countries or 0)),
+        Number("Agreements in force", f"{int(agr.in_force):,}", _versus(agr.in_force, agr.prev_in_force)),
         Number("In negotiation", f"{int(agr.negotiation):,}"),
         Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
     ], note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")
@@ -144,7 +138,7 @@ def _partners(run: Runner, f: Filters) -> Slide:
     return Slide(
         "partners", "Top partner countries",
         figure=figures.top_partners(by_area, n=10) if len(by_area) else None,
-        bullets=[f"{r.name}: {int(r.engagements):,} engagements ({_delta(r.engagements, r.prev_engagements) or 'new'})"
+        bullets=[f"{r.name}: {int(r.engagements):,} engagements ({_versus(r.engagements, r.prev_engagements) or 'new'})"
                  for r in top.itertuples()])
 
 

@@ -1,0 +1,173 @@
+"""The session's filters, kept in plain session_state keys (they survive page changes) and in the URL."""
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Callable
+
+import pandas as pd
+import streamlit as st
+
+from atlas import config
+from atlas.app.session import query
+from atlas.app.viewer import viewer_rank
+from atlas.data import countries as country_table
+from atlas.data import filters as flt
+
+
+STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
+
+
+SELECTED = "atlas_country"       # the country the profile shows
+
+
+URL_SEEN = "atlas_url_seen"      # the query string last applied or written
+
+
+SINCE = "atlas_since"            # the "what changed since" date (None: 30 days before today)
+
+
+NOTICES = "atlas_notices"
+
+
+PAGES = {
+    "overview": "dashboard.py",
+    "map": "pages/1_Activity_Map.py",
+    "country": "pages/2_Country_Profile.py",
+    "areas": "pages/3_Mission_Areas.py",
+    "agreements": "pages/4_Agreements.py",
+    "data": "pages/5_Data.py",
+    "briefing": "pages/6_Briefing.py",
+}
+
+
+def _widget_key(name: str) -> str:
+    return f"w_{name}"
+
+
+def _current(today: dt.date) -> flt.Filters:
+    value = st.session_state.get(STATE)
+    if value is None:
+        value = flt.default_filters(today, viewer_rank())
+        st.session_state[STATE] = value
+    return value
+
+
+def _set(**changes) -> None:
+    st.session_state[STATE] = dataclasses.replace(st.session_state[STATE], **changes)
+
+
+def _on_preset() -> None:
+    preset = st.session_state[_widget_key("preset")]
+    if preset == "custom":
+        _set(preset="custom")
+        return
+    current = st.session_state[STATE]
+    start, end = flt.preset_range(preset, current.today, _data_range())
+    _set(preset=preset, start=start, end=end)
+
+
+def _on_range() -> None:
+    value = st.session_state[_widget_key("range")]
+    if isinstance(value, (tuple, list)) and len(value) == 2 and value[0] <= value[1]:
+        _set(preset="custom", start=value[0], end=value[1])
+
+
+def _on_list(name: str) -> Callable[[], None]:
+    def callback() -> None:
+        _set(**{name: tuple(st.session_state[_widget_key(name)])})
+    return callback
+
+
+def _on_priority(codes: tuple[str, ...]) -> Callable[[], None]:
+    def callback() -> None:
+        _set(countries=codes, regions=())
+        if len(codes) == 1:
+            st.session_state[SELECTED] = codes[0]
+    return callback
+
+
+def _on_reset() -> None:
+    today = st.session_state[STATE].today
+    st.session_state[STATE] = flt.default_filters(today, viewer_rank())
+    st.session_state.pop(SINCE, None)
+
+
+def _data_range() -> tuple[dt.date, dt.date] | None:
+    row = query("data_range")
+    if row.empty or pd.isna(row.first_day[0]):
+        return None
+    return pd.Timestamp(row.first_day[0]).date(), pd.Timestamp(row.last_day[0]).date()
+
+
+def _apply_url(today: dt.date) -> None:
+    """Adopt filters from the URL when it carries ones this session has not seen (a shared link)."""
+    url = {k: v for k, v in st.query_params.to_dict().items()}
+    seen = st.session_state.get(URL_SEEN)
+    if not url or url == seen:
+        return
+    filter_keys = set(flt.URL_KEYS.values()) | {"from", "to", "period"}
+    notices: list[str] = []
+    if filter_keys & set(url):
+        fresh = flt.default_filters(today, viewer_rank())
+        value, notices = flt.from_query(url, fresh, _data_range())
+        st.session_state[STATE] = value
+    if "iso" in url:
+        iso = country_table.resolve(url["iso"])
+        if iso:
+            st.session_state[SELECTED] = iso
+        else:
+            notices.append(f"Ignored unknown country in the link: {url['iso'][:40]}")
+    if "since" in url:
+        try:
+            st.session_state[SINCE] = dt.date.fromisoformat(str(url["since"]))
+        except ValueError:
+            notices.append(f"Ignored malformed 'since' date in the link: {str(url['since'])[:40]}")
+    st.session_state[NOTICES] = notices
+    st.session_state[URL_SEEN] = url
+
+
+def _write_url(f: flt.Filters, extra: dict[str, str]) -> None:
+    wanted = flt.to_query(f, extra)
+    if st.query_params.to_dict() != wanted:
+        st.query_params.from_dict(wanted)
+    st.session_state[URL_SEEN] = wanted
+
+
+def current_filters(page: str) -> flt.Filters:
+    """The session's filters after adopting any shared link; sends ?mode=briefing to the briefing."""
+    today = config.today()
+    _apply_url(today)
+    if st.query_params.get("mode") == "briefing" and page != "briefing":
+        st.switch_page(PAGES["briefing"])
+    f = dataclasses.replace(_current(today), today=today, max_rank=viewer_rank())
+    st.session_state[STATE] = f
+    return f
+
+
+def url_extras(page: str) -> dict[str, str]:
+    """What the URL carries besides the filters: the selected country, the 'since' date, briefing mode."""
+    extra = {"iso": st.session_state.get(SELECTED, "")}
+    since = st.session_state.get(SINCE)
+    if since:
+        extra["since"] = since.isoformat()
+    if page == "briefing":
+        extra["mode"] = "briefing"
+    return extra
+
+
+def since_date(f: flt.Filters) -> dt.date:
+    """The 'what changed since' date: chosen, or 30 days before today."""
+    return st.session_state.get(SINCE) or f.today - dt.timedelta(days=30)
+
+
+def set_since(day: dt.date) -> None:
+    st.session_state[SINCE] = day
+
+
+def selected_country() -> str | None:
+    return st.session_state.get(SELECTED)
+
+
+def select_country(iso3: str) -> None:
+    st.session_state[SELECTED] = iso3

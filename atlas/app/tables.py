@@ -1,0 +1,110 @@
+"""Tables of records with readable headers and labels, and the record exports of the Data page."""
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from atlas.app.session import database, query
+from atlas.app.widgets import _download_buttons, downloads, empty_state, md_escape
+from atlas.data import export, vocab
+from atlas.data import filters as flt
+
+
+def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
+    """Codes replaced by the labels users know; a 'demo' marker column for generated records."""
+    out = frame.copy()
+    if "mission_area" in out:
+        out["mission_area"] = out["mission_area"].map(vocab.mission_area_label)
+    if "agreement_type" in out:
+        out["agreement_type"] = out["agreement_type"].map(
+            lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c) if isinstance(c, str) else c)
+    if "engagement_type" in out:
+        out["engagement_type"] = out["engagement_type"].map(
+            lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c)
+    for column in ("status", "previous_status"):
+        if column in out:
+            pairs = vocab.AGREEMENT_STATUSES if "agreement_id" in out else vocab.ENGAGEMENT_STATUSES
+            out[column] = out[column].map(lambda c, p=pairs: vocab.label_of(p, c) if isinstance(c, str) else c)
+    if "is_demo" in out:
+        out["is_demo"] = out["is_demo"].map({True: "demo", False: ""})
+        out = out.rename(columns={"is_demo": "demo"})
+    return out
+
+
+MAX_TABLE_ROWS = 300  # drawn on the page; the downloads always hold every row
+
+
+def table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
+          column_config: dict | None = None, height: int | None = None) -> None:
+    """A table of data rows with CSV and Excel downloads of all of them (long tables draw the first few
+    hundred, so what a rerun sends does not grow with the data)."""
+    shown = _labelled(frame)
+    if columns:
+        shown = shown[[c for c in columns if c in shown]]
+    kwargs = {"height": height} if height else {}
+    # Readable headers: the page's own, else the column name in words ("last_import" -> "Last import").
+    headers = {c: str(c).replace("_", " ").capitalize() for c in shown.columns} | (column_config or {})
+    st.dataframe(shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=headers,
+                 key=f"df_{key}", **kwargs)
+    if len(shown) > MAX_TABLE_ROWS:
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")
+    downloads(shown, name, key=key)
+
+
+def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+    table(frame, f"engagements_{key}", key=key, height=height,
+          columns=["start_date", "title", "country", "city", "mission_area", "engagement_type", "component",
+                   "status", "participants", "demo"],
+          column_config={"start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+                         "title": st.column_config.TextColumn("Engagement", width="large"),
+                         "country": "Country", "city": "City", "component": "Component", "status": "Status",
+                         "demo": "Demo", "mission_area": "Mission area", "engagement_type": "Type", "participants":
+                         st.column_config.NumberColumn("Participants", format="%d")})
+
+
+def status_change_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+    frame = frame.assign(previous_status=frame["previous_status"].fillna("—"))
+    table(frame, f"agreement_status_changes_{key}", key=key, height=height,
+          columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"],
+          column_config={"changed_on": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+                         "title": st.column_config.TextColumn("Agreement", width="large"),
+                         "previous_status": st.column_config.TextColumn("From", help="— : first recorded status"),
+                         "status": "To", "partners": st.column_config.TextColumn("Partners", width="medium"),
+                         "demo": st.column_config.TextColumn("Demo", width="small"),
+                         "source": st.column_config.TextColumn("Recorded from", help=(
+                             "dates: the agreement's own signature / entry-into-force / expiry dates; "
+                             "import: a later import changed the status; renewal: a later expiry date"))})
+
+
+def engagement_export(f: flt.Filters) -> None:
+    """Download every engagement record the filters admit, in the import's columns (built on click).
+
+    The size is counted first (from the rollup), so an export too large to build in memory is refused
+    with the number and what to do, before anything runs."""
+    n = int(query("engagement_count", f).engagements[0])
+    if n == 0:
+        empty_state("engagement records", f)
+        return
+    st.markdown(f"**{n:,} engagement record(s)** match: {md_escape(f.describe())} (planned and cancelled "
+                "included). Columns as the import expects them, plus iso3, region, sensitivity and demo.")
+    db, params = database(), f.params()
+    _download_buttons(lambda: db.query("engagements_export", params), f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}",
+                      key="export_engagements",
+                      csv_refused=f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters."
+                      if n > export.MAX_CSV_ROWS else None,
+                      xlsx_refused=f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the "
+                      "filters." if n > export.MAX_XLSX_ROWS else None)
+    if n > export.MAX_CSV_ROWS:
+        st.warning(f"{n:,} records are more than one export holds ({export.MAX_CSV_ROWS:,}). Narrow the period "
+                   "or the filters in the sidebar, or export in parts.", icon=":material/warning:")
+
+
+def agreement_export(f: flt.Filters) -> None:
+    """Download every agreement record the filters admit, in the import's columns (a few thousand at most)."""
+    rows = query("agreements_export", f)
+    if rows.empty:
+        empty_state("agreement records", f)
+        return
+    st.markdown(f"**{len(rows):,} agreement record(s)** match: {md_escape(f.describe())}. Columns as the import "
+                "expects them (countries as ISO3 codes), plus sensitivity, demo and partner names.")
+    _download_buttons(lambda: rows, f"agreements_{f.start:%Y%m%d}_{f.end:%Y%m%d}", key="export_agreements")

@@ -1,0 +1,57 @@
+"""Who is looking: sign-in (when configured) and the sensitivity ceiling every query is capped by."""
+from __future__ import annotations
+
+import streamlit as st
+
+from atlas.data import access
+
+
+def login_configured() -> bool:
+    """True when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC sign-in)."""
+    try:
+        return "auth" in st.secrets
+    except Exception:  # no secrets file at all
+        return False
+
+
+def _viewer() -> tuple[str | None, list[str]]:
+    user = st.user
+    if not getattr(user, "is_logged_in", False):
+        return None, []
+    groups = user.get("groups") or []
+    return user.get("email"), [str(g) for g in (groups if isinstance(groups, (list, tuple)) else [groups])]
+
+
+def viewer_rank() -> int:
+    """The highest sensitivity rank this viewer may see; every query is capped by it."""
+    if not login_configured():
+        return access.default_rank()
+    email, groups = _viewer()
+    if email is None:
+        return access.PUBLIC
+    return access.rank_for(email, groups, access.load_roles())
+
+
+def viewer_may_import() -> bool:
+    if not login_configured():
+        return True  # a local deployment without sign-in: whoever runs it owns the data
+    email, groups = _viewer()
+    return email is not None and access.may_import(email, groups, access.load_roles())
+
+
+def viewer_caption() -> str:
+    level = access.level_name(viewer_rank())
+    if not login_configured():
+        return f"Showing records up to {level} (sign-in not configured)"
+    email, _ = _viewer()
+    return f"Signed in as {email}: records up to {level}" if email else f"Not signed in: {level} records only"
+
+
+def sign_in_controls() -> None:
+    """Sign in / out buttons when sign-in is configured."""
+    if not login_configured():
+        return
+    if _viewer()[0] is None:
+        st.button("Sign in", on_click=st.login, icon=":material/login:", width="stretch")
+    else:
+        st.button("Sign out", on_click=st.logout, icon=":material/logout:", width="stretch")
