@@ -86,7 +86,7 @@ def _digest(path: Path) -> str:
 
 def test_write_is_byte_identical_across_processes(tmp_path):
     """Same bytes whatever the hash seed: no set or dict-order randomness leaks into the output."""
-    script = ("import sys; from atlas import demo; demo.write(sys.argv[1], 2500, 250, 11)")
+    script = "import sys; from atlas.data import demo; demo.write(sys.argv[1], 2500, 250, 11)"
     digests = []
     for hash_seed in ("0", "12345"):
         out = tmp_path / hash_seed
@@ -116,7 +116,7 @@ def test_written_csv_is_the_generated_frames(tmp_path):
 
 def test_blocks_do_not_show(tmp_path, monkeypatch):
     """Many small blocks: write() and generate() still agree and the dates stay in order across blocks."""
-    monkeypatch.setattr(demo, "ENGAGEMENT_BLOCK", 700)
+    monkeypatch.setattr(demo.engagements, "ENGAGEMENT_BLOCK", 700)
     eng, _ = demo.generate(5000, 10, 3)
     demo.write(tmp_path, 5000, 10, 3)
     back = pd.read_csv(tmp_path / "engagements.csv", dtype=str, keep_default_na=False)
