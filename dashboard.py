@@ -1,7 +1,7 @@
 """Overview: where the partner activity is, how it is changing, and what is about to expire."""
 import streamlit as st
 
-from atlas.views import briefing, figures
+from atlas.views import briefing, figures, worldmap
 from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
@@ -34,7 +34,7 @@ with left:
     if countries.engagements.sum() == 0:
         ui.empty_state("engagements", f)
     else:
-        event = ui.plotly(figures.world_choropleth(countries), key="overview_map", on_select="rerun")
+        event = ui.plotly(worldmap.world_choropleth(countries), key="overview_map", on_select="rerun")
         points = (event or {}).get("selection", {}).get("points", []) if event else []
         if points:
             iso = points[0].get("location") or points[0].get("customdata")

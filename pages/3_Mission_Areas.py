@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from atlas.views import figures
+from atlas.views import figures, worldmap
 from atlas.app import ui
 from atlas.data import vocab
 
@@ -49,7 +49,7 @@ def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = Fals
         return
     map_col, list_col = st.columns([3, 2], vertical_alignment="center") if wide else (st.container(),) * 2
     with map_col:
-        event = ui.plotly(figures.area_map(rows, code, height=map_height), key=f"area_map_{code}", on_select="rerun")
+        event = ui.plotly(worldmap.area_map(rows, code, height=map_height), key=f"area_map_{code}", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", []) if event else []
     if points and (points[0].get("location") or points[0].get("customdata")):
         clicked = points[0].get("location") or points[0].get("customdata")

@@ -2,7 +2,7 @@
 import pandas as pd
 import streamlit as st
 
-from atlas.views import agreement_figures, figures
+from atlas.views import agreement_figures, figures, worldmap
 from atlas.app import ui
 from atlas.data import vocab
 
@@ -78,7 +78,7 @@ by_country = ui.query("agreements_by_country", f)
 if by_country.empty:
     ui.empty_state(f"agreements in force on {f.as_of:%d %b %Y}", f)
 else:
-    event = ui.plotly(figures.world_choropleth(by_country, value="agreements", label="Agreements in force",
+    event = ui.plotly(worldmap.world_choropleth(by_country, value="agreements", label="Agreements in force",
                                                colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"]),
                       key="agreement_map", on_select="rerun")
     points = (event or {}).get("selection", {}).get("points", [])

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas.views import figures
+from atlas.views import figures, worldmap
 from atlas.views.format import delta_text
 from atlas.data import vocab
 from atlas.data.filters import Filters
@@ -125,7 +125,7 @@ def _map(run: Runner, f: Filters) -> Slide:
     countries = run("country_activity", f)
     active = countries[countries.engagements > 0]
     return Slide(
-        "map", "Where we are active", figure=figures.world_choropleth(countries) if len(active) else None,
+        "map", "Where we are active", figure=worldmap.world_choropleth(countries) if len(active) else None,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
         note=f"{len(active)} partner countries engaged; brighter means more engagements; dots mark small states.")
