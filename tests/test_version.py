@@ -4,7 +4,8 @@ from __future__ import annotations
 import duckdb
 import pytest
 
-from atlas.data import build, ingest, version
+from atlas.data import ingest
+from atlas.data import schema as version
 from atlas.data.db import Database
 from support import agreement, dump_tables, engagement, run_cli, write_csv
 

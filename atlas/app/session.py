@@ -9,7 +9,7 @@ import streamlit as st
 from atlas import config
 from atlas.data import filters as flt
 from atlas.data.db import Database, file_signature
-from atlas.data.version import OutdatedDatabase
+from atlas.data.schema import OutdatedDatabase
 from atlas.views.format import as_of_text as format_as_of
 
 

@@ -7,13 +7,11 @@ import re
 import tempfile
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 
-from atlas.data import countries, demo, ingest, store, version, vocab
 from atlas.config import REFERENCE_DIR, ROOT
-
-SCHEMA_SQL = ROOT / "atlas" / "data" / "schema.sql"
-MACROS_SQL = ROOT / "atlas" / "data" / "macros.sql"
+from atlas.data import countries, demo, ingest, schema, store, vocab
 
 DEFAULT_ENGAGEMENTS = 6000
 DEFAULT_AGREEMENTS = 400
@@ -35,15 +33,6 @@ PROGRAM_FILES = ("vwp_countries.csv", "cbp_preclearance_locations.csv", "csi_por
                  "pcsc_agreements_partial.csv", "dhs_overseas_posts_partial.csv")
 _NOT_CURRENT = re.compile(r"NOT a current member|rescinded|terminated", re.IGNORECASE)
 _UNCERTAIN = re.compile(r"uncertain|not confirmed|unclear|status unknown", re.IGNORECASE)
-
-
-def create_schema(con) -> None:
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
-    install_macros(con)
-
-
-def install_macros(con) -> None:
-    con.execute(MACROS_SQL.read_text(encoding="utf-8"))
 
 
 def load_reference(con) -> None:
@@ -103,10 +92,10 @@ def build(db: Path, *, engagements: int = DEFAULT_ENGAGEMENTS, agreements: int =
     results = []
     with store.writing(Path(db), fresh=True) as writer:
         con = writer.con
-        create_schema(con)
+        schema.create(con)
         load_reference(con)
-        set_metadata(con, "built_at", dt.datetime.now().isoformat(timespec="seconds"))
-        set_metadata(con, version.KEY, version.schema_version())
+        schema.set_metadata(con, "built_at", dt.datetime.now().isoformat(timespec="seconds"))
+        schema.mark_current(con)
         if with_demo:
             with tempfile.TemporaryDirectory() as folder:
                 demo.write(Path(folder), engagements, agreements, seed)
@@ -115,45 +104,19 @@ def build(db: Path, *, engagements: int = DEFAULT_ENGAGEMENTS, agreements: int =
                     if result.problems:
                         raise RuntimeError("demo data failed validation:\n" + ingest.problems_text(result))
                     results.append(result)
-            set_metadata(con, "demo", f"engagements={engagements} agreements={agreements} seed={seed}")
+            schema.set_metadata(con, "demo", f"engagements={engagements} agreements={agreements} seed={seed}")
     return results
-
-
-def is_current(con) -> bool:
-    found = con.execute("SELECT value FROM metadata WHERE key = ?", [version.KEY]).fetchone()
-    return bool(found) and found[0] == version.schema_version()
-
-
-def bring_up_to_date(con) -> bool:
-    """Add the tables, macros and rollups this version expects to a database built by an older one.
-    Returns False when there was nothing to do. (Derived data only: records are never touched.)"""
-    if is_current(con):
-        return False
-    schema = SCHEMA_SQL.read_text(encoding="utf-8")
-    schema = re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema)
-    con.execute(schema)
-    con.execute("DROP TABLE IF EXISTS agreement_summary")  # an earlier version's; agreement_facts holds it now
-    ingest.rebuild_rollup(con)  # also reinstalls the macros
-    ingest.rebuild_agreement_facts(con)
-    set_metadata(con, version.KEY, version.schema_version())
-    return True
 
 
 def upgrade(db: Path) -> bool:
     """Bring the database file up to date with this version, in place of the old file."""
-    import duckdb
-
     con = duckdb.connect(":memory:")
     try:
         con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(db)])
         con.execute("USE atlas")
-        if is_current(con):
+        if schema.is_current(con):
             return False
     finally:
         con.close()
     with store.writing(Path(db)) as writer:
-        return bring_up_to_date(writer.con)
-
-
-def set_metadata(con, key: str, value: str) -> None:
-    con.execute("INSERT OR REPLACE INTO metadata VALUES (?, ?)", [key, value])
+        return schema.bring_up_to_date(writer.con)

@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from atlas.data import version
+from atlas.data import schema as version  # the version mark lives with the schema
 from atlas.config import QUERIES_DIR
 
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")

@@ -8,16 +8,14 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import duckdb
 import pandas as pd
 
-from atlas.data import countries, store, vocab
-from atlas.config import ROOT
 from atlas.config import today as config_today
+from atlas.data import countries, schema, store, vocab
 from atlas.data.db import run_sql
 from atlas.data.export import neutralise_formulas
 from atlas.data.formats import AGREEMENTS, COUNTRY_SEPARATOR, ENGAGEMENTS, FORMATS, FileFormat
@@ -101,9 +99,7 @@ def import_file(path: Path | str, table: str, db: Path | str, *, dry_run: bool =
         finally:
             con.close()
     with store.writing(db) as writer:
-        from atlas.data.build import bring_up_to_date  # build imports this module
-
-        bring_up_to_date(writer.con)  # a file built by an older version gets this one's tables and macros
+        schema.bring_up_to_date(writer.con)  # a file built by an older version gets this one's tables and macros
         result = _import(writer.con, path, fmt, apply=True, skip_invalid=skip_invalid, today=today)
         writer.snapshot = (result.inserted + result.updated) > 0
     return result
@@ -603,7 +599,7 @@ def _apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
         WHERE d.action <> 'same' ORDER BY {'i.start_date' if table == 'engagements' else 'i.agreement_id'}
     """)
     if table == "engagements":
-        rebuild_rollup(con)
+        schema.rebuild_rollup(con)
     else:
         con.execute("DELETE FROM agreement_parties WHERE agreement_id IN (SELECT id FROM diff WHERE action = 'update')")
         con.execute("""
@@ -612,7 +608,7 @@ def _apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
             WHERE d.action <> 'same'
         """)
         _record_status_history(con, import_id, today)
-        rebuild_agreement_facts(con)
+        schema.rebuild_agreement_facts(con)
 
 
 _ENGAGEMENT_COLUMNS = ("engagement_id", "title", "start_date", "end_date", "iso3", "city", "latitude", "longitude",
@@ -672,75 +668,6 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
                  + row_number() OVER (ORDER BY changed_on, agreement_id, step)
         FROM new_events
     """, {"import_id": import_id})
-
-
-def rebuild_agreement_facts(con) -> None:
-    """Recompute agreement_facts and agreement_status_spans from the agreements, their parties and history."""
-    con.execute("DELETE FROM agreement_facts")
-    con.execute("""
-        INSERT INTO agreement_facts
-        SELECT a.agreement_id, a.title, a.agreement_type, a.mission_area, a.status, a.date_signed,
-               a.date_in_force, a.date_expires, a.component, a.summary, a.sensitivity_rank, a.is_demo,
-               coalesce(a.date_signed, a.date_in_force), pa.partners, pa.iso3s, pa.n_partners, st.first_event
-        FROM agreements a
-        LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
-                          list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
-                   FROM agreement_parties p JOIN countries c USING (iso3)
-                   GROUP BY p.agreement_id) pa USING (agreement_id)
-        LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
-                   FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
-        ORDER BY a.agreement_id
-    """)
-    # Events on the same day follow event_order: all but the last of them make empty spans
-    # (valid_from = valid_to), which no day falls in.
-    con.execute("DELETE FROM agreement_status_spans")
-    con.execute("""
-        INSERT INTO agreement_status_spans
-        SELECT agreement_id, status, changed_on,
-               lead(changed_on) OVER (PARTITION BY agreement_id ORDER BY changed_on, event_order)
-        FROM agreement_status_history
-        ORDER BY agreement_id, changed_on
-    """)
-
-
-def rebuild_rollup(con) -> None:
-    """Recompute the monthly engagement rollups from the raw table, and bring the stored macros (which
-    read them) up to the code's version, so that a database built by an older version keeps working."""
-    schema = (ROOT / "atlas" / "data" / "schema.sql").read_text(encoding="utf-8")
-    for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
-        con.execute(match.group(0).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
-    con.execute((ROOT / "atlas" / "data" / "macros.sql").read_text(encoding="utf-8"))
-    con.execute("DELETE FROM engagement_rollup")
-    con.execute("""
-        INSERT INTO engagement_rollup
-        SELECT CAST(date_trunc('month', start_date) AS DATE), iso3, mission_area, component, engagement_type,
-               sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
-               count(*) FILTER (WHERE status = 'cancelled'),
-               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
-        FROM engagements
-        GROUP BY ALL
-        ORDER BY 1
-    """)
-    con.execute("DELETE FROM engagement_area_rollup")
-    con.execute("""
-        INSERT INTO engagement_area_rollup
-        SELECT month, iso3, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
-               sum(participants), sum(demo)
-        FROM engagement_rollup
-        GROUP BY ALL
-        ORDER BY 1
-    """)
-    con.execute("DELETE FROM engagement_place_rollup")
-    con.execute("""
-        INSERT INTO engagement_place_rollup
-        SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, round(coalesce(e.latitude, c.lat), 2),
-               round(coalesce(e.longitude, c.lon), 2), e.mission_area, e.sensitivity_rank, count(*),
-               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name))
-        FROM engagements e JOIN countries c USING (iso3)
-        WHERE e.status <> 'cancelled'
-        GROUP BY ALL
-        ORDER BY 1
-    """)
 
 
 # --- reporting -----------------------------------------------------------------------------------
