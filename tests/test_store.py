@@ -3,15 +3,17 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+import shutil
 import threading
 import time
 from pathlib import Path
 
+import duckdb
 import pytest
 
-from atlas.data import ingest, store
+from atlas.data import audit, ingest, store
 from atlas.data.build import build
-from atlas.data.db import Database
+from atlas.data.db import BrokenDatabase, Database
 from support import dump_tables, engagement, import_log, query, snapshot_files, write_csv
 
 TODAY = dt.date(2025, 6, 30)
@@ -195,3 +197,140 @@ def test_a_reader_of_a_missing_file(tmp_path):
     with pytest.raises(FileNotFoundError) as caught:
         Database.open(tmp_path / "none.duckdb")
     assert str(caught.value) == (f"No database at {tmp_path / 'none.duckdb'}; run `python -m atlas build` first.")
+
+
+# --- issue 15: snapshots belong to their database, restore checks, distinct states, no stray copies -----
+
+def test_snapshots_of_a_database_with_a_clashing_name_are_not_its_own(tmp_path, empty_db):
+    # a.duckdb and a-test.duckdb side by side: the old pattern a-*.duckdb took a-test's for a's.
+    a, a_test = empty_db.with_name("a.duckdb"), empty_db.with_name("a-test.duckdb")
+    shutil.copyfile(empty_db, a)
+    shutil.copyfile(empty_db, a_test)
+    import_rows(a, tmp_path, "a1", [engagement("A1")])
+    import_rows(a, tmp_path, "a2", [engagement("A2")])
+    committed = titles(a)
+    for i in range(6):
+        import_rows(a_test, tmp_path, f"t{i}", [engagement(f"T{i}")])
+    assert len(store.snapshots(a)) == 2 and len(store.snapshots(a_test)) == 5
+    assert all(p.name.startswith("a-test-") for p in store.snapshots(a_test))
+    assert not any(p.name.startswith("a-test-") for p in store.snapshots(a))
+    store.restore(a)  # a's own newest snapshot: the state before A2
+    assert titles(a) == [("A1", "Engagement A1")]
+    # the state restore replaced is a's newest snapshot, not rotated away by a-test's
+    assert titles(store.snapshots(a)[0]) == committed
+    store.restore(a)
+    assert titles(a) == committed
+    assert len(store.snapshots(a_test)) == 5
+
+
+def test_rotation_never_removes_the_snapshot_a_restore_just_made(tmp_path, empty_db):
+    for i in range(1, 7):
+        import_rows(empty_db, tmp_path, f"s{i}", [engagement("E1", title=f"Version {i}")])
+    live = titles(empty_db)
+    store.restore(empty_db, store.snapshots(empty_db)[-1])
+    assert len(store.snapshots(empty_db)) == store.KEEP_SNAPSHOTS
+    assert titles(store.snapshots(empty_db)[0]) == live
+
+
+def test_snapshots_of_a_database_not_named_duckdb(tmp_path, empty_db):
+    other = empty_db.with_name("a.db")
+    shutil.copyfile(empty_db, other)
+    import_rows(other, tmp_path, "one", [engagement("E1")])
+    import_rows(empty_db.with_name("atlas.duckdb"), tmp_path, "two", [engagement("E2")])
+    assert [p.name[:5] for p in store.snapshots(other)] == ["a.db-"]
+    assert store.snapshots(other)[0].suffix == ".snapshot"
+    assert all(p.suffix == ".duckdb" for p in store.snapshots(empty_db))
+
+
+@pytest.mark.parametrize("content", [b"engagement_id,title\nE1,x\n", b"\x00" * 4096, b"garbage" * 1000, b""])
+def test_restore_refuses_a_file_that_is_not_a_partner_atlas_database(tmp_path, empty_db, content):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    before, snaps = empty_db.read_bytes(), store.snapshots(empty_db)
+    bad = tmp_path / "not-a-db.duckdb"
+    bad.write_bytes(content)
+    with pytest.raises(BrokenDatabase) as caught:
+        store.restore(empty_db, bad)
+    assert str(bad) in str(caught.value) and "Nothing was changed" in str(caught.value)
+    assert empty_db.read_bytes() == before and store.snapshots(empty_db) == snaps
+    assert stray_files(empty_db) == []
+    assert audit.read(empty_db, 2)[0]["outcome"] == "refused"
+
+
+def test_restore_refuses_a_duckdb_file_of_another_application(tmp_path, empty_db):
+    other = tmp_path / "other.duckdb"
+    con = duckdb.connect(str(other))
+    con.execute("CREATE TABLE metadata (key VARCHAR, value VARCHAR)")
+    con.close()
+    before = empty_db.read_bytes()
+    with pytest.raises(BrokenDatabase, match="not a Partner Atlas database"):
+        store.restore(empty_db, other)
+    assert empty_db.read_bytes() == before
+
+
+def test_restore_accepts_a_snapshot_of_an_older_version(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    old = store.snapshots(empty_db)[0]
+    con = duckdb.connect(str(old))
+    con.execute("UPDATE metadata SET value = 'older' WHERE key = 'schema_version'")
+    con.close()
+    store.restore(empty_db, old)
+    assert titles(empty_db) == []
+
+
+def test_a_snapshot_identical_to_the_newest_is_not_kept_twice(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    # An import killed between its snapshot and its swap: the live file is already the newest snapshot.
+    first = store.take_snapshot(empty_db)
+    assert store.take_snapshot(empty_db) == first
+    # a byte copy (no hard link) is recognised by size and hash
+    first.unlink()
+    shutil.copyfile(empty_db, first)
+    assert store.take_snapshot(empty_db) == first
+    distinct = [dump_tables(p) for p in store.snapshots(empty_db)]
+    assert len(distinct) == 2 and distinct[0] != distinct[1]
+
+
+def test_a_failed_connect_leaves_no_private_copy(empty_db):
+    # DuckDB's magic bytes but no database behind them: the copy succeeds, the connect fails.
+    garbage = empty_db.with_name("garbage.duckdb")
+    garbage.write_bytes(b"\x00" * 8 + b"DUCK" + b"\xff" * 5000)
+    with pytest.raises(duckdb.Error):
+        with store.writing(garbage):
+            pass
+    assert stray_files(empty_db) == []
+    assert garbage.read_bytes()[8:12] == b"DUCK"
+
+
+def test_stale_private_copies_are_swept_by_the_next_import(tmp_path, empty_db):
+    # left by writers that were killed: a copy, its log and DuckDB's spill folder, whatever process id
+    left = [empty_db.with_name(f".{empty_db.name}.{pid}.0123abcd.tmp") for pid in (999999, os.getpid())]
+    for path in left:
+        path.write_bytes(b"x" * 1000)
+    Path(str(left[0]) + ".wal").write_bytes(b"x")
+    Path(str(left[0]) + ".tmp").mkdir()
+    unrelated = empty_db.with_name(".other.duckdb.1.0123abcd.tmp")
+    unrelated.write_bytes(b"x")
+    assert len(store.stale_temp_files(empty_db)) == 4
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    assert store.stale_temp_files(empty_db) == [] and unrelated.exists()
+
+
+def test_a_log_beside_the_live_file_stops_the_import_before_it_is_dropped(tmp_path, empty_db):
+    wal = empty_db.with_name(empty_db.name + ".wal")
+    wal.write_bytes(b"not ours")
+    before = empty_db.read_bytes()
+    with pytest.raises(BrokenDatabase, match="write-ahead log"):
+        import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    assert empty_db.read_bytes() == before and stray_files(empty_db) == [] and wal.exists()
+
+
+def test_restore_is_audited_and_the_audit_survives_it(tmp_path, empty_db):
+    import_rows(empty_db, tmp_path, "one", [engagement("E1")])
+    snapshot = store.snapshots(empty_db)[0]
+    store.restore(empty_db, who="analyst@example.gov")
+    store.restore(empty_db)
+    entries = audit.read(empty_db, 0)
+    assert [(e["action"], e["outcome"], e["who"], e["signed_in"]) for e in entries] == [
+        ("restore", "success", audit.os_user(), False), ("restore", "success", "analyst@example.gov", True)]
+    assert entries[1]["file_name"] == snapshot.name and len(entries[1]["sha256"]) == 64
+    assert audit.audit_path(empty_db).parent == empty_db.parent

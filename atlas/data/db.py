@@ -27,6 +27,73 @@ from atlas.config import QUERIES_DIR
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 HEADER_PARAMS_RE = re.compile(r"^--\s*params:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
 CATALOG = "atlas"
+CEILING = "max_rank"
+PUBLIC_RANK = 0  # vocab.SENSITIVITY_RANK["public"]: the ceiling of a query given none
+
+# Every connection we open: DuckDB must never fetch or load an extension on its own (a SQLite file
+# handed to ATTACH made it try to download sqlite_scanner). What we use (parquet, json, icu) is built in.
+SAFE_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False,
+               "allow_community_extensions": False}
+DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
+FIX = "Bring back a snapshot with `python -m atlas restore`, or rebuild it with `python -m atlas build`."
+
+
+class BrokenDatabase(RuntimeError):
+    """A database file that cannot be served: names the file, the problem and the fix."""
+
+    def __init__(self, path: Path | str, problem: str, fix: str = FIX) -> None:
+        self.path, self.problem, self.fix = Path(path), problem, fix
+        super().__init__(f"The database {self.path} {problem}. {fix}")
+
+
+def connect(database: str = ":memory:", **config: Any) -> duckdb.DuckDBPyConnection:
+    """A DuckDB connection that never loads or installs an extension by itself."""
+    return duckdb.connect(database, config={**SAFE_CONFIG, **config})
+
+
+def check_file(path: Path) -> None:
+    """Raise BrokenDatabase unless `path` is a regular file that starts like a DuckDB database."""
+    if path.is_dir():
+        raise BrokenDatabase(path, "is a folder, not a database file")
+    with open(path, "rb") as f:
+        head = f.read(16)
+    if head.startswith(b"SQLite format 3\0"):
+        raise BrokenDatabase(path, "is a SQLite file, not a DuckDB database")
+    if len(head) < 12 or head[8:12] != DUCKDB_MAGIC:
+        raise BrokenDatabase(path, "is not a DuckDB database file (empty, truncated or another kind of file)")
+    wal = path.with_name(path.name + ".wal")
+    if wal.exists():
+        # Imports write a private copy and swap it in checkpointed, so the live file never has a log of
+        # its own: this one was written outside Partner Atlas or cut short, and a copy would drop it.
+        raise BrokenDatabase(path, f"has a write-ahead log beside it ({wal.name}), left by a write outside "
+                             "Partner Atlas or one cut short", f"Move {wal.name} aside, then start again. " + FIX)
+
+
+def attach(con: duckdb.DuckDBPyConnection, path: Path) -> str:
+    """Attach `path` read-only as the catalog `atlas` and return its schema version ('' when none)."""
+    check_file(path)
+    try:
+        con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
+        con.execute(f"USE {CATALOG}")
+        has_metadata = con.execute(
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'metadata'",
+            [CATALOG]).fetchone()[0]
+        if not has_metadata:
+            raise BrokenDatabase(path, "is a DuckDB file but not a Partner Atlas database (no metadata table)")
+        found = con.execute(f"SELECT value FROM metadata WHERE key = '{version.KEY}'").fetchone()
+    except duckdb.Error as exc:
+        raise BrokenDatabase(path, f"cannot be read ({_first_line(exc)})") from exc
+    return found[0] if found and found[0] else ""
+
+
+def is_damage(exc: BaseException) -> bool:
+    """True for DuckDB's errors about the file itself (a bad checksum, a short read), not about a query."""
+    text = str(exc).lower()
+    return isinstance(exc, (duckdb.IOException, duckdb.FatalException)) or "corrupt" in text or "checksum" in text
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
 
 
 class QueryStats:
@@ -209,11 +276,13 @@ class Database:
         if not path.exists():
             raise FileNotFoundError(f"No database at {path}; run `python -m atlas build` first.")
         signature = file_signature(path)
-        con = duckdb.connect(":memory:", config={"threads": 2})
-        con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
-        con.execute(f"USE {CATALOG}")
-        found = con.execute(f"SELECT value FROM metadata WHERE key = '{version.KEY}'").fetchone()
-        if not found or found[0] != version.schema_version():
+        con = connect(threads=2)
+        try:
+            built_for = attach(con, path)
+        except BaseException:
+            con.close()
+            raise
+        if built_for != version.schema_version():
             con.close()
             raise version.OutdatedDatabase(
                 f"{path} was built by another version of Partner Atlas. Bring it up to date with "
@@ -243,6 +312,11 @@ class Database:
             cur = self.cursor()
         try:
             return run_sql(cur, query_text(name), params)
+        except duckdb.Error as exc:
+            # A damaged block is found when a query first reads it: say so, not "a page failed".
+            if is_damage(exc):
+                raise BrokenDatabase(self.path, f"is damaged ({_first_line(exc)})") from exc
+            raise
         finally:
             self._idle.put(cur)
             STATS.record(name, params or {}, time.perf_counter() - started)
@@ -263,9 +337,12 @@ class Database:
 
 
 def run_sql(con: duckdb.DuckDBPyConnection, sql: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
-    """Execute one statement, binding the named parameters it uses; missing ones are an error."""
+    """Execute one statement, binding the named parameters it uses; missing ones are an error, except the
+    sensitivity ceiling ($max_rank): without one a statement reads public records only (fails closed)."""
     wanted = used_params(sql)
     params = params or {}
+    if CEILING in wanted and CEILING not in params:
+        params = {**params, CEILING: PUBLIC_RANK}
     missing = wanted - set(params)
     if missing:
         raise KeyError(f"query needs parameters {sorted(missing)}")
