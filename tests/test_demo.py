@@ -10,11 +10,12 @@ import sys
 from datetime import date, timedelta
 from pathlib import Path
 
+import duckdb
 import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.data import demo, formats, vocab
+from atlas.data import build, countries, demo, formats, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"
@@ -174,6 +175,83 @@ def test_every_record_is_demo(frames):
         assert (frame["demo"] == "true").all()
 
 
+def test_every_row_of_a_built_database_is_demo(tmp_path):
+    """The label survives the import: a database built from demo data holds demo rows only, all of them."""
+    db = tmp_path / "demo.duckdb"
+    build.build(db, engagements=1500, agreements=120, seed=SEED)
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        for table, rows in (("engagements", 1500), ("agreements", 120)):
+            assert con.execute(f"SELECT count(*), count(*) FILTER (is_demo) FROM {table}").fetchone() == (rows, rows)
+    finally:
+        con.close()
+
+
+# Exact figures for (N_ENG, N_AGR, SEED): any change to what the generator draws shows here. When a change is
+# meant, update them (and WRITTEN_SHA256) and say so in the commit.
+EXACT_ENGAGEMENTS = {
+    "status": {"cancelled": 825, "completed": 18510, "planned": 665},
+    "mission_area": {"aviation": 3114, "border": 3297, "cargo": 3032, "counterterrorism": 2134, "immigration": 1733,
+                     "law_enforcement": 3496, "visa": 3194},
+    "sensitivity": {"internal": 13017, "public": 4983, "restricted": 2000},
+    "engagement_type": {"conference": 2139, "delegation": 2068, "information_exchange": 3351, "meeting": 5790,
+                        "technical_assistance": 2702, "training": 3950},
+}
+EXACT_AGREEMENTS = {
+    "status": {"expired": 235, "in_force": 1248, "negotiation": 263, "signed": 113, "terminated": 141},
+    "agreement_type": {"agreement": 515, "arrangement": 375, "joint_statement": 276, "mou": 765, "treaty": 69},
+}
+WRITTEN_SHA256 = ("48f83f11977580b832fb8e68a5c3643729fa0d1c40e3963bde82bdda85a99bc5",
+                  "d9ffc2d03255369dade738cc061966c47cd8c84c3f62a82fdc9251ff39e5eaae")
+
+
+@pytest.mark.parametrize("column", sorted(EXACT_ENGAGEMENTS))
+def test_exact_engagement_counts_for_the_seed(frames, column):
+    assert frames[0][column].value_counts().to_dict() == EXACT_ENGAGEMENTS[column]
+
+
+@pytest.mark.parametrize("column", sorted(EXACT_AGREEMENTS))
+def test_exact_agreement_counts_for_the_seed(frames, column):
+    assert frames[1][column].value_counts().to_dict() == EXACT_AGREEMENTS[column]
+
+
+def test_exact_gaps_and_names_for_the_seed(frames):
+    eng, agr = frames
+    assert int((~eng["country"].str.fullmatch(r"[A-Z]{3}")).sum()) == 639   # names instead of codes
+    assert int((eng["latitude"] == "").sum()) == 1021
+    assert int((eng["city"] == "").sum()) == 498
+    assert int((eng["participants"] == "").sum()) == 390
+    assert int((eng["end_date"] == "").sum()) == 4153
+    assert eng["country"].value_counts().head(3).to_dict() == {"CAN": 2308, "MEX": 2265, "GBR": 1572}
+    parties = agr["countries"].str.split(formats.COUNTRY_SEPARATOR).map(len)
+    assert parties.value_counts().sort_index().to_dict() == {1: 1605, 2: 185, 3: 101, 4: 15, 5: 54, 6: 40}
+
+
+def test_first_rows_for_the_seed(frames):
+    eng, agr = frames
+    assert eng.iloc[0].to_dict() == {
+        "engagement_id": "DEMO-E0000001",
+        "title": "Border Security and Training delegation visit with the United Arab Emirates - Abu Dhabi",
+        "start_date": "2019-01-01", "end_date": "2019-01-03", "country": "ARE", "city": "Abu Dhabi",
+        "latitude": "24.4205", "longitude": "54.3945", "mission_area": "border", "engagement_type": "delegation",
+        "component": "ICE", "status": "completed", "participants": "5",
+        "summary": "A U.S. Immigration and Customs Enforcement delegation visited the United Arab Emirates to review "
+                   "land and maritime border interdiction.",
+        "sensitivity": "internal", "demo": "true"}
+    assert agr.iloc[0].to_dict() == {
+        "agreement_id": "DEMO-A00001", "title": "Agreement on Asylum Cooperation (USA-CAN)",
+        "agreement_type": "agreement", "countries": "CAN", "mission_area": "immigration", "status": "in_force",
+        "date_signed": "2024-07-10", "date_in_force": "2024-10-06", "date_expires": "", "component": "USCIS",
+        "summary": "Agreement between the U.S. Department of Homeland Security and Canada on immigration policy; "
+                   "lead component U.S. Citizenship and Immigration Services.",
+        "sensitivity": "internal", "demo": "true"}
+
+
+def test_written_bytes_are_pinned(tmp_path):
+    demo.write(tmp_path, 2500, 250, 11)
+    assert (_digest(tmp_path / "engagements.csv"), _digest(tmp_path / "agreements.csv")) == WRITTEN_SHA256
+
+
 # ---------------------------------------------------------------------------------------------- vocabularies
 
 def test_engagement_values_are_in_the_vocabularies(eng):
@@ -222,7 +300,7 @@ def test_demo_cities_file():
         assert re.fullmatch(r"-?\d+\.\d{2}", row["lat"]) and re.fullmatch(r"-?\d+\.\d{2}", row["lon"])
         assert float(row["weight"]) > 0
     assert len({(r["iso3"], r["city"]) for r in rows}) == len(rows)
-    demo_countries = {iso3 for iso3, *_ in demo.COUNTRIES}
+    demo_countries = set(demo.PARTNER_WEIGHTS)
     assert {r["iso3"] for r in rows} == demo_countries  # every partner has a city, every city a partner
     assert len(demo_countries) >= 90
     cities = {(r["iso3"], r["city"]) for r in rows}
@@ -236,18 +314,33 @@ def test_demo_cities_file():
 
 
 def test_demo_cities_are_real_countries():
-    countries = pytest.importorskip("atlas.data.countries")
     known = {row["iso3"] for row in countries.load_countries()}
     with demo.CITIES_CSV.open(encoding="utf-8", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert {r["iso3"] for r in rows} <= known
-    for iso3, name, _, _ in demo.COUNTRIES:
-        assert countries.name_of(iso3) == name
     # Every city lies within 3,500 km of its country's reference point (catches swapped or mistyped coordinates).
     centroid = {row["iso3"]: (row["lat"], row["lon"]) for row in countries.load_countries()}
     for row in rows:
         lat, lon = centroid[row["iso3"]]
         assert _km(float(row["lat"]), float(row["lon"]), lat, lon) < 3500, row
+
+
+def test_partner_names_and_regions_come_from_the_countries_table():
+    rows = {row["iso3"]: row for row in countries.load_countries()}
+    assert [p.iso3 for p in demo.partners()] == list(demo.PARTNER_WEIGHTS)
+    for p in demo.partners():
+        assert p.name == rows[p.iso3]["name"]
+        assert p.region == demo.region_of(rows[p.iso3])
+
+
+@pytest.mark.parametrize(("iso3", "region"), [
+    ("CAN", "North America"), ("MEX", "North America"), ("BMU", "North America"), ("GTM", "Central America"),
+    ("JAM", "Caribbean"), ("BRA", "South America"), ("ARE", demo.MIDDLE_EAST), ("EGY", demo.MIDDLE_EAST),
+    ("TUR", demo.MIDDLE_EAST), ("KEN", "Africa"), ("DEU", "Europe"), ("CYP", "Europe"), ("JPN", "Asia"),
+    ("AUS", "Oceania"),
+])
+def test_region_of(iso3, region):
+    assert {p.iso3: p.region for p in demo.partners()}[iso3] == region
 
 
 def _km(lat1, lon1, lat2, lon2) -> float:
@@ -256,7 +349,7 @@ def _km(lat1, lon1, lat2, lon2) -> float:
 
 
 def test_reference_programme_countries_are_partners():
-    partners = {iso3 for iso3, *_ in demo.COUNTRIES}
+    partners = set(demo.PARTNER_WEIGHTS)
     vwp = reference_iso3("vwp_countries.csv", lambda r: r["status"].startswith("designated"))
     assert len(vwp) == 42
     assert vwp <= partners
@@ -266,7 +359,6 @@ def test_reference_programme_countries_are_partners():
 
 
 def test_aliases_are_standard_names():
-    countries = pytest.importorskip("atlas.data.countries")
     for name, iso3 in demo.country_aliases():
         assert countries.resolve(name) == iso3, name
         assert not re.fullmatch(r"[A-Z]{3}", name)
@@ -276,7 +368,7 @@ def test_country_column(eng):
     iso_like = eng["country"].str.fullmatch(r"[A-Z]{3}")
     assert 0.02 < share(~iso_like) < 0.04
     assert set(eng.loc[~iso_like, "country"]) <= set(ALIASES)
-    assert set(eng["iso3"]) <= {iso3 for iso3, *_ in demo.COUNTRIES}
+    assert set(eng["iso3"]) <= set(demo.PARTNER_WEIGHTS)
     for alias in ("United Kingdom", "Mexico", "Canada"):
         assert alias in set(eng["country"])
 
@@ -291,7 +383,7 @@ def test_canada_mexico_uk_lead(eng):
 
 
 def test_every_region_appears(eng):
-    regions = {iso3: region for iso3, _, region, _ in demo.COUNTRIES}
+    regions = {p.iso3: p.region for p in demo.partners()}
     seen = {regions[i] for i in eng["iso3"].unique()}
     assert seen == set(regions.values())
 
@@ -317,7 +409,7 @@ def test_cities_and_coordinates(eng):
 
 
 def test_titles_and_summaries(eng):
-    names = {iso3: name for iso3, name, _, _ in demo.COUNTRIES}
+    names = {p.iso3: p.name for p in demo.partners()}
     labels = {m.code: m.label for m in vocab.MISSION_AREAS}
     for row in eng.head(2000).itertuples():
         assert row.title.startswith(labels[row.mission_area] + " "), row.title
@@ -425,7 +517,7 @@ def test_agreement_pipeline_shape(agr):
 
 def test_agreement_parties_and_titles(agr):
     parties = agr["countries"].str.split(formats.COUNTRY_SEPARATOR)
-    partners = {iso3 for iso3, *_ in demo.COUNTRIES}
+    partners = set(demo.PARTNER_WEIGHTS)
     counts = parties.map(len)
     assert share(counts == 1) > 0.6
     assert (counts == 2).any() and (counts >= 3).any()
@@ -462,25 +554,25 @@ def test_visa_work_with_visa_waiver_members(eng):
 
 
 def test_border_and_immigration_with_mexico_and_central_america(eng):
-    region = {iso3: r for iso3, _, r, _ in demo.COUNTRIES}
-    near = {i for i, r in region.items() if r == "central_america"} | {"MEX"}
+    region = {p.iso3: p.region for p in demo.partners()}
+    near = {i for i, r in region.items() if r == "Central America"} | {"MEX"}
     for mission in ("border", "immigration"):
         inside, outside = _mission_share(eng, near, mission)
         assert inside > 1.5 * outside, mission
-    near_training = eng["iso3"].isin(near | {i for i, r in region.items() if r == "caribbean"})
+    near_training = eng["iso3"].isin(near | {i for i, r in region.items() if r == "Caribbean"})
     assert share(eng.loc[near_training, "engagement_type"] == "training") > \
         share(eng.loc[~near_training, "engagement_type"] == "training")
 
 
 def test_counterterrorism_with_middle_east_and_europe(eng):
-    region = {iso3: r for iso3, _, r, _ in demo.COUNTRIES}
-    inside, outside = _mission_share(eng, {i for i, r in region.items() if r in ("middle_east", "europe")},
+    region = {p.iso3: p.region for p in demo.partners()}
+    inside, outside = _mission_share(eng, {i for i, r in region.items() if r in (demo.MIDDLE_EAST, "Europe")},
                                      "counterterrorism")
     assert inside > 1.5 * outside
 
 
 def test_law_enforcement_everywhere(eng):
-    region = {iso3: r for iso3, _, r, _ in demo.COUNTRIES}
+    region = {p.iso3: p.region for p in demo.partners()}
     per_region = eng.assign(region=eng["iso3"].map(region)).groupby("region")["mission_area"]
     assert (per_region.apply(lambda s: share(s == "law_enforcement")) > 0.08).all()
 

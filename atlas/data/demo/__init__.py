@@ -15,32 +15,58 @@ Modules: partners (countries, cities, aliases, programmes), weights and wording 
 described), dates (the calendar), model (the sampling tables), columns (sampling and string columns),
 engagements, agreements, files (generate and write).
 """
+
 from __future__ import annotations
 
 from atlas.data.demo.dates import DEFAULT_TODAY, FIRST_DAY, HORIZON_DAYS
 from atlas.data.demo.engagements import ENGAGEMENT_BLOCK
 from atlas.data.demo.files import generate, write
 from atlas.data.demo.partners import (
-                                      CITIES_CSV,
-                                      COUNTRIES,
-                                      EXTRA_ALIASES,
-                                      MULTILATERAL_GROUPS,
-                                      country_aliases,
-                                      load_cities,
-                                      programme_sets,
+    CITIES_CSV,
+    EXTRA_ALIASES,
+    MIDDLE_EAST,
+    MULTILATERAL_GROUPS,
+    PARTNER_WEIGHTS,
+    Partner,
+    country_aliases,
+    load_cities,
+    partners,
+    programme_sets,
+    region_of,
 )
 from atlas.data.demo.weights import (
-                                      AGREEMENT_STATUS_WEIGHT,
-                                      AGREEMENT_TYPE_WEIGHT,
-                                      BASE_MISSION_WEIGHT,
-                                      COMPONENT_BY_MISSION,
-                                      EARLIEST_AGREEMENT,
+    AGREEMENT_STATUS_WEIGHT,
+    AGREEMENT_TYPE_WEIGHT,
+    BASE_MISSION_WEIGHT,
+    COMPONENT_BY_MISSION,
+    EARLIEST_AGREEMENT,
 )
 from atlas.data.demo.wording import AGREEMENT_TYPE_TITLE, SUMMARY_PARTS, TITLE_PHRASES
 
 __all__ = [
-    "AGREEMENT_STATUS_WEIGHT", "AGREEMENT_TYPE_TITLE", "AGREEMENT_TYPE_WEIGHT", "BASE_MISSION_WEIGHT", "CITIES_CSV",
-    "COMPONENT_BY_MISSION", "COUNTRIES", "DEFAULT_TODAY", "EARLIEST_AGREEMENT", "ENGAGEMENT_BLOCK", "EXTRA_ALIASES",
-    "FIRST_DAY", "HORIZON_DAYS", "MULTILATERAL_GROUPS", "SUMMARY_PARTS", "TITLE_PHRASES", "country_aliases",
-    "generate", "load_cities", "programme_sets", "write",
+    "AGREEMENT_STATUS_WEIGHT",
+    "AGREEMENT_TYPE_TITLE",
+    "AGREEMENT_TYPE_WEIGHT",
+    "BASE_MISSION_WEIGHT",
+    "CITIES_CSV",
+    "COMPONENT_BY_MISSION",
+    "DEFAULT_TODAY",
+    "EARLIEST_AGREEMENT",
+    "ENGAGEMENT_BLOCK",
+    "EXTRA_ALIASES",
+    "FIRST_DAY",
+    "HORIZON_DAYS",
+    "MIDDLE_EAST",
+    "MULTILATERAL_GROUPS",
+    "PARTNER_WEIGHTS",
+    "Partner",
+    "SUMMARY_PARTS",
+    "TITLE_PHRASES",
+    "country_aliases",
+    "generate",
+    "load_cities",
+    "partners",
+    "programme_sets",
+    "region_of",
+    "write",
 ]

@@ -1,4 +1,5 @@
 """Agreements: parties, mission areas, types and dates that agree with each agreement's status."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -9,7 +10,7 @@ import numpy as np
 from atlas.data import formats, vocab
 from atlas.data.demo.columns import Columns, choose, choose_flat, id_column, take
 from atlas.data.demo.model import cumulative, flat_groups, model
-from atlas.data.demo.partners import COUNTRIES, MULTILATERAL_GROUPS
+from atlas.data.demo.partners import MULTILATERAL_GROUPS, partners
 from atlas.data.demo.weights import (
     AGREEMENT_STATUS_CODES,
     AGREEMENT_STATUS_WEIGHT,
@@ -34,11 +35,12 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
     # Parties: mostly one partner, some two, some a multilateral group.
     kind = choose(cumulative([[80, 10, 10]]), np.zeros(total, dtype=np.int64), rng.random(total))
     first_party = np.minimum(np.searchsorted(m.country_cdf, rng.random(total), side="right"), n_countries - 1)
-    # A second partner comes from the first one's region (regions in COUNTRIES order, weighted alike).
-    regions = tuple(dict.fromkeys(c[2] for c in COUNTRIES))
-    region_of = np.array([regions.index(c[2]) for c in COUNTRIES], dtype=np.int64)
+    # A second partner comes from the first one's region (regions in partner order, weighted alike).
+    regions = tuple(dict.fromkeys(p.region for p in partners()))
+    region_of = np.array([regions.index(p.region) for p in partners()], dtype=np.int64)
     by_region = np.argsort(region_of, kind="stable")
-    region_flat = flat_groups(region_of[by_region], np.array([c[3] for c in COUNTRIES])[by_region], len(regions))
+    weights = np.array([p.weight for p in partners()])
+    region_flat = flat_groups(region_of[by_region], weights[by_region], len(regions))
     second_party = by_region[choose_flat(region_flat, region_of[first_party], rng.random(total))]
     for _ in range(50):  # redraw second partners that repeat the first
         same = np.flatnonzero((kind == 1) & (second_party == first_party))
@@ -57,8 +59,7 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
         else:
             parties.append(tuple(sorted(groups[group[i]])))
     # The partner whose profile sets the mission area: the drawn one, or a group's first member.
-    lead = np.array([first_party[i] if kind[i] < 2 else position[parties[i][0]] for i in range(total)],
-                    dtype=np.int64)
+    lead = np.array([first_party[i] if kind[i] < 2 else position[parties[i][0]] for i in range(total)], dtype=np.int64)
 
     mission = choose(m.mission_cum, lead, rng.random(total))
     component = choose(m.component_cum, mission, rng.random(total))
@@ -66,15 +67,20 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
     type_weights = np.array([[AGREEMENT_TYPE_WEIGHT[t] for t in AGREEMENT_TYPE_CODES]], dtype=np.float64)
     multi_weights = type_weights.copy()
     multi_weights[0, AGREEMENT_TYPE_CODES.index("joint_statement")] *= 4
-    atype = choose(cumulative(np.vstack([type_weights, multi_weights])), (kind == 2).astype(np.int64), rng.random(total))
-    status = choose(cumulative([[AGREEMENT_STATUS_WEIGHT[s] for s in AGREEMENT_STATUS_CODES]]),
-                     np.zeros(total, dtype=np.int64), rng.random(total))
+    atype = choose(
+        cumulative(np.vstack([type_weights, multi_weights])), (kind == 2).astype(np.int64), rng.random(total)
+    )
+    status = choose(
+        cumulative([[AGREEMENT_STATUS_WEIGHT[s] for s in AGREEMENT_STATUS_CODES]]),
+        np.zeros(total, dtype=np.int64),
+        rng.random(total),
+    )
     subject = rng.integers(0, 6, total)
 
     # Dates as day numbers relative to today; `none` = empty.
     term_years = np.array([2, 3, 5, 5, 10])[rng.integers(0, 5, total)]
     term = np.rint(term_years * 365.25).astype(np.int64)
-    lag = rng.integers(0, 241, total)                    # signature to entry into force
+    lag = rng.integers(0, 241, total)  # signature to entry into force
     earliest = (EARLIEST_AGREEMENT - today).days
     r1, r2, r3 = rng.random(total), rng.random(total), rng.random(total)
     none = np.iinfo(np.int64).min
@@ -88,15 +94,15 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
         if s == "signed":
             signed[i] = -int(10 + r1[i] * 700)
             if r2[i] < 0.5:
-                in_force[i] = int(15 + r3[i] * 255)      # scheduled to enter into force
+                in_force[i] = int(15 + r3[i] * 255)  # scheduled to enter into force
                 if r3[i] < 0.5:
                     expires[i] = in_force[i] + term[i]
             continue
         if s == "in_force":
-            if r1[i] < 0.35:                              # open-ended
+            if r1[i] < 0.35:  # open-ended
                 in_force[i] = int(earliest + 90 + r2[i] * (-30 - earliest - 90))
             else:
-                ahead = 1 + r2[i] * 729 if r3[i] < 0.3 else 731 + r2[i] * 2919   # 30% due within 24 months
+                ahead = 1 + r2[i] * 729 if r3[i] < 0.3 else 731 + r2[i] * 2919  # 30% due within 24 months
                 expires[i] = int(ahead)
                 in_force[i] = min(expires[i] - term[i], -int(30 + r3[i] * 690))
         elif s == "expired":
@@ -119,11 +125,13 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
         subj = subjects[subject[i] % len(subjects)]
         kind_title = AGREEMENT_TYPE_TITLE[AGREEMENT_TYPE_CODES[atype[i]]]
         titles.append(f"{kind_title} on {subj} ({'-'.join(('USA',) + parties[i])})")
-        partners = [m.texts[position[p]] for p in parties[i]]
-        partner_text = partners[0] if len(partners) == 1 else ", ".join(partners[:-1]) + " and " + partners[-1]
-        summaries.append(f"{kind_title} between the U.S. Department of Homeland Security and {partner_text} "
-                         f"on {vocab.mission_area_label(mission_code).lower()}; lead component "
-                         f"{COMPONENT_NAMES[COMPONENT_CODES[component[i]]]}.")
+        names = [m.texts[position[p]] for p in parties[i]]
+        partner_text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        summaries.append(
+            f"{kind_title} between the U.S. Department of Homeland Security and {partner_text} "
+            f"on {vocab.mission_area_label(mission_code).lower()}; lead component "
+            f"{COMPONENT_NAMES[COMPONENT_CODES[component[i]]]}."
+        )
 
     rows = np.arange(total, dtype=np.int64)
     columns = {
@@ -143,7 +151,6 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
     }
     assert tuple(columns) == formats.AGREEMENTS.columns
     return columns
-
 
 
 def agreement_blocks(total: int, seed: int, today: date) -> Iterator[Columns]:

@@ -1,4 +1,5 @@
 """Vectorised sampling and the coded string columns a block of demo rows is made of."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -26,6 +27,7 @@ def choose_flat(flat: np.ndarray, group: np.ndarray, u: np.ndarray) -> np.ndarra
 @dataclass(frozen=True)
 class Coded:
     """A string column as values[codes]: text is built (and CSV-quoted) once per distinct value."""
+
     values: tuple[str, ...]
     codes: np.ndarray
 
@@ -75,4 +77,3 @@ def fixed4(values: np.ndarray) -> pa.Array:
 def id_column(prefix: str, first: int, count: int, width: int) -> pa.Array:
     numbers = pc.cast(pa.array(np.arange(first, first + count, dtype=np.int64)), pa.string())
     return pc.binary_join_element_wise(prefix, pc.utf8_lpad(numbers, width=width, padding="0"), "")
-

@@ -1,4 +1,5 @@
 """Engagements: blocks of ENGAGEMENT_BLOCK rows, each drawn from its own random stream."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -25,10 +26,10 @@ from atlas.data.demo.weights import (
 from atlas.data.demo.wording import CANCELLED_NOTE, SUMMARY_PARTS, TITLE_PHRASES, TOPICS
 
 ENGAGEMENT_BLOCK = 500_000  # rows per generation block; part of the output's definition: do not change lightly
-ALIAS_SHARE = 0.03          # rows whose country is a name instead of an iso3 code
-NO_COORDS_SHARE = 0.05      # rows with empty latitude/longitude (half of them also without a city)
+ALIAS_SHARE = 0.03  # rows whose country is a name instead of an iso3 code
+NO_COORDS_SHARE = 0.05  # rows with empty latitude/longitude (half of them also without a city)
 NO_PARTICIPANTS_SHARE = 0.02
-JITTER_DEG = 0.03           # city coordinates are moved by at most this much
+JITTER_DEG = 0.03  # city coordinates are moved by at most this much
 
 
 def _engagement_block(block: int, first: int, count: int, total: int, seed: int, today: date) -> Columns:
@@ -104,13 +105,19 @@ def _engagement_block(block: int, first: int, count: int, total: int, seed: int,
         ti, mi = divmod(key, n_missions)
         subject, verbs, rest = SUMMARY_PARTS[TYPE_CODES[ti]]
         name = COMPONENT_NAMES[COMPONENT_CODES[comp]]
-        text = (subject.format(comp=name, a="An" if name[0] in "AEIO" else "A") + " " + verbs[te] + " "
-                + rest.format(country=m.texts[ci], topic=TOPICS[MISSION_CODES[mi]][top]))
+        text = (
+            subject.format(comp=name, a="An" if name[0] in "AEIO" else "A")
+            + " "
+            + verbs[te]
+            + " "
+            + rest.format(country=m.texts[ci], topic=TOPICS[MISSION_CODES[mi]][top])
+        )
         return text + CANCELLED_NOTE if te == 2 else text
 
     title_key = ((mission * n_types + etype) * 3 + title_variant) * (n_cities + n_countries) + place
-    summary_key = ((((etype * n_missions + mission) * 3 + tense) * 3 + topic) * len(COMPONENT_CODES)
-                   + component) * n_countries + country
+    summary_key = (
+        (((etype * n_missions + mission) * 3 + tense) * 3 + topic) * len(COMPONENT_CODES) + component
+    ) * n_countries + country
 
     empty = pa.nulls(count, pa.string()).fill_null("")
     lat_text = pc.if_else(pa.array(no_coords), empty, fixed4(lat))
@@ -140,4 +147,3 @@ def _engagement_block(block: int, first: int, count: int, total: int, seed: int,
 def engagement_blocks(total: int, seed: int, today: date) -> Iterator[Columns]:
     for block, first in enumerate(range(0, total, ENGAGEMENT_BLOCK)):
         yield _engagement_block(block, first, min(ENGAGEMENT_BLOCK, total - first), total, seed, today)
-

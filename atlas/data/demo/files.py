@@ -1,4 +1,5 @@
 """The demo rows as DataFrames (generate) or as CSV files in the import formats (write)."""
+
 from __future__ import annotations
 
 from collections.abc import Iterator
@@ -24,8 +25,9 @@ def _frame(blocks: Iterator[Columns], columns: tuple[str, ...]) -> pd.DataFrame:
     return pa.concat_tables(tables).to_pandas()
 
 
-def generate(engagements: int, agreements: int, seed: int,
-             today: date = DEFAULT_TODAY) -> tuple[pd.DataFrame, pd.DataFrame]:
+def generate(
+    engagements: int, agreements: int, seed: int, today: date = DEFAULT_TODAY
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """(engagements, agreements) frames in the import formats; every value a string, "" when empty."""
     if engagements < 0 or agreements < 0:
         raise ValueError("row counts must not be negative")
@@ -41,8 +43,8 @@ def _csv_bytes(columns: Columns) -> memoryview:
     lines = pc.binary_join_element_wise(pc.binary_join_element_wise(*cells, ","), "\n", "")
     if isinstance(lines, pa.ChunkedArray):
         lines = lines.combine_chunks()
-    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset: lines.offset + len(lines) + 1]
-    return memoryview(lines.buffers()[2])[offsets[0]: offsets[-1]]
+    offsets = np.frombuffer(lines.buffers()[1], dtype=np.int32)[lines.offset : lines.offset + len(lines) + 1]
+    return memoryview(lines.buffers()[2])[offsets[0] : offsets[-1]]
 
 
 def _write_csv(path: Path, columns: tuple[str, ...], blocks: Iterator[Columns]) -> None:
@@ -52,8 +54,7 @@ def _write_csv(path: Path, columns: tuple[str, ...], blocks: Iterator[Columns]) 
             handle.write(_csv_bytes(block))
 
 
-def write(out_dir, engagements: int, agreements: int, seed: int,
-          today: date = DEFAULT_TODAY) -> tuple[Path, Path]:
+def write(out_dir, engagements: int, agreements: int, seed: int, today: date = DEFAULT_TODAY) -> tuple[Path, Path]:
     """Write engagements.csv and agreements.csv (UTF-8, LF, header) to out_dir; the rows generate() returns.
 
     Engagements are streamed block by block, so ten million rows need only one block in memory.

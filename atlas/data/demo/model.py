@@ -1,4 +1,5 @@
 """The model: every table the generator samples from, built once from the partners and the weights."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -6,7 +7,7 @@ from functools import lru_cache
 
 import numpy as np
 
-from atlas.data.demo.partners import COUNTRIES, WITH_ARTICLE, country_aliases, load_cities, programme_sets
+from atlas.data.demo.partners import MIDDLE_EAST, WITH_ARTICLE, country_aliases, load_cities, partners, programme_sets
 from atlas.data.demo.weights import (
     BASE_MISSION_WEIGHT,
     BASE_TYPE_WEIGHT,
@@ -25,20 +26,20 @@ from atlas.data.demo.weights import (
 @dataclass(frozen=True)
 class Model:
     iso3: tuple[str, ...]
-    texts: tuple[str, ...]          # names as used in a sentence ("the United Kingdom")
+    texts: tuple[str, ...]  # names as used in a sentence ("the United Kingdom")
     country_cdf: np.ndarray
-    mission_cum: np.ndarray         # (countries, missions)
-    type_cum: np.ndarray            # (countries * missions, types)
-    component_cum: np.ndarray       # (missions, components)
-    duration_cum: np.ndarray        # (types, 11)
-    sensitivity_cum: np.ndarray     # (missions, 3)
+    mission_cum: np.ndarray  # (countries, missions)
+    type_cum: np.ndarray  # (countries * missions, types)
+    component_cum: np.ndarray  # (missions, components)
+    duration_cum: np.ndarray  # (types, 11)
+    sensitivity_cum: np.ndarray  # (missions, 3)
     city_names: tuple[str, ...]
     city_country: np.ndarray
     city_lat: np.ndarray
     city_lon: np.ndarray
-    city_flat: np.ndarray           # country index + cumulative weight within the country
+    city_flat: np.ndarray  # country index + cumulative weight within the country
     alias_names: tuple[str, ...]
-    alias_flat: np.ndarray          # country index + cumulative weight within the country
+    alias_flat: np.ndarray  # country index + cumulative weight within the country
 
 
 def cumulative(rows: np.ndarray) -> np.ndarray:
@@ -47,7 +48,6 @@ def cumulative(rows: np.ndarray) -> np.ndarray:
     out = np.cumsum(rows / rows.sum(axis=1, keepdims=True), axis=1)
     out[:, -1] = 1.0
     return out
-
 
 
 def _mission_weights(iso3: str, region: str, sets: dict[str, frozenset]) -> list[float]:
@@ -62,21 +62,21 @@ def _mission_weights(iso3: str, region: str, sets: dict[str, frozenset]) -> list
         w["visa"] *= 2.5
     elif iso3 in sets["vwp_candidates"]:
         w["visa"] *= 2.0
-    if iso3 == "MEX" or region == "central_america":
+    if iso3 == "MEX" or region == "Central America":
         w["border"] *= 3.0
         w["immigration"] *= 4.0
-    elif region == "caribbean":
+    elif region == "Caribbean":
         w["border"] *= 2.5
         w["immigration"] *= 1.8
-    elif region == "south_america":
+    elif region == "South America":
         w["border"] *= 1.5
         w["immigration"] *= 2.5 if iso3 in ("COL", "ECU", "PER", "VEN") else 1.2
-    elif region == "africa":
+    elif region == "Africa":
         w["border"] *= 1.4
     if iso3 == "CAN":
         w["border"] *= 2.0
         w["immigration"] *= 1.5
-    if region in ("middle_east", "europe"):
+    if region in (MIDDLE_EAST, "Europe"):
         w["counterterrorism"] *= 2.2
     return [w[code] for code in MISSION_CODES]
 
@@ -104,22 +104,21 @@ def flat_groups(group: np.ndarray, weights: np.ndarray, groups: int) -> np.ndarr
     return flat
 
 
-
 @lru_cache(maxsize=1)
 def model() -> Model:
     sets = programme_sets()
-    iso3 = tuple(c[0] for c in COUNTRIES)
+    countries = partners()
+    iso3 = tuple(p.iso3 for p in countries)
     position = {code: i for i, code in enumerate(iso3)}
-    if len(position) != len(iso3):
-        raise ValueError("duplicate country in COUNTRIES")
-    weights = np.array([c[3] for c in COUNTRIES], dtype=np.float64)
+    weights = np.array([p.weight for p in countries], dtype=np.float64)
     country_cdf = np.cumsum(weights / weights.sum())
     country_cdf[-1] = 1.0
 
-    mission_cum = cumulative([_mission_weights(c[0], c[2], sets) for c in COUNTRIES])
-    type_cum = cumulative([_type_weights(c[0], c[2], m) for c in COUNTRIES for m in MISSION_CODES])
-    component_cum = cumulative([[dict(COMPONENT_BY_MISSION[m]).get(code, 0.0) for code in COMPONENT_CODES]
-                          for m in MISSION_CODES])
+    mission_cum = cumulative([_mission_weights(p.iso3, p.region, sets) for p in countries])
+    type_cum = cumulative([_type_weights(p.iso3, p.region, m) for p in countries for m in MISSION_CODES])
+    component_cum = cumulative(
+        [[dict(COMPONENT_BY_MISSION[m]).get(code, 0.0) for code in COMPONENT_CODES] for m in MISSION_CODES]
+    )
     duration_cum = cumulative([list(DURATION_WEIGHTS[t]) + [0] * (11 - len(DURATION_WEIGHTS[t])) for t in TYPE_CODES])
     sensitivity_cum = cumulative([SENSITIVITY_BY_MISSION.get(m, SENSITIVITY_DEFAULT) for m in MISSION_CODES])
 
@@ -138,11 +137,18 @@ def model() -> Model:
 
     return Model(
         iso3=iso3,
-        texts=tuple(("the " + c[1]) if c[0] in WITH_ARTICLE else c[1] for c in COUNTRIES),
-        country_cdf=country_cdf, mission_cum=mission_cum, type_cum=type_cum, component_cum=component_cum,
-        duration_cum=duration_cum, sensitivity_cum=sensitivity_cum,
-        city_names=tuple(c["city"] for c in cities), city_country=city_country,
-        city_lat=np.array([c["lat"] for c in cities]), city_lon=np.array([c["lon"] for c in cities]),
-        city_flat=city_flat, alias_names=tuple(a for a, _ in aliases), alias_flat=alias_flat,
+        texts=tuple(("the " + p.name) if p.iso3 in WITH_ARTICLE else p.name for p in countries),
+        country_cdf=country_cdf,
+        mission_cum=mission_cum,
+        type_cum=type_cum,
+        component_cum=component_cum,
+        duration_cum=duration_cum,
+        sensitivity_cum=sensitivity_cum,
+        city_names=tuple(c["city"] for c in cities),
+        city_country=city_country,
+        city_lat=np.array([c["lat"] for c in cities]),
+        city_lon=np.array([c["lon"] for c in cities]),
+        city_flat=city_flat,
+        alias_names=tuple(a for a, _ in aliases),
+        alias_flat=alias_flat,
     )
-

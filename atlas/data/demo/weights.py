@@ -1,4 +1,5 @@
 """How the demo's activity is shaped: weights of mission areas, components, types, durations and statuses."""
+
 from __future__ import annotations
 
 from datetime import date
@@ -14,8 +15,15 @@ SENSITIVITY_CODES = tuple(code for code, _ in vocab.SENSITIVITIES)
 AGREEMENT_TYPE_CODES = tuple(code for code, _ in vocab.AGREEMENT_TYPES)
 AGREEMENT_STATUS_CODES = tuple(code for code, _ in vocab.AGREEMENT_STATUSES)
 
-BASE_MISSION_WEIGHT = {"visa": 1.0, "aviation": 0.9, "cargo": 0.7, "border": 1.0, "immigration": 0.5,
-                       "law_enforcement": 1.7, "counterterrorism": 0.7}
+BASE_MISSION_WEIGHT = {
+    "visa": 1.0,
+    "aviation": 0.9,
+    "cargo": 0.7,
+    "border": 1.0,
+    "immigration": 0.5,
+    "law_enforcement": 1.7,
+    "counterterrorism": 0.7,
+}
 
 COMPONENT_BY_MISSION: dict[str, tuple[tuple[str, float], ...]] = {
     "visa": (("ICE", 35), ("CBP", 30), ("PLCY", 23), ("OIA", 10), ("USCIS", 2)),
@@ -27,8 +35,14 @@ COMPONENT_BY_MISSION: dict[str, tuple[tuple[str, float], ...]] = {
     "counterterrorism": (("I&A", 35), ("OIA", 25), ("PLCY", 25), ("CBP", 5), ("ICE", 4), ("TSA", 3), ("CISA", 3)),
 }
 
-BASE_TYPE_WEIGHT = {"meeting": 32, "delegation": 12, "training": 16, "technical_assistance": 12,
-                    "information_exchange": 16, "conference": 12}
+BASE_TYPE_WEIGHT = {
+    "meeting": 32,
+    "delegation": 12,
+    "training": 16,
+    "technical_assistance": 12,
+    "information_exchange": 16,
+    "conference": 12,
+}
 TYPE_BOOST_BY_MISSION = {
     "border": {"training": 2.5, "technical_assistance": 1.8},
     "law_enforcement": {"training": 1.5, "information_exchange": 1.3},
@@ -38,7 +52,7 @@ TYPE_BOOST_BY_MISSION = {
     "aviation": {"technical_assistance": 1.3},
     "immigration": {"meeting": 1.3},
 }
-TRAINING_REGIONS = ("central_america", "caribbean")  # plus Mexico: training-heavy capacity building
+TRAINING_REGIONS = ("Central America", "Caribbean")  # plus Mexico: training-heavy capacity building
 
 # Days from start to end, by type (index = days).
 DURATION_WEIGHTS = {
@@ -52,8 +66,14 @@ DURATION_WEIGHTS = {
 ONE_DAY_NO_END_SHARE = 0.6  # of one-day meetings and information exchanges, these leave end_date empty
 
 # Participants: lognormal median and spread by type, clipped to 2..400.
-PARTICIPANTS = {"meeting": (8, 0.5), "delegation": (6, 0.4), "training": (25, 0.6),
-                "technical_assistance": (10, 0.5), "information_exchange": (8, 0.5), "conference": (80, 0.7)}
+PARTICIPANTS = {
+    "meeting": (8, 0.5),
+    "delegation": (6, 0.4),
+    "training": (25, 0.6),
+    "technical_assistance": (10, 0.5),
+    "information_exchange": (8, 0.5),
+    "conference": (80, 0.7),
+}
 
 # public / internal / restricted by mission area: about 25 / 65 / 10 overall.
 SENSITIVITY_BY_MISSION = {"counterterrorism": (10, 60, 30), "law_enforcement": (18, 67, 15)}
