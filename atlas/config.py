@@ -31,8 +31,9 @@ def backups_dir(db: Path) -> Path:
 
 
 def max_sensitivity() -> str:
-    """Highest sensitivity shown when nobody is signed in: $ATLAS_MAX_SENSITIVITY, default internal."""
-    return os.environ.get("ATLAS_MAX_SENSITIVITY", "internal").strip().lower()
+    """Highest sensitivity shown when nobody is signed in: $ATLAS_MAX_SENSITIVITY, default internal (also when
+    set but blank). Not checked here: access.default_rank() turns a value that is not a level into public."""
+    return os.environ.get("ATLAS_MAX_SENSITIVITY", "").strip().lower() or "internal"
 
 
 def today():

@@ -62,13 +62,41 @@ def test_missing_roles_file_grants_nothing(tmp_path):
 
 
 @pytest.mark.parametrize("env, rank", [(None, 1), ("public", 0), ("internal", 1), ("restricted", 2),
-                                       ("RESTRICTED", 2), ("nonsense", 1)])
+                                       ("RESTRICTED", 2), (" internal ", 1), ("", 1)])
 def test_default_ceiling_from_the_environment(monkeypatch, env, rank):
     if env is None:
         monkeypatch.delenv("ATLAS_MAX_SENSITIVITY", raising=False)
     else:
         monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", env)
     assert access.default_rank() == rank
+    assert access.setting_problem() is None
+
+
+@pytest.mark.parametrize("typo", ["pubic", "none", "secret", "0", "nonsense", "internal,restricted"])
+def test_a_ceiling_that_is_not_a_level_fails_closed_to_public(monkeypatch, typo):
+    monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", typo)
+    assert access.default_rank() == access.PUBLIC
+    assert access.setting_problem() == (
+        f"ATLAS_MAX_SENSITIVITY={typo!r} is not a sensitivity level (use public, internal or restricted): "
+        "showing public records only.")
+
+
+@pytest.mark.parametrize("text", ['default = "secret"', "default = ", "users = 3", '[importers]\nusers = 5',
+                                  '[importers]\nusers = ["a@x", 1]', b"\xff\xfe".decode("latin-1")])
+def test_a_malformed_roles_file_gives_the_public_ceiling_and_a_reason(tmp_path, text):
+    path = tmp_path / "roles.toml"
+    path.write_text(text, encoding="utf-8")
+    roles = access.load_roles(path)
+    assert roles.problem.startswith(f"The roles file {path} was not used, so everyone sees public records only: ")
+    assert access.rank_for("analyst@example.gov", ["oia-staff"], roles) == access.PUBLIC
+    assert not access.may_import("analyst@example.gov", ["oia-data"], roles)
+
+
+def test_an_importer_given_as_one_string_is_one_user():
+    roles = access.parse_roles('[importers]\nusers = "a@x"\ngroups = "oia-data"')
+    assert roles.importer_users == frozenset({"a@x"}) and roles.importer_groups == frozenset({"oia-data"})
+    assert not access.may_import("a", [], roles) and not access.may_import("x@example.gov", ["o"], roles)
+    assert access.may_import("A@X", [], roles) and access.may_import(None, ["oia-data"], roles)
 
 
 def _everything_shown(at) -> str:

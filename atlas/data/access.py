@@ -1,10 +1,12 @@
 """Who may see what: the sensitivity ceiling of a viewer. No streamlit here (ui.py asks st.user).
 
 Each record is public, internal or restricted. A viewer sees records up to a ceiling:
-- no sign-in configured: $ATLAS_MAX_SENSITIVITY (default internal), for everyone;
+- no sign-in configured: $ATLAS_MAX_SENSITIVITY (default internal), for everyone; a value that is not
+  a level (a typo such as `pubic`, `none`, `secret`, `0`) gives public, and `setting_problem()` says why;
 - sign-in configured (Streamlit OIDC, [auth] in .streamlit/secrets.toml) but not signed in: public;
 - signed in: the highest level the roles file grants the user's e-mail or any of their groups,
-  else the file's `default` (public when unset).
+  else the file's `default` (public when unset). A roles file that cannot be read grants nothing (public
+  for everyone) and carries the reason in `Roles.problem`, for the page to show; it never stops a page.
 
 The roles file is TOML, at $ATLAS_ROLES (default .streamlit/roles.toml):
 
@@ -42,6 +44,7 @@ class Roles:
     groups: dict[str, int] = field(default_factory=dict)
     importer_users: frozenset[str] = frozenset()
     importer_groups: frozenset[str] = frozenset()
+    problem: str | None = None  # why the roles file was not used (then nothing is granted)
 
 
 def roles_path() -> Path:
@@ -60,28 +63,56 @@ def parse_roles(text: str) -> Roles:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise RolesError(f"roles file is not valid TOML: {exc}") from None
-    importers = data.get("importers", {})
+    importers = _table(data, "importers")
     return Roles(
         default=_rank(data.get("default", "public"), "default"),
-        users={k.strip().lower(): _rank(v, f"users.{k}") for k, v in data.get("users", {}).items()},
-        groups={k.strip().lower(): _rank(v, f"groups.{k}") for k, v in data.get("groups", {}).items()},
-        importer_users=frozenset(u.strip().lower() for u in importers.get("users", [])),
-        importer_groups=frozenset(g.strip().lower() for g in importers.get("groups", [])),
+        users={str(k).strip().lower(): _rank(v, f"users.{k}") for k, v in _table(data, "users").items()},
+        groups={str(k).strip().lower(): _rank(v, f"groups.{k}") for k, v in _table(data, "groups").items()},
+        importer_users=_names(importers.get("users", []), "importers.users"),
+        importer_groups=_names(importers.get("groups", []), "importers.groups"),
     )
 
 
+def _table(data: dict, key: str) -> dict:
+    value = data.get(key, {})
+    if not isinstance(value, dict):
+        raise RolesError(f"{key} must be a table ([{key}]), not {type(value).__name__}")
+    return value
+
+
+def _names(value: object, where: str) -> frozenset[str]:
+    # `users = "a@x"` means that one user, not the set of its characters.
+    items = [value] if isinstance(value, str) else value
+    if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
+        raise RolesError(f"{where} must be a list of names, such as [\"a@example.gov\"]")
+    return frozenset(v.strip().lower() for v in items if v.strip())
+
+
 def load_roles(path: Path | None = None) -> Roles:
-    """The roles file, or no grants at all when there is none."""
+    """The roles file, or no grants at all when there is none or it cannot be read (see Roles.problem)."""
     path = path or roles_path()
     if not path.exists():
         return Roles()
-    return parse_roles(path.read_text(encoding="utf-8"))
+    try:
+        return parse_roles(path.read_text(encoding="utf-8"))
+    except (RolesError, OSError, UnicodeDecodeError) as exc:
+        return Roles(problem=f"The roles file {path} was not used, so everyone sees public records only: {exc}")
 
 
 def default_rank() -> int:
-    """The ceiling when sign-in is not configured: $ATLAS_MAX_SENSITIVITY (default internal)."""
+    """The ceiling when sign-in is not configured: $ATLAS_MAX_SENSITIVITY (default internal; public when
+    the value is not a level: a typo must never open more than it means to)."""
     level = config.max_sensitivity()
-    return vocab.SENSITIVITY_RANK.get(level, vocab.SENSITIVITY_RANK[vocab.DEFAULT_SENSITIVITY])
+    return vocab.SENSITIVITY_RANK.get(level, PUBLIC)
+
+
+def setting_problem() -> str | None:
+    """Why $ATLAS_MAX_SENSITIVITY was not used (the app shows it); None when it names a level or is unset."""
+    level = config.max_sensitivity()
+    if level in vocab.SENSITIVITY_RANK:
+        return None
+    return (f"ATLAS_MAX_SENSITIVITY={level!r} is not a sensitivity level (use public, internal or restricted): "
+            "showing public records only.")
 
 
 def rank_for(email: str | None, groups: Iterable[str], roles: Roles) -> int:
