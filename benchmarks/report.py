@@ -1,0 +1,285 @@
+"""RESULTS.md from the figures of a run: one function per section."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from benchmarks.numbers import fmt, human, page_name
+
+
+def write_report(out: Path, data: dict) -> None:
+    """Write the report for `data` (what benchmarks.run gathers, targets and reading included) to `out`."""
+    lines: list[str] = []
+    for section in (_heading, _measured, _targets, _pages, _growth, _queries, _import, _concurrency, _reading):
+        lines += section(data)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text("\n".join(lines) + "\n")
+
+
+def _heading(data: dict) -> list[str]:
+    """Title, smoke warning, date, command, machine and load."""
+    lines: list[str] = []
+    add = lines.append
+    m = data["machine"]
+    add("# Partner Atlas benchmark results")
+    add("")
+    if data["smoke"]:
+        add("**SMOKE RUN** (tiny sizes, 2 reruns): checks that the harness works; the figures mean nothing.")
+        add("")
+    add(f"- Date: {data['started']} (run took {data['elapsed_s'] / 60:.1f} min)")
+    add(f"- Command: `{data['command']}`")
+    add(
+        f"- Machine: {m['cores']} cores ({m['cpu']}), {m['memory_bytes'] / 2**30:.1f} GiB memory, {m['os']}; "
+        f"Python {m['python']}, Streamlit {m['streamlit']}, DuckDB {m['duckdb']}, pandas {m['pandas']}"
+    )
+    add(
+        f"- Load average (1/5/15 min) at start {' '.join(data['load_start'])}, at end {' '.join(data['load_end'])}. "
+        "The machine is shared: other work running at the same time slows every figure here, the baseline too."
+    )
+    return lines
+
+
+def _measured(data: dict) -> list[str]:
+    """What each figure means."""
+    lines: list[str] = []
+    add = lines.append
+    add("## What is measured")
+    add("")
+    add(
+        "- **Pages** (`benchmarks/pages.py`): every page (dashboard.py and pages/*.py, found at run time) under "
+        "Streamlit's AppTest in one process per size, `ATLAS_TODAY=2026-11-30`. *Cold*: the first run with "
+        "the caches empty (st.cache_resource, which holds the open database and its query result cache). *Rerun after a filter change*: the filters (session_state "
+        "`atlas_filters`, the key the sidebar widgets write) set to a combination of period (12 months, fiscal "
+        "year, all dates, custom ranges with mid-month edges), mission areas and countries/regions never used "
+        "before in the process, so every filter-dependent query misses the cache and runs. *Cached*: going "
+        "back to filters the page showed before. Times are the wall time of `AppTest.run()`: the whole "
+        "script run, Streamlit's serialisation and AppTest's own bookkeeping (about 6 ms for a trivial page), "
+        "not the browser's drawing."
+    )
+    add(
+        "- **Query time**: wall time during which any `Database.query` was running (an always-on counter in "
+        "atlas/db.py; a page runs its queries side by side with `ui.prefetch`, so this is less than their summed "
+        "durations); *rest* is "
+        "everything else in the rerun, and *of it figures* the part spent in the figure and map builders "
+        "(atlas.figures, atlas.maps, atlas.agreement_figures, timed by wrapping them)."
+    )
+    add(
+        "- **Bytes per rerun**: the serialized size of every ForwardMsg the run produced (deltas of all "
+        "elements, page info, finish message) — what a browser session receives, before the ForwardMsg cache "
+        "and compression. Map geometry is a static file the browser fetches once, never part of a rerun."
+    )
+    add(
+        "- **Baseline** (`benchmarks/baseline.py`): what a typical analyst writes — every table loaded whole "
+        "into pandas DataFrames once (not timed per rerun; load time below), then on every rerun filtered and "
+        "grouped again. It replays exactly the query calls our pages made in the reruns above (same names, "
+        "parameters and order) with a pandas implementation of each, and checks every answer against ours "
+        "(row count and the sum of every numeric column). **Compared: the data part only** (our time in "
+        "queries vs pandas time for the same calls); *page speedup* estimates the whole page by swapping our "
+        "query time for the pandas time in each rerun."
+    )
+    add(
+        "- **Peak memory**: `ru_maxrss` of the process that ran all the pages for a size (AppTest, Streamlit, "
+        "DuckDB with the database open, every page's queries)."
+    )
+    add("")
+    return lines
+
+
+def _targets(data: dict) -> list[str]:
+    """The targets table."""
+    lines: list[str] = []
+    add = lines.append
+    t = data["targets"]
+    add("## Targets")
+    add("")
+    add("| Target | Measured | Met |")
+    add("|---|---|---|")
+    for row in t:
+        add(
+            f"| {row['target']} | {row['measured']} | {'yes' if row['met'] is True else ('no' if row['met'] is False else '–')} |"
+        )
+    add("")
+    return lines
+
+
+def _pages(data: dict) -> list[str]:
+    """One table of pages per size."""
+    lines: list[str] = []
+    add = lines.append
+    add("## Pages")
+    add("")
+    for size in data["sizes"]:
+        lines += _size(size)
+    return lines
+
+
+def _size(size: dict) -> list[str]:
+    """One size: its database, its baseline, and a row per page."""
+    lines: list[str] = []
+    add = lines.append
+    b = size["build"]
+    add(f"### {size['engagements']:,} engagements ({size['build']['agreements']:,} agreements)")
+    add("")
+    add(
+        f"Database {b['file_bytes'] / 2**20:,.0f} MiB, built in {b['build_s']:.1f} s"
+        + (f" (built {b['built_at']}, reused)" if b.get("reused") else "")
+        + f". Page process peak memory {size['pages_peak_rss'] / 2**20:,.0f} MiB. "
+        f"Baseline: tables loaded into pandas in {size['baseline']['load_s']:.1f} s, "
+        f"its process peaked at {size['baseline']['peak_rss_bytes'] / 2**20:,.0f} MiB; "
+        f"answers checked against ours: {size['baseline']['agreed']}/{size['baseline']['checked']} agree."
+    )
+    add("")
+    add(
+        "| Page | Cold ms | Rerun median ms | Rerun p95 ms | Cached median ms | Queries ms (n) | Rest ms "
+        "(of it figures) | KB/rerun median (max) | Data: ours ms | Data: pandas ms | Data speedup | Page speedup |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|---|---|---|")
+    for r in size["figures"]:
+        add(
+            f"| {page_name(r['page'])} | {fmt(r['cold_ms'])} | **{fmt(r['miss_median_ms'])}** | "
+            f"{fmt(r['miss_p95_ms'])} | {fmt(r['hit_median_ms'])} | {fmt(r['query_median_ms'])} "
+            f"({fmt(r['queries_per_rerun'])}) | {fmt(r['rest_median_ms'])} ({fmt(r.get('figure_median_ms'))}) | "
+            f"{fmt(r['kb_median'])} "
+            f"({fmt(r['kb_max'])}) | {fmt(r['ours_data_ms'], 1)} | {fmt(r['base_data_ms'], 1)} | "
+            f"{fmt(r['speedup_data'], 1, 'x')} | {fmt(r['speedup_page'], 1, 'x')} |"
+        )
+    errors = [(page_name(r["page"]), r["error_samples"]) for r in size["figures"] if r["errors"]]
+    add("")
+    if errors:
+        add(f"Errors in page runs: {errors}")
+        add("")
+    if size["baseline"].get("not_covered"):
+        add(
+            f"Queries without a pandas version (left out of both sides of the comparison): "
+            f"{', '.join(size['baseline']['not_covered'])}."
+        )
+        add("")
+    if size["baseline"].get("mismatches"):
+        add("Baseline answers that differ from ours (first few):")
+        for line in size["baseline"]["mismatches"][:5]:
+            add(f"- `{line[:300]}`")
+        add("")
+    return lines
+
+
+def _growth(data: dict) -> list[str]:
+    """Median rerun per page across the sizes."""
+    lines: list[str] = []
+    add = lines.append
+    sizes = data["sizes"]
+    if len(sizes) > 1:
+        add("## Growth with the number of rows (median rerun after a filter change, ms)")
+        add("")
+        head = "| Page | " + " | ".join(human(s["engagements"]) for s in sizes) + " | Largest / smallest |"
+        add(head)
+        add("|" + "---|" * (len(sizes) + 2))
+        for r in sizes[0]["figures"]:
+            cells = []
+            values = []
+            for s in sizes:
+                match = next((x for x in s["figures"] if x["page"] == r["page"]), None)
+                values.append(match["miss_median_ms"] if match else None)
+                cells.append(fmt(values[-1]))
+            ratio = values[-1] / values[0] if values[0] and values[-1] else None
+            add(f"| {page_name(r['page'])} | " + " | ".join(cells) + f" | {fmt(ratio, 2, 'x')} |")
+        add("")
+    return lines
+
+
+def _queries(data: dict) -> list[str]:
+    """Milliseconds per call of each named query, per size."""
+    lines: list[str] = []
+    add = lines.append
+    sizes = data["sizes"]
+    add("## Queries (ms per call in the reruns after a filter change: median, max in brackets)")
+    add("")
+    names = sorted({name for size in sizes for name in size.get("queries", {})})
+    add("| Query | " + " | ".join(human(s["engagements"]) for s in sizes) + " |")
+    add("|" + "---|" * (len(sizes) + 1))
+    for name in names:
+        cells = []
+        for size in sizes:
+            q = size.get("queries", {}).get(name)
+            cells.append(f"{q['median_ms']:.1f} ({q['max_ms']:.0f})" if q else "–")
+        add(f"| {name} | " + " | ".join(cells) + " |")
+    add("")
+    return lines
+
+
+def _import(data: dict) -> list[str]:
+    """The import of a large CSV and the builds."""
+    lines: list[str] = []
+    add = lines.append
+    sizes = data["sizes"]
+    imp = data.get("import")
+    if imp:
+        add("## Import and build")
+        add("")
+        add(
+            f"- Import of a {imp['rows']:,}-row engagements CSV ({imp['csv_bytes'] / 2**20:,.0f} MiB, written by "
+            f"the demo generator in {imp['csv_write_s']:.1f} s) into a freshly built database without demo data, "
+            f"with full validation: `python -m atlas import engagements FILE` took **{imp['import_s']:.1f} s** "
+            f"(wall time of the process, Python start-up included), peak memory {imp['peak_rss'] / 2**20:,.0f} MiB, "
+            f"exit code {imp['exit']}."
+        )
+        for size in sizes:
+            b = size["build"]
+            add(
+                f"- Build at {b['engagements']:,} engagements (generate the demo CSV, validate and import it, "
+                f"rollups, reference data): {b['build_s']:.1f} s"
+                + (" (measured when it was built; reused in this run)" if b.get("reused") else "")
+                + "."
+            )
+        add("")
+        add("```")
+        add(imp["output"])
+        add("```")
+        add("")
+    return lines
+
+
+def _concurrency(data: dict) -> list[str]:
+    """Many sessions at once against the real server."""
+    lines: list[str] = []
+    add = lines.append
+    conc = data.get("concurrency")
+    if conc:
+        s = conc["summary"]
+        add("## Concurrency")
+        add("")
+        if s.get("failed"):
+            add(f"The concurrency run failed: {s['failed']}.")
+        else:
+            add(
+                f"The real server (`streamlit run dashboard.py` on 127.0.0.1, database of "
+                f"{conc['engagements']:,} engagements), {s['sessions']} sessions at once over the browser's "
+                f"websocket protocol, spread over the pages ({', '.join(p if p != 'None' else 'Overview' for p in s['pages'])}), "
+                f"each making {s['changes_per_session']} filter changes (a new shared-link query string each time, "
+                "values no other session uses, so every change misses the cache). Latency: from sending the "
+                "rerun request to the server's script-finished message."
+            )
+            add("")
+            add("| Changes | p50 ms | p95 ms | max ms | Errors | Throughput | Server peak memory |")
+            add("|---|---|---|---|---|---|---|")
+            add(
+                f"| {s['completed']} | {fmt(s['p50_ms'])} | {fmt(s['p95_ms'])} | {fmt(s['max_ms'])} | "
+                f"**{s['errors']}** | {fmt(s['changes_per_s'], 1)} changes/s | "
+                f"{fmt((s['server_peak_rss_bytes'] or 0) / 2**20)} MiB |"
+            )
+            if s["errors"]:
+                add("")
+                add(f"Errors: {s['error_samples']}")
+        add("")
+    return lines
+
+
+def _reading(data: dict) -> list[str]:
+    """The short reading of the figures."""
+    lines: list[str] = []
+    add = lines.append
+    add("## Reading")
+    add("")
+    for line in data["reading"]:
+        add(f"- {line}")
+    add("")
+    return lines
