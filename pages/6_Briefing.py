@@ -1,29 +1,31 @@
-"""Briefing mode: the current filters as a self-running, full-screen presentation for the wall screen."""
+"""Briefing mode: the current filters as a self-running, full-screen presentation for the wall screen.
+
+?slides=headline,map,area:visa,country:MEX picks and orders the slides; &kiosk=1 hides every control (the
+keyboard still works: Left, Right, Space) and shows only a small progress line.
+"""
 import html
 import time
 
 import streamlit as st
 
-from atlas.views import briefing, slides
+from atlas.app import briefing as glue
 from atlas.app import ui
+from atlas.views import briefing, slides
 
 st.set_page_config(page_title="Partner Atlas – Briefing", page_icon="📽️", layout="wide",
                    initial_sidebar_state="collapsed")
 f = ui.briefing_filters()
-st.html(ui.briefing_css())
-
-deck = ui.briefing_deck(f)
-count = len(deck)
+view = glue.briefing_view(f)
+st.html(ui.briefing_css(view.kiosk))
 state = st.session_state
 state.setdefault("brief_index", 0)
 state.setdefault("brief_playing", True)
 state.setdefault("brief_interval", 20)
 state.setdefault("brief_last", time.monotonic())
-state["brief_index"] %= count
 
 
 def go(step: int) -> None:
-    state["brief_index"] = (state["brief_index"] + step) % count
+    state["brief_index"] = state["brief_index"] + step
     state["brief_last"] = time.monotonic()
 
 
@@ -37,46 +39,77 @@ def retime() -> None:
     state["brief_last"] = time.monotonic()
 
 
+def pick() -> None:
+    glue.choose_slides(f, list(state["brief_pick"]))
+    state["brief_index"] = 0
+
+
+def controls(count: int, deck) -> bool:
+    """The toolbar (visually hidden in kiosk, where only its keyboard shortcuts are used); True if play toggled."""
+    with st.container(key="brief_controls"):
+        st.html(glue.scale_script(), unsafe_allow_javascript=True)
+        bar = st.columns([1.1, 1, 1, 1, 1.5, 1.2, 2.4, 0.9], vertical_alignment="center")
+        demo = '<span class="demo-badge">DEMO DATA</span>' if deck is not None and deck.demo else ""
+        bar[0].html(f'<div class="counter">{state["brief_index"] + 1} / {count}{demo}</div>')
+        bar[1].button("◀ Prev", on_click=go, args=(-1,), shortcut="Left", key="brief_prev", width="stretch")
+        playing = state["brief_playing"]
+        toggled = bar[2].button("Pause" if playing else "Play", icon=":material/pause:" if playing else
+                                ":material/play_arrow:", on_click=toggle, shortcut="Space", key="brief_toggle",
+                                width="stretch")
+        bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
+        if view.kiosk:
+            return toggled
+        bar[4].selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval", label_visibility="collapsed",
+                         format_func=lambda s: f"every {s} s", on_change=retime)
+        with bar[5].popover("Slides", icon=":material/view_carousel:", width="stretch"):
+            state["brief_pick"] = list(view.keys)
+            st.multiselect("Slides, in the order shown", glue.slide_options(f, view.keys), key="brief_pick",
+                           format_func=briefing.key_label, on_change=pick,
+                           help="Pick and order the slides; the link keeps the choice (&slides=…).")
+        with bar[6]:
+            if deck is not None:
+                ui.briefing_downloads(f, deck)
+        bar[7].page_link(ui.PAGES["overview"], label="Exit", icon=":material/close:")
+    return toggled
+
+
 def show_slide() -> None:
-    # A timer rerun of this fragment advances the slide; only the fragment redraws, never the page.
+    # A timer rerun of this fragment advances the slide; only the fragment redraws, never the page. The deck is
+    # looked up on each run, so an import that lands shows on the next slide.
     now = time.monotonic()
     if state["brief_playing"] and now - state["brief_last"] >= state["brief_interval"] - 0.25:
         go(+1)
-    slide = deck.slide(state["brief_index"])
-    bar = st.columns([1.2, 1, 1, 1, 1.6, 2.6, 1.2], vertical_alignment="center")
-    with bar[0]:
-        demo = '<span class="demo-badge">DEMO DATA</span>' if deck.demo else ""
-        st.html(f'<div class="counter">{state["brief_index"] + 1} / {count}{demo}</div>')
-    bar[1].button("◀ Prev", on_click=go, args=(-1,), shortcut="Left", key="brief_prev", width="stretch")
-    playing = state["brief_playing"]
-    paused = bar[2].button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                           ":material/play_arrow:", on_click=toggle, shortcut="Space", key="brief_toggle", width="stretch")
-    bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
-    bar[4].selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval", label_visibility="collapsed",
-                     format_func=lambda s: f"every {s} s", on_change=retime)
-    with bar[5]:
-        ui.briefing_downloads(f, deck)
-    bar[6].page_link(ui.PAGES["overview"], label="Exit", icon=":material/close:")
-    if paused or state.pop("brief_retime", False):
+    deck, slide = glue.safe_slide(f, view, state["brief_index"])
+    count = len(deck) if deck is not None else len(view.keys)
+    state["brief_index"] %= count
+    if controls(count, deck) or state.pop("brief_retime", False):
         st.rerun()  # play/pause and the interval change the timer, which only a full run can set
 
     st.html(f"<h1 class='slide-title'>{html.escape(slide.title)}</h1>")
+    large = slide.figure is None
     if slide.numbers:
-        st.html(slides.numbers_html(slide.numbers))
+        st.html(slides.numbers_html(slide.numbers, large=large))
     if slide.figure is not None:
         chart, side = st.columns([3, 1]) if slide.bullets else (st.container(), None)
         with chart:
-            height = 560 if slide.numbers else 640
+            height = slides.screen_chart_height(slide, kiosk=view.kiosk)
             st.plotly_chart(briefing.style(slide.figure, height=height), config=ui.PLOTLY_CONFIG | {"staticPlot": True},
                             key=f"brief_fig_{slide.key}", width="stretch", theme=None)
         if side is not None:
             with side:
                 st.html(slides.bullets_html(slide.bullets))
     elif slide.bullets:
-        st.html(slides.bullets_html(slide.bullets))
+        st.html(slides.bullets_html(slide.bullets, large=True))
     if slide.note:
         st.html(f"<p class='slide-note'>{html.escape(slide.note)}</p>")
-    st.html(f"<div class='slide-footer'>{html.escape(deck.footer(slide))}</div>")
+    if view.kiosk:
+        shown = state["brief_index"] + 1
+        demo = '<span class="demo-badge">DEMO</span>' if deck is not None and deck.demo else ""
+        as_of = f"<span>Data as of {html.escape(deck.as_of)}</span>" if deck is not None else ""
+        st.html(f"<div class='kiosk-status'>{demo}{as_of}<span class='counter'>{shown} / {count}</span></div>"
+                f"<div class='kiosk-progress' style='width: {100 * shown / count:.1f}%'></div>")
+    elif deck is not None:
+        st.html(f"<div class='slide-footer'>{html.escape(deck.footer_line())}</div>")
 
 
 st.fragment(show_slide, run_every=state["brief_interval"] if state["brief_playing"] else None)()

@@ -2,16 +2,15 @@
 from __future__ import annotations
 
 import datetime as dt
-import io
 import re
-import shutil
 
 import pytest
 
 from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401
-from atlas.views import briefing, slides
 from atlas.data.db import Database
-from atlas.data.filters import Filters, default_filters
+from atlas.data.filters import default_filters
+from atlas.views import briefing, slides
+from atlas.views.slide import display_title, month_label, partner_names
 
 BRIEFING = "pages/6_Briefing.py"
 
@@ -27,12 +26,12 @@ def _counter(at) -> str:
 def test_briefing_opens_on_the_headline_slide(app_env):
     at = run_page(BRIEFING)
     assert not at.exception
-    assert _counter(at) == "1 / 6"
+    assert _counter(at) == "1 / 7"
     body = _html(at)
     assert "Partner activity at a glance" in body
     assert "<div class='tile-value'>10</div>" in body           # engagements, as on the overview
     assert "<div class='tile-value'>4</div>" in body            # agreements in force
-    assert "+7 (+233%) vs previous period" in body
+    assert "+7 (+233%)" in body and "previous period of equal length" in body
     assert "Data as of" in body and "Filters: 01 Dec 2025 – 30 Nov 2026" in body
     assert "DEMO" not in body, "the fixture has no demo records"
 
@@ -40,11 +39,11 @@ def test_briefing_opens_on_the_headline_slide(app_env):
 def test_next_previous_and_pause(app_env):
     at = run_page(BRIEFING)
     at.button(key="brief_next").click().run()
-    assert _counter(at) == "2 / 6" and "Where we are active" in _html(at)
+    assert _counter(at) == "2 / 7" and "Where we are active" in _html(at)
     assert at.get("plotly_chart"), "the map slide draws the world map"
     at.button(key="brief_prev").click().run()
     at.button(key="brief_prev").click().run()
-    assert _counter(at) == "6 / 6", "previous from the first slide wraps to the last"
+    assert _counter(at) == "7 / 7", "previous from the first slide wraps to the last"
     assert at.session_state["brief_playing"] is True
     at.button(key="brief_toggle").click().run()
     assert at.session_state["brief_playing"] is False
@@ -60,11 +59,11 @@ def test_timer_advances_only_while_playing(app_env):
     at = run_page(BRIEFING)
     at.session_state["brief_last"] = 0.0          # the interval has long passed
     at.run()
-    assert _counter(at) == "2 / 6"
+    assert _counter(at) == "2 / 7"
     at.button(key="brief_toggle").click().run()   # pause
     at.session_state["brief_last"] = 0.0
     at.run()
-    assert _counter(at) == "2 / 6"
+    assert _counter(at) == "2 / 7"
 
 
 def test_briefing_carries_the_filters_and_makes_a_slide_per_area(app_env):
@@ -72,7 +71,7 @@ def test_briefing_carries_the_filters_and_makes_a_slide_per_area(app_env):
     at = run_page("dashboard.py", query={"mode": "briefing", "area": "visa,cargo", "country": "CAN"})
     assert not at.exception
     assert at.query_params["mode"] == "briefing" and at.query_params["area"] == "visa,cargo"
-    assert _counter(at) == "1 / 7", "two area slides replace the mix slide"
+    assert _counter(at) == "1 / 8", "two area slides replace the mix slide"
     assert "<div class='tile-value'>2</div>" in _html(at)     # F-E01 visa, F-E03 cargo in Canada
     for _ in range(3):
         at.button(key="brief_next").click().run()
@@ -106,12 +105,12 @@ def test_what_changed_since_is_computed_from_the_records(fixture_db):
 
 
 def test_slides_are_built_only_when_shown(deck):
-    assert len(deck) == 6 and deck._built == {}
+    assert len(deck) == 7 and deck._built == {}
     assert deck.slide(1).key == "map" and list(deck._built) == [1]
 
 
 def test_slides_state_filters_as_of_sources_and_demo(deck):
-    assert [s.key for s in deck.slides] == ["headline", "map", "partners", "areas", "agreements", "changes"]
+    assert [s.key for s in deck.slides] == ["headline", "map", "partners", "areas", "agreements", "renewals", "changes"]
     footer = deck.footer(deck.slides[1])
     assert "Filters: 01 Dec 2025 – 30 Nov 2026" in footer and "Data as of 30 Nov 2026" in footer
     assert "Natural Earth" in footer
@@ -120,26 +119,85 @@ def test_slides_state_filters_as_of_sources_and_demo(deck):
     assert "DEMO DATA" in demo_deck.footer(deck.slides[0])
 
 
-@pytest.mark.skipif(not shutil.which("chromium") and not __import__("os").path.exists("/usr/bin/chromium"),
-                    reason="chart images need Chromium (apt-get install -y chromium)")
-def test_export_pptx_and_pdf_read_back(deck):
-    from pptx import Presentation
-    from pptx.enum.shapes import MSO_SHAPE_TYPE
-
-    pptx_bytes, pdf_bytes = slides.export(deck)
-    presentation = Presentation(io.BytesIO(pptx_bytes))
-    assert len(presentation.slides) == len(deck.slides) == 6
-    titles = [s.shapes.title.text for s in presentation.slides]
-    assert titles == [s.title for s in deck.slides]
-    for page in presentation.slides:
-        assert any(shape.shape_type == MSO_SHAPE_TYPE.PICTURE for shape in page.shapes)
-        texts = " ".join(shape.text_frame.text for shape in page.shapes if shape.has_text_frame)
-        assert "Data as of 30 Nov 2026" in texts and "Filters:" in texts
-    assert pdf_bytes.startswith(b"%PDF")
-    assert len(re.findall(rb"/Type\s*/Page\b", pdf_bytes)) == 6
-
-
 def test_text_from_the_data_is_escaped_on_slides():
     evil = briefing.Slide("x", "t", bullets=["<img src=x onerror=alert(1)>"], numbers=[briefing.Number("<b>", "1")])
     assert "<img" not in slides.bullets_html(evil.bullets) and "&lt;img" in slides.bullets_html(evil.bullets)
     assert "<b>" not in slides.numbers_html(evil.numbers)
+
+
+def test_the_links_slide_list_is_honoured_in_order(app_env):
+    at = run_page(BRIEFING, query={"mode": "briefing", "slides": "map,country:CAN,headline,nonsense", "area": "visa"})
+    assert not at.exception
+    assert _counter(at) == "1 / 3" and "Where we are active" in _html(at)
+    at.button(key="brief_next").click().run()
+    assert "<h1 class='slide-title'>Canada</h1>" in _html(at)
+    assert "<div class='tile-value'>1</div>" in _html(at)       # F-E01: Canada's one visa engagement
+    at.button(key="brief_next").click().run()
+    assert "Partner activity at a glance" in _html(at)
+    # The slide list and the filters stay in the URL, so the link replays the same briefing.
+    assert at.query_params["slides"] == "map,country:CAN,headline"
+    assert at.query_params["area"] == "visa" and at.query_params["mode"] == "briefing"
+
+
+def test_picking_slides_writes_them_into_the_url(app_env):
+    at = run_page(BRIEFING)
+    at.multiselect(key="brief_pick").set_value(["changes", "area:cargo"]).run()
+    assert not at.exception
+    assert at.query_params["slides"] == "changes,area:cargo"
+    assert _counter(at) == "1 / 2" and "What changed since" in _html(at)
+
+
+def test_kiosk_hides_the_controls_but_keeps_the_keyboard(app_env):
+    at = run_page(BRIEFING, query={"mode": "briefing", "kiosk": "1"})
+    assert not at.exception
+    assert at.query_params["kiosk"] == "1"
+    shortcuts = {b.key: b.proto.shortcut for b in at.button if b.key and b.key.startswith("brief_")}
+    assert shortcuts == {"brief_prev": "left", "brief_toggle": "space", "brief_next": "right"}
+    assert not at.selectbox and not at.get("download_button") and not at.get("multiselect")
+    body = _html(at)
+    assert "kiosk-status" in body and "kiosk-progress" in body and "<div class='slide-footer'>" not in body
+    assert ".st-key-brief_controls { position: absolute" in body, "the controls are visually hidden"
+    at.button(key="brief_next").click().run()
+    assert re.search(r"class='counter'>2 / 7<", _html(at))
+
+
+def test_the_wall_shows_a_calm_slide_when_the_data_is_away(app_env, monkeypatch, tmp_path):
+    at = run_page(BRIEFING, query={"mode": "briefing", "kiosk": "1"})
+    assert "Partner activity at a glance" in _html(at)
+    monkeypatch.setenv("ATLAS_DB", str(tmp_path / "being-swapped.duckdb"))
+    at.button(key="brief_next").click().run()
+    assert not at.exception and not at.error
+    assert "Partner activity at a glance" in _html(at), "the last good slide stays up"
+
+
+def test_slide_keys_parse_in_order_and_drop_unknowns():
+    f = __import__("atlas.data.filters", fromlist=["x"]).default_filters(TODAY)
+    keys, notices = briefing.parse_keys("Map,area:VISA,country:mexico,bogus,map", f)
+    assert keys == ["map", "area:visa", "country:MEX"]
+    assert notices == ["Ignored unknown slide(s) in the link: bogus"]
+    assert briefing.parse_keys("", f)[0] == briefing.default_keys(f)
+
+
+def test_titles_lose_party_codes_and_name_partners():
+    assert display_title("Joint Statement on Cargo (USA-BLZ-CRI-GTM-HND-PAN-SLV)") == "Joint Statement on Cargo"
+    assert display_title("Visa talks (2026)") == "Visa talks (2026)"
+    assert partner_names("Belize; Costa Rica; United States") == "Belize and Costa Rica"
+    assert partner_names("Belize; Costa Rica; Guatemala; Panama") == "Belize, Costa Rica and 2 more"
+
+
+def test_the_running_month_is_marked_to_date():
+    assert month_label("2026-11-01", dt.date(2026, 11, 15)) == "Nov 2026 (to date)"
+    assert month_label("2026-10-01", dt.date(2026, 11, 15)) == "Oct 2026"
+    assert month_label("2026-11-01", dt.date(2026, 11, 30)) == "Nov 2026", "a month that is over is whole"
+
+
+def test_chart_text_is_large_and_axes_make_room(deck):
+    for slide in deck.slides:
+        if slide.figure is None:
+            continue
+        fig = briefing.style(slide.figure)
+        assert fig.layout.font.size >= 24 and fig.layout.legend.font.size >= 24
+        for axis in (fig.layout.xaxis, fig.layout.yaxis):
+            assert axis.tickfont.size >= 24 and axis.title.font.size >= 24 and axis.automargin is True
+    labels = [t for t in deck.slide(1).figure.data if t.type == "scattergeo" and t.mode == "markers+text"]
+    assert labels and labels[0].text[0] == "Canada 3", "the map names its leading countries"

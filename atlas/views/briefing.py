@@ -1,21 +1,28 @@
-"""Briefing slides built from the current filters: the same list drives the screen and the export.
+"""Briefing slides built from the current filters: the same list drives the screen and the files.
 
 No streamlit here: `build_slides` takes a query runner `run(name, filters, **extra) -> DataFrame`
-(ui.query in the app, Database.query in the export and tests).
+(ui.query in the app, Database.query in the export and tests) and the slide keys to show, in order:
+headline, map, partners, areas (the mix), area:<code>, agreements, renewals, changes, country:<ISO3>.
 """
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
-from collections.abc import Callable
-from dataclasses import dataclass, field
+import inspect
+from collections.abc import Callable, Iterable
 
 import pandas as pd
 import plotly.graph_objects as go
 
-from atlas.views import figures, worldmap
-from atlas.views.format import delta_text
+from atlas.data import countries as country_table
 from atlas.data import vocab
 from atlas.data.filters import Filters
+from atlas.views import figures, worldmap
+from atlas.views.format import delta_text
+from atlas.views.slide import Chart, Deck, Number, Slide, display_title, month_label, partner_names
+
+__all__ = ["Chart", "Deck", "Number", "Slide", "build_slides", "default_keys", "parse_keys", "style",
+           "what_changed", "what_changed_slide"]
 
 Runner = Callable[..., pd.DataFrame]
 EXPIRING_SOON_DAYS = 90
@@ -25,110 +32,147 @@ FOREGROUND = "#f4f6fb"
 MUTED = "#b8c2d6"
 ACCENT = "#F0E442"
 PROJECTOR_SCALE = [[0.0, "#1f3b6f"], [0.08, "#2f6db5"], [0.3, "#56B4E9"], [1.0, "#F0E442"]]
-
-
-@dataclass
-class Number:
-    label: str
-    value: str
-    delta: str | None = None
-
-
-@dataclass
-class Slide:
-    key: str
-    title: str
-    numbers: list[Number] = field(default_factory=list)
-    figure: go.Figure | None = None
-    bullets: list[str] = field(default_factory=list)
-    sources: str = "Engagement and agreement records (import log)"
-    note: str | None = None
-
-
-@dataclass
-class Deck:
-    """The slides in order; each is built when first shown, so a filter change costs one slide's queries."""
-    builders: list[Callable[[], Slide]]
-    filters_text: str
-    as_of: str
-    demo: bool
-    _built: dict[int, Slide] = field(default_factory=dict, repr=False)
-
-    def __len__(self) -> int:
-        return len(self.builders)
-
-    def slide(self, index: int) -> Slide:
-        if index not in self._built:
-            self._built[index] = self.builders[index]()
-        return self._built[index]
-
-    @property
-    def slides(self) -> list[Slide]:
-        return [self.slide(i) for i in range(len(self))]
-
-    def footer(self, slide: Slide) -> str:
-        parts = [f"Filters: {self.filters_text}", f"Data as of {self.as_of}", f"Sources: {slide.sources}"]
-        if self.demo:
-            parts.append("DEMO DATA – generated records, not real activity")
-        return "  ·  ".join(parts)
+CHART_TEXT = 24          # nothing on a slide is smaller, across a room
+MAP_LABELS = 5           # the leading countries named on the map slide
+SIMPLE_KEYS = ("headline", "map", "partners", "areas", "agreements", "renewals", "changes")
+KEY_LABELS = {"headline": "Headline numbers", "map": "Map", "partners": "Top partners", "areas": "Mission-area mix",
+              "agreements": "Agreements pipeline", "renewals": "Renewals due", "changes": "What changed"}
 
 
 def _versus(current: float, previous: float) -> str | None:
-    return delta_text(current, previous, suffix=" vs previous period")
+    return delta_text(current, previous)
 
 
 def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
-    """Large type and projector colours for a figure shown on the wall or exported."""
+    """Large type and projector colours for a figure shown on the wall or exported; axes make room for
+    their own labels (automargin), so tick labels are never clipped nor run into the axis title."""
+    fig = go.Figure(fig)
+    big = dict(size=CHART_TEXT, color=FOREGROUND)
     fig.update_layout(
         paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND, height=height, title=None,
-        font=dict(size=24, color=FOREGROUND, family=figures.FONT), margin=dict(l=20, r=20, t=20, b=20),
-        legend=dict(font=dict(size=22), orientation="h", y=-0.16, yanchor="top", x=0),
-        hoverlabel=dict(font_size=22),
+        font=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT), margin=dict(l=10, r=30, t=10, b=10),
+        legend=dict(font=big, orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
+        hoverlabel=dict(font_size=CHART_TEXT),
     )
-    fig.update_xaxes(gridcolor="#2a3a5e", zerolinecolor="#2a3a5e", title_font_size=22, tickfont_size=20)
-    fig.update_yaxes(gridcolor="#2a3a5e", zerolinecolor="#2a3a5e", title_font_size=22, tickfont_size=20)
+    for axes in (fig.update_xaxes, fig.update_yaxes):
+        axes(gridcolor="#2a3a5e", zerolinecolor="#2a3a5e", title_font=big, tickfont=big, automargin=True,
+             title_standoff=16)
+    fig.update_annotations(font=big)
     fig.update_geos(bgcolor=BACKGROUND, landcolor="#24324f", countrycolor="#4a5b80", showocean=False)
     # On a dark screen "more" must be brighter, not darker.
     fig.update_traces(selector=dict(type="choropleth"), marker_line_color=BACKGROUND, colorscale=PROJECTOR_SCALE,
-                      colorbar=dict(tickfont=dict(size=20, color=FOREGROUND), title=dict(font=dict(size=20, color=FOREGROUND)),
+                      colorbar=dict(tickfont=big, title=dict(font=big), thickness=20, len=0.7,
                                     # large tick labels below their ticks, so the top one clears the title
                                     ticklabelposition="outside bottom"))
-    fig.update_traces(selector=dict(type="scattergeo"), marker_colorscale=PROJECTOR_SCALE)
+    fig.update_traces(selector=dict(type="scattergeo", mode="markers"), marker_colorscale=PROJECTOR_SCALE)
     return fig
 
 
-def build_slides(run: Runner, f: Filters, *, since: dt.date, as_of: str) -> Deck:
-    """Headline numbers, map, top partners, one slide per chosen mission area (or the mix),
-    agreements pipeline and renewals, and what changed since `since`."""
-    builders: list[Callable[[], Slide]] = [lambda: _headline(run, f), lambda: _map(run, f), lambda: _partners(run, f)]
-    if f.mission_areas:
-        builders += [lambda code=code: _area(run, f, code) for code in f.mission_areas]
-    else:
-        builders.append(lambda: _mix(run, f))
-    builders += [lambda: _agreements(run, f), lambda: what_changed_slide(run, f, since)]
-    return Deck(builders=builders, filters_text=f.describe(), as_of=as_of, demo=_has_demo(run, f))
+# --- which slides -----------------------------------------------------------------------------------
 
+def default_keys(f: Filters) -> list[str]:
+    """The usual deck: one slide per chosen mission area, or the mix when none is chosen."""
+    areas = [f"area:{code}" for code in f.mission_areas] or ["areas"]
+    return ["headline", "map", "partners", *areas, "agreements", "renewals", "changes"]
+
+
+def parse_keys(text: str | None, f: Filters) -> tuple[list[str], list[str]]:
+    """The slide keys from a URL's `slides=` value, in its order, and notices for what was dropped."""
+    if not text:
+        return default_keys(f), []
+    keys, dropped = [], []
+    for raw in str(text).split(","):
+        key = _canonical(raw.strip())
+        if key and key not in keys:
+            keys.append(key)
+        elif raw.strip() and not key:
+            dropped.append(raw.strip()[:30])
+    notices = [f"Ignored unknown slide(s) in the link: {', '.join(dropped)}"] if dropped else []
+    return keys or default_keys(f), notices
+
+
+def _canonical(key: str) -> str | None:
+    kind, _, arg = key.partition(":")
+    kind = kind.lower()
+    if kind in SIMPLE_KEYS and not arg:
+        return kind
+    if kind == "area" and arg.lower() in vocab.MISSION_AREA_BY_CODE:
+        return f"area:{arg.lower()}"
+    if kind == "country" and arg:
+        iso = country_table.resolve(arg)
+        return f"country:{iso}" if iso else None
+    return None
+
+
+def key_label(key: str) -> str:
+    """The slide key in words, for the slide picker."""
+    kind, _, arg = key.partition(":")
+    if kind == "area":
+        return f"Mission area: {vocab.mission_area_label(arg)}"
+    if kind == "country":
+        return f"Country: {country_table.name_of(arg)}"
+    return KEY_LABELS.get(kind, key)
+
+
+def build_slides(run: Runner, f: Filters, *, since: dt.date, as_of: str, keys: Iterable[str] | None = None) -> Deck:
+    """The slides named by `keys` (default: headline, map, top partners, one slide per chosen mission area
+    or the mix, agreements pipeline, renewals due, what changed since `since`), in that order."""
+    keys = list(keys) if keys is not None else default_keys(f)
+    return Deck(builders=[_builder(run, f, since, key) for key in keys], filters_text=f.describe(), as_of=as_of,
+                demo=_has_demo(run, f), keys=keys)
+
+
+def _builder(run: Runner, f: Filters, since: dt.date, key: str) -> Callable[[], Slide]:
+    kind, _, arg = key.partition(":")
+    simple = {"headline": _headline, "map": _map, "partners": _partners, "areas": _mix, "agreements": _agreements,
+              "renewals": _renewals}
+    if kind in simple:
+        return lambda: simple[kind](run, f)
+    if kind == "changes":
+        return lambda: what_changed_slide(run, f, since)
+    if kind == "area":
+        return lambda: _area(run, f, arg)
+    if kind == "country":
+        return lambda: _country(run, f, arg)
+    raise ValueError(f"unknown slide {key!r}")
+
+
+# --- the slides -------------------------------------------------------------------------------------
 
 def _headline(run: Runner, f: Filters) -> Slide:
     kpi = run("kpi_engagements", f).iloc[0]
     agr = run("kpi_agreements", f).iloc[0]
+    monthly = run("monthly_activity", f)
     return Slide("headline", "Partner activity at a glance", numbers=[
         Number("Engagements", f"{int(kpi.engagements):,}", _versus(kpi.engagements, kpi.prev_engagements)),
         Number("Partner countries", f"{int(kpi.countries or 0):,}", _versus(kpi.countries or 0, kpi.prev_countries or 0)),
         Number("Agreements in force", f"{int(agr.in_force):,}", _versus(agr.in_force, agr.prev_in_force)),
         Number("In negotiation", f"{int(agr.negotiation):,}"),
         Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
-    ], note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")
+    ], figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
+        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")
 
 
 def _map(run: Runner, f: Filters) -> Slide:
     countries = run("country_activity", f)
     active = countries[countries.engagements > 0]
+    leaders = active.sort_values("engagements", ascending=False).head(MAP_LABELS)
+    figure = None
+    if len(active):
+        figure = worldmap.world_choropleth(countries)
+        # The leading countries named on the map itself, so the room need not guess the shapes.
+        figure.add_trace(go.Scattergeo(
+            lat=list(leaders.lat), lon=list(leaders.lon), mode="markers+text", hoverinfo="skip", showlegend=False,
+            text=[f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()],
+            textposition="middle right", marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
+            textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT), name="Leading partners"))
     return Slide(
-        "map", "Where we are active", figure=worldmap.world_choropleth(countries) if len(active) else None,
+        "map", "Where we are active", figure=figure,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
-        note=f"{len(active)} partner countries engaged; brighter means more engagements; dots mark small states.")
+        note=f"{len(active)} partner countries engaged; brighter means more engagements; the {len(leaders)} "
+             "busiest are named.")
 
 
 def _partners(run: Runner, f: Filters) -> Slide:
@@ -138,19 +182,22 @@ def _partners(run: Runner, f: Filters) -> Slide:
     return Slide(
         "partners", "Top partner countries",
         figure=figures.top_partners(by_area, n=10) if len(by_area) else None,
-        bullets=[f"{r.name}: {int(r.engagements):,} engagements ({_versus(r.engagements, r.prev_engagements) or 'new'})"
+        chart=_area_chart(by_area, "name", n=10) if len(by_area) else None,
+        bullets=[f"{r.name}: {int(r.engagements):,} ({_versus(r.engagements, r.prev_engagements) or 'new'})"
                  for r in top.itertuples()])
 
 
 def _area(run: Runner, f: Filters, code: str) -> Slide:
     area = vocab.MISSION_AREA_BY_CODE[code]
-    monthly = run("monthly_activity", f)
+    scoped = dataclasses.replace(f, mission_areas=(code,))
+    monthly = run("monthly_activity", scoped)
     part = monthly[monthly.mission_area == code]
-    by_area = run("country_area_activity", f)
+    by_area = run("country_area_activity", scoped)
     leaders = by_area[by_area.mission_area == code].head(5)
     return Slide(
         f"area_{code}", area.label,
-        figure=figures.area_trend_lines(part) if len(part) else None,
+        figure=_trend(figures.area_trend_lines, part, f) if len(part) else None,
+        chart=_monthly_chart(part, f, "line") if len(part) else None,
         bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
         or ["No engagements in this mission area for these filters."],
         note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}")
@@ -159,23 +206,94 @@ def _area(run: Runner, f: Filters, code: str) -> Slide:
 def _mix(run: Runner, f: Filters) -> Slide:
     monthly = run("monthly_activity", f)
     return Slide("areas", "Mission-area mix over time",
-                 figure=figures.area_mix_over_time(monthly) if len(monthly) else None,
+                 figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
+                 chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
                  bullets=[] if len(monthly) else ["No engagements for these filters."])
 
 
 def _agreements(run: Runner, f: Filters) -> Slide:
     pipeline = run("agreement_pipeline", f)
-    renewals = run("renewals_due", f, horizon=f.today + dt.timedelta(days=365))
+    totals = pipeline.groupby("status")["agreements"].sum()
+    statuses = [s for s, _ in vocab.AGREEMENT_STATUSES]
     return Slide(
-        "agreements", "Agreements pipeline and renewals due",
+        "agreements", "Agreements pipeline",
         figure=figures.pipeline(pipeline) if len(pipeline) else None,
-        bullets=[f"{r.title} – expires {pd.Timestamp(r.date_expires):%d %b %Y} ({int(r.days_left)} days)"
-                 for r in renewals.head(5).itertuples()] or ["No renewals due in the next 12 months."],
+        chart=_area_chart(pipeline, "status", order=statuses, value="agreements", kind="column",
+                          labels=[vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in statuses]) if len(pipeline) else None,
+        bullets=[] if len(pipeline) else ["No agreements for these filters."],
         sources="Agreement records and their status history",
-        note=f"{len(renewals)} agreement(s) in force expire within 12 months.")
+        note=" · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses))
 
 
-@dataclass
+def _renewals(run: Runner, f: Filters) -> Slide:
+    renewals = run("renewals_due", f, horizon=f.today + dt.timedelta(days=365))
+    soon = renewals[renewals.days_left <= EXPIRING_SOON_DAYS]
+    return Slide(
+        "renewals", "Renewals due in the next 12 months",
+        numbers=[Number(f"Within {EXPIRING_SOON_DAYS} days", f"{len(soon):,}"),
+                 Number("Within 12 months", f"{len(renewals):,}")],
+        bullets=[f"{pd.Timestamp(r.date_expires):%d %b %Y}: {display_title(r.title)}"
+                 + (f" – {partner_names(r.partners)}" if partner_names(r.partners) else "")
+                 for r in renewals.head(4).itertuples()] or ["No renewals due in the next 12 months."],
+        sources="Agreement records and their status history",
+        note=f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.")
+
+
+def _country(run: Runner, f: Filters, iso3: str) -> Slide:
+    scoped = dataclasses.replace(f, countries=(iso3,), regions=())
+    p = run("country_profile", scoped, iso3=iso3).iloc[0]
+    monthly = run("country_monthly_activity", scoped, iso3=iso3)
+    monthly = monthly[monthly.engagements > 0]
+    return Slide(
+        f"country_{iso3}", str(p["name"]), numbers=[
+            Number("Engagements", f"{int(p.engagements):,}", _versus(p.engagements, p.prev_engagements)),
+            Number("Participants", f"{int(p.participants):,}"),
+            Number("Agreements in force", f"{int(p.in_force or 0):,}"),
+            Number("In negotiation", f"{int(p.negotiation or 0):,}"),
+            Number("Programmes present", f"{int(p.programs or 0):,}")],
+        figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
+        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        bullets=[] if len(monthly) else [f"No engagements with {p['name']} in the period."],
+        sources="Engagement and agreement records; programme sources on the Country profile",
+        note=" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None)
+
+
+# --- charts -----------------------------------------------------------------------------------------
+
+def _trend(builder: Callable[..., go.Figure], monthly: pd.DataFrame, f: Filters) -> go.Figure:
+    # The trend builders mark the month still running when they know today (as on the pages).
+    if "today" in inspect.signature(builder).parameters:
+        return builder(monthly, today=f.today)
+    return builder(monthly)
+
+
+def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
+    """Engagements per month by mission area; the running month is labelled '(to date)'."""
+    months = sorted(pd.to_datetime(monthly["month"]).unique())
+    table = monthly.assign(month=pd.to_datetime(monthly["month"])).pivot_table(
+        index="month", columns="mission_area", values="engagements", aggfunc="sum").reindex(months).fillna(0)
+    codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns]
+    return Chart(kind, [month_label(m, f.today) for m in months],
+                 [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
+                 [vocab.MISSION_AREA_COLOURS[c] for c in codes], "Engagements per month")
+
+
+def _area_chart(frame: pd.DataFrame, category: str, *, n: int | None = None, order: list | None = None,
+                value: str = "engagements", kind: str = "bar", labels: list[str] | None = None) -> Chart:
+    """Stacked by mission area: the top `n` categories by total (bars run bottom to top), or `order`."""
+    if order is None:
+        totals = frame.groupby(category)[value].sum().sort_values(ascending=False).head(n)
+        order = list(totals.index[::-1])
+    table = frame.pivot_table(index=category, columns="mission_area", values=value, aggfunc="sum").reindex(order).fillna(0)
+    codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns and table[m.code].sum() > 0]
+    return Chart(kind, [str(x) for x in (labels or order)],
+                 [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
+                 [vocab.MISSION_AREA_COLOURS[c] for c in codes], "Engagements" if value == "engagements" else "Agreements")
+
+
+# --- what changed -----------------------------------------------------------------------------------
+
+@dataclasses.dataclass
 class Changes:
     since: dt.date
     new_engagements: pd.DataFrame
@@ -202,10 +320,10 @@ def what_changed(run: Runner, f: Filters, since: dt.date, *, limit: int = 200) -
 
 def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:
     c = what_changed(run, f, since)
-    bullets = [f"{pd.Timestamp(r.changed_on):%d %b}: {r.title} – "
+    bullets = [f"{pd.Timestamp(r.changed_on):%d %b}: {display_title(r.title)} – "
                f"{vocab.label_of(vocab.AGREEMENT_STATUSES, r.previous_status) if isinstance(r.previous_status, str) else 'new'}"
                f" → {vocab.label_of(vocab.AGREEMENT_STATUSES, r.status)}" for r in c.status_changes.head(3).itertuples()]
-    bullets += [f"Newly engaged: {r.name} ({int(r.engagements)} engagement(s) since {pd.Timestamp(r.first_date):%d %b})"
+    bullets += [f"Newly engaged: {r.name} ({int(r.engagements)} since {pd.Timestamp(r.first_date):%d %b})"
                 for r in c.new_countries.head(2).itertuples()]
     return Slide(
         "changes", f"What changed since {c.since:%d %b %Y}",
