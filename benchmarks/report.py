@@ -36,6 +36,7 @@ def _heading(data: dict) -> list[str]:
         f"- Load average (1/5/15 min) at start {' '.join(data['load_start'])}, at end {' '.join(data['load_end'])}. "
         "The machine is shared: other work running at the same time slows every figure here, the baseline too."
     )
+    add("")
     return lines
 
 
