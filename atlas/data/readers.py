@@ -11,14 +11,22 @@ import math
 import re
 import zipfile
 import zlib
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 CHUNK_ROWS = 100_000
 MAX_FIELD_CHARS = 100_000
 MAX_COLUMNS = 200
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
+# What a blank value may hold: exactly the characters str.strip() removes (tests/test_readers.py checks
+# that), spelled out so that the Arrow fast path of the import trims the very same ones.
+WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
 
 
 class FileProblem(Exception):
@@ -41,6 +49,24 @@ class TableFile:
 
     header: list[str]
     chunks: Iterator[Chunk]
+
+
+def is_blank_row(values: Sequence[str]) -> bool:
+    """A row whose every value is blank carries no record (an empty row counts as blank)."""
+    return all(not v.strip(WHITESPACE) for v in values)
+
+
+def blank_rows(columns: Sequence) -> pa.BooleanArray | None:
+    """is_blank_row over Arrow string columns: where every value is blank (None when no row is)."""
+    import pyarrow.compute as pc
+
+    blank = None
+    for column in columns:
+        empty = pc.equal(pc.utf8_length(pc.utf8_trim(column, characters=WHITESPACE)), 0)
+        blank = empty if blank is None else pc.and_(blank, empty)
+        if not pc.any(blank).as_py():
+            return None
+    return blank
 
 
 def normalise_header(name: object) -> str:
@@ -68,7 +94,8 @@ def open_table(path: Path) -> TableFile:
 
 # --- CSV ---------------------------------------------------------------------------------------
 
-def _sniff_encoding_problem(head: bytes) -> str | None:
+def sniff_encoding_problem(head: bytes) -> str | None:
+    """Why the first bytes of a file show it is not UTF-8 text (UTF-16, binary), or None."""
     if head.startswith((b"\xff\xfe", b"\xfe\xff")):
         return "the file is UTF-16 text; save it as CSV UTF-8"
     if b"\x00" in head:
@@ -86,7 +113,8 @@ def _first_bad_utf8_line(path: Path) -> tuple[int, str]:
     return 1, "the file is not valid UTF-8"
 
 
-def _pick_delimiter(header_line: str) -> str:
+def pick_delimiter(header_line: str) -> str:
+    """The delimiter a CSV file uses: the one of ',', ';' and tab its header line holds most of."""
     # Excel in many locales writes ';'; tab for .tsv. The header tells which one the file uses.
     counts = {d: header_line.count(d) for d in (",", ";", "\t")}
     return max(counts, key=lambda d: (counts[d], d == ","))
@@ -95,7 +123,7 @@ def _pick_delimiter(header_line: str) -> str:
 def _open_csv(path: Path) -> TableFile:
     with path.open("rb") as f:
         head = f.read(65536)
-    problem = _sniff_encoding_problem(head)
+    problem = sniff_encoding_problem(head)
     if problem:
         raise FileProblem(1, problem)
     csv.field_size_limit(MAX_FIELD_CHARS)
@@ -105,7 +133,7 @@ def _open_csv(path: Path) -> TableFile:
     except UnicodeDecodeError:
         stream.close()
         raise FileProblem(*_first_bad_utf8_line(path)) from None
-    delimiter = _pick_delimiter(first)
+    delimiter = pick_delimiter(first)
     stream.seek(0)
     reader = csv.reader(stream, delimiter=delimiter)
     try:
@@ -140,9 +168,9 @@ def _csv_chunks(reader, stream, width: int, path: Path) -> Iterator[Chunk]:
             except csv.Error as exc:
                 raise FileProblem(last_line + 1, _csv_reason(exc, path)) from None
             start, last_line = last_line + 1, reader.line_num
-            if not row or all(v.strip() == "" for v in row):
-                continue  # blank lines carry no record
-            if len(row) > width and any(v.strip() for v in row[width:]):
+            if is_blank_row(row):
+                continue
+            if len(row) > width and not is_blank_row(row[width:]):
                 raise FileProblem(start, f"the row has {len(row)} values but the header has {width} columns")
             rows.append((row + [""] * (width - len(row)))[:width])
             lines.append(start)
@@ -213,9 +241,9 @@ def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
                 break
             number += 1
             texts = [cell_text(v) for v in values]
-            if all(t.strip() == "" for t in texts):
+            if is_blank_row(texts):
                 continue
-            if len(texts) > width and any(t.strip() for t in texts[width:]):
+            if len(texts) > width and not is_blank_row(texts[width:]):
                 raise FileProblem(number, f"the row has values beyond the {width} header columns")
             out.append((texts + [""] * (width - len(texts)))[:width])
             lines.append(number)
