@@ -2,7 +2,7 @@
 import streamlit as st
 
 from atlas.views import briefing, figures, worldmap
-from atlas.app import ui
+from atlas.app import ui, widgets
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")
@@ -27,37 +27,40 @@ tiles[4].metric("Expiring in 12 months", f"{int(agr.expiring_12m):,}", help="In 
 
 countries = ui.query("country_activity", f)
 by_area = ui.query("country_area_activity", f)
+st.subheader("Engagement intensity by partner country")
+if countries.engagements.sum() == 0:
+    ui.empty_state("engagements", f)
+else:
+    event = ui.plotly(worldmap.world_choropleth(countries, height=560), key="overview_map", on_select="rerun")
+    widgets.open_clicked_country(event)
+    active = countries[countries.engagements > 0]
+    st.caption(f"Map of engagements in the period by partner country ({len(active)} countries), shaded by count "
+               "class as the legend says. Small states are drawn as dots. Click a country to open its profile.")
+    widgets.numbers_behind(active, key="choropleth", name="engagements_by_country",
+                           columns={"name": "Partner country", "region": "Region", "engagements": "Engagements",
+                                    "prev_engagements": "Previous period", "participants": "Participants"},
+                           download=countries[["iso3", "name", "region", "engagements", "prev_engagements",
+                                               "participants"]])
+
 ui.area_legend()
-left, right = st.columns([3, 2])
+left, right = st.columns([2, 3])
 with left:
-    st.subheader("Engagement intensity by partner country")
-    if countries.engagements.sum() == 0:
-        ui.empty_state("engagements", f)
-    else:
-        event = ui.plotly(worldmap.world_choropleth(countries), key="overview_map", on_select="rerun")
-        points = (event or {}).get("selection", {}).get("points", []) if event else []
-        if points:
-            iso = points[0].get("location") or points[0].get("customdata")
-            if iso:
-                ui.select_country(iso if isinstance(iso, str) else iso[0])
-                st.switch_page(ui.PAGES["country"])
-        st.caption("Click a country to open its profile. Small states are drawn as dots.")
-        ui.downloads(countries[["iso3", "name", "region", "engagements", "prev_engagements", "participants"]],
-                     "engagements_by_country", key="choropleth")
-with right:
     st.subheader("Top partner countries")
     if by_area.empty:
         ui.empty_state("engagements", f)
     else:
-        ui.plotly(figures.without_legend(figures.top_partners(by_area, n=10)), key="top_partners")
+        top = figures.clickable_partners(figures.without_legend(figures.top_partners(by_area, n=10)), by_area)
+        widgets.open_clicked_country(ui.plotly(top, key="top_partners", on_select="rerun"))
+        st.caption("The ten partners with the most engagements, split by mission area. Click a bar to open the "
+                   "country's profile.")
         ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "top_partners_by_area", key="top")
-
-st.subheader("Mission-area mix over time")
-monthly = ui.query("monthly_activity", f)
-if monthly.empty:
-    ui.empty_state("engagements", f)
-else:
-    ui.plotly(figures.area_mix_over_time(monthly, today=f.today), key="mix")
-    ui.downloads(monthly, "engagements_by_month_and_area", key="mix")
+with right:
+    st.subheader("Mission-area mix over time")
+    monthly = ui.query("monthly_activity", f)
+    if monthly.empty:
+        ui.empty_state("engagements", f)
+    else:
+        ui.plotly(figures.area_mix_over_time(monthly, today=f.today), key="mix")
+        ui.downloads(monthly, "engagements_by_month_and_area", key="mix")
 
 ui.what_changed_section(f)

@@ -1,14 +1,14 @@
 """Activity map: where the engagements are, the arcs of partnership from Washington, and programme sites."""
 import streamlit as st
 
+from atlas.app import ui, widgets
 from atlas.views import maps
-from atlas.app import ui
 
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
 activity = ui.query("country_activity", f)
-ui.page_header("Activity map", f, subtitle="Countries shaded by engagements in the period; click one to open its profile",
-               demo=(int(activity.demo.sum()), 0))  # engagements only: the map shows no agreements
+ui.page_header("Activity map", f, subtitle="Engagements by partner country; click a country to open its profile",
+               shows=("engagements",))  # the map shows no agreements
 
 controls = st.columns([2, 3])
 with controls[0]:
@@ -18,9 +18,13 @@ with controls[1]:
     programmes = st.pills("Programme sites (sourced facts)", list(maps.PROGRAM_LAYERS), selection_mode="multi",
                           format_func=lambda c: maps.PROGRAM_LAYERS[c][0], default=[], key="map_programs")
 
+# Order matters: later layers draw on top and win a click, so dots and sites come after the arcs.
 layers = [maps.basemap_layer(activity)]
+longitude = -20.0
 if "Arcs from Washington" in shown:
-    layers.append(maps.arcs_layer(ui.query("country_area_activity", f)))
+    by_area = ui.query("country_area_activity", f)
+    layers.append(maps.arcs_layer(by_area))
+    longitude = maps.arc_view_longitude(by_area)
 if {"Hexagons", "Engagement places"} & set(shown):
     points = ui.query("engagement_points", f)
     if len(points) and "Hexagons" in shown:
@@ -30,24 +34,33 @@ if {"Hexagons", "Engagement places"} & set(shown):
 layers.append(maps.centroid_layer(maps.activity_centroids(activity)))
 sites = ui.query("programs", programs=list(programmes or []))
 for code in programmes or []:
-    layers.append(maps.program_layer(sites, code))
+    layers.extend(maps.program_layers(sites, code))
 
 if activity.engagements.sum() == 0:
     ui.empty_state("engagements", f)
-event = st.pydeck_chart(maps.deck(layers), on_select="rerun", selection_mode="single-object", key="activity_map",
-                        height=600)
-picked = ui.picked_country(event, ("countries", "activity"))
-if picked:
-    ui.select_country(picked)
-    st.switch_page(ui.PAGES["country"])
+active = activity[activity.engagements > 0]
+event = st.pydeck_chart(maps.deck(layers, longitude=longitude), on_select="rerun", selection_mode="single-object",
+                        key="activity_map", height=600,
+                        alt=f"World map of engagements by partner country: {len(active)} countries with activity, "
+                            "busiest first in the table 'Numbers behind this map' below.")
+widgets.open_clicked_country(event)
 
-st.caption("Darker blue: more engagements in the period. Arcs: the 30 busiest partners, coloured by their leading "
-           "mission area. Dots mark active countries (larger for small states). Programme sites carry their source "
-           "and as-of date in the tooltip. Boundaries: Natural Earth (public domain), drawn locally.")
+marks = [("arcs: the 30 busiest partners, in their leading area's colour", "background:linear-gradient(90deg,"
+          "#0072B2,#E69F00);height:0.25em;border-radius:0")] if "Arcs from Washington" in shown else []
+if programmes:
+    marks += [("operational site", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
+              ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
+              ("? uncertain in the sources", "background:transparent")]
+widgets.count_legend(maps.legend(activity.engagements), "Engagements in the period", extra=marks)
 ui.area_legend()
-
-ui.downloads(activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
-             "activity_by_country", key="map_countries")
+st.caption("Countries are shaded by their count class (the legend gives each colour's range); dots mark active "
+           "countries (larger for small states). Programme sites carry their status, source and as-of date in the "
+           "tooltip. Boundaries: Natural Earth (public domain), drawn locally.")
+widgets.numbers_behind(active.sort_values("engagements", ascending=False), key="map_countries",
+                       name="activity_by_country",
+                       download=activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
+                       columns={"name": "Partner country", "region": "Region", "engagements": "Engagements",
+                                "prev_engagements": "Previous period", "top_area": "Leading mission area"})
 if len(sites):
     st.subheader("Programme sites shown")
     ui.table(sites, "programme_sites", key="sites",

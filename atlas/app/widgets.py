@@ -1,4 +1,4 @@
-"""Page furniture: headers, the demo label, empty states, charts, download buttons, the click decoder."""
+"""Page furniture: headers, the demo label, empty states, charts, legends, download buttons, the click decoder."""
 from __future__ import annotations
 
 import html
@@ -9,7 +9,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas.app.session import as_of_text, query
-from atlas.app.state import NOTICES
+from atlas.app.state import NOTICES, PAGES, select_country
 from atlas.app.viewer import viewer_caption
 from atlas.data import export, vocab
 from atlas.data import filters as flt
@@ -31,23 +31,38 @@ def md_escape(text: object) -> str:
     return _MD_SPECIAL.sub(r"\\\1", str(text))
 
 
-def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None,
-                demo: tuple[int, int] | None = None) -> None:
-    """Title, what the numbers are filtered to, data freshness, and the demo-data label.
+# Compact page chrome, so the main chart starts high on a 900 px screen: less empty space above the title, a
+# smaller title, one caption line under it and a slim demo notice. Style tags only: st.html puts them in
+# the page's event container, where they take no space.
+_COMPACT_CSS = """<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3rem; padding-bottom: 3rem; }
+[data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0 0 0.1rem 0; }
+[data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.35rem 0.75rem; }
+[data-testid="stMain"] [data-testid="stAlertContainer"] p { font-size: 0.9rem; }
+</style>"""
 
-    The label counts the generated records the page shows: `demo` = (engagements, agreements) when the
-    page has counted them itself (the Activity map shows no agreements, the Agreements page no
-    engagements), else both as the filters admit them (query demo_in_scope).
+
+def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None,
+                demo: tuple[int, int] | None = None, shows: tuple[str, ...] = ("engagements", "agreements")) -> None:
+    """Title, then one line: what the page shows, what the numbers are filtered to, data freshness; then the
+    demo-data label.
+
+    The label counts the generated records the page shows (query demo_in_scope: engagements not cancelled,
+    as every tile counts them, and agreements as the filters admit them), only of the kinds in `shows` (the
+    Activity map shows no agreements, the Agreements page no engagements); `demo` = (engagements, agreements)
+    when the page has counted them itself.
     """
+    st.html(_COMPACT_CSS)
     st.title(title)
-    if subtitle:
-        st.caption(subtitle)
     for notice in st.session_state.pop(NOTICES, []) or []:
         st.info(md_escape(notice), icon=":material/info:")
-    st.caption(f"Showing: {md_escape(f.describe())}  \nData as of {as_of_text()} · {md_escape(viewer_caption())}")
+    parts = [md_escape(subtitle)] if subtitle else []
+    parts += [f"Showing: {md_escape(f.describe())}", f"Data as of {as_of_text()}", md_escape(viewer_caption())]
+    st.caption(" · ".join(p for p in parts if p))
     if demo is None:
         found = query("demo_in_scope", f)
-        demo = (int(found.demo_engagements[0]), int(found.demo_agreements[0]))
+        demo = (int(found.demo_engagements[0]) if "engagements" in shows else 0,
+                int(found.demo_agreements[0]) if "agreements" in shows else 0)
     demo_label(*demo)
 
 
@@ -94,18 +109,62 @@ def plotly(fig, *, key: str, on_select: str | None = None, height: int | None = 
     return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
 
 
-def picked_country(event, layer_ids: tuple[str, ...]) -> str | None:
-    """The iso3 of a country clicked on a deck map, from whichever of `layer_ids` was hit."""
+def clicked_country(event) -> str | None:
+    """The iso3 of the country a click picked, from a plotly or a pydeck selection event (None: no click).
+
+    plotly (st.plotly_chart(on_select=...)): selection.points[0] carries `location` (a choropleth's ISO3)
+    or `customdata` (our markers and bars put the ISO3 there, alone or first in a list).
+    pydeck (st.pydeck_chart(on_select=...)): selection.objects maps a layer id to the picked rows; a row
+    of ours has `iso3`, a basemap GeoJSON feature has properties.iso3.
+    """
     if not event:
         return None
     selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
-    objects = (selection or {}).get("objects", {}) or {}
-    for layer_id in layer_ids:
-        for obj in objects.get(layer_id, []) or []:
-            iso = obj.get("iso3") or (obj.get("properties") or {}).get("iso3")
-            if iso:
-                return str(iso)
+    selection = selection or {}
+    for point in selection.get("points", []) or []:
+        for found in (point.get("location"), point.get("customdata")):
+            if isinstance(found, (list, tuple)):
+                found = found[0] if found else None
+            if isinstance(found, str) and found:
+                return found
+    for rows in (selection.get("objects", {}) or {}).values():
+        for row in rows or []:
+            found = (row or {}).get("iso3") or ((row or {}).get("properties") or {}).get("iso3")
+            if isinstance(found, str) and found:
+                return found
     return None
+
+
+def open_clicked_country(event) -> None:
+    """If the event picked a country, select it and open its profile (the page stops here)."""
+    iso3 = clicked_country(event)
+    if iso3:
+        select_country(iso3)
+        st.switch_page(PAGES["country"])
+
+
+def picked_country(event, layer_ids: tuple[str, ...] = ()) -> str | None:
+    """Kept for atlas.app.ui's import until it exports clicked_country: the same decoder."""
+    return clicked_country(event)
+
+
+def count_legend(items: list[tuple[str, str]], noun: str, *, extra: list[tuple[str, str]] | None = None) -> None:
+    """What a colour on a map means: one swatch per count class, `items` = (range, colour), then `extra`
+    swatches (label, CSS) for other marks."""
+    swatch = ('<span style="margin-right:1em;white-space:nowrap"><span style="display:inline-block;width:0.9em;'
+              'height:0.9em;{css};margin-right:0.3em;vertical-align:-0.1em"></span>{label}</span>')
+    parts = [swatch.format(css=f"background:{c};border:1px solid #888", label=html.escape(r)) for r, c in items]
+    parts += [swatch.format(css=css, label=html.escape(label)) for label, css in (extra or [])]
+    st.html(f'<div style="font-size:0.9rem;line-height:1.8"><b>{html.escape(noun)}:</b> {"".join(parts)}</div>')
+
+
+def numbers_behind(frame: pd.DataFrame, *, what: str = "this map", key: str, name: str, columns: dict[str, str],
+                   download: pd.DataFrame | None = None) -> None:
+    """The text alternative's second half: the numbers a chart or map draws, as a table (`columns` maps a
+    column to its header) in an expander, with CSV/Excel of `download` (default: those columns)."""
+    with st.expander(f"Numbers behind {what}"):
+        st.dataframe(frame[list(columns)].rename(columns=columns), hide_index=True, width="stretch", key=f"nb_{key}")
+        downloads(frame[list(columns)] if download is None else download, name, key=key)
 
 
 def area_legend() -> None:

@@ -83,6 +83,14 @@ def top_partners(by_area: pd.DataFrame, *, n: int = 10, title: str | None = None
                             "yaxis": {"automargin": True}}, title=title, height=height)
 
 
+def clickable_partners(fig: go.Figure, by_area: pd.DataFrame) -> go.Figure:
+    """top_partners' figure with every bar carrying its country's ISO3 as customdata, so a click opens it."""
+    iso_of = dict(zip((esc(n) for n in by_area["name"]), by_area["iso3"]))
+    for trace in fig.data:
+        trace.customdata = [iso_of.get(label) for label in trace.y]
+    return fig
+
+
 def _monthly_traces(monthly: pd.DataFrame, kind: str) -> list[dict]:
     traces = []
     for code in _AREA_ORDER:
