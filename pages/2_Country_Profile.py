@@ -3,9 +3,10 @@ import dataclasses
 
 import streamlit as st
 
-from atlas.views import agreement_figures, figures
 from atlas.app import ui
+from atlas.app.tables import agreement_table
 from atlas.data import vocab
+from atlas.views import figures
 
 st.set_page_config(page_title="Partner Atlas – Country profile", page_icon="🏳️", layout="wide")
 f = ui.sidebar("country")
@@ -17,17 +18,18 @@ names = dict(zip(countries.iso3, countries.name))
 iso = ui.selected_country() if ui.selected_country() in names else None
 busiest = ui.query("country_activity", f).query("engagements > 0") if iso is None else None
 default = busiest.iso3.iloc[0] if busiest is not None and len(busiest) else vocab.PRIORITY_PARTNERS[0]
-view = dataclasses.replace(f, countries=(iso or default,), regions=())
-ui.prefetch(view, "demo_in_scope", ("country_profile", {"iso3": iso or default}),
-            ("country_monthly_activity", {"iso3": iso or default}),
-            ("region_comparison", {"iso3": iso or default}), ("agreements_list", {"search": ""}),
+shown_iso = iso or default  # the country this page shows: chosen, else the busiest partner
+view = dataclasses.replace(f, countries=(shown_iso,), regions=())
+ui.prefetch(view, "demo_in_scope", ("country_profile", {"iso3": shown_iso}),
+            ("country_monthly_activity", {"iso3": shown_iso}),
+            ("region_comparison", {"iso3": shown_iso}), ("agreements_list", {"search": ""}),
             ("recent_engagements", {"limit": 25}))
-profile = ui.query("country_profile", view, iso3=iso or default).iloc[0]
+profile = ui.query("country_profile", view, iso3=shown_iso).iloc[0]
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]
 ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)))
 pick_col, note_col = st.columns([1, 2])
-st.session_state["country_pick"] = iso or default
+st.session_state["country_pick"] = shown_iso
 pick_col.selectbox("Partner country", sorted(names, key=names.get), format_func=names.get, key="country_pick",
                    on_change=lambda: ui.select_country(st.session_state["country_pick"]))
 if iso is None:
@@ -58,8 +60,10 @@ monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("e
 if monthly.engagements.sum() == 0:
     ui.empty_state(f"engagements with {profile['name']}", view)
 else:
-    ui.plotly(figures.area_mix_over_time(monthly, today=f.today, height=340), key="country_mix")
-    ui.downloads(monthly, f"engagements_by_month_{profile.iso3}", key="country_mix")
+    ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340),
+              key="country_mix")
+    ui.downloads(figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
+                 f"engagements_by_month_{profile.iso3}", key="country_mix")
 
 region_name = profile.region if isinstance(profile.region, str) and profile.region else None
 st.subheader(f"Compared with {region_name or 'its region'}")
@@ -86,21 +90,15 @@ agreements = ui.query("agreements_list", view, search="")
 if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:
-    drawn = agreement_figures.timeline_rows(agreements.head(40))     # distinct titles: one row each
-    ui.plotly(figures.lifecycle_gantt(drawn, today=f.today, max_rows=40), key="country_gantt")
+    drawn = figures.gantt_rows(agreements)
+    ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
     st.caption("Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
                "agreements run to a year from today. ◆ entry into force · | signature."
-               + (f" Showing the 40 that expire soonest, of {len(agreements):,}; the table lists them all."
-                  if len(agreements) > 40 else ""))
-    day = st.column_config.DateColumn
-    ui.table(agreements, f"agreements_{profile.iso3}", key="country_agreements",
-             columns=["title", "status", "partners", "mission_area", "date_signed", "date_in_force", "date_expires",
-                      "days_to_expiry", "component", "demo"],
-             column_config={"title": st.column_config.TextColumn("Agreement", width="large"), "status": "Status",
-                            "partners": "Partners", "mission_area": "Mission area", "component": "Component",
-                            "date_signed": day("Signed", format="YYYY-MM-DD"),
-                            "date_in_force": day("In force", format="YYYY-MM-DD"),
-                            "date_expires": day("Expires", format="YYYY-MM-DD"), "days_to_expiry": "Days left"})
+               + (f" Showing the {len(drawn)} that expire soonest, of {len(agreements):,}; the table lists them all."
+                  if len(agreements) > len(drawn) else ""))
+    agreement_table(agreements, f"agreements_{profile.iso3}", key="country_agreements",
+                    columns=["title", "status", "partners", "mission_area", "date_signed", "date_in_force",
+                             "date_expires", "days_to_expiry", "component", "demo"])
 
 st.subheader("Programmes present")
 st.caption("Real, sourced facts (not demo data), each with its source and the date the source speaks for. "

@@ -2,9 +2,10 @@
 import pandas as pd
 import streamlit as st
 
-from atlas.views import agreement_figures, figures, worldmap
 from atlas.app import ui
+from atlas.app.tables import agreement_table
 from atlas.data import vocab
+from atlas.views import figures, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
@@ -38,15 +39,10 @@ else:
     if urgent:
         st.error(f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): "
                  "start the renewal now.", icon=":material/alarm:")
-    ui.table(due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
-             f"renewals_due_{months}_months", key="renewals",
-             columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
-                      "demo"],
-             column_config={"flag": st.column_config.TextColumn("Urgency"),
-                            "days_left": st.column_config.NumberColumn("Days left", format="%d"),
-                            "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
-                            "title": st.column_config.TextColumn("Agreement", width="large"),
-                            "partners": "Partner countries", "mission_area": "Mission area"})
+    agreement_table(due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
+                    f"renewals_due_{months}_months", key="renewals",
+                    columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
+                             "demo"])
 
 st.subheader("Pipeline by status")
 pipeline = ui.query("agreement_pipeline", f)
@@ -61,9 +57,8 @@ agreements = ui.query("agreements_list", f, search="")
 if agreements.empty:
     ui.empty_state("agreements", f)
 else:
-    drawn = agreements.head(40)
-    ui.plotly(figures.lifecycle_gantt(agreement_figures.timeline_rows(drawn), today=f.today, max_rows=40),
-              key="agreement_gantt")
+    drawn = figures.gantt_rows(agreements)
+    ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="agreement_gantt")
     if len(agreements) > len(drawn):
         st.info(f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
                 "the sidebar (mission area, country, agreement status, period) to see the others; the table "
@@ -100,18 +95,7 @@ if rows.empty:
 else:
     if search:
         st.caption(f"{len(rows):,} of {len(agreements):,} agreements match.")
-    ui.table(rows.assign(agreement_type=rows.agreement_type.map(lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c))),
-             "agreements", key="agreements",
-             columns=["title", "partners", "status", "agreement_type", "mission_area", "date_signed", "date_in_force",
-                      "date_expires", "days_to_expiry", "component", "agreement_id", "demo"],
-             column_config={"title": st.column_config.TextColumn("Agreement", width="large"),
-                            "partners": "Partner countries", "status": "Status", "agreement_type": "Type",
-                            "mission_area": "Mission area",
-                            "date_signed": st.column_config.DateColumn("Signed", format="YYYY-MM-DD"),
-                            "date_in_force": st.column_config.DateColumn("In force", format="YYYY-MM-DD"),
-                            "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD"),
-                            "days_to_expiry": st.column_config.NumberColumn("Days to expiry", format="%d"),
-                            "agreement_id": "ID"})
+    agreement_table(rows, "agreements", key="agreements")
 
 st.subheader("Status changes in the period")
 changes = ui.query("status_changes", f, since=f.start, limit=200)

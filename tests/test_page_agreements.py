@@ -125,7 +125,9 @@ def test_visa_filter_narrows_every_section_and_says_why_the_map_is_empty(app_env
     infos = [i.value for i in at.info]
     assert any(i.startswith("No agreements in force on 30 Nov 2026 for these filters") for i in infos), infos
     assert any(i.startswith("No agreements in force expiring by 30 Nov 2027") for i in infos), infos
-    assert [t["y"][0] for t in _chart(at, "agreement_gantt")["data"] if t["type"] == "bar"] == [TITLES["A3"]]
+    gantt = _chart(at, "agreement_gantt")
+    assert [t["y"][0] for t in gantt["data"] if t["type"] == "bar"] == [0]
+    assert gantt["layout"]["yaxis"]["ticktext"] == [f"{TITLES['A3']}<br>Canada; United Kingdom"]
 
 
 @pytest.mark.parametrize(("months", "expected"), [
@@ -211,7 +213,10 @@ def test_downloads_hold_exactly_the_rows_shown(app_env, captured_downloads):
 def test_gantt_draws_each_shown_agreement(app_env):
     spec = _chart(run_page(PAGE), "agreement_gantt")
     bars = [t for t in spec["data"] if t["type"] == "bar"]  # one trace per status, one bar per agreement
-    assert sorted(y for t in bars for y in _array(t["y"])) == sorted(TITLES[a] for a in DEFAULT_SHOWN)
+    labels = dict(zip(spec["layout"]["yaxis"]["tickvals"], spec["layout"]["yaxis"]["ticktext"]))
+    titles = [labels[y].split("<br>")[0] for t in bars for y in _array(t["y"])]
+    assert sorted(titles) == sorted(TITLES[a] for a in DEFAULT_SHOWN)
+    assert not any("F-A" in text for text in labels.values()), "ids stay in the tables"
 
 
 def test_map_counts_agreements_in_force_per_partner_country(app_env):

@@ -223,8 +223,14 @@ def test_region_comparison_chart_data(app_env):
 def test_agreements_lifecycle_chart_and_table(app_env):
     at = run_page(PAGE, {"iso": "CAN"})
     spec = chart(at, "country_gantt")
-    bars = {y: t["name"] for t in spec["data"] if t["type"] == "bar" for y in t["y"]}
-    assert bars == {TITLES["F-A1"]: "In force", TITLES["F-A6"]: "In force", TITLES["F-A3"]: "Expired"}
+    labels = dict(zip(spec["layout"]["yaxis"]["tickvals"], spec["layout"]["yaxis"]["ticktext"]))
+    bars = {labels[y]: t["name"] for t in spec["data"] if t["type"] == "bar" for y in values(t["y"])}
+    # Each row: the title over its partner countries by name (no ids); soonest expiry on top.
+    assert bars == {f"{TITLES['F-A1']}<br>Canada": "In force",
+                    f"{TITLES['F-A6']}<br>Canada; Mexico; United Kingdom": "In force",
+                    f"{TITLES['F-A3']}<br>Canada; United Kingdom": "Expired"}
+    assert [labels[y].split("<br>")[0] for y in sorted(labels, reverse=True)] == [
+        TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]
     rows = table(at, "days_to_expiry")
     assert rows.title.tolist() == [TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]    # by expiry, open-ended last
     assert rows.status.tolist() == ["Expired", "In force", "In force"]

@@ -1,12 +1,14 @@
-"""Sections shared by pages: what changed since a date."""
+"""Sections shared by pages: what changed since a date, and the engagement search."""
 from __future__ import annotations
+
+from urllib.parse import urlencode
 
 import streamlit as st
 
 from atlas.app.session import query
 from atlas.app.state import _write_url, set_since, since_date, url_extras
-from atlas.app.tables import engagement_table, status_change_table, table
-from atlas.app.widgets import empty_state
+from atlas.app.tables import agreement_table, engagement_table, status_change_table, table
+from atlas.app.widgets import empty_state, md_escape
 from atlas.data import filters as flt
 from atlas.views import briefing
 
@@ -57,8 +59,41 @@ def what_changed_section(f: flt.Filters) -> None:
         if changes.expiring.empty:
             st.caption("No agreement in force expires in that window.")
         else:
-            table(changes.expiring, "agreements_expiring_soon", key="changed_expiring",
-                  columns=["title", "partners", "date_expires", "days_left", "demo"],
-                  column_config={"title": st.column_config.TextColumn("Agreement", width="large"),
-                                 "partners": "Partners", "days_left": "Days left", "demo": "Demo",
-                                 "date_expires": st.column_config.DateColumn("Expires", format="YYYY-MM-DD")})
+            agreement_table(changes.expiring, "agreements_expiring_soon", key="changed_expiring",
+                            columns=["title", "partners", "date_expires", "days_left", "demo"])
+
+
+SEARCH_LIMIT = 200  # rows a search draws and downloads; the count says how many matched
+
+
+def profile_link(f: flt.Filters, iso3: str) -> str:
+    """A relative link to a country's profile that keeps the filters (relative, so any base path works)."""
+    return "Country_Profile?" + urlencode({**flt.to_query(f), "iso": iso3})
+
+
+def engagement_search_section(f: flt.Filters, *, key: str = "engagement_search") -> None:
+    """Search engagement titles, summaries and places (city, country) within the filters and the viewer's
+    ceiling; each result links to its country's profile."""
+    st.subheader("Find an engagement")
+    text = st.text_input("Search engagement titles, summaries, cities and countries", key=key, max_chars=200,
+                         placeholder="e.g. Tokyo, screening, watchlist").strip()
+    if not text:
+        st.caption("Searches the engagements the sidebar admits (period, mission areas, countries, component, type).")
+        return
+    found = query("engagement_search", f, search=text, limit=SEARCH_LIMIT)
+    if found.empty:
+        empty_state(f"engagements matching “{text}”", f)
+        return
+    total = int(found.total.iloc[0])
+    st.caption(f"{total:,} engagement(s) match “{md_escape(text)}”"
+               + (f"; the newest {len(found):,} are listed." if total > len(found) else ".")
+               + " Open a country's profile from the last column.")
+    table(found.assign(profile=[profile_link(f, iso) for iso in found.iso3]), "engagement_search_results",
+          key=key, columns=["start_date", "title", "summary", "city", "country", "mission_area", "engagement_type",
+                            "status", "participants", "engagement_id", "demo", "profile"],
+          column_config={"start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+                         "title": st.column_config.TextColumn("Engagement", width="large"),
+                         "summary": st.column_config.TextColumn("Summary", width="medium"),
+                         "engagement_type": "Type", "engagement_id": "ID", "mission_area": "Mission area",
+                         "participants": st.column_config.NumberColumn("Participants", format="%d"),
+                         "profile": st.column_config.LinkColumn("Country profile", display_text="Open profile")})

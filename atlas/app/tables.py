@@ -62,18 +62,43 @@ def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None
                          st.column_config.NumberColumn("Participants", format="%d")})
 
 
+def _agreement_columns() -> dict:
+    """How each agreement column reads in a table: one header and format per column, on every page."""
+    day = st.column_config.DateColumn
+    return {
+        "flag": st.column_config.TextColumn("Urgency"),
+        "changed_on": day("Date", format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("Agreement", width="large"),
+        "partners": st.column_config.TextColumn("Partner countries", width="medium"),
+        "previous_status": st.column_config.TextColumn("From", help="— : first recorded status"),
+        "status": "Status", "agreement_type": "Type", "mission_area": "Mission area", "component": "Component",
+        "date_signed": day("Signed", format="YYYY-MM-DD"), "date_in_force": day("In force", format="YYYY-MM-DD"),
+        "date_expires": day("Expires", format="YYYY-MM-DD"),
+        "days_to_expiry": st.column_config.NumberColumn("Days to expiry", format="%d"),
+        "days_left": st.column_config.NumberColumn("Days left", format="%d"),
+        "source": st.column_config.TextColumn("Recorded from", help=(
+            "dates: the agreement's own signature / entry-into-force / expiry dates; "
+            "import: a later import changed the status; renewal: a later expiry date")),
+        "agreement_id": "ID", "demo": st.column_config.TextColumn("Demo", width="small"),
+    }
+
+
+AGREEMENT_TABLE_COLUMNS = ["title", "partners", "status", "agreement_type", "mission_area", "date_signed",
+                           "date_in_force", "date_expires", "days_to_expiry", "component", "agreement_id", "demo"]
+
+
+def agreement_table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
+                    labels: dict | None = None, height: int | None = None) -> None:
+    """Agreement rows, with the same headers and formats wherever they appear (and their downloads);
+    `columns` picks and orders them, `labels` renames one for its context."""
+    table(frame, name, key=key, columns=columns or AGREEMENT_TABLE_COLUMNS, height=height,
+          column_config=_agreement_columns() | (labels or {}))
+
+
 def status_change_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
     frame = frame.assign(previous_status=frame["previous_status"].fillna("—"))
-    table(frame, f"agreement_status_changes_{key}", key=key, height=height,
-          columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"],
-          column_config={"changed_on": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-                         "title": st.column_config.TextColumn("Agreement", width="large"),
-                         "previous_status": st.column_config.TextColumn("From", help="— : first recorded status"),
-                         "status": "To", "partners": st.column_config.TextColumn("Partners", width="medium"),
-                         "demo": st.column_config.TextColumn("Demo", width="small"),
-                         "source": st.column_config.TextColumn("Recorded from", help=(
-                             "dates: the agreement's own signature / entry-into-force / expiry dates; "
-                             "import: a later import changed the status; renewal: a later expiry date"))})
+    agreement_table(frame, f"agreement_status_changes_{key}", key=key, height=height, labels={"status": "To"},
+                    columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"])
 
 
 def engagement_export(f: flt.Filters) -> None:

@@ -1,35 +1,33 @@
-"""Helpers for the agreement charts that sit beside atlas.figures. Plain functions: no streamlit, no queries."""
+"""Text for the agreement charts beside atlas.views.figures: row labels that read. Plain functions: no streamlit."""
 from __future__ import annotations
 
+import html
 import re
 
-import pandas as pd
-
-# figures.lifecycle_gantt cuts titles to this length and draws one row per (cut) title.
-GANTT_TITLE_LIMIT = 48
-_TRAILING_PARENS = re.compile(r"\s*(\([^()]{1,20}\))\s*$")
+# Demo titles end in their parties' ISO codes, "(USA-BLZ-CRI)"; the row names the partners already.
+_PARTY_CODES = re.compile(r"\s*\((?:[A-Z]{3}-)+[A-Z]{3}\)\s*$")
 
 
-def timeline_rows(agreements: pd.DataFrame, *, limit: int = GANTT_TITLE_LIMIT) -> pd.DataFrame:
-    """The agreements with titles short enough and distinct, so each gets its own row on the lifecycle timeline.
+def shorten(text: object, limit: int) -> str:
+    """The text whole if it fits in `limit` characters, else cut at the last word boundary that fits, with '…'.
 
-    Two agreements whose titles share their first `limit` characters (or are equal) would otherwise be drawn on
-    one row. A long title keeps its end, where the partners usually are; equal ones get their agreement id:
-    'Memorandum of Understanding on Border Management and Training (USA-MEX)' ->
-    'Memorandum of Understanding on Border… (USA-MEX)'.
+    >>> shorten("Memorandum of Understanding on Border Management", 30)
+    'Memorandum of Understanding…'
     """
-    out = agreements.copy()
-    short = [_fit(t, limit) for t in out["title"]]
-    counts = pd.Series(short).value_counts()
-    out["title"] = [s if counts[s] == 1 else f"{_fit(t, limit - len(str(i)) - 3)} · {i}"
-                    for s, t, i in zip(short, out["title"], out["agreement_id"])]
-    return out
+    words = " ".join(str("" if text is None else text).split())
+    if len(words) <= limit:
+        return words
+    head = words[: limit - 1]  # room for the ellipsis
+    if words[limit - 1] not in " ,;" and " " in head:  # cut inside a word: drop it
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-·(") + "…"
 
 
-def _fit(title: object, limit: int) -> str:
-    text = " ".join(str(title if title is not None else "").split())
-    if len(text) <= limit:
-        return text
-    match = _TRAILING_PARENS.search(text)
-    tail = f" {match.group(1)}" if match else ""
-    return text[: max(limit - len(tail) - 1, 1)].rstrip() + "…" + tail
+def row_label(title: object, partners: object, limit: int) -> str:
+    """A timeline row's label: the title (without trailing party codes) over the partner names, each line
+    shortened at a word to `limit` characters, escaped for plotly."""
+    name = _PARTY_CODES.sub("", " ".join(str("" if title is None else title).split())) or str(title)
+    lines = [html.escape(shorten(name, limit))]
+    if partners is not None and str(partners).strip() and str(partners) != "nan":
+        lines.append(html.escape(shorten(partners, limit)))
+    return "<br>".join(lines)

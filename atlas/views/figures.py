@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.data import vocab
+from atlas.views import agreement_figures
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 _AREA_ORDER = [m.code for m in vocab.MISSION_AREAS]
@@ -91,40 +92,183 @@ def clickable_partners(fig: go.Figure, by_area: pd.DataFrame) -> go.Figure:
     return fig
 
 
-def _monthly_traces(monthly: pd.DataFrame, kind: str) -> list[dict]:
+# --- months the data covers only in part --------------------------------------------------------
+
+PARTIAL_PATTERN = "/"  # hatched bars: a month drawn from part of its days
+PARTIAL_OPACITY = 0.55
+
+
+def partial_months(months, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None) -> dict:
+    """The months the data covers only in part, each with what to say about it: the month of today before its
+    last day ('month to date, through 1 Dec'), and months cut by the period's ends. Months after today are
+    planned activity, not partial."""
+    day = pd.Timestamp(today)
+    start, end = (pd.Timestamp(period[0]), pd.Timestamp(period[1])) if period else (None, None)
+    notes = {}
+    for month in sorted({pd.Timestamp(m).to_period("M").start_time for m in months}):
+        last = month + pd.offsets.MonthEnd(0)
+        if month > day:
+            continue
+        lo = month if start is None else max(month, start)
+        hi = min(last, day) if end is None else min(last, day, end)
+        if lo > hi:
+            continue  # outside the period
+        parts = []
+        if hi < last:
+            parts.append(f"month to date, through {hi.day} {hi:%b}" if hi == day else f"period ends {hi.day} {hi:%b}")
+        if lo > month:
+            parts.append(f"period starts {lo.day} {lo:%b}")
+        if parts:
+            notes[month] = "; ".join(parts)
+    return notes
+
+
+def mark_partial(monthly: pd.DataFrame, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None
+                 ) -> pd.DataFrame:
+    """The monthly frame with a `partial` column saying which months are partial and why ('' when whole),
+    for downloads of the rows behind a trend."""
+    notes = partial_months(monthly["month"], today=today, period=period)
+    return monthly.assign(partial=[notes.get(pd.Timestamp(m).to_period("M").start_time, "") for m in monthly["month"]])
+
+
+def _partial_note(notes: dict) -> dict:
+    """One line under the plot naming the partial months (the hatched bars or dashed ends)."""
+    if not notes:
+        return {}
+    text = " · ".join(f"{m:%b %Y}: {n}" for m, n in notes.items())
+    return {"annotations": [{"x": 1, "xref": "paper", "xanchor": "right", "y": 0, "yref": "paper", "yanchor": "top",
+                             "yshift": -24, "showarrow": False, "font": {"size": 12},
+                             "text": f"Partial month (hatched / dashed) — {esc(text)}"}],
+            "margin": {"b": 44}}
+
+
+def _notes_of(monthly: pd.DataFrame, today, period) -> dict:
+    return partial_months(monthly["month"], today=today, period=period) if today is not None and len(monthly) else {}
+
+
+def _month_key(value) -> pd.Timestamp:
+    return pd.Timestamp(value).to_period("M").start_time
+
+
+# --- trends ---------------------------------------------------------------------------------------
+
+def _bar_traces(monthly: pd.DataFrame, notes: dict) -> list[dict]:
     traces = []
     for code in _AREA_ORDER:
         part = monthly[monthly["mission_area"] == code]
         if part.empty:
             continue
         label, colour = vocab.mission_area_label(code), vocab.MISSION_AREA_COLOURS[code]
-        trace = {"x": part["month"], "y": part["engagements"], "name": label,
-                 "hovertemplate": "%{x|%b %Y}<br>" + esc(label) + ": %{y:,}<extra></extra>"}
-        if kind == "bar":
-            trace.update(type="bar", marker={"color": colour})
-        else:
-            trace.update(type="scatter", mode="lines+markers", line={"color": colour, "width": 3}, marker={"size": 5})
-        traces.append(trace)
+        flags = [_month_key(m) in notes for m in part["month"]]
+        marker: dict = {"color": colour}
+        if any(flags):
+            marker["pattern"] = {"shape": [PARTIAL_PATTERN if f else "" for f in flags], "solidity": 0.45}
+            marker["opacity"] = [PARTIAL_OPACITY if f else 1 for f in flags]
+        traces.append({"type": "bar", "x": part["month"], "y": part["engagements"], "name": label, "marker": marker,
+                       "customdata": [f" ({notes[_month_key(m)]})" if f else "" for m, f in zip(part["month"], flags)],
+                       "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>"})
     return traces
 
 
+def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None = None) -> list[dict]:
+    """One mission area's line: solid over whole months, dashed into (and out of) a partial month, whose point
+    is an open circle."""
+    label, colour = vocab.mission_area_label(code), vocab.MISSION_AREA_COLOURS[code]
+    months, counts = list(part["month"]), list(part["engagements"])
+    flags = [_month_key(m) in notes for m in months]
+    hover = "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>"
+    solid = {"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": code,
+             "x": months, "y": [None if f else n for n, f in zip(counts, flags)],
+             "line": {"color": colour, "width": 3}, "marker": {"size": 5}, "customdata": [""] * len(months),
+             "hovertemplate": hover, **(axes or {})}
+    if not any(flags):
+        return [solid]
+    xs, ys, sizes, custom = [], [], [], []
+    for i, flag in enumerate(flags):
+        if not flag:
+            continue
+        for j in (i - 1, i, i + 1):  # the segment from each whole neighbour into the partial month
+            if 0 <= j < len(months) and (j == i or not flags[j]):
+                xs.append(months[j])
+                ys.append(counts[j])
+                sizes.append(9 if j == i else 0)
+                custom.append(f" ({notes[_month_key(months[j])]})" if j == i else "")
+        xs.append(None)
+        ys.append(None)
+        sizes.append(0)
+        custom.append("")
+    dashed = {"type": "scatter", "mode": "lines+markers", "name": f"{label} (partial month)", "legendgroup": code,
+              "showlegend": False, "x": xs, "y": ys, "connectgaps": False, "customdata": custom,
+              "line": {"color": colour, "width": 2, "dash": "dash"},
+              "marker": {"size": sizes, "symbol": "circle-open", "color": colour, "line": {"width": 2}},
+              "hovertemplate": hover, **(axes or {})}
+    return [solid, dashed]
+
+
 def area_mix_over_time(monthly: pd.DataFrame, *, title: str | None = None, height: int = 380,
-                       today: dt.date | None = None) -> go.Figure:
-    """Engagements per month stacked by mission area; months after today are planned activity."""
+                       today: dt.date | None = None, period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """Engagements per month stacked by mission area; months after today are planned activity; a month the
+    data covers only in part (the current one, or one cut by the period) is hatched and named under the plot."""
+    notes = _notes_of(monthly, today, period)
     layout: dict = {"barmode": "stack", "bargap": 0.1, "yaxis": {"title": {"text": "Engagements per month"}},
                     "xaxis": {"title": {"text": None}}}
     if len(monthly) and monthly.groupby("month")["engagements"].sum().max() <= 5:
         layout["yaxis"]["dtick"] = 1  # a handful of engagements: whole numbers on the axis, not 0.2 steps
     if today is not None and len(monthly) and pd.Timestamp(monthly["month"].max()) > pd.Timestamp(today):
         layout.update(_today_line(today, "#666", "today (later months: planned)"))
-    return _figure(_monthly_traces(monthly, "bar"), layout, title=title, height=height)
+    note = _partial_note(notes)
+    layout["annotations"] = layout.get("annotations", []) + note.get("annotations", [])
+    if note:
+        layout["margin"] = note["margin"]
+    return _figure(_bar_traces(monthly, notes), layout, title=title, height=height)
 
 
-def area_trend_lines(monthly: pd.DataFrame, *, title: str | None = None, height: int = 360) -> go.Figure:
-    """One line per mission area: engagements per month."""
-    return _figure(_monthly_traces(monthly, "line"),
-                   {"yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
-                    "xaxis": {"title": {"text": None}}}, title=title, height=height)
+def area_trend_lines(monthly: pd.DataFrame, *, title: str | None = None, height: int = 360,
+                     today: dt.date | None = None, period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+    """One line per mission area: engagements per month; a partial month is an open point on a dashed end."""
+    notes = _notes_of(monthly, today, period)
+    traces = [t for code in _AREA_ORDER if len(part := monthly[monthly["mission_area"] == code])
+              for t in _line_traces(part, code, notes)]
+    return _figure(traces, {"yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
+                            "xaxis": {"title": {"text": None}}, **_partial_note(notes)}, title=title, height=height)
+
+
+def area_small_multiples(monthly: pd.DataFrame, *, today: dt.date | None = None,
+                         period: tuple[dt.date, dt.date] | None = None, columns: int = 4,
+                         panel_height: int = 150) -> go.Figure:
+    """One small line chart per mission area (vocabulary order), on one shared scale, each titled with its
+    area: seven lines on one chart cannot be told apart."""
+    notes = _notes_of(monthly, today, period)
+    codes = [c for c in _AREA_ORDER if (monthly["mission_area"] == c).any()]
+    cols = max(1, min(columns, len(codes)))
+    rows = -(-len(codes) // cols)
+    title_px, ticks_px = 26, 34  # each panel's title above it, its date ticks below it
+    plot_px = rows * (panel_height + title_px + ticks_px) - ticks_px
+    top = max(monthly["engagements"].max() * 1.1, 1) if len(monthly) else 1
+    layout: dict = {"annotations": []}
+    traces = []
+    gap = 0.05 if cols > 1 else 0
+    width = (1 - gap * (cols - 1)) / cols
+    for k, code in enumerate(codes):
+        row, col = divmod(k, cols)
+        suffix = "" if k == 0 else str(k + 1)
+        x0 = col * (width + gap)
+        y1 = 1 - row * (panel_height + title_px + ticks_px) / plot_px - title_px / plot_px
+        y0 = y1 - panel_height / plot_px
+        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}", "type": "date",
+                                   **({} if k == 0 else {"matches": "x"})}
+        layout[f"yaxis{suffix}"] = {"domain": [max(y0, 0), y1], "anchor": f"x{suffix}", "range": [0, top],
+                                   "rangemode": "tozero", "showticklabels": col == 0,
+                                   **({"dtick": 1} if top <= 6 else {}), **({} if k == 0 else {"matches": "y"})}
+        layout["annotations"].append({"text": f"<b>{esc(vocab.mission_area_label(code))}</b>", "showarrow": False,
+                                      "xref": "paper", "yref": "paper", "x": x0, "y": y1, "xanchor": "left",
+                                      "yanchor": "bottom", "font": {"size": 14, "color": vocab.MISSION_AREA_COLOURS[code]}})
+        traces += _line_traces(monthly[monthly["mission_area"] == code], code, notes,
+                               axes={"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+    note = _partial_note(notes)
+    layout["annotations"] += note.get("annotations", [])
+    margin = {"t": 10, "b": 44 if note else 24, "l": 40}
+    return _figure(traces, {**layout, "margin": margin}, height=plot_px + margin["t"] + margin["b"], legend=False)
 
 
 def by_type(types: pd.DataFrame, *, title: str | None = None, height: int = 340) -> go.Figure:
@@ -158,22 +302,31 @@ def pipeline(pipeline_frame: pd.DataFrame, *, title: str | None = None, height: 
                    height=height)
 
 
-def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | None = None,
-                    max_rows: int = 40) -> go.Figure:
+GANTT_MAX_ROWS = 40  # agreements drawn on one lifecycle timeline; a page's table lists the rest
+GANTT_LABEL_CHARS = 48  # each line of a timeline row's label: the title, then the partners
+
+
+def gantt_rows(agreements: pd.DataFrame) -> pd.DataFrame:
+    """The agreements one lifecycle timeline draws (the first GANTT_MAX_ROWS, in the order given)."""
+    return agreements.head(GANTT_MAX_ROWS)
+
+
+def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | None = None) -> go.Figure:
     """One bar per agreement from its first recorded date to its expiry (open-ended: to today + 1 year),
-    coloured by status; signature and entry-into-force dates are marked."""
-    data = agreements.head(max_rows).iloc[::-1]
+    coloured by status; signature and entry-into-force dates are marked. Each row is labelled with the title
+    (shortened at a word) over its partner countries; ids stay in the tables."""
+    data = gantt_rows(agreements).iloc[::-1].reset_index(drop=True)  # the first agreement on top
     horizon = pd.Timestamp(today) + pd.DateOffset(years=1)
     bars: dict[str, dict] = {}
-    for row in data.itertuples():
+    for y, row in enumerate(data.itertuples()):
         start = pd.Timestamp(row.lifecycle_start) if pd.notna(row.lifecycle_start) else pd.Timestamp(today)
         end = pd.Timestamp(row.date_expires) if pd.notna(row.date_expires) else max(horizon, start)
         status_label = vocab.label_of(vocab.AGREEMENT_STATUSES, row.status)
         bar = bars.setdefault(row.status, {
             "type": "bar", "orientation": "h", "name": status_label, "legendgroup": row.status,
             "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS.get(row.status, "#888")}, "hoverinfo": "text",
-            "y": [], "x": [], "base": [], "hovertext": []})
-        bar["y"].append(esc(_short(row.title, 48)))
+            "y": [], "x": [], "base": [], "hovertext": [], "width": 0.6})
+        bar["y"].append(y)
         bar["x"].append((end - start).total_seconds() * 1000)
         bar["base"].append(start.strftime("%Y-%m-%d"))
         bar["hovertext"].append(f"<b>{esc(row.title)}</b><br>{esc(row.partners)}<br>Status: {status_label}"
@@ -186,14 +339,15 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
         marks = data[data[column].notna()]
         if len(marks):
             traces.append({"type": "scatter", "mode": "markers", "name": name, "hoverinfo": "skip",
-                           "x": marks[column], "y": [esc(_short(t, 48)) for t in marks["title"]],
+                           "x": marks[column], "y": list(marks.index),
                            "marker": {"symbol": symbol, "size": 10, "color": "#222", "line": {"width": 2}}})
-    # Rows in the order given (categories would otherwise follow the first trace that names them).
-    rows = list(dict.fromkeys(esc(_short(t, 48)) for t in data["title"]))
+    labels = [agreement_figures.row_label(t, p, GANTT_LABEL_CHARS) for t, p in zip(data["title"], data["partners"])]
     layout = {"barmode": "overlay", "xaxis": {"type": "date", "title": {"text": None}},
-              "yaxis": {"automargin": True, "categoryorder": "array", "categoryarray": rows},
+              "yaxis": {"automargin": True, "tickmode": "array", "tickvals": list(range(len(data))),
+                        "ticktext": labels, "range": [-0.5, len(data) - 0.5], "zeroline": False,
+                        "showgrid": False},
               **_today_line(today, "#D55E00", "today", position="center")}
-    fig = _figure(traces, layout, title=title, height=max(320, 26 * len(data) + 90))
+    fig = _figure(traces, layout, title=title, height=max(320, 40 * len(data) + 90))
     if not title:
         fig.layout.margin.t = 30  # room for the "today" label above the plot
     return fig
@@ -201,11 +355,6 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
 
 def _day(value) -> str:
     return f"{pd.Timestamp(value):%d %b %Y}" if value is not None and pd.notna(value) else "—"
-
-
-def _short(text: object, limit: int) -> str:
-    text = "" if text is None else str(text)
-    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def without_legend(fig: go.Figure) -> go.Figure:

@@ -1,0 +1,19 @@
+-- Engagements the filters admit whose title, summary, city or country name contains $search
+-- (case-insensitive; the text is matched literally: % and _ are not wildcards; '' finds nothing), newest
+-- first, at most $limit of them; total counts every match.
+-- params: $start, $end, $areas, $countries, $components, $types, $max_rank, $search, $limit
+WITH found AS (
+    SELECT e.start_date, e.title, c.name AS country, e.iso3, e.city, e.mission_area, e.engagement_type,
+           e.component, e.status, e.participants, e.summary, e.engagement_id, e.is_demo
+    FROM engagements_in($start, $end, $areas, $countries, $components, $types, $max_rank) e
+    JOIN countries c USING (iso3)
+    WHERE $search <> ''
+      AND (contains(lower(e.title), lower($search))
+           OR contains(lower(coalesce(e.summary, '')), lower($search))
+           OR contains(lower(coalesce(e.city, '')), lower($search))
+           OR contains(lower(c.name), lower($search)))
+)
+SELECT *, count(*) OVER () AS total
+FROM found
+ORDER BY start_date DESC, engagement_id
+LIMIT $limit
