@@ -330,3 +330,38 @@ def test_sha256_of(tmp_path):
     data = b"engagement_id\n" + bytes(range(256)) * 5000
     path = write_bytes(tmp_path, "e.csv", data)
     assert sha256_of(path) == hashlib.sha256(data).hexdigest()
+
+
+def test_whitespace_is_exactly_what_str_strip_removes():
+    import sys
+
+    assert readers.WHITESPACE == "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
+
+
+@pytest.mark.parametrize(("values", "blank"), [
+    ([], True), ([""], True), (["", " ", "\t"], True), (["\u3000", "\xa0", "\x85", "\x1c", "\u2028"], True),
+    (["", "x"], False), (["\u200b"], False),  # a zero-width space is not whitespace to str.strip() either
+])
+def test_blank_row_rule_is_the_same_in_python_and_arrow(values, blank):
+    import pyarrow as pa
+
+    assert readers.is_blank_row(values) is blank
+    if values:
+        mask = readers.blank_rows([pa.array([v]) for v in values])
+        assert (mask is not None and mask.to_pylist() == [True]) is blank
+
+
+@pytest.mark.parametrize(("header", "delimiter"), [
+    ("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ("a;b,c", ","), ("a", ","), ("a;b;c,d", ";"),
+])
+def test_pick_delimiter(header, delimiter):
+    assert readers.pick_delimiter(header) == delimiter
+
+
+@pytest.mark.parametrize(("head", "problem"), [
+    (b"\xff\xfea\x00", "the file is UTF-16 text; save it as CSV UTF-8"),
+    (b"a,b\x00", "the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
+    (b"\xef\xbb\xbfa,b\n", None),
+])
+def test_sniff_encoding_problem(head, problem):
+    assert readers.sniff_encoding_problem(head) == problem
