@@ -1,4 +1,5 @@
 """The filter value, its query parameters and its URL form."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,21 +11,27 @@ from atlas.data import filters as flt
 TODAY = dt.date(2026, 11, 30)
 
 
-@pytest.mark.parametrize("day, start", [
-    (dt.date(2026, 11, 30), dt.date(2026, 10, 1)),
-    (dt.date(2026, 9, 30), dt.date(2025, 10, 1)),
-    (dt.date(2026, 10, 1), dt.date(2026, 10, 1)),
-    (dt.date(2027, 1, 1), dt.date(2026, 10, 1)),
-])
+@pytest.mark.parametrize(
+    "day, start",
+    [
+        (dt.date(2026, 11, 30), dt.date(2026, 10, 1)),
+        (dt.date(2026, 9, 30), dt.date(2025, 10, 1)),
+        (dt.date(2026, 10, 1), dt.date(2026, 10, 1)),
+        (dt.date(2027, 1, 1), dt.date(2026, 10, 1)),
+    ],
+)
 def test_fiscal_year_starts_on_1_october(day, start):
     assert flt.fiscal_year_start(day) == start
 
 
-@pytest.mark.parametrize("preset, expected", [
-    ("12m", (dt.date(2025, 12, 1), TODAY)),
-    ("fytd", (dt.date(2026, 10, 1), TODAY)),
-    ("all", (dt.date(2019, 1, 1), TODAY)),
-])
+@pytest.mark.parametrize(
+    "preset, expected",
+    [
+        ("12m", (dt.date(2025, 12, 1), TODAY)),
+        ("fytd", (dt.date(2026, 10, 1), TODAY)),
+        ("all", (dt.date(2019, 1, 1), TODAY)),
+    ],
+)
 def test_presets(preset, expected):
     assert flt.preset_range(preset, TODAY, (dt.date(2019, 1, 1), dt.date(2026, 6, 30))) == expected
 
@@ -48,12 +55,27 @@ def test_countries_win_over_regions():
 
 
 def test_url_round_trip():
-    f = flt.Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), preset="custom",
-                    mission_areas=("visa", "cargo"), countries=("CAN", "MEX"), components=("CBP",),
-                    engagement_types=("training",), agreement_statuses=("in_force",), today=TODAY)
+    f = flt.Filters(
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 6, 30),
+        preset="custom",
+        mission_areas=("visa", "cargo"),
+        countries=("CAN", "MEX"),
+        components=("CBP",),
+        engagement_types=("training",),
+        agreement_statuses=("in_force",),
+        today=TODAY,
+    )
     query = flt.to_query(f)
-    assert query == {"from": "2026-01-01", "to": "2026-06-30", "area": "visa,cargo", "country": "CAN,MEX",
-                     "component": "CBP", "type": "training", "status": "in_force"}
+    assert query == {
+        "from": "2026-01-01",
+        "to": "2026-06-30",
+        "area": "visa,cargo",
+        "country": "CAN,MEX",
+        "component": "CBP",
+        "type": "training",
+        "status": "in_force",
+    }
     back, notices = flt.from_query(query, flt.default_filters(TODAY))
     assert back == f and notices == []
 
@@ -62,15 +84,18 @@ def test_defaults_make_an_empty_query():
     assert flt.to_query(flt.default_filters(TODAY)) == {}
 
 
-@pytest.mark.parametrize("query, notice", [
-    ({"area": "nope"}, "Ignored unknown area"),
-    ({"country": "Atlantis"}, "Ignored unknown country"),
-    ({"from": "2026-02-30"}, "malformed date"),
-    ({"from": "1066-10-14"}, "out-of-range date"),
-    ({"from": "2026-05-01", "to": "2026-04-01"}, "start is after its end"),
-    ({"period": "eternity"}, "unknown period"),
-    ({"region": "Atlantis"}, "Ignored unknown region"),
-])
+@pytest.mark.parametrize(
+    "query, notice",
+    [
+        ({"area": "nope"}, "Ignored unknown area"),
+        ({"country": "Atlantis"}, "Ignored unknown country"),
+        ({"from": "2026-02-30"}, "malformed date"),
+        ({"from": "1066-10-14"}, "out-of-range date"),
+        ({"from": "2026-05-01", "to": "2026-04-01"}, "start is after its end"),
+        ({"period": "eternity"}, "unknown period"),
+        ({"region": "Atlantis"}, "Ignored unknown region"),
+    ],
+)
 def test_bad_values_become_notices(query, notice):
     f, notices = flt.from_query(query, flt.default_filters(TODAY))
     assert f.start == dt.date(2025, 12, 1) and f.end == TODAY
@@ -83,6 +108,7 @@ def test_long_hostile_values_are_shortened_in_notices():
 
 
 def test_describe_names_what_is_filtered():
-    f = flt.Filters(start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), mission_areas=("visa",),
-                    countries=("GBR",), today=TODAY)
+    f = flt.Filters(
+        start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), mission_areas=("visa",), countries=("GBR",), today=TODAY
+    )
     assert f.describe() == "01 Jan 2026 – 30 Jun 2026 · Visa Security · United Kingdom"
