@@ -15,8 +15,11 @@ from atlas.data import vocab
 
 NAV = (  # (page key, label, icon) in menu order
     ("overview", "Overview", ":material/dashboard:"),
+    ("upcoming", "Upcoming", ":material/event:"),
+    ("watchlist", "Watchlist", ":material/notification_important:"),
     ("map", "Activity map", ":material/public:"),
     ("country", "Country profile", ":material/flag:"),
+    ("compare", "Compare", ":material/compare_arrows:"),
     ("areas", "Mission areas", ":material/category:"),
     ("agreements", "Agreements", ":material/handshake:"),
     ("data", "Data", ":material/database:"),

@@ -38,6 +38,9 @@ PAGES = {
     "agreements": "pages/4_Agreements.py",
     "data": "pages/5_Data.py",
     "briefing": "pages/6_Briefing.py",
+    "upcoming": "pages/7_Upcoming.py",
+    "watchlist": "pages/8_Watchlist.py",
+    "compare": "pages/9_Compare.py",
 }
 
 
