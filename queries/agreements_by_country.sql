@@ -4,7 +4,7 @@ SELECT c.iso3, c.name, c.lat, c.lon, c.small, c.map_index, count(*) AS agreement
        arg_max(a.mission_area, a.date_in_force) AS latest_area
 FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
 JOIN agreement_status_on($as_of) d USING (agreement_id)
-JOIN agreement_parties p USING (agreement_id)
+JOIN agreement_parties_in($max_rank) p USING (agreement_id)
 JOIN countries c ON c.iso3 = p.iso3
 WHERE d.status = 'in_force'
 GROUP BY ALL

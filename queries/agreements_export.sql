@@ -5,5 +5,5 @@ SELECT a.agreement_id, a.title, a.agreement_type, array_to_string(a.iso3s, ';') 
        a.status, a.date_signed, a.date_in_force, a.date_expires, a.component, a.summary, s.sensitivity,
        a.is_demo AS demo, a.partners
 FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
-JOIN agreements s USING (agreement_id)
+JOIN agreement_records($max_rank) s USING (agreement_id)
 ORDER BY a.agreement_id

@@ -3,7 +3,7 @@
 -- params: $since, $today, $start, $end, $areas, $countries, $components, $statuses, $max_rank, $limit
 SELECT h.changed_on, a.title, h.previous_status, h.status, h.source, a.agreement_id, a.mission_area,
        a.partners, a.is_demo, count(*) OVER () AS total
-FROM agreement_status_history h
+FROM agreement_history_in($max_rank) h
 JOIN agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a USING (agreement_id)
 WHERE h.changed_on BETWEEN CAST($since AS DATE) AND CAST($today AS DATE)
   AND h.source <> 'first_seen'

@@ -9,9 +9,9 @@ import pytest
 
 from apptest_support import PAGE_FILES, TODAY, app_env, fixture_db, run_page  # noqa: F401
 from atlas.data import access
-from atlas.views import briefing
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
+from atlas.views import briefing
 
 RESTRICTED_TEXT = ("Restricted visa consultation", "Restricted Returns Arrangement", "F-E08", "F-A7")
 ROLES = """

@@ -9,7 +9,14 @@ import pandas as pd
 import pytest
 from openpyxl import load_workbook
 
-from atlas.data.export import neutralise_formulas, to_csv_bytes, to_xlsx_bytes
+from atlas.data.export import (
+    is_formula_like,
+    neutralise_formulas,
+    neutralised_text,
+    original_text,
+    to_csv_bytes,
+    to_xlsx_bytes,
+)
 
 CASES = [
     ('=HYPERLINK("http://evil.example","click")', '\'=HYPERLINK("http://evil.example","click")'),
@@ -27,7 +34,15 @@ CASES = [
     ("-1e3", "-1e3"),
     ("plain text", "plain text"),
     ("a=b", "a=b"),
-    (" =1+1", " =1+1"),
+    (" =1+1", "' =1+1"),           # a formula after leading spaces still runs in some readers
+    ("\u3000@SUM(A1)", "'\u3000@SUM(A1)"),
+    ("＝1+1", "'＝1+1"),              # fullwidth signs: formulas in East Asian locales
+    ("＋1", "'＋1"), ("－1", "'－1"), ("＠A", "'＠A"),
+    ("\n=1+1", "'\n=1+1"),
+    ("'=1+1", "''=1+1"),              # apostrophes before a formula: one more, so the mark can be told apart
+    ("'", "'"), ("'plain", "'plain"), ("''", "''"),
+    ("-1_000", "'-1_000"), ("-inf", "'-inf"), ("-٣", "'-٣"),  # only plain numbers pass as data
+    ("  -5 ", "  -5 "),
     ("", ""),
     ("Côte d'Ivoire", "Côte d'Ivoire"),
 ]
@@ -56,9 +71,9 @@ def test_csv_bytes_have_a_bom_and_neutralised_cells():
                           "participants": [12, -3]})
     data = to_csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig") == ("country,title,participants\n"
-                                        "Côte d'Ivoire,'=1+1,12\n"
-                                        "Türkiye,\"Visit, with comma\",-3\n")
+    assert data.decode("utf-8-sig") == ("country,title,participants\r\n"
+                                        "Côte d'Ivoire,'=1+1,12\r\n"
+                                        "Türkiye,\"Visit, with comma\",-3\r\n")
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1] == ["Côte d'Ivoire", "'=1+1", "12"]
 
@@ -86,3 +101,38 @@ def test_xlsx_default_sheet_name():
     workbook = load_workbook(io.BytesIO(to_xlsx_bytes(pd.DataFrame({"a": [1]}))))
     assert workbook.sheetnames == ["data"]
     assert [[c.value for c in row] for row in workbook.active.iter_rows()] == [["a"], [1]]
+
+
+# --- issue 15: no row split, every hostile cell neutralised, and the mark taken off exactly -------------
+
+HOSTILE = ["\r=1+6", "a\rb", "=1+6\r=2+2", "line\nbreak", "\t\t=x", " =1+1", "\u00a0+cmd", "＝HYPERLINK(1)",
+           "－5", "'=1+1", "''=1+1", "'''", "'plain", "-", "-5", "+3", "=", "@", "a=b", "", "E-1", "-E1", "'-E1",
+           '"=1", 2', "Côte d'Ivoire", "'", " ", "\r", "\n", "\t"]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=[repr(v)[:20] for v in HOSTILE])
+def test_the_mark_is_taken_off_exactly(value):
+    marked = neutralised_text(value)
+    assert original_text(marked) == value
+    assert not is_formula_like(marked), "what is exported never reads as a formula"
+
+
+def test_no_two_values_export_alike():
+    assert len({neutralised_text(v) for v in HOSTILE}) == len(set(HOSTILE))
+
+
+def test_a_cell_with_a_carriage_return_never_splits_the_row():
+    frame = pd.DataFrame({"id": ["E1", "E2", "E3"], "title": ["\r=1+6", "a\rb\nc", "plain"], "n": [1, 2, 3]})
+    text = to_csv_bytes(frame).decode("utf-8-sig")
+    rows = list(csv.reader(io.StringIO(text, newline="")))
+    assert rows == [["id", "title", "n"], ["E1", "'\r=1+6", "1"], ["E2", "a\rb\nc", "2"], ["E3", "plain", "3"]]
+    read = pd.read_csv(io.StringIO(text, newline=""), dtype=str, keep_default_na=False)
+    assert read.values.tolist() == [r for r in rows[1:]]
+
+
+def test_the_sql_macro_takes_off_the_same_mark(empty_db):
+    from support import query
+
+    values = HOSTILE + [neutralised_text(v) for v in HOSTILE]
+    got = query(empty_db, "SELECT v, original_text(v) FROM unnest(?) t(v)", [values])
+    assert {v: back for v, back in got} == {v: original_text(v) for v in values}

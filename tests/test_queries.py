@@ -2,12 +2,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
 from apptest_support import TODAY, fixture_db  # noqa: F401
 from atlas.data import db
 from atlas.data.filters import default_filters
+
 
 def _v(value):
     """NULL comes back from pandas as NaN; compare it as None."""
@@ -118,3 +120,91 @@ def test_sensitivity_ceiling_applies_to_every_engagement_query(database):
     assert set(database.query("engagements_export", public).engagement_id) == {"F-E01", "F-E09"}
     restricted = dict(PARAMS, max_rank=2)
     assert "F-E08" in set(database.query("engagements_export", restricted).engagement_id)
+
+
+# --- issue 15: every query reads through the sensitivity ceiling ------------------------------------
+
+# Base tables a query may name directly: reference facts that hold no sensitive record (every viewer sees
+# all of them). Every other table is read through a macro that takes the viewer's $max_rank.
+REFERENCE_TABLES = {
+    "countries",      # the ISO country list and map positions
+    "mission_areas",  # codes, labels, colours
+    "programs",       # public programme sites and memberships, each with its published source
+    "metadata",       # when and how the file was built (build time, schema version, demo settings)
+}
+_KEYWORDS = {"where", "group", "order", "join", "left", "right", "full", "inner", "cross", "on", "using", "limit",
+             "having", "union", "window", "qualify", "natural", "positional", "as", "select", "offset", "except",
+             "intersect", "outer", "anti", "semi", "asof", "lateral"}
+_TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\$[A-Za-z_]+|\S")
+
+
+def _tokens(sql: str) -> list[str]:
+    body = "\n".join(line.split("--", 1)[0] for line in sql.splitlines())
+    body = re.sub(r"'(?:[^']|'')*'", "''", body)
+    return _TOKEN.findall(body)
+
+
+def _skip_parens(tokens: list[str], i: int) -> int:
+    """Index after the parenthesised group starting at tokens[i] == '('."""
+    depth = 0
+    while i < len(tokens):
+        depth += {"(": 1, ")": -1}.get(tokens[i], 0)
+        i += 1
+        if depth == 0:
+            return i
+    return i
+
+
+def tables_read(sql: str) -> set[str]:
+    """Names a statement reads FROM or JOINs as tables (not macro calls, subqueries or its own CTEs)."""
+    tokens = _tokens(sql)
+    ctes = {tokens[i - 1].lower() for i, t in enumerate(tokens)
+            if t.lower() == "as" and i + 1 < len(tokens) and tokens[i + 1] == "(" and i >= 2
+            and tokens[i - 2].lower() in ("with", ",", "recursive")}
+    found, i = set(), 0
+    while i < len(tokens):
+        word = tokens[i].lower()
+        i += 1
+        if word not in ("from", "join"):
+            continue
+        while i < len(tokens):  # one item, then more after a comma in a FROM list
+            if tokens[i] == "(":
+                i = _skip_parens(tokens, i)
+            elif re.fullmatch(r"[A-Za-z_]\w*", tokens[i]):
+                name = tokens[i].lower()
+                i += 1
+                if i < len(tokens) and tokens[i] == "(":
+                    i = _skip_parens(tokens, i)  # a table macro: it applies the ceiling it is given
+                elif name not in ctes:
+                    found.add(name)
+            if i < len(tokens) and tokens[i].lower() == "as":
+                i += 1
+            if i < len(tokens) and re.fullmatch(r"[A-Za-z_]\w*", tokens[i]) and tokens[i].lower() not in _KEYWORDS:
+                i += 1  # the alias
+                if i < len(tokens) and tokens[i] == "(":
+                    i = _skip_parens(tokens, i)  # its column names
+            if word == "from" and i < len(tokens) and tokens[i] == ",":
+                i += 1
+                continue
+            break
+    return found
+
+
+def test_the_table_parser_sees_direct_reads():
+    assert tables_read("SELECT * FROM engagements") == {"engagements"}
+    assert tables_read("WITH cur AS (SELECT 1 FROM import_log l) SELECT * FROM countries c, cur, "
+                       "metadata m JOIN agreements a USING (x) JOIN activity_in($a, $b) z ON true") == \
+        {"import_log", "countries", "metadata", "agreements"}
+    assert tables_read("SELECT (SELECT count(*) FROM engagement_rollup) FROM (VALUES (1)) t(x) "
+                       "-- FROM agreements\nWHERE 'FROM agreements' <> ''") == {"engagement_rollup"}
+
+
+@pytest.mark.parametrize("name", db.query_names())
+def test_every_query_reads_records_through_the_ceiling(name):
+    sql = db.query_text(name)
+    direct = tables_read(sql) - REFERENCE_TABLES
+    assert direct == set(), f"{name} reads {sorted(direct)} directly: read through a macro taking $max_rank"
+    if "max_rank" not in db.used_params(sql):
+        # a query given no ceiling may read reference tables only, through no macro
+        macros = re.findall(r"\b(?:from|join)\s+([a-z_]\w*)\s*\(", " ".join(_tokens(sql)).lower())
+        assert macros == [], f"{name} calls {macros} without $max_rank"

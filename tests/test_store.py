@@ -50,10 +50,9 @@ def test_writer_changes_a_copy_and_swaps_it_in(empty_db):
 
 def test_a_failed_write_leaves_the_file_as_it_was(empty_db):
     before = empty_db.read_bytes()
-    with pytest.raises(RuntimeError, match="half way"):
-        with store.writing(empty_db) as writer:
-            writer.con.execute("INSERT INTO metadata VALUES ('probe', 'lost')")
-            raise RuntimeError("failed half way")
+    with pytest.raises(RuntimeError, match="half way"), store.writing(empty_db) as writer:
+        writer.con.execute("INSERT INTO metadata VALUES ('probe', 'lost')")
+        raise RuntimeError("failed half way")
     assert empty_db.read_bytes() == before
     assert stray_files(empty_db) == []
     assert snapshot_files(empty_db) == []
@@ -294,9 +293,8 @@ def test_a_failed_connect_leaves_no_private_copy(empty_db):
     # DuckDB's magic bytes but no database behind them: the copy succeeds, the connect fails.
     garbage = empty_db.with_name("garbage.duckdb")
     garbage.write_bytes(b"\x00" * 8 + b"DUCK" + b"\xff" * 5000)
-    with pytest.raises(duckdb.Error):
-        with store.writing(garbage):
-            pass
+    with pytest.raises(duckdb.Error), store.writing(garbage):
+        pass
     assert stray_files(empty_db) == []
     assert garbage.read_bytes()[8:12] == b"DUCK"
 

@@ -68,7 +68,7 @@ def record(db: Path | str, action: str, outcome: str, *, who: str | None = None,
         raise ValueError(f"unknown audit action {action!r}")
     file_path = Path(file) if file is not None else None
     entry = {
-        "at": dt.datetime.now(dt.timezone.utc).isoformat(timespec="milliseconds"),
+        "at": dt.datetime.now(dt.UTC).isoformat(timespec="milliseconds"),
         "who": who or os_user(),
         "signed_in": who is not None,
         "action": action,
@@ -84,9 +84,12 @@ def record(db: Path | str, action: str, outcome: str, *, who: str | None = None,
     path = audit_path(db)
     path.parent.mkdir(parents=True, exist_ok=True)
     # O_APPEND: every write lands at the end, whoever else is writing; never truncated, never rewritten.
-    fd = os.open(path, os.O_WRONLY | os.O_APPEND | os.O_CREAT, 0o600)
+    fd = os.open(path, os.O_RDWR | os.O_APPEND | os.O_CREAT, 0o600)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX)
+        size = os.fstat(fd).st_size
+        if size and os.pread(fd, 1, size - 1) != b"\n":
+            line = b"\n" + line  # after a line a crash cut short: start a line of our own
         os.write(fd, line)
         os.fsync(fd)
     finally:

@@ -146,3 +146,56 @@ WHERE a.sensitivity_rank <= p_max_rank
   AND (len(p_countries) = 0 OR list_has_any(a.iso3s, p_countries))
   AND (a.dated_from IS NULL OR a.dated_from <= CAST(p_end AS DATE))
   AND (a.date_expires IS NULL OR a.date_expires >= CAST(p_start AS DATE));
+
+-- The sensitivity ceiling for the queries that read whole tables (counts, the import history, the date
+-- range): records, rollup months and imports a viewer with rank p_max_rank may know of.
+CREATE OR REPLACE MACRO engagement_records(p_max_rank) AS TABLE
+SELECT * FROM engagements WHERE sensitivity_rank <= p_max_rank;
+
+CREATE OR REPLACE MACRO agreement_records(p_max_rank) AS TABLE
+SELECT * FROM agreements WHERE sensitivity_rank <= p_max_rank;
+
+CREATE OR REPLACE MACRO activity_months(p_max_rank) AS TABLE
+SELECT * FROM engagement_area_rollup WHERE sensitivity_rank <= p_max_rank;
+
+CREATE OR REPLACE MACRO agreement_parties_in(p_max_rank) AS TABLE
+SELECT p.* FROM agreement_parties p JOIN agreements a USING (agreement_id) WHERE a.sensitivity_rank <= p_max_rank;
+
+CREATE OR REPLACE MACRO agreement_history_in(p_max_rank) AS TABLE
+SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id) WHERE a.sensitivity_rank <= p_max_rank;
+
+-- The sensitivity of each import, from the records that still carry its import_id (import_log has no
+-- level of its own): min_rank and max_rank of those records. An import none of whose records remain
+-- (rejected, failed, unchanged, or since replaced) has no row here: its level is unknown.
+CREATE OR REPLACE MACRO import_ranks() AS TABLE
+SELECT import_id, min(sensitivity_rank) AS min_rank, max(sensitivity_rank) AS max_rank
+FROM (SELECT import_id, sensitivity_rank FROM engagements
+      UNION ALL
+      SELECT import_id, sensitivity_rank FROM agreements)
+WHERE import_id IS NOT NULL
+GROUP BY import_id;
+
+-- imports_in: the imports whose every remaining record is within the ceiling. An import of unknown level
+-- is shown only at the highest level (2, restricted): its file name, counts and messages (which quote
+-- cell values) may be about restricted records.
+CREATE OR REPLACE MACRO imports_in(p_max_rank) AS TABLE
+SELECT l.* FROM import_log l LEFT JOIN import_ranks() r USING (import_id)
+WHERE coalesce(r.max_rank, 2) <= p_max_rank;
+
+-- imports_admitted: the imports that brought at least one record the viewer sees, which alone may set
+-- "data as of" for them.
+CREATE OR REPLACE MACRO imports_admitted(p_max_rank) AS TABLE
+SELECT l.* FROM import_log l JOIN import_ranks() r USING (import_id)
+WHERE r.min_rank <= p_max_rank;
+
+-- Text as an export wrote it, back to the original (the rule is in atlas/data/export.py, which has the
+-- same two functions in Python): exports put one apostrophe before text a spreadsheet would run as a
+-- formula; the import takes exactly that one away.
+CREATE OR REPLACE MACRO formula_like(v) AS
+    v <> ''
+    AND NOT regexp_full_match(trim(v, ' ' || chr(160) || chr(12288) || chr(9) || chr(13) || chr(10)),
+                              '[+-]?([0-9]+\.?[0-9]*|\.[0-9]+)([eE][+-]?[0-9]+)?')
+    AND (regexp_matches(v, '^[\t\r\n]') OR regexp_matches(v, '^[ \x{a0}\x{3000}]*[=+\-@＝＋－＠]'));
+
+CREATE OR REPLACE MACRO original_text(x) AS
+    CASE WHEN starts_with(x, '''') AND formula_like(ltrim(x, '''')) THEN x[2:] ELSE x END;
