@@ -16,8 +16,8 @@ import sys
 import time
 from pathlib import Path
 
-from atlas.data import build as builder
 from atlas import config
+from atlas.data import build as builder
 from atlas.data import demo, ingest, store
 from atlas.data.formats import FORMATS
 

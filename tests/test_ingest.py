@@ -1,7 +1,7 @@
-"""atlas.ingest against real database files: good, messy and broken import files in every format.
+"""atlas.data.ingest against real database files: good, messy and broken import files in every format.
 
-Each import goes through atlas.ingest.import_file, the function the CLI and the Data page call, on a
-real DuckDB file built by atlas.build. "Nothing is written" is checked by comparing every row of every
+Each import goes through atlas.data.ingest.import_file, the function the CLI and the Data page call, on a
+real DuckDB file built by atlas.data.build. "Nothing is written" is checked by comparing every row of every
 data table before and after.
 """
 from __future__ import annotations
@@ -14,7 +14,17 @@ from pathlib import Path
 import pytest
 
 from atlas.data import ingest
-from support import agreement, dump_tables, engagement, folder_state, import_log, query, snapshot_files, write_csv, write_rows
+from support import (
+    agreement,
+    dump_tables,
+    engagement,
+    folder_state,
+    import_log,
+    query,
+    snapshot_files,
+    write_csv,
+    write_rows,
+)
 
 TODAY = dt.date(2025, 6, 30)
 KINDS = ["csv", "xlsx", "parquet"]

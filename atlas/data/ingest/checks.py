@@ -56,12 +56,12 @@ def resolve_vocabularies(con, fmt: FileFormat) -> None:
     """map_<column> (raw -> code, NULL when unknown) per vocabulary column, map_country and resolved_countries."""
     for column in fmt.columns:
         if column == FLAG:
-            pairs = [(v, BOOLEAN.get(vocab.fold(v))) for v in _distinct(con, column)]
-            _mapping(con, f"map_{column}", pairs, "raw VARCHAR, code BOOLEAN")
+            flags = [(v, BOOLEAN.get(vocab.fold(v))) for v in _distinct(con, column)]
+            _mapping(con, f"map_{column}", flags, "raw VARCHAR, code BOOLEAN")
         elif column in fmt.vocabularies:
             lookup = fmt.vocabularies[column]
-            pairs = [(v, lookup.get(vocab.fold(v))) for v in _distinct(con, column)]
-            _mapping(con, f"map_{column}", pairs, "raw VARCHAR, code VARCHAR")
+            spellings = [(v, lookup.get(vocab.fold(v))) for v in _distinct(con, column)]
+            _mapping(con, f"map_{column}", spellings, "raw VARCHAR, code VARCHAR")
     resolved: list[tuple] = []
     rows: list[tuple] = []
     for raw in _distinct(con, fmt.country_column):

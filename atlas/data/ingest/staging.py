@@ -74,7 +74,7 @@ def stage_rows(con, path: Path, fmt: FileFormat, result: ImportResult) -> None:
     at = positions(table.header, fmt, result)
     _create_stage(con, fmt)
     for chunk in table.chunks:
-        data = {"line": chunk.lines}
+        data: dict[str, list] = {"line": chunk.lines}
         for column in fmt.columns:
             i = at.get(column)
             data[column] = [row[i] for row in chunk.rows] if i is not None else [""] * len(chunk.rows)
