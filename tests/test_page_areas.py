@@ -18,7 +18,9 @@ F-A6 (law enforcement); expired F-A3 (visa); negotiation F-A4 (cargo); signed F-
 from __future__ import annotations
 
 import base64
+import html
 import json
+import re
 
 import numpy as np
 import pytest
@@ -64,12 +66,31 @@ def card_numbers(at: AppTest) -> list[tuple[str, str]]:
     return [(m.value, m.delta) for m in at.metric if m.label == "Engagements in period"]
 
 
+def ranked(at: AppTest) -> list[list[tuple[str, str]]]:
+    """The top-partner lists of the area cards, as (country, number) rows read from their HTML."""
+    out = []
+    for element in at.get("html"):
+        body = element.proto.body
+        if 'class="atlas-ranked"' in body:
+            rows = re.findall(r"<tr><td[^>]*>(.*?)</td>.*?<td class=\"atlas-number\"[^>]*>(.*?)</td></tr>", body)
+            out.append([(html.unescape(name), number) for name, number in rows])
+    return out
+
+
 def test_all_areas_side_by_side(app_env):
     at = run_page(PAGE)
     assert not at.exception
-    assert at.selectbox(key="areas_choice").value == "all"
     assert card_numbers(at) == [IN_PERIOD[a] for a in AREAS], "one card per area, in vocabulary order"
     assert area_maps(at) == WHERE
+
+
+def test_the_sidebar_filter_is_the_only_choice_of_areas(app_env):
+    # The page used to have its own "Show" selector beside the sidebar's filter (and "Showing:" ignored it).
+    at = run_page(PAGE)
+    assert [s.label for s in at.main.selectbox] == []
+    assert "areas_choice" not in at.session_state
+    at = run_page(PAGE, {"area": "aviation"})
+    assert any("Showing: 01 Dec 2025 – 30 Nov 2026 · Aviation Security" in c.value for c in at.caption)
 
 
 def test_each_area_map_wears_its_own_colour(app_env):
@@ -87,9 +108,8 @@ def test_small_states_get_a_dot_on_the_area_map(app_env):
     assert [values(d["customdata"]) for d in dots] == [["SGP"]]                  # F-E09 in Singapore
 
 
-def test_choosing_one_area_shows_only_that_area(app_env):
-    at = run_page(PAGE)
-    at.selectbox(key="areas_choice").set_value("aviation").run()
+def test_one_area_in_the_sidebar_filter_shows_only_that_area(app_env):
+    at = run_page(PAGE, {"area": "aviation"})
     assert not at.exception
     assert area_maps(at) == {"aviation": {"CAN": 1, "JPN": 1}}
     assert card_numbers(at) == [("2", "+2 (new)")]
@@ -97,18 +117,27 @@ def test_choosing_one_area_shows_only_that_area(app_env):
     assert [t["name"] for t in specs["area_trend"]["data"]] == ["Aviation Security"]
     assert {t["name"] for t in specs["area_types"]["data"]} == {"Aviation Security"}
     assert {t["name"] for t in specs["area_pipeline"]["data"]} == {"Aviation Security"}
-    top = next(d.value for d in at.dataframe if "name" in d.value.columns)
-    assert top.values.tolist() == [["Canada", 1], ["Japan", 1]]
+    assert ranked(at) == [[("Canada", "1"), ("Japan", "1")]]
+    assert any(c.value == vocab.MISSION_AREA_BY_CODE["aviation"].description for c in at.caption)
 
 
-def test_the_sidebar_area_filter_narrows_the_choice(app_env):
+def test_the_sidebar_area_filter_picks_the_areas(app_env):
     at = run_page(PAGE, {"area": "cargo,visa"})
     assert not at.exception
-    assert at.selectbox(key="areas_choice").options == ["All areas side by side", "Cargo Security", "Visa Security"]
     assert set(area_maps(at)) == {"cargo", "visa"}
+    assert [t["name"] for t in charts(at)["area_trend"]["data"]] == ["Visa Security", "Cargo Security"]
     at = run_page(PAGE, {"area": "law_enforcement"})
-    assert at.selectbox(key="areas_choice").value == "law_enforcement", "a single filtered area is shown alone"
     assert area_maps(at) == {"law_enforcement": {"DEU": 2}}
+
+
+def test_top_partner_numbers_are_whole_and_unclipped(app_env):
+    # The cards used a progress column that cut numbers off ("25", "36"); now a table whose number column
+    # does not wrap and is as wide as its number.
+    at = run_page(PAGE)
+    assert ranked(at) == [[("Canada", "1")], [("Canada", "1"), ("Japan", "1")], [("Canada", "1"), ("Singapore", "1")],
+                          [("Mexico", "1")], [("Mexico", "1")], [("Germany", "2")], [("United Kingdom", "1")]]
+    body = next(e.proto.body for e in at.get("html") if 'class="atlas-ranked"' in e.proto.body)
+    assert 'class="atlas-number" style="text-align:right;white-space:nowrap' in body
 
 
 @pytest.mark.parametrize("query, expected", [
@@ -132,7 +161,31 @@ def test_trend_chart_data(app_env):
     assert lines["Law Enforcement"] == {"2025-12-01T00:00:00.000000": 1.0, "2026-11-01T00:00:00.000000": 1.0}
     assert lines["Aviation Security"] == {"2026-03-01T00:00:00.000000": 1.0, "2026-08-01T00:00:00.000000": 1.0}
     assert spec["layout"]["yaxis"]["rangemode"] == "tozero"
-    assert spec["layout"]["showlegend"] is False, "the page names the colours once, above the charts"
+    assert spec["layout"]["showlegend"] is False, "each panel is titled with its area"
+
+
+def test_trend_is_small_multiples_on_one_scale(app_env):
+    # Seven lines on one chart could not be told apart: one panel per area, each with its own axes.
+    spec = charts(run_page(PAGE))["area_trend"]
+    axes = [(t["xaxis"], t["yaxis"]) for t in spec["data"]]
+    assert axes == [("x", "y")] + [(f"x{i}", f"y{i}") for i in range(2, 8)]
+    titles = [a["text"] for a in spec["layout"]["annotations"]]
+    assert titles == [f"<b>{vocab.mission_area_label(a)}</b>" for a in AREAS]
+    assert all(spec["layout"][f"yaxis{i}"]["matches"] == "y" for i in range(2, 8)), "one scale for all"
+    assert spec["layout"]["yaxis"]["range"] == [0, 1.1]                             # at most 1 a month, + 10%
+
+
+def test_a_partial_last_month_is_marked_on_the_trend(app_env):
+    # Period 2026-01-01..2026-11-15: November holds half a month (F-E12 on 30 Nov falls outside it).
+    at = run_page(PAGE, {"from": "2026-01-01", "to": "2026-11-15"})
+    spec = charts(at)["area_trend"]
+    assert not [t for t in spec["data"] if "partial" in t["name"]], "no engagement in November: nothing to mark"
+    at = run_page(PAGE, {"from": "2026-01-01", "to": "2026-08-19"})                # F-E10 on 18 Aug
+    spec = charts(at)["area_trend"]
+    dashed = [t for t in spec["data"] if t["name"] == "Aviation Security (partial month)"]
+    assert len(dashed) == 1 and dashed[0]["line"]["dash"] == "dash"
+    assert [x[:10] for x in dashed[0]["x"] if x] == ["2026-03-01", "2026-08-01"]    # from March into August
+    assert spec["layout"]["annotations"][-1]["text"].endswith("Aug 2026: period ends 19 Aug")
 
 
 def test_engagement_types_chart_data(app_env):

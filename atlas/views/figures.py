@@ -178,7 +178,7 @@ def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None =
     flags = [_month_key(m) in notes for m in months]
     hover = "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>"
     solid = {"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": code,
-             "x": months, "y": [None if f else n for n, f in zip(counts, flags)],
+             "x": part["month"], "y": [None if f else n for n, f in zip(counts, flags)],
              "line": {"color": colour, "width": 3}, "marker": {"size": 5}, "customdata": [""] * len(months),
              "hovertemplate": hover, **(axes or {})}
     if not any(flags):
