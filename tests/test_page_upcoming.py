@@ -74,8 +74,7 @@ def listed(at) -> list[str]:
 
 
 def choose(at, days: int):
-    at.session_state["upcoming_days"] = days
-    return at.run()
+    return at.segmented_control(key="upcoming_days").set_value(days).run()
 
 
 def test_default_window_is_thirty_days_by_week(env):
