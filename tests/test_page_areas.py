@@ -229,3 +229,50 @@ def test_every_chart_has_downloads(app_env):
     keys = {b.key for b in run_page(PAGE).get("download_button")}
     for what in ("area_trend", "area_maps", "area_types", "area_pipeline"):
         assert {f"csv_{what}", f"xlsx_{what}"} <= keys, what
+
+
+def _linear(colour: str) -> list[float]:
+    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
+
+
+def _contrast(colour: str, background: str) -> float:
+    """WCAG 2 contrast ratio of two sRGB colours."""
+    lum = [0.2126 * r + 0.7152 * g + 0.0722 * b for r, g, b in (_linear(colour), _linear(background))]
+    return (max(lum) + 0.05) / (min(lum) + 0.05)
+
+
+@pytest.mark.parametrize("area", vocab.MISSION_AREAS, ids=lambda a: a.code)
+def test_every_area_colour_has_3_to_1_contrast_on_white(area):
+    # WCAG 2.2 SC 1.4.11 (graphics): the Counter-Terrorism yellow #F0E442 had 1.3:1 and vanished on white.
+    assert _contrast(area.colour, "#FFFFFF") >= 3.0, f"{area.label} {area.colour}"
+    assert _contrast(area.colour, "#0E1117") >= 3.0, f"{area.label} {area.colour} on the dark theme"
+
+
+# Machado, Oliveira & Fernandes (2009), severity 1: linear-RGB simulation of the three dichromacies.
+_SIMULATIONS = {
+    "protanopia": [[0.152286, 1.052583, -0.204868], [0.114503, 0.786281, 0.099216], [-0.003882, -0.048116, 1.051998]],
+    "deuteranopia": [[0.367322, 0.860646, -0.227968], [0.280085, 0.672501, 0.047413], [-0.011820, 0.042940, 0.968881]],
+    "tritanopia": [[1.255528, -0.076749, -0.178779], [-0.078411, 0.930809, 0.147602], [0.004733, 0.691367, 0.303900]],
+    "normal": [[1, 0, 0], [0, 1, 0], [0, 0, 1]],
+}
+
+
+def _lab(rgb: list[float]) -> tuple[float, float, float]:
+    rgb = [min(max(c, 0.0), 1.0) for c in rgb]
+    xyz = [sum(m * c for m, c in zip(row, rgb)) / w for row, w in zip(
+        [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]], (0.95047, 1.0, 1.08883))]
+    fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
+
+
+@pytest.mark.parametrize("vision", _SIMULATIONS)
+def test_area_colours_stay_apart_with_colour_vision_deficiencies(vision):
+    # The darker colours must not collapse into each other: every pair at least 15 CIELAB units apart
+    # (the original Okabe-Ito set's closest pair under these simulations was 16).
+    matrix = _SIMULATIONS[vision]
+    labs = {a.label: _lab([sum(m * c for m, c in zip(row, _linear(a.colour))) for row in matrix])
+            for a in vocab.MISSION_AREAS}
+    closest = min((sum((p - q) ** 2 for p, q in zip(labs[a], labs[b])) ** 0.5, a, b)
+                  for i, a in enumerate(labs) for b in list(labs)[i + 1:])
+    assert closest[0] >= 15, closest

@@ -13,16 +13,16 @@ from dataclasses import dataclass
 class MissionArea:
     code: str
     label: str
-    colour: str  # Okabe-Ito palette: distinguishable with the common colour-vision deficiencies
+    colour: str  # Okabe-Ito hues, darkened where needed: 3:1 on white, told apart with colour-vision deficiencies
     description: str
 
 
 MISSION_AREAS: tuple[MissionArea, ...] = (
     MissionArea("visa", "Visa Security", "#0072B2",
                 "Visa security and screening, Visa Waiver Program, information sharing on travellers."),
-    MissionArea("aviation", "Aviation Security", "#56B4E9",
+    MissionArea("aviation", "Aviation Security", "#2C94F2",
                 "Aviation and airport security, Preclearance, last-point-of-departure flights."),
-    MissionArea("cargo", "Cargo Security", "#E69F00",
+    MissionArea("cargo", "Cargo Security", "#816935",
                 "Cargo and supply-chain security, Container Security Initiative ports, trade."),
     MissionArea("border", "Border Security and Training", "#009E73",
                 "Border management, capacity building and training of foreign border officials."),
@@ -30,7 +30,7 @@ MISSION_AREAS: tuple[MissionArea, ...] = (
                 "Immigration policy, asylum and refugee cooperation, returns and readmission."),
     MissionArea("law_enforcement", "Law Enforcement", "#D55E00",
                 "Law-enforcement cooperation, investigations, serious-crime information sharing."),
-    MissionArea("counterterrorism", "Counter-Terrorism", "#F0E442",
+    MissionArea("counterterrorism", "Counter-Terrorism", "#AE8D49",
                 "Counter-terrorism cooperation, terrorist travel, watchlisting."),
 )
 MISSION_AREA_BY_CODE = {m.code: m for m in MISSION_AREAS}
