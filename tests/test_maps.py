@@ -132,8 +132,11 @@ def test_engagement_places_are_coloured_by_their_leading_area():
     layer = maps.engagement_points_layer(points)
     assert (layer.type, layer.id) == ("ScatterplotLayer", "engagements")
     rows = layer.data
-    assert [r["colour"] for r in rows] == [[230, 159, 0, 200], [0, 114, 178, 200]]
-    assert maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["cargo"]) == [230, 159, 0]
+    assert [r["colour"] for r in rows] == [
+        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["cargo"]) + [200],
+        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["visa"]) + [200],
+    ]
+    assert maps.hex_to_rgb("#0072B2") == [0, 114, 178]
     assert [r["name"] for r in rows] == ["Paris (France)", "London (United Kingdom)"]
     assert [r["detail"] for r in rows] == [
         "4 engagements\nmostly Cargo Security",

@@ -29,12 +29,12 @@ LOOKUPS = {
 def test_the_mission_areas_are_these_seven_in_this_order():
     assert [(a.code, a.label, a.colour) for a in vocab.MISSION_AREAS] == [
         ("visa", "Visa Security", "#0072B2"),
-        ("aviation", "Aviation Security", "#56B4E9"),
-        ("cargo", "Cargo Security", "#E69F00"),
+        ("aviation", "Aviation Security", "#2C94F2"),
+        ("cargo", "Cargo Security", "#816935"),
         ("border", "Border Security and Training", "#009E73"),
         ("immigration", "Immigration Policy", "#CC79A7"),
         ("law_enforcement", "Law Enforcement", "#D55E00"),
-        ("counterterrorism", "Counter-Terrorism", "#F0E442"),
+        ("counterterrorism", "Counter-Terrorism", "#AE8D49"),
     ]
 
 
