@@ -50,7 +50,8 @@ with st.container(horizontal=True, gap="small"):
 st.subheader("Headline numbers")
 profiles = ui.query("compare_countries", view)
 ui.table(compare.headline_table(profiles), "compare_headlines", key="compare_headlines",
-         column_config={"measure": st.column_config.TextColumn("Measure", width="medium"), **{n: n for n in profiles.name}})
+         column_config={"measure": st.column_config.TextColumn("Measure", width="medium"),
+                        **{n: n for n in profiles.name}})
 st.caption(f"Engagements and participants in the period (cancelled engagements not counted); change against the "
            f"previous period of equal length. Agreements in force on {f.as_of:%d %b %Y}; an agreement with several "
            "partners counts for each of them. Programmes present: current programme sites or memberships.")

@@ -150,7 +150,7 @@ def current_filters(page: str) -> flt.Filters:
 
 def url_extras(page: str) -> dict[str, str]:
     """What the URL carries besides the filters: the selected country, the 'since' date, briefing mode."""
-    extra = {"iso": st.session_state.get(SELECTED, "")}
+    extra = {"iso": st.session_state.get(SELECTED, ""), "compare": ",".join(st.session_state.get("atlas_compare", ()))}
     since = st.session_state.get(SINCE)
     if since:
         extra["since"] = since.isoformat()
