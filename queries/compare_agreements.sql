@@ -3,7 +3,7 @@
 -- params: $start, $end, $areas, $countries, $components, $statuses, $max_rank
 SELECT p.iso3, a.status, count(*) AS agreements
 FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
-JOIN agreement_parties p USING (agreement_id)
+JOIN agreement_parties_in($max_rank) p USING (agreement_id)
 WHERE list_contains($countries, p.iso3)
 GROUP BY ALL
 ORDER BY p.iso3, a.status

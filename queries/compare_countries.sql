@@ -18,7 +18,7 @@ agreements AS (
            count(*) FILTER (WHERE a.status = 'negotiation') AS negotiation,
            count(*) AS total, count(*) FILTER (WHERE a.is_demo) AS demo
     FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
-    JOIN agreement_parties p USING (agreement_id)
+    JOIN agreement_parties_in($max_rank) p USING (agreement_id)
     LEFT JOIN agreement_status_on($as_of) d USING (agreement_id)
     WHERE list_contains($countries, p.iso3)
     GROUP BY p.iso3

@@ -6,7 +6,7 @@ WITH in_force AS (
     SELECT p.iso3, count(*) AS agreements, string_agg(a.title, '; ' ORDER BY a.title) AS titles
     FROM agreements_in($today, $today, $areas, $countries, $components, $statuses, $max_rank) a
     JOIN agreement_status_on($today) d USING (agreement_id)
-    JOIN agreement_parties p USING (agreement_id)
+    JOIN agreement_parties_in($max_rank) p USING (agreement_id)
     WHERE d.status = 'in_force'
       AND (len($countries) = 0 OR list_contains($countries, p.iso3))
     GROUP BY p.iso3
