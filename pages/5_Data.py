@@ -67,6 +67,15 @@ else:
              columns=["import_id", "started_at", "table_name", "file_name", "outcome", "rows_read", "inserted",
                       "updated", "unchanged", "rejected", "message", "sha256"])
 
+st.subheader("Audit trail")
+trail = ui.audit_trail(limit=200)
+st.caption("Every import, failed import and restore, with who made it. Kept beside the database, outside it, "
+           "so a restore never erases it.")
+if trail.empty:
+    st.caption("Nothing recorded yet.")
+else:
+    ui.table(trail, "audit_trail", key="audit", column_config={"at": "When (UTC)", "who": "Who"})
+
 st.subheader("Snapshots")
 snaps = ui.snapshot_list()
 st.caption(f"{len(snaps)} snapshot(s) kept (the last five, one before each import that changed data). "

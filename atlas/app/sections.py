@@ -16,7 +16,6 @@ from atlas.views import briefing
 def what_changed_section(f: flt.Filters) -> None:
     """New engagements, agreement status changes, newly engaged countries and renewals coming up,
     since a chosen date (default 30 days ago); the same figures as the briefing's last slide."""
-
     head, pick = st.columns([3, 1], vertical_alignment="bottom")
     head.subheader("What changed since")
     chosen = pick.date_input("Since", value=since_date(f), max_value=f.today, key="since_input",

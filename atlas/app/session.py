@@ -8,7 +8,8 @@ import streamlit as st
 
 from atlas import config
 from atlas.data import filters as flt
-from atlas.data.db import Database, file_signature
+from atlas.app.viewer import viewer_rank
+from atlas.data.db import BrokenDatabase, Database, file_signature
 from atlas.data.schema import OutdatedDatabase
 from atlas.views.format import as_of_text as format_as_of
 
@@ -26,19 +27,25 @@ def database() -> Database:
         return _database(str(path), signature)
     except FileNotFoundError:
         st.error(f"No database at `{path}`. Build one with `make run` or `python -m atlas build`.")
-    except OutdatedDatabase as exc:
-        st.error(str(exc))
+    except (OutdatedDatabase, BrokenDatabase) as exc:
+        st.error(str(exc), icon=":material/error:")
     st.stop()
 
 
 def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFrame:
     """Run queries/<name>.sql with the filters' parameters plus `extra`, cached per database generation
     (shared by every session; see Database.cached_query)."""
-    return database().cached_query(name, _params(filters, extra))
+    try:
+        return database().cached_query(name, _params(filters, extra))
+    except BrokenDatabase as exc:  # damage found by a query after the file opened
+        st.error(str(exc), icon=":material/error:")
+        st.stop()
 
 
 def _params(filters: flt.Filters | None, extra: dict) -> dict:
-    params = dict(filters.params()) if filters else {}
+    # Every query is capped by the viewer's ceiling, those without filters (freshness, history, date range) too.
+    params = {"max_rank": viewer_rank()}
+    params.update(filters.params() if filters else {})
     params.update(extra)
     return params
 

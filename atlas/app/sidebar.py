@@ -7,7 +7,7 @@ from atlas import config
 from atlas.app.session import query
 from atlas.app.state import (PAGES, STATE, _on_list, _on_preset, _on_priority, _on_range, _on_reset, _widget_key,
                              _write_url, current_filters, url_extras)
-from atlas.app.viewer import sign_in_controls, viewer_caption
+from atlas.app.viewer import access_problem, sign_in_controls, viewer_caption
 from atlas.app.widgets import md_escape
 from atlas.data import filters as flt
 from atlas.data import vocab
@@ -79,6 +79,9 @@ def sidebar(page: str) -> flt.Filters:
                        on_change=_on_list("agreement_statuses"), placeholder="All statuses")
         st.button("Reset filters", on_click=_on_reset, width="stretch")
         st.caption(md_escape(viewer_caption()))
+        problem = access_problem()
+        if problem:
+            st.warning(md_escape(problem), icon=":material/lock:")
         sign_in_controls()
     f = st.session_state[STATE]
     _write_url(f, url_extras(page))

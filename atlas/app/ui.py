@@ -12,14 +12,14 @@ from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
 from atlas.app.state import PAGES, select_country, selected_country, since_date
 from atlas.app.tables import agreement_export, engagement_export, engagement_table, status_change_table, table
-from atlas.app.upload import check_upload, run_upload, snapshot_list, stage_upload
+from atlas.app.upload import audit_trail, check_upload, run_upload, snapshot_list, stage_upload
 from atlas.app.viewer import viewer_may_import
 from atlas.app.widgets import (PLOTLY_CONFIG, area_legend, downloads, empty_state, md_escape, page_header,
                                picked_country, plotly)
 from atlas.views.format import delta_text
 
 __all__ = [
-    "PAGES", "PLOTLY_CONFIG", "agreement_export", "area_legend", "as_of_text", "briefing_css", "briefing_deck",
+    "PAGES", "PLOTLY_CONFIG", "agreement_export", "audit_trail", "area_legend", "as_of_text", "briefing_css", "briefing_deck",
     "briefing_downloads", "briefing_filters", "check_upload", "database", "delta_text", "downloads",
     "empty_state", "engagement_export", "engagement_table", "md_escape", "page_header", "picked_country",
     "plotly", "prefetch", "query", "run_upload", "select_country", "selected_country", "sidebar",

@@ -12,7 +12,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas import config
-from atlas.data import ingest, store
+from atlas.app.viewer import viewer_rank
+from atlas.data import audit, ingest, store
 from atlas.data.db import file_signature
 
 
@@ -55,7 +56,6 @@ def check_upload(path: Path, table: str, skip_invalid: bool):
     """A dry run: what the import would do, and every problem, without writing anything. Kept for the
     session until the file, the choice or the database changes, so other reruns of the page do not
     validate the whole file again."""
-
     db = config.db_path()
     inputs = (str(path), table, skip_invalid, file_signature(db) if db.exists() else None)
     kept = st.session_state.get(UPLOADS)
@@ -67,12 +67,23 @@ def check_upload(path: Path, table: str, skip_invalid: bool):
 
 
 def run_upload(path: Path, table: str, skip_invalid: bool):
-
+    """Import the staged file for real (a copy swapped in whole; see atlas.data.store)."""
     return ingest.import_file(path, table, config.db_path(), skip_invalid=skip_invalid)
 
 
 def snapshot_list() -> list[dict]:
-
+    """The snapshots kept for the database, newest first, as rows for a table."""
     return [{"snapshot": p.name, "size_mb": round(p.stat().st_size / 1e6, 1),
              "taken": pd.Timestamp(p.stat().st_mtime, unit="s").strftime("%Y-%m-%d %H:%M")}
             for p in store.snapshots(config.db_path())]
+
+
+def audit_trail(limit: int = 200) -> pd.DataFrame:
+    """The audit entries this viewer may see (imports, failed imports, restores), newest first."""
+    entries = audit.read(config.db_path(), viewer_rank(), limit=limit)
+    rows = [{"at": e.get("at"), "who": e.get("who"), "action": e.get("action"), "outcome": e.get("outcome"),
+             "table_name": e.get("table"), "file_name": e.get("file_name"),
+             **{k: (e.get("counts") or {}).get(k) for k in ("rows_read", "inserted", "updated", "rejected")},
+             "message": e.get("message")} for e in entries]
+    return pd.DataFrame(rows, columns=["at", "who", "action", "outcome", "table_name", "file_name", "rows_read",
+                                       "inserted", "updated", "rejected", "message"])

@@ -47,6 +47,13 @@ def viewer_caption() -> str:
     return f"Signed in as {email}: records up to {level}" if email else f"Not signed in: {level} records only"
 
 
+def access_problem() -> str | None:
+    """Why the ceiling is lower than configured (a mistyped setting, an unreadable roles file), if it is."""
+    if not login_configured():
+        return access.setting_problem()
+    return access.load_roles().problem
+
+
 def sign_in_controls() -> None:
     """Sign in / out buttons when sign-in is configured."""
     if not login_configured():
