@@ -21,7 +21,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from atlas.data import schema as version  # the version mark lives with the schema
+from atlas.data import schema
 from atlas.config import QUERIES_DIR
 
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")
@@ -80,7 +80,7 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path) -> str:
             [CATALOG]).fetchone()[0]
         if not has_metadata:
             raise BrokenDatabase(path, "is a DuckDB file but not a Partner Atlas database (no metadata table)")
-        found = con.execute(f"SELECT value FROM metadata WHERE key = '{version.KEY}'").fetchone()
+        found = con.execute("SELECT value FROM metadata WHERE key = ?", [schema.KEY]).fetchone()
     except duckdb.Error as exc:
         raise BrokenDatabase(path, f"cannot be read ({_first_line(exc)})") from exc
     return found[0] if found and found[0] else ""
@@ -282,9 +282,9 @@ class Database:
         except BaseException:
             con.close()
             raise
-        if built_for != version.schema_version():
+        if built_for != schema.schema_version():
             con.close()
-            raise version.OutdatedDatabase(
+            raise schema.OutdatedDatabase(
                 f"{path} was built by another version of Partner Atlas. Bring it up to date with "
                 f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it.")
         return cls(path=path, con=con, signature=signature)
