@@ -31,7 +31,10 @@ PROGRAM_CODES = {
 }
 PROGRAM_FILES = ("vwp_countries.csv", "cbp_preclearance_locations.csv", "csi_ports.csv",
                  "pcsc_agreements_partial.csv", "dhs_overseas_posts_partial.csv")
-_NOT_CURRENT = re.compile(r"NOT a current member|rescinded|terminated", re.IGNORECASE)
+# Not current: a membership that ended, or a site announced but not (yet) operational. The announced test reads
+# the status the way the Activity map does (atlas.views.maps.is_announced), so a hollow dot is never counted.
+_NOT_CURRENT = re.compile(r"NOT a current member|rescinded|terminated|^\s*(?:announced|planned)|not (?:yet )?operational",
+                          re.IGNORECASE)
 _UNCERTAIN = re.compile(r"uncertain|not confirmed|unclear|status unknown", re.IGNORECASE)
 
 
@@ -75,6 +78,8 @@ def program_rows() -> list[tuple]:
         with (REFERENCE_DIR / name).open(encoding="utf-8", newline="") as f:
             for r in csv.DictReader(f):
                 status, notes = r["status"], r.get("notes") or ""
+                if not r["source_url"].strip():
+                    raise ValueError(f"{name}: a row without a source_url ({r['iso3']} {r['place']!r})")
                 out.append((
                     r["program"], PROGRAM_CODES[r["program"]], _primary_area(r["mission_area"]), r["mission_area"],
                     r["iso3"], r["place"] or None, r["iata_or_locode"] or None,
