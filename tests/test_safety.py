@@ -12,6 +12,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from apptest_support import app_env, fixture_db  # noqa: F401  (fixtures)
 from atlas.data import audit, export, ingest
 from atlas.data.build import build
 from atlas.data.db import BrokenDatabase, Database, connect
@@ -223,3 +224,36 @@ def test_stale_copies_of_a_killed_restore_are_swept_too(tmp_path, empty_db):
     from atlas.data import store
     store.restore(empty_db)
     assert not left.exists()
+
+
+# --- 11: a 'since' date in a link outside [2000-01-01, today] is clamped, with a notice ----------------
+
+SINCE_CASES = {"0001-01-01": dt.date(2000, 1, 1), "9999-12-31": dt.date(2026, 11, 30),
+               "2030-01-01": dt.date(2026, 11, 30), "2026-12-05": dt.date(2026, 11, 30)}
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("since", SINCE_CASES)
+def test_a_since_date_out_of_range_is_clamped_on_the_overview(since):
+    from apptest_support import run_page
+
+    at = run_page("dashboard.py", {"since": since}, timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.date_input(key="since_input").value == SINCE_CASES[since]
+    notices = " ".join(i.value for i in at.info).replace("\\", "")  # markdown escapes
+    assert f"The 'since' date in the link ({since})" in notices
+    assert at.query_params["since"] == SINCE_CASES[since].isoformat()
+
+
+@pytest.mark.usefixtures("app_env")
+@pytest.mark.parametrize("since", SINCE_CASES)
+def test_a_since_date_out_of_range_is_clamped_on_the_briefing(since):
+    from apptest_support import run_page
+    from atlas.app import briefing as glue
+
+    at = run_page("pages/6_Briefing.py", {"since": since, "slides": "changes"}, timeout=60)
+    assert not at.exception, [e.value for e in at.exception]
+    key, deck = at.session_state["brief_deck"]
+    assert key[1] == SINCE_CASES[since]
+    slide = at.session_state[glue.LAST_GOOD]  # set only when the slide was built without error
+    assert slide is deck.slide(0) and slide.key == "changes"

@@ -27,6 +27,9 @@ URL_SEEN = "atlas_url_seen"      # the query string last applied or written
 SINCE = "atlas_since"            # the "what changed since" date (None: 30 days before today)
 
 
+EARLIEST_SINCE = dt.date(2000, 1, 1)  # no record the app shows is older; earlier dates overflow date arithmetic
+
+
 NOTICES = "atlas_notices"
 
 
@@ -123,9 +126,15 @@ def _apply_url(today: dt.date) -> None:
             notices.append(f"Ignored unknown country in the link: {url['iso'][:40]}")
     if "since" in url:
         try:
-            st.session_state[SINCE] = dt.date.fromisoformat(str(url["since"]))
+            asked = dt.date.fromisoformat(str(url["since"]))
         except ValueError:
             notices.append(f"Ignored malformed 'since' date in the link: {str(url['since'])[:40]}")
+        else:
+            since = clamp_since(asked, today)
+            st.session_state[SINCE] = since
+            if since != asked:
+                notices.append(f"The 'since' date in the link ({asked.isoformat()}) is outside "
+                               f"{EARLIEST_SINCE.isoformat()} to today; showing changes since {since.isoformat()}")
     st.session_state[NOTICES] = notices
     st.session_state[URL_SEEN] = url
 
@@ -159,9 +168,15 @@ def url_extras(page: str) -> dict[str, str]:
     return extra
 
 
+def clamp_since(day: dt.date, today: dt.date) -> dt.date:
+    """A 'since' date brought into [EARLIEST_SINCE, today]: 9999-12-31 -> today, 0001-01-01 -> 2000-01-01."""
+    return min(max(day, EARLIEST_SINCE), max(today, EARLIEST_SINCE))
+
+
 def since_date(f: flt.Filters) -> dt.date:
-    """The 'what changed since' date: chosen, or 30 days before today."""
-    return st.session_state.get(SINCE) or f.today - dt.timedelta(days=30)
+    """The 'what changed since' date: chosen (kept between EARLIEST_SINCE and today), or 30 days before today."""
+    chosen = st.session_state.get(SINCE)
+    return clamp_since(chosen, f.today) if chosen else f.today - dt.timedelta(days=30)
 
 
 def set_since(day: dt.date) -> None:
