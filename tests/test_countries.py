@@ -96,6 +96,15 @@ def test_reference_data_was_found():
     assert len(reference_countries()) > 50
 
 
+def test_reference_countries_are_rows_of_the_country_table():
+    """77 places, one spelling each; Cyprus (a PCSC row) is the one country the second sourcing pass added."""
+    pairs = reference_countries()
+    codes = {iso3 for _, iso3 in pairs}
+    assert len(pairs) == len(codes) == 77
+    assert codes <= {row["iso3"] for row in load_countries()}
+    assert "CYP" in codes
+
+
 def test_countries_table_shape():
     rows = load_countries()
     assert len(rows) == 250
