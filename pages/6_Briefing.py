@@ -48,7 +48,7 @@ def controls(count: int, deck) -> bool:
     """The toolbar (visually hidden in kiosk, where only its keyboard shortcuts are used); True if play toggled."""
     with st.container(key="brief_controls"):
         st.html(glue.scale_script(), unsafe_allow_javascript=True)
-        bar = st.columns([1.1, 1, 1, 1, 1.5, 1.2, 2.4, 0.9], vertical_alignment="center")
+        bar = st.columns([1.2, 1, 1, 1, 1.3, 2.6, 0.9], vertical_alignment="center")
         demo = '<span class="demo-badge">DEMO DATA</span>' if deck is not None and deck.demo else ""
         bar[0].html(f'<div class="counter">{state["brief_index"] + 1} / {count}{demo}</div>')
         bar[1].button("◀ Prev", on_click=go, args=(-1,), shortcut="Left", key="brief_prev", width="stretch")
@@ -59,17 +59,18 @@ def controls(count: int, deck) -> bool:
         bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
         if view.kiosk:
             return toggled
-        bar[4].selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval", label_visibility="collapsed",
+        # In a popover: an open select box on the bar would also take the arrow keys (one press, two slides).
+        with bar[4].popover("Slides", icon=":material/view_carousel:", width="stretch"):
+            st.selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval",
                          format_func=lambda s: f"every {s} s", on_change=retime)
-        with bar[5].popover("Slides", icon=":material/view_carousel:", width="stretch"):
             state["brief_pick"] = list(view.keys)
             st.multiselect("Slides, in the order shown", glue.slide_options(f, view.keys), key="brief_pick",
                            format_func=briefing.key_label, on_change=pick,
                            help="Pick and order the slides; the link keeps the choice (&slides=…).")
-        with bar[6]:
+        with bar[5]:
             if deck is not None:
                 ui.briefing_downloads(f, deck)
-        bar[7].page_link(ui.PAGES["overview"], label="Exit", icon=":material/close:")
+        bar[6].page_link(ui.PAGES["overview"], label="Exit", icon=":material/close:")
     return toggled
 
 

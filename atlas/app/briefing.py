@@ -11,7 +11,7 @@ import streamlit as st
 
 from atlas import config
 from atlas.app.session import as_of_text, database, query
-from atlas.app.state import _write_url, current_filters, since_date, url_extras
+from atlas.app.state import URL_SEEN, _write_url, current_filters, since_date, url_extras
 from atlas.data import filters as flt
 from atlas.data.db import Database
 from atlas.views import briefing, country_brief, slides
@@ -20,6 +20,7 @@ LOG = logging.getLogger(__name__)
 STAGE_W, STAGE_H = 1920, 1080      # every slide is laid out in this frame, then scaled to the screen
 SLIDES = "brief_slides"            # the slide list as the URL carries it ('' for the usual deck)
 SLIDES_SEEN = "brief_slides_seen"  # the URL's slide list last adopted
+KIOSK = "brief_kiosk"               # kiosk mode, from the link
 LAST_GOOD = "brief_last_good"      # the last slide drawn without error, shown while the data is refreshed
 
 
@@ -35,7 +36,11 @@ def briefing_filters() -> flt.Filters:
     """The session's filters for the briefing, which draws no sidebar; the URL keeps ?mode=briefing,
     the slide list (&slides=) and kiosk (&kiosk=1)."""
     f = current_filters("briefing")
-    url = st.query_params.get("slides", "")
+    # Opened as /?mode=briefing&..., the overview hands over to this page and the URL is emptied on the way:
+    # the link as last seen (state.URL_SEEN) still holds its slide list and kiosk flag.
+    link = st.query_params.to_dict() or st.session_state.get(URL_SEEN) or {}
+    st.session_state[KIOSK] = str(link.get("kiosk", "")) in ("1", "true", "yes")
+    url = str(link.get("slides", ""))
     if url != st.session_state.get(SLIDES_SEEN):
         keys, _ = briefing.parse_keys(url, f)
         st.session_state[SLIDES] = ",".join(keys) if url else ""   # as the link gave them, minus unknown ones
@@ -51,7 +56,7 @@ def write_briefing_url(f: flt.Filters) -> None:
 
 
 def kiosk() -> bool:
-    return st.query_params.get("kiosk", "") in ("1", "true", "yes")
+    return bool(st.session_state.get(KIOSK))
 
 
 def briefing_view(f: flt.Filters) -> View:
@@ -190,28 +195,31 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
   max-width: none !important; padding: 12px 48px 0 48px !important; overflow: hidden !important;
   transform-origin: 0 0; transform: translate(var(--slide-x, 0), var(--slide-y, 0)) scale(var(--slide-scale, 1)); }}
 [data-testid="stMain"] p, [data-testid="stMain"] li, [data-testid="stMain"] button,
-[data-testid="stMain"] label, [data-testid="stMain"] [data-baseweb="select"] * {{ font-size: 24px !important; }}
+[data-testid="stMain"] label, [data-testid="stMain"] [data-baseweb="select"] *, [data-testid="stMain"] button kbd,
+[data-testid="stMain"] button * {{ font-size: 24px !important; }}
 {hidden}
 .slide-title {{ font-size: 56px !important; line-height: 1.15; font-weight: 700; margin: 0; padding: 4px 0 8px 0;
   color: {b.FOREGROUND}; white-space: nowrap; overflow: hidden; }}
 .tiles {{ display: flex; gap: 24px; }}
-.tile {{ flex: 1; min-width: 0; background: #132247; border-radius: 14px; padding: 14px 22px; height: 228px;
+.tile {{ flex: 1; min-width: 0; background: #132247; border-radius: 14px; padding: 10px 22px; height: 228px;
   box-sizing: border-box; }}
-.tile-value {{ font-size: 100px; font-weight: 800; color: {b.ACCENT}; line-height: 1.0; }}
+.tile-value {{ font-size: 100px; font-weight: 800; color: {b.ACCENT}; line-height: 1.15; }}
 .tile-label {{ font-size: 30px; line-height: 1.2; color: {b.FOREGROUND}; margin-top: 6px; }}
 .tile-delta {{ font-size: 24px; line-height: 1.2; color: {b.MUTED}; margin-top: 4px; }}
-.tiles.large .tile {{ height: 300px; padding: 24px 30px; }}
-.tiles.large .tile-value {{ font-size: 140px; }}
-.tiles.large .tile-label {{ font-size: 36px; }}
+.tiles.large .tile {{ height: 380px; padding: 36px 36px; }}
+.tiles.large .tile-value {{ font-size: 170px; }}
+.tiles.large .tile-label {{ font-size: 40px; }}
+.tiles.large + * {{ margin-top: 24px; }}
 .slide-bullets {{ margin: 0; padding-left: 1.2em; }}
 .slide-bullets li {{ font-size: 30px !important; line-height: 1.3; margin-bottom: 18px; color: {b.FOREGROUND}; }}
-.slide-bullets.large li {{ font-size: 36px !important; margin-bottom: 24px; }}
+.slide-bullets.large {{ margin-top: 24px; }}
+.slide-bullets.large li {{ font-size: 38px !important; margin-bottom: 28px; }}
 .slide-note {{ font-size: 26px !important; line-height: 1.3; color: {b.MUTED}; margin: 0; }}
-.slide-footer {{ position: absolute; left: 48px; right: 48px; bottom: 10px; font-size: 24px; line-height: 1.3;
+.slide-footer {{ position: fixed; left: 48px; right: 48px; bottom: 10px; font-size: 24px; line-height: 1.3;
   color: {b.MUTED}; white-space: nowrap; overflow: hidden; z-index: 10; }}
-.kiosk-status {{ position: absolute; right: 48px; bottom: 14px; font-size: 24px; line-height: 1.2; color: {b.MUTED};
+.kiosk-status {{ position: fixed; right: 48px; bottom: 14px; font-size: 24px; line-height: 1.2; color: {b.MUTED};
   z-index: 10; display: flex; gap: 16px; align-items: center; white-space: nowrap; }}
-.kiosk-progress {{ position: absolute; left: 0; bottom: 0; height: 6px; background: {b.ACCENT}; opacity: 0.7;
+.kiosk-progress {{ position: fixed; left: 0; bottom: 0; height: 6px; background: {b.ACCENT}; opacity: 0.7;
   z-index: 10; }}
 .counter {{ font-size: 34px; font-weight: 700; color: {b.FOREGROUND}; white-space: nowrap; }}
 .kiosk-status .counter {{ font-size: 24px; font-weight: 400; color: {b.MUTED}; }}

@@ -166,7 +166,8 @@ def _map(run: Runner, f: Filters) -> Slide:
             lat=list(leaders.lat), lon=list(leaders.lon), mode="markers+text", hoverinfo="skip", showlegend=False,
             text=[f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()],
             textposition="middle right", marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
-            textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT), name="Leading partners"))
+            textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT, shadow=f"0 0 4px {BACKGROUND}"),
+            name="Leading partners"))
     return Slide(
         "map", "Where we are active", figure=figure,
         bullets=[] if len(active) else ["No engagements for these filters."],
@@ -262,9 +263,9 @@ def _country(run: Runner, f: Filters, iso3: str) -> Slide:
 
 def _trend(builder: Callable[..., go.Figure], monthly: pd.DataFrame, f: Filters) -> go.Figure:
     # The trend builders mark the month still running when they know today (as on the pages).
-    if "today" in inspect.signature(builder).parameters:
-        return builder(monthly, today=f.today)
-    return builder(monthly)
+    wanted = {"today": f.today, "period": (f.start, f.end)}
+    accepted = inspect.signature(builder).parameters
+    return builder(monthly, **{k: v for k, v in wanted.items() if k in accepted})
 
 
 def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
