@@ -6,7 +6,7 @@ PYTHON  := $(VENV)/bin/python
 DB      ?= data/atlas.duckdb
 PORT    ?= 8501
 
-.PHONY: run test test-fast lint bench build install install-dev clean
+.PHONY: run test test-fast lint bench bench-browser bench-serve serve build install install-dev clean
 
 $(VENV)/.installed: requirements.txt
 	$(PY) -m venv $(VENV)
@@ -44,6 +44,19 @@ lint: install-dev  ## ruff (lint and format check) and mypy, configured in pypro
 
 bench: install-dev
 	$(PYTHON) -m benchmarks.run $(BENCH_ARGS)
+
+REPLICAS   ?= 2
+SERVE_PORT ?= 8080
+serve: install $(DB)  ## REPLICAS Streamlit processes behind nginx on 127.0.0.1:$(SERVE_PORT) (deploy/README.md)
+	ATLAS_DB=$(DB) $(PYTHON) -m atlas upgrade
+	ATLAS_DB=$(DB) $(PYTHON) tools/serve.py --replicas $(REPLICAS) --port $(SERVE_PORT)
+
+bench-browser: install-dev  ## real Chromium against the real server at 1M engagements (BROWSER_ARGS=--smoke: tiny)
+	$(PYTHON) -m benchmarks.browser $(BROWSER_ARGS)
+
+bench-serve: install-dev  ## 20 sessions x 10 changes through nginx with 1 and 2 replicas at 1M engagements
+	$(PYTHON) -m benchmarks.concurrency --replicas 1,2 --out benchmarks/work/serve.json \
+		--report benchmarks/RESULTS.md $(SERVE_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache .mypy_cache tests/artifacts benchmarks/work

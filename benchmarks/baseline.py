@@ -443,7 +443,7 @@ def replay(db: Path, pages: dict) -> dict:
     for page in pages["pages"]:
         reruns = []
         for run in page["runs"]:
-            if run["phase"] != "miss":
+            if run["phase"] not in ("miss", "widget-miss"):
                 continue
             base_s = ours_s = 0.0
             covered = 0
@@ -464,7 +464,7 @@ def replay(db: Path, pages: dict) -> dict:
                         agreed += 1
                     elif len(mismatches) < 20:
                         mismatches.append(f"{call['name']} {call['params']}: ours {call['digest']} pandas {digest(frame)}")
-            reruns.append({"baseline_ms": base_s * 1000, "ours_ms": ours_s * 1000, "covered": covered,
+            reruns.append({"phase": run["phase"], "baseline_ms": base_s * 1000, "ours_ms": ours_s * 1000, "covered": covered,
                            "calls": len(run["calls"])})
         out_pages.append({"page": page["page"], "reruns": reruns})
     return {"load_s": load_s, "pages": out_pages, "checked": checked, "agreed": agreed, "mismatches": mismatches,

@@ -10,6 +10,10 @@ server's query cache. Latency is the time from sending the request to the server
 message: the whole server side of a click (script run, queries, serialisation, sending), without the
 browser's drawing. Errors: exception elements, runs that did not finish successfully, timeouts, and
 dropped connections. The server is stopped at the end.
+
+With `--replicas 1,2` (issue 14) the same sessions run once per replica count against tools/serve.py's nginx
+in front of that many replicas: each session first fetches the page over HTTP to get nginx's atlas_replica
+cookie and opens its websocket with it, as a browser does; the report compares 2 replicas with 1.
 """
 from __future__ import annotations
 
@@ -136,14 +140,24 @@ class Session:
         return {"ms": (time.perf_counter() - started) * 1000, "bytes": received, "errors": errors}
 
 
+def sticky_cookie(port: int, timeout: float) -> str | None:
+    """The Cookie header a browser would send after its first page load (nginx's atlas_replica), if any."""
+    with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=timeout) as response:
+        response.read()
+        cookies = [h.split(";", 1)[0] for h in response.headers.get_all("Set-Cookie") or []]
+    return "; ".join(cookies) or None
+
+
 async def run_session(index: int, port: int, page_name: str | None, strings: list[str], timeout: float) -> dict:
     import websockets
 
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
     result = {"session": index, "page": page_name, "changes": [], "errors": []}
     try:
+        cookie = await asyncio.to_thread(sticky_cookie, port, timeout)
+        headers = {"Cookie": cookie} if cookie else None
         async with websockets.connect(url, subprotocols=["streamlit"], origin=f"http://127.0.0.1:{port}",
-                                      max_size=None, open_timeout=timeout) as ws:
+                                      max_size=None, open_timeout=timeout, additional_headers=headers) as ws:
             session = Session(ws)
             first = await session.rerun("", timeout)
             result["errors"] += first["errors"]
@@ -164,12 +178,12 @@ async def run_session(index: int, port: int, page_name: str | None, strings: lis
     return result
 
 
-async def run_all(port: int, sessions: int, changes: int, timeout: float) -> tuple[list[dict], float]:
+async def run_all(port: int, sessions: int, changes: int, timeout: float, offset: int = 0) -> tuple[list[dict], float]:
     from benchmarks.pages import discover_pages
 
     # Page names as Streamlit derives them from pages/N_Name.py; the main page is dashboard.py.
     names = [None] + [Path(p).stem.split("_", 1)[-1] for p in discover_pages()[1:]]
-    strings = query_strings(sessions * changes)
+    strings = query_strings(offset + sessions * changes)[offset:]
     started = time.perf_counter()
     results = await asyncio.gather(*[
         run_session(i, port, names[i % len(names)], strings[i * changes:(i + 1) * changes], timeout)
@@ -186,15 +200,110 @@ def percentile(values: list[float], q: float) -> float:
     return values[lo] + (values[hi] - values[lo]) * (k - lo)
 
 
+def summarise(results: list[dict], wall: float, sessions: int, changes: int, rss: int | None) -> dict:
+    """p50, p95, max, errors and throughput of one run of all sessions."""
+    latencies = [c["ms"] for r in results for c in r["changes"]]
+    errors = [e for r in results for e in r["errors"]]
+    return {
+        "sessions": sessions, "changes_per_session": changes, "completed": len(latencies),
+        "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "max_ms": max(latencies, default=None),
+        "errors": len(errors), "error_samples": errors[:10], "wall_s": wall,
+        "changes_per_s": len(latencies) / wall if wall else None,
+        "bytes_p50": percentile([c["bytes"] for r in results for c in r["changes"]], 0.5),
+        "server_peak_rss_bytes": rss, "pages": sorted({str(r["page"]) for r in results}),
+    }
+
+
+def serve_module():
+    """tools/serve.py (a script folder, not a package), loaded by path."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("atlas_serve", ROOT / "tools" / "serve.py")
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up there
+    spec.loader.exec_module(module)
+    return module
+
+
+def behind_proxy(db: Path, replicas: int, args, work: Path) -> dict:
+    """All sessions through nginx in front of `replicas` replicas; the summary, peak memory summed."""
+    serve = serve_module()
+    env = {"ATLAS_TODAY": TODAY.isoformat()}
+    cluster = serve.start(replicas, db=db, work=work / f"serve-{replicas}", env=env)
+    try:
+        # One untimed session per replica warms each process's imports and caches as the single server's is.
+        asyncio.run(run_all(cluster.port, replicas, 1, args.timeout, offset=args.sessions * args.changes))
+        results, wall = asyncio.run(run_all(cluster.port, args.sessions, args.changes, args.timeout))
+        rss = [peak_rss(p.pid) for p in cluster.processes[:replicas]]
+    finally:
+        cluster.stop()
+    summary = summarise(results, wall, args.sessions, args.changes, sum(r or 0 for r in rss))
+    summary.update(replicas=replicas, replica_peak_rss_bytes=rss)
+    return summary
+
+
+REPLICAS_SECTION = "## Many viewers: replicas behind nginx"
+
+
+def replicas_section(args, runs: list[dict], ratio: dict | None) -> list[str]:
+    """The RESULTS.md section of a --replicas run."""
+    from benchmarks.harness import load
+    from benchmarks.numbers import fmt
+
+    lines = [REPLICAS_SECTION, ""]
+    lines.append(
+        f"`python -m benchmarks.concurrency --replicas {args.replicas}` ({dt.datetime.now():%Y-%m-%d %H:%M}, load "
+        f"average {' '.join(load())}): tools/serve.py's nginx in front of N `streamlit run` replicas (sticky by the "
+        f"atlas_replica cookie, one cookie secret), {args.sessions} sessions x {args.changes} filter changes "
+        f"through the proxy on {args.db.name}, each a cache miss."
+    )
+    lines += ["", "| Replicas | Changes | p50 ms | p95 ms | max ms | Errors | Throughput | Peak memory (sum) |",
+              "|---|---|---|---|---|---|---|---|"]
+    for r in runs:
+        lines.append(f"| {r['replicas']} | {r['completed']} | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} | "
+                     f"{fmt(r['max_ms'])} | **{r['errors']}** | {fmt(r['changes_per_s'], 1)} changes/s | "
+                     f"{fmt((r['server_peak_rss_bytes'] or 0) / 2**20)} MiB |")
+    if ratio:
+        met = ratio["throughput"] >= 1.5 and ratio["p95"] <= 0.6 and all(r["errors"] == 0 for r in runs)
+        lines += ["", f"2 replicas vs 1: throughput {ratio['throughput']:.2f}x, p95 {ratio['p95']:.0%} of one "
+                  f"replica's, p50 {ratio['p50']:.0%}. Target (issue 14: >= 1.5x throughput, p95 <= 60%, 0 errors): "
+                  + ("met." if met else "not met.")]
+    return lines + [""]
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", type=Path, required=True)
+    parser.add_argument("--db", type=Path, default=None, help="default: build one of --engagements afresh")
+    parser.add_argument("--engagements", type=int, default=1_000_000)
     parser.add_argument("--out", type=Path, required=True)
     parser.add_argument("--sessions", type=int, default=20)
     parser.add_argument("--changes", type=int, default=10)
     parser.add_argument("--timeout", type=float, default=120)
     parser.add_argument("--log", type=Path, default=None)
+    parser.add_argument("--replicas", default="", help="e.g. 1,2: run behind nginx with that many replicas each")
+    parser.add_argument("--report", type=Path, default=None, help="with --replicas: RESULTS.md to put the section in")
     args = parser.parse_args(argv)
+    if args.db is None:
+        from benchmarks.harness import WORK
+        from benchmarks.steps import build_db
+
+        args.db = Path(build_db(args.engagements, WORK / "db")["path"])
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    if args.replicas:
+        counts = [int(n) for n in args.replicas.split(",") if n.strip()]
+        runs = [behind_proxy(args.db.resolve(), n, args, args.out.parent) for n in counts]
+        by = {r["replicas"]: r for r in runs}
+        ratio = None
+        if 1 in by and 2 in by and by[1]["changes_per_s"] and by[1]["p95_ms"]:
+            ratio = {"throughput": by[2]["changes_per_s"] / by[1]["changes_per_s"],
+                     "p95": by[2]["p95_ms"] / by[1]["p95_ms"], "p50": by[2]["p50_ms"] / by[1]["p50_ms"]}
+        args.out.write_text(json.dumps({"summary": runs[0], "by_replicas": runs, "ratio_2_vs_1": ratio}))
+        if args.report:
+            from benchmarks.browser import write_section
+
+            write_section(args.report, replicas_section(args, runs, ratio), REPLICAS_SECTION)
+        print(json.dumps({"by_replicas": runs, "ratio_2_vs_1": ratio}, indent=1))
+        return 0
     port = free_port()
     log = args.log or args.out.with_suffix(".server.log")
     proc = start_server(args.db.resolve(), port, log)
@@ -203,16 +312,7 @@ def main(argv=None) -> int:
         rss = peak_rss(proc.pid)
     finally:
         stop_server(proc)
-    latencies = [c["ms"] for r in results for c in r["changes"]]
-    errors = [e for r in results for e in r["errors"]]
-    summary = {
-        "sessions": args.sessions, "changes_per_session": args.changes, "completed": len(latencies),
-        "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "max_ms": max(latencies, default=None),
-        "errors": len(errors), "error_samples": errors[:10], "wall_s": wall,
-        "changes_per_s": len(latencies) / wall if wall else None,
-        "bytes_p50": percentile([c["bytes"] for r in results for c in r["changes"]], 0.5),
-        "server_peak_rss_bytes": rss, "pages": sorted({str(r["page"]) for r in results}),
-    }
+    summary = summarise(results, wall, args.sessions, args.changes, rss)
     args.out.write_text(json.dumps({"summary": summary, "sessions": results}))
     print(json.dumps(summary, indent=1))
     return 0

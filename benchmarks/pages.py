@@ -6,7 +6,14 @@ For every page (dashboard.py and pages/*.py, discovered when this runs):
 - miss: reruns after a real filter change. Each rerun sets session_state["atlas_filters"] (the plain
   key every page's sidebar reads) to a filter combination never used before in this process, so every
   filter-dependent entry of the query result cache (atlas.db.ResultCache) misses and the queries really run;
-- hit: reruns that go back to filters this page already showed (every query answered by the cache).
+- hit: reruns that go back to filters this page already showed (every query answered by the cache);
+- widget path (issue 14), in a fresh AppTest per page with the caches cleared again: what a user does. Each
+  rerun changes one sidebar widget (`at.multiselect(key=...).set_value(...).run()`, `at.selectbox`,
+  `at.date_input`: mission areas, countries, period preset, custom dates, DHS components, engagement types),
+  so the widget's on_change callback, the sidebar's copy into the widget keys and the whole page run as in
+  the browser; every resulting filter combination is one not seen before (widget-miss). Then widget-hit:
+  undoing and redoing the last change (back to filters shown before, every query cached), and rerun: a plain
+  rerun with nothing changed.
 
 Per run: wall time of AppTest.run, time and number of Database.query calls (atlas.db.STATS), bytes of
 the ForwardMsgs the run produced (the serialized protobufs a browser would receive), errors (exception
@@ -69,10 +76,60 @@ def filter_plan(base, data_range, regions: list[str], seed: int = 5):
             yield f
 
 
+# Widget path: the sidebar's widget keys (atlas/app/state.py _widget_key) and values a user picks.
+WIDGET = {"preset": "w_preset", "range": "w_range", "mission_areas": "w_mission_areas", "countries": "w_countries",
+          "components": "w_components", "engagement_types": "w_engagement_types"}
+WIDGET_COUNTRIES = ["CAN", "MEX", "GBR", "JPN", "DEU", "FRA", "IND", "BRA", "AUS", "KOR", "NLD", "ESP"]
+WIDGET_PERIODS = CUSTOM_PERIODS + [(dt.date(2026, 3, 3), dt.date(2026, 10, 17)), (dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
+                                   (dt.date(2025, 11, 1), dt.date(2026, 11, 30))]
+
+
+def widget_actions(page: str, seed: int = 11):
+    """An endless fixed sequence of single-widget changes (widget kind, key, value) a user could make."""
+    from atlas.data import vocab
+
+    rng = random.Random(seed)
+    areas = [m.code for m in vocab.MISSION_AREAS]
+    components = [c for c, _ in vocab.COMPONENTS]
+    types = [c for c, _ in vocab.ENGAGEMENT_TYPES]
+    kinds = ["areas", "areas", "countries", "preset", "range", "components", "types"]
+    if page == "pages/2_Country_Profile.py":  # geography widgets are disabled there
+        kinds.remove("countries")
+    while True:
+        kind = rng.choice(kinds)
+        if kind == "areas":
+            yield "multiselect", WIDGET["mission_areas"], rng.sample(areas, rng.choice([0, 1, 1, 2, 3]))
+        elif kind == "countries":
+            yield "multiselect", WIDGET["countries"], rng.sample(WIDGET_COUNTRIES, rng.choice([0, 1, 1, 2, 3]))
+        elif kind == "components":
+            yield "multiselect", WIDGET["components"], rng.sample(components, rng.choice([0, 1, 2]))
+        elif kind == "types":
+            yield "multiselect", WIDGET["engagement_types"], rng.sample(types, rng.choice([0, 1, 2]))
+        elif kind == "preset":
+            yield "selectbox", WIDGET["preset"], rng.choice(["12m", "fytd", "all"])
+        else:
+            yield "date_input", WIDGET["range"], rng.choice(WIDGET_PERIODS)
+
+
+def widget(at, kind: str, key: str):
+    """The AppTest element of a sidebar widget."""
+    return getattr(at, kind)(key=key)
+
+
+def has_widget(at, kind: str, key: str) -> bool:
+    """Whether the page drew that widget (the briefing page draws no shared sidebar)."""
+    try:
+        widget(at, kind, key)
+    except KeyError:
+        return False
+    return True
+
+
 def describe(f) -> str:
     parts = [f"{f.start}..{f.end}" + ("" if f.preset == "custom" else f" ({f.preset})")]
     parts.append("+".join(f.mission_areas) or "all areas")
     parts.append("+".join(f.countries) or ("+".join(f.regions) if f.regions else "all countries"))
+    parts += ["+".join(v) for v in (f.components, f.engagement_types) if v]
     return " / ".join(parts)
 
 
@@ -178,6 +235,14 @@ def jsonable(value):
     return value
 
 
+def recorded_calls(probe: Probe) -> list[dict]:
+    """The query calls the probe recorded in the last run (name, parameters, seconds, digest); stops recording."""
+    calls = [{"name": c["name"], "params": {k: jsonable(v) for k, v in c["params"].items()}, "seconds": c["seconds"],
+              "digest": digest(c["frame"]) if "frame" in c else None} for c in probe.calls or []]
+    probe.calls = None
+    return calls
+
+
 def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = None) -> dict:
     os.environ["ATLAS_DB"] = str(db_path)
     os.environ["ATLAS_TODAY"] = TODAY.isoformat()
@@ -212,7 +277,7 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
         runs = []
         shown = []
 
-        def measure(phase: str, f, record: bool):
+        def measure(phase: str, f, record: bool, at=at, runs=runs):
             probe.calls = [] if record else None
             if f is not None:
                 at.session_state[STATE] = f
@@ -226,12 +291,7 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             n1, s1 = db.STATS.snapshot()
             b1 = db.STATS.busy_seconds()
             errors = [str(e.message)[:300] for e in at.exception]
-            calls = []
-            for c in probe.calls or []:
-                calls.append({"name": c["name"], "params": {k: jsonable(v) for k, v in c["params"].items()},
-                              "seconds": c["seconds"],
-                              "digest": digest(c["frame"]) if "frame" in c else None})
-            probe.calls = None
+            calls = recorded_calls(probe)
             runs.append({"phase": phase, "filters": describe(f) if f is not None else "default",
                          # Queries may run side by side (ui.prefetch): query_ms is the wall time any was
                          # running, query_sum_ms their summed durations.
@@ -250,11 +310,81 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             shown.append(f)
         for f in shown[1:1 + hits]:
             measure("hit", f, record=False)
+        runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown})
         results.append({"page": page, "runs": runs})
         print(f"  {page}: cold {runs[0]['wall_ms']:.0f} ms; miss median "
-              f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'miss']):.0f} ms", file=sys.stderr, flush=True)
+              f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'miss']):.0f} ms; widget miss median "
+              f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'widget-miss']):.0f} ms", file=sys.stderr,
+              flush=True)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"db": str(db_path), "pages": results, "peak_rss_bytes": peak}
+
+
+def widget_runs(page: str, reruns: int, hits: int, probe: Probe, seen: set[str]) -> list[dict]:
+    """The widget path of one page: `reruns` single-widget changes to new filters, then undo/redo and plain
+    reruns; a change whose filters were seen before is skipped, not timed as a miss."""
+    import streamlit as st
+    from streamlit.testing.v1 import AppTest
+
+    from atlas.data import db
+
+    st.cache_data.clear()
+    st.cache_resource.clear()
+    gc.collect()
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+    if page != "dashboard.py":
+        at.switch_page(page)
+    at.run()
+    runs: list[dict] = []
+    seen = set(seen) | {repr(at.session_state[STATE])}
+
+    def timed(phase: str, change) -> dict:
+        probe.calls = [] if phase == "widget-miss" else None  # the pandas baseline replays these too
+        n0, _ = db.STATS.snapshot()
+        b0, f0 = db.STATS.busy_seconds(), probe.figure_seconds
+        started = time.perf_counter()
+        if change is None:
+            at.run()
+        else:
+            widget(at, change[0], change[1]).set_value(change[2]).run()
+        wall = time.perf_counter() - started
+        n1, _ = db.STATS.snapshot()
+        f = at.session_state[STATE]
+        runs.append({"phase": phase, "filters": describe(f), "key": repr(f), "change": None if change is None else
+                     f"{change[1]}={jsonable(change[2])}", "wall_ms": wall * 1000,
+                     "query_ms": (db.STATS.busy_seconds() - b0) * 1000, "queries": n1 - n0,
+                     "figure_ms": (probe.figure_seconds - f0) * 1000, "bytes": probe.bytes,
+                     "errors": [str(e.message)[:300] for e in at.exception], "calls": recorded_calls(probe)})
+        return runs[-1]
+
+    actions = widget_actions(page)
+    undo = None
+    if not has_widget(at, "multiselect", WIDGET["mission_areas"]):
+        return runs
+    for _ in range(reruns * 50):
+        if sum(r["phase"] == "widget-miss" for r in runs) >= reruns:
+            break
+        kind, key, value = next(actions)
+        if not has_widget(at, kind, key):
+            continue
+        before = widget(at, kind, key).value
+        if list(before) == list(value) if isinstance(value, (list, tuple)) else before == value:
+            continue
+        # What the filters would become is known only after the run: time it, and keep it as a miss only
+        # if they are new (the rare repeat is undone by the next change anyway).
+        run = timed("widget-miss", (kind, key, value))
+        if run.pop("key") in seen:
+            run["phase"] = "widget-repeat"
+        seen.add(repr(at.session_state[STATE]))
+        undo = (kind, key, before)
+        redo = (kind, key, value)
+    for i in range(hits):
+        if undo is None:
+            break
+        timed("widget-hit", undo if i % 2 == 0 else redo)
+    for _ in range(hits):
+        timed("rerun", None)
+    return runs
 
 
 def _median(values):

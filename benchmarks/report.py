@@ -10,7 +10,20 @@ from benchmarks.numbers import fmt, human, page_name
 def write_report(out: Path, data: dict) -> None:
     """Write the report for `data` (what benchmarks.run gathers, targets and reading included) to `out`."""
     lines: list[str] = []
-    for section in (_heading, _measured, _targets, _pages, _growth, _queries, _import, _concurrency, _reading):
+    for section in (
+        _heading,
+        _provenance,
+        _measured,
+        _targets,
+        _pages,
+        _widgets,
+        _rollups,
+        _growth,
+        _queries,
+        _import,
+        _concurrency,
+        _reading,
+    ):
         lines += section(data)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text("\n".join(lines) + "\n")
@@ -36,6 +49,113 @@ def _heading(data: dict) -> list[str]:
         f"- Load average (1/5/15 min) at start {' '.join(data['load_start'])}, at end {' '.join(data['load_end'])}. "
         "The machine is shared: other work running at the same time slows every figure here, the baseline too."
     )
+    add("")
+    return lines
+
+
+# Why RESULTS.md of 2026-11-30 (commit b737ec8) did not reproduce on a fresh database (issue 14).
+WHY_IT_DID_NOT_REPRODUCE = (
+    "Until issue 14 the benchmark reused a database while a fingerprint of some files was unchanged. That "
+    "list (atlas/schema.sql, macros.sql, ingest.py, build.py, demo.py, readers.py, vocab.py and two CSVs) left "
+    "out code the build runs (atlas/db.py, store.py, formats.py, countries.py, version.py, config.py, "
+    "data/reference/*.csv, data/country_aliases.csv) and the DuckDB version; the split's globs still left out "
+    "atlas/config.py and atlas/__init__.py. So a database could outlive the code that shaped it, and the "
+    "figures it gave were labelled 'reused' but not the code they were measured with. More important for the "
+    "numbers: the last RESULTS.md was written at b737ec8 and never regenerated; the pages measured since run "
+    "more and heavier work (every query through the sensitivity-ceiling macros, partial-month marking, more "
+    "sections), and the benchmark set session_state `atlas_filters` directly, skipping the widget callbacks "
+    "and the sidebar's copy into the widget keys, which a user's click always pays. An issue-filer's database "
+    "built by `python -m atlas build` is the same generator and seed (400 agreements, seed 2026) but built "
+    "without ATLAS_TODAY pinned. Now every run builds the databases it measures (`--reuse` opts into a "
+    "fingerprint that covers every module a build imports, checked by a test, and the DuckDB version), and "
+    "the pages are also driven through the widgets."
+)
+
+
+def _provenance(data: dict) -> list[str]:
+    """What code the figures come from and whether the databases were built by it."""
+    lines: list[str] = []
+    add = lines.append
+    code = data.get("code")
+    if code:
+        add(
+            f"- Code: commit {code['commit']}{' plus uncommitted changes' if code['dirty'] else ''}; "
+            + ", ".join(
+                f"{human(s['engagements'])} database {'reused (same fingerprint)' if s['build'].get('reused') else 'built in this run'}"
+                f" ({s['build'].get('fingerprint', '?')})"
+                for s in data["sizes"]
+            )
+            + "."
+        )
+        add("")
+    add("### Why the results of 2026-11-30 did not reproduce")
+    add("")
+    add(WHY_IT_DID_NOT_REPRODUCE)
+    add("")
+    extra = data.get("reproduction")
+    if extra:
+        add(extra)
+        add("")
+    return lines
+
+
+def _widgets(data: dict) -> list[str]:
+    """The widget path beside the session_state path, per size."""
+    lines: list[str] = []
+    add = lines.append
+    sizes = [s for s in data["sizes"] if any(r.get("widget_misses") for r in s["figures"])]
+    if not sizes:
+        return lines
+    add("## Widget path (what a user's click costs)")
+    add("")
+    add(
+        "Each rerun changes one sidebar widget through AppTest (`multiselect`/`selectbox`/`date_input` "
+        "`.set_value(...).run()`): mission areas, countries, period preset, custom dates, DHS components, "
+        "engagement types, each change leading to filters not seen before in the process. *Pandas* is the "
+        "baseline's time for the same query calls; *undo/redo* goes back to filters shown before (every query "
+        "cached); *plain rerun* changes nothing."
+    )
+    add("")
+    for size in sizes:
+        add(f"### {size['engagements']:,} engagements, widget path")
+        add("")
+        add(
+            "| Page | session_state rerun median ms | **Widget rerun median ms** | Widget p95 ms | Queries ms (n) | "
+            "Pandas data ms | Undo/redo median ms | Plain rerun median ms | Reruns (repeats skipped) |"
+        )
+        add("|---|---|---|---|---|---|---|---|---|")
+        for r in size["figures"]:
+            add(
+                f"| {page_name(r['page'])} | {fmt(r['miss_median_ms'])} | **{fmt(r.get('widget_miss_median_ms'))}** | "
+                f"{fmt(r.get('widget_miss_p95_ms'))} | {fmt(r.get('widget_query_median_ms'))} "
+                f"({fmt(r.get('widget_queries_per_rerun'))}) | {fmt(r.get('widget_base_data_ms'), 1)} | "
+                f"{fmt(r.get('widget_hit_median_ms'))} | {fmt(r.get('plain_rerun_median_ms'))} | "
+                f"{r.get('widget_misses', 0)} ({r.get('widget_repeats', 0)}) |"
+            )
+        add("")
+    return lines
+
+
+def _rollups(data: dict) -> list[str]:
+    """Rows of each engagement rollup against the raw table, per size."""
+    lines: list[str] = []
+    add = lines.append
+    sizes = [s for s in data["sizes"] if s["build"].get("table_rows")]
+    if not sizes:
+        return lines
+    names = sorted({t for s in sizes for t in s["build"]["table_rows"] if t != "engagements"})
+    add("## Rollup rows against raw rows")
+    add("")
+    add("| Engagements | " + " | ".join(f"{n} rows (ratio)" for n in names) + " |")
+    add("|" + "---|" * (len(names) + 1))
+    for s in sizes:
+        rows = s["build"]["table_rows"]
+        raw = rows.get("engagements") or 0
+        cells = [
+            f"{rows[n]:,} ({rows[n] / raw:.3f})" if n in rows and raw else (f"{rows[n]:,}" if n in rows else "–")
+            for n in names
+        ]
+        add(f"| {raw:,} | " + " | ".join(cells) + " |")
     add("")
     return lines
 

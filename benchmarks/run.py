@@ -2,8 +2,10 @@
 
     python -m benchmarks.run [--sizes 10000,100000,1000000] [--with-10m] [--smoke] [--out benchmarks/RESULTS.md]
 
-For each size it builds a database with the demo generator (atlas.data.build.build; kept in benchmarks/work/ and
-reused while the code that shapes it is unchanged, unless --rebuild), then in separate processes:
+For each size it builds a database with the demo generator (atlas.data.build.build) in benchmarks/work/: a
+fresh build on every run, so the figures always come from databases the code being measured built (with
+--reuse, a database is kept while its fingerprint, every file the build imports or reads and the DuckDB
+version, is unchanged). Then in separate processes:
 - benchmarks.pages: every page under AppTest: cold run, reruns after real filter changes (cache misses),
   reruns that hit the cache; wall time, query time, bytes sent, peak memory;
 - benchmarks.baseline: the same query calls answered by plain pandas over whole-table DataFrames.
@@ -19,6 +21,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import subprocess
 import sys
 import time
 from dataclasses import dataclass
@@ -73,7 +76,12 @@ def parse_args(argv=None) -> argparse.Namespace:
     )
     parser.add_argument("--skip-concurrency", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
-    parser.add_argument("--rebuild", action="store_true", help="rebuild databases even when a fitting one exists")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="keep a database built by an earlier run when its fingerprint (build code, data files, DuckDB) matches",
+    )
+    parser.add_argument("--rebuild", action="store_true", help="build afresh (the default; kept for old commands)")
     parser.add_argument(
         "--report-only",
         action="store_true",
@@ -112,7 +120,7 @@ def plan(args: argparse.Namespace) -> Plan:
 
 
 def measure_size(n: int, p: Plan, rebuild: bool) -> dict:
-    """Build (or reuse) the database of n engagements, run every page and the pandas baseline on it."""
+    """Build (or with --reuse keep) the database of n engagements, run every page and the pandas baseline on it."""
     build = build_db(n, p.work / "db", rebuild)
     db = Path(build["path"])
     log(f"{human(n)}: pages")
@@ -142,6 +150,19 @@ def measure_concurrency(p: Plan, size: int | None) -> dict:
     return result
 
 
+def code_version() -> dict:
+    """The commit measured and whether the checkout had uncommitted changes."""
+
+    def git(*args: str) -> str:
+        proc = subprocess.run(["git", *args], cwd=ROOT, capture_output=True, text=True)
+        return proc.stdout.strip() if proc.returncode == 0 else ""
+
+    return {
+        "commit": git("rev-parse", "--short", "HEAD") or "unknown",
+        "dirty": bool(git("status", "--porcelain", "--untracked-files=no")),
+    }
+
+
 def main(argv=None) -> int:
     """Run the benchmark the command line asks for and write the report."""
     args = parse_args(argv)
@@ -163,7 +184,8 @@ def main(argv=None) -> int:
         "sizes": [],
     }
     log(f"sizes {p.sizes}, {p.reruns} reruns per page; work in {p.work}")
-    data["sizes"] = [measure_size(n, p, args.rebuild) for n in p.sizes]
+    data["code"] = code_version()
+    data["sizes"] = [measure_size(n, p, not args.reuse) for n in p.sizes]
     if not args.skip_import:
         log(f"import of {p.import_rows:,} rows")
         data["import"] = bench_import(p.import_rows, p.work / "import")

@@ -1,0 +1,337 @@
+"""Speed as the browser shows it: `python -m benchmarks.browser [--engagements 1000000 | --db DB] [--smoke]`.
+
+Starts the real server (`streamlit run dashboard.py` on a free 127.0.0.1 port) on a database of the given size
+(built afresh in benchmarks/work/db unless --db is given) and drives a real Chromium (/usr/bin/chromium through
+Playwright, the launch flags of tests/e2e/conftest.py, every non-local request blocked). Per page and per
+repetition, in a new browser context (a new session; the browser's HTTP cache stays warm as for a colleague
+who opened the app before):
+
+- first load: from navigation start to the last change drawn: the page's script run has finished (the
+  server's script_finished message, read from the websocket), Streamlit's running indicator and every
+  skeleton or stale element are gone, every plotly chart has its SVG and every deck map its canvas, and
+  nothing in the document changed for QUIET_MS; the time is that of the last change (a MutationObserver
+  timestamp), not of when the quiet was noticed;
+- click-to-update: a mission area picked in the sidebar multiselect, from the click on the option to the last
+  change drawn after the next finished script run, by the same rule.
+
+Each repetition opens the page with its own period in the link (?from=..&to=..) and picks its own area, so the
+server's query cache misses as it does for a new question. Writes p50 and p75 per page to a JSON file and,
+with --report, a section of its own in RESULTS.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+import time
+from pathlib import Path
+
+from benchmarks.concurrency import free_port, start_server, stop_server
+from benchmarks.harness import ROOT, WORK, load, log
+from benchmarks.numbers import fmt, human, page_name
+
+CHROMIUM = "/usr/bin/chromium"
+# The flags that work on this platform (tests/e2e/conftest.py LAUNCH_ARGS; a test checks they agree).
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+QUIET_MS = 400
+SECTION = "## Browser (real server, real Chromium)"
+
+# Installed before any page script: the time of the last change to the document and of the last pointer press.
+WATCH_JS = """
+window.__atlas = {last: 0, press: null};
+new MutationObserver(() => { window.__atlas.last = performance.now(); })
+  .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
+document.addEventListener('pointerdown', () => { window.__atlas.press = performance.now(); }, true);
+"""
+# True once the page is drawn: nothing running, nothing stale, every chart with its drawing, and quiet.
+SETTLED_JS = """(quiet) => {
+  const q = (s) => document.querySelectorAll(s);
+  if (!document.querySelector('[data-testid="stApp"]')) return false;
+  if (q('[data-testid="stStatusWidget"]').length || q('[data-testid="stSkeleton"]').length) return false;
+  if (q('[data-stale="true"]').length) return false;
+  for (const c of q('[data-testid="stPlotlyChart"]')) if (!c.querySelector('.main-svg')) return false;
+  for (const c of q('[data-testid="stDeckGlJsonChart"]')) if (!c.querySelector('canvas')) return false;
+  return performance.now() - window.__atlas.last >= quiet;
+}"""
+COUNT_JS = """() => ({plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
+                     deck: document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length})"""
+
+
+def page_paths() -> list[tuple[str, str]]:
+    """(page file, URL path) of every page, as Streamlit derives the path from pages/N_Name.py."""
+    from benchmarks.pages import discover_pages
+
+    return [(p, "" if p == "dashboard.py" else Path(p).stem.split("_", 1)[-1]) for p in discover_pages()]
+
+
+def percentile(values: list[float], q: float) -> float:
+    """The q-quantile (linear interpolation); NaN for no values."""
+    values = sorted(values)
+    if not values:
+        return float("nan")
+    k = (len(values) - 1) * q
+    lo, hi = int(k), min(int(k) + 1, len(values) - 1)
+    return values[lo] + (values[hi] - values[lo]) * (k - lo)
+
+
+class Runs:
+    """Script runs the server reported finished on one browser page, read from its websocket frames."""
+
+    def __init__(self, page) -> None:
+        self.finished = 0
+        self.failed: list[str] = []
+        page.on("websocket", self._watch)
+
+    def _watch(self, ws) -> None:
+        ws.on("framereceived", self._frame)
+
+    def _frame(self, payload) -> None:
+        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg()
+        try:
+            msg.ParseFromString(payload)
+        except Exception:  # not a ForwardMsg: nothing to count
+            return
+        if msg.WhichOneof("type") != "script_finished":
+            return
+        status = msg.script_finished
+        if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
+            return  # a rerun follows (st.rerun, switch_page): wait for that one
+        if status not in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):
+            self.failed.append(f"script finished with status {status}")
+        self.finished += 1
+
+
+def settle(page, runs: Runs, after: int, timeout_ms: float) -> float:
+    """Wait for a script run past `after` and a drawn, quiet page; the in-page time of its last change."""
+    deadline = time.time() + timeout_ms / 1000
+    while runs.finished <= after:
+        if time.time() > deadline:
+            raise TimeoutError("no finished script run")
+        page.wait_for_timeout(10)
+    page.wait_for_function(SETTLED_JS, arg=QUIET_MS, timeout=max(1000, (deadline - time.time()) * 1000), polling=50)
+    return page.evaluate("() => window.__atlas.last")
+
+
+def pick_area(page, label: str) -> None:
+    """Open the sidebar's mission-area multiselect and choose `label` (the press is timestamped in the page)."""
+    box = page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").filter(has_text="Mission areas")
+    box.locator("input").click()
+    page.locator("[role='option']").filter(has_text=label).first.click()
+
+
+def area_labels() -> list[str]:
+    """The mission areas as the multiselect shows them."""
+    from atlas.data import vocab
+
+    return [vocab.mission_area_label(m.code) for m in vocab.MISSION_AREAS]
+
+
+def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float) -> dict:
+    """First load and click-to-update of one page, `reps` times, each in a new browser context."""
+    first, update, errors, blocked, charts = [], [], [], [], None
+    for i in range(reps):
+        context = browser.new_context(viewport={"width": 1600, "height": 1200})
+        context.route(
+            "**/*",
+            lambda r: r.continue_()
+            if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
+            else (blocked.append(r.request.url), r.abort()),
+        )
+        context.add_init_script(WATCH_JS)
+        page = context.new_page()
+        page.on("pageerror", lambda e, errors=errors: errors.append(str(e)[:200]))
+        runs = Runs(page)
+        day = dt.date(2024, 1, 1) + dt.timedelta(days=rep_offset + i)
+        url = f"{base_url}/{path}?from={day.isoformat()}&to=2026-11-30"
+        try:
+            page.goto(url, wait_until="commit", timeout=timeout_ms)
+            first.append(settle(page, runs, 0, timeout_ms))
+            charts = page.evaluate(COUNT_JS)
+            before = runs.finished
+            labels = area_labels()
+            pick_area(page, labels[(rep_offset + i) % len(labels)])
+            last = settle(page, runs, before, timeout_ms)
+            press = page.evaluate("() => window.__atlas.press")
+            update.append(last - press)
+        except Exception as exc:  # a page that never settles is a result, not a crash of the benchmark
+            errors.append(f"{type(exc).__name__}: {exc}"[:300])
+        errors += runs.failed
+        context.close()
+    return {
+        "first_load_ms": first,
+        "update_ms": update,
+        "charts": charts,
+        "errors": errors,
+        "blocked": sorted(set(blocked)),
+    }
+
+
+def run(db: Path, reps: int, pages: list[str] | None, timeout_ms: float, log_dir: Path) -> dict:
+    """Every page against one server; figures per page."""
+    from playwright.sync_api import sync_playwright
+
+    port = free_port()
+    log_dir.mkdir(parents=True, exist_ok=True)
+    proc = start_server(db, port, log_dir / "browser-server.log")
+    out = []
+    try:
+        with sync_playwright() as p:
+            browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            try:
+                # One untimed visit warms the server's imports and the browser's cache of Streamlit's code.
+                measure_page(browser, f"http://127.0.0.1:{port}", "", 1, 500, timeout_ms)
+                for k, (file, path) in enumerate(page_paths()):
+                    if pages and file not in pages:
+                        continue
+                    log(f"browser: {page_name(file)}")
+                    r = measure_page(browser, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms)
+                    r.update(
+                        page=file,
+                        first_load_p50_ms=percentile(r["first_load_ms"], 0.5),
+                        first_load_p75_ms=percentile(r["first_load_ms"], 0.75),
+                        update_p50_ms=percentile(r["update_ms"], 0.5),
+                        update_p75_ms=percentile(r["update_ms"], 0.75),
+                    )
+                    out.append(r)
+            finally:
+                browser.close()
+    finally:
+        stop_server(proc)
+    return {"pages": out}
+
+
+def section(result: dict) -> list[str]:
+    """The RESULTS.md section for one browser run."""
+    lines = [SECTION, ""]
+    add = lines.append
+    add(
+        f"- Date: {result['started']}; command: `{result['command']}`; load average at start "
+        f"{' '.join(result['load_start'])}, at end {' '.join(result['load_end'])}."
+        + (" **SMOKE RUN**: tiny database, the figures mean nothing." if result["smoke"] else "")
+    )
+    add(
+        f"- Database of {result['engagements']:,} engagements; {result['reps']} repetitions per page, each a new "
+        "browser session opening its own link (its own period) and then picking its own mission area."
+    )
+    add(
+        "- *First load*: navigation start to the last change drawn (script run finished, no running indicator, "
+        "nothing stale, every plotly chart and deck map drawn, then quiet for "
+        f"{QUIET_MS} ms; the time is that of the last change). *Click-to-update*: from the press on a mission "
+        "area in the sidebar multiselect to the last change drawn after the next finished run."
+    )
+    add("")
+    add(
+        "| Page | Charts (plotly + maps) | First load p50 ms | First load p75 ms | Click-to-update p50 ms | "
+        "Click-to-update p75 ms | Runs | Errors |"
+    )
+    add("|---|---|---|---|---|---|---|---|")
+    for r in result["pages"]:
+        c = r["charts"] or {"plotly": 0, "deck": 0}
+        add(
+            f"| {page_name(r['page'])} | {c['plotly']} + {c['deck']} | {fmt(r['first_load_p50_ms'])} | "
+            f"**{fmt(r['first_load_p75_ms'])}** | {fmt(r['update_p50_ms'])} | **{fmt(r['update_p75_ms'])}** | "
+            f"{len(r['update_ms'])}/{result['reps']} | {len(r['errors'])} |"
+        )
+    worst_first = max((r["first_load_p75_ms"] for r in result["pages"]), default=float("nan"))
+    worst_update = max((r["update_p75_ms"] for r in result["pages"]), default=float("nan"))
+    met = all(r["first_load_p75_ms"] <= 2500 and r["update_p75_ms"] <= 300 for r in result["pages"])
+    add("")
+    add(
+        f"Targets (issue 14, at 1M): click-to-update p75 <= 300 ms and first load p75 <= 2.5 s on every page: "
+        f"worst click-to-update p75 {fmt(worst_update)} ms, worst first load p75 {fmt(worst_first)} ms: "
+        + (
+            "met."
+            if met and result["engagements"] >= 1_000_000
+            else ("not met." if result["engagements"] >= 1_000_000 else "not judged below 1M.")
+        )
+    )
+    samples = [f"{page_name(r['page'])}: {e}" for r in result["pages"] for e in r["errors"][:2]]
+    if samples:
+        add("")
+        add("Errors (first few): " + "; ".join(samples[:6]))
+    add("")
+    return lines
+
+
+def write_section(report: Path, lines: list[str], title: str = SECTION) -> None:
+    """Put a section (its first line is `title`) into `report`, replacing an earlier one; the others are kept."""
+    text = report.read_text() if report.exists() else "# Partner Atlas benchmark results\n"
+    head, sep, rest = text.partition(title)
+    if sep:
+        following = rest.find("\n## ")
+        rest = rest[following + 1 :] if following >= 0 else ""
+    else:
+        head, rest = text.rstrip("\n") + "\n\n", ""
+    report.write_text(head + "\n".join(lines) + ("\n" + rest if rest else ""))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--engagements", type=int, default=1_000_000)
+    parser.add_argument("--db", type=Path, default=None, help="an existing database (default: build one)")
+    parser.add_argument("--reps", type=int, default=None, help="repetitions per page (default 10, smoke 2)")
+    parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
+    parser.add_argument("--smoke", action="store_true", help="3,000 engagements, 2 repetitions, 2 pages")
+    parser.add_argument("--timeout", type=float, default=120, help="seconds a page may take to settle")
+    parser.add_argument("--work", type=Path, default=None)
+    parser.add_argument("--out", type=Path, default=None, help="results JSON (default WORK/browser.json)")
+    parser.add_argument(
+        "--report",
+        type=Path,
+        default=None,
+        help="RESULTS.md to write the section into (default benchmarks/RESULTS.md; smoke: WORK)",
+    )
+    args = parser.parse_args(argv)
+    work = args.work or (WORK / "smoke" if args.smoke else WORK)
+    n = 3000 if args.smoke else args.engagements
+    reps = args.reps or (2 if args.smoke else 10)
+    pages = [p for p in args.pages.split(",") if p] or (
+        ["dashboard.py", "pages/1_Activity_Map.py"] if args.smoke else None
+    )
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    load_start = load()
+    if args.db:
+        from benchmarks.steps import rollup_rows
+
+        db = args.db.resolve()
+        n = rollup_rows(db)["table_rows"].get("engagements", n)
+    else:
+        from benchmarks.steps import build_db
+
+        db = Path(build_db(n, work / "db")["path"])
+    result = run(db, reps, pages, args.timeout * 1000, work)
+    result.update(
+        started=started,
+        load_start=load_start,
+        load_end=load(),
+        smoke=args.smoke,
+        engagements=n,
+        reps=reps,
+        db=str(db),
+        command="python -m benchmarks.browser " + " ".join(argv if argv is not None else sys.argv[1:]),
+    )
+    out = args.out or work / "browser.json"
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(result, indent=1))
+    report = args.report or (work / "RESULTS.md" if args.smoke else ROOT / "benchmarks" / "RESULTS.md")
+    write_section(report, section(result))
+    log(f"browser: wrote {out} and the section in {report} ({human(n)} engagements)")
+    return 1 if any(r["errors"] for r in result["pages"]) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
