@@ -529,7 +529,7 @@ def test_skip_invalid_loads_valid_rows_and_writes_the_rest(tmp_path, loaded_db, 
     assert result.rejected_file == Path(str(path) + ".rejected.csv")
     assert query(loaded_db, "SELECT engagement_id, title FROM engagements ORDER BY 1") == [
         ("E1", "Changed"), ("E2", "Engagement E2"), ("E3", "Engagement E3"), ("E9", "Engagement E9")]
-    with result.rejected_file.open(encoding="utf-8", newline="") as f:
+    with result.rejected_file.open(encoding="utf-8-sig", newline="") as f:  # written as an export is: BOM, CRLF
         rejected = list(csv.DictReader(f))
     assert [(r["line"], r["engagement_id"], r["country"], r["participants"], r["summary"], r["reason"]) for r in rejected] == [
         ("3", "E7", "Atlantis", "12", "Routine exchange", "country: unknown country 'Atlantis'"),
@@ -548,8 +548,9 @@ def test_rejected_file_neutralises_formulas_and_joins_reasons(tmp_path, empty_db
     path = write_csv(tmp_path / "e.csv", rows)
     result = run(path, empty_db, skip_invalid=True)
     assert result.outcome == "partial" and result.inserted == 1
-    text = Path(str(path) + ".rejected.csv").read_text(encoding="utf-8")
-    header, line = text.splitlines()
+    data = Path(str(path) + ".rejected.csv").read_bytes()
+    assert data.startswith("\ufeff".encode()) and data.endswith(b"\r\n")  # as an export: Excel reads it as UTF-8
+    header, line = data.decode("utf-8-sig").splitlines()
     assert header == ("line,engagement_id,title,start_date,end_date,country,city,latitude,longitude,mission_area,"
                       "engagement_type,component,status,participants,summary,sensitivity,demo,reason")
     assert line == (

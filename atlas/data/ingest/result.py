@@ -1,13 +1,12 @@
 """What an import found and did: its problems, counts and summary, and the file of rejected rows."""
 from __future__ import annotations
 
-import csv
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from atlas.data.export import neutralise_formulas
+from atlas.data.export import to_csv_bytes
 
 
 @dataclass(frozen=True)
@@ -78,7 +77,8 @@ def rejected_path(path: Path) -> Path:
 
 
 def write_rejected(rows: pd.DataFrame, path: Path) -> Path:
-    """Write the rejected rows (formulas neutralised, for Excel) beside the imported file."""
+    """Write the rejected rows beside the imported file as an export is written (formulas marked), so the
+    file can be corrected in Excel and imported again unchanged."""
     target = rejected_path(path)
-    neutralise_formulas(rows).to_csv(target, index=False, quoting=csv.QUOTE_MINIMAL)
+    target.write_bytes(to_csv_bytes(rows))
     return target

@@ -10,6 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from atlas.data import schema
 from atlas.data.formats import FileFormat
 from atlas.data.ingest.result import ImportResult
 from atlas.data.readers import (
@@ -44,6 +45,23 @@ def stage(con, path: Path, fmt: FileFormat, result: ImportResult) -> None:
     """Stage the file by the fast path when it is a plain CSV, else row by row; raises FileProblem."""
     if not stage_plain_csv(con, path, fmt, result):
         stage_rows(con, path, fmt, result)
+    unmark_formulas(con, fmt)
+
+
+def _macro(name: str) -> str:
+    """The statement of macros.sql defining `name`, as a session (TEMP) macro: a dry run may read a file of an
+    older version, whose own macros lack it."""
+    text = schema.MACROS_SQL.read_text(encoding="utf-8")
+    start = text.index(f"CREATE OR REPLACE MACRO {name}(")
+    return text[start : text.index(";", start) + 1].replace("CREATE OR REPLACE MACRO", "CREATE OR REPLACE TEMP MACRO")
+
+
+def unmark_formulas(con, fmt: FileFormat) -> None:
+    """Take away the one apostrophe an export put before formula-like text (atlas.data.export), so that an
+    export imports back unchanged; every other value is left exactly as typed."""
+    con.execute(_macro("formula_like") + "\n" + _macro("original_text"))
+    for column in fmt.columns:
+        con.execute(f"UPDATE stage SET {column} = original_text({column}) WHERE starts_with({column}, chr(39))")
 
 
 def positions(header: list[str], fmt: FileFormat, result: ImportResult) -> dict[str, int]:
