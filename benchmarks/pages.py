@@ -243,7 +243,7 @@ def recorded_calls(probe: Probe) -> list[dict]:
     return calls
 
 
-def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = None) -> dict:
+def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = None, widgets: bool = True) -> dict:
     os.environ["ATLAS_DB"] = str(db_path)
     os.environ["ATLAS_TODAY"] = TODAY.isoformat()
     os.environ.pop("ATLAS_MAX_SENSITIVITY", None)
@@ -310,7 +310,8 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             shown.append(f)
         for f in shown[1:1 + hits]:
             measure("hit", f, record=False)
-        runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown})
+        if widgets:
+            runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown})
         results.append({"page": page, "runs": runs})
         print(f"  {page}: cold {runs[0]['wall_ms']:.0f} ms; miss median "
               f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'miss']):.0f} ms; widget miss median "
@@ -402,9 +403,10 @@ def main(argv=None) -> int:
     parser.add_argument("--reruns", type=int, default=20)
     parser.add_argument("--hits", type=int, default=5)
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
+    parser.add_argument("--no-widgets", action="store_true", help="skip the widget path")
     args = parser.parse_args(argv)
     result = run_pages(args.db.resolve(), args.reruns, args.hits,
-                       [p for p in args.pages.split(",") if p] or None)
+                       [p for p in args.pages.split(",") if p] or None, widgets=not args.no_widgets)
     args.out.write_text(json.dumps(result))
     return 0
 

@@ -47,6 +47,7 @@ class Plan:
     import_rows: int
     work: Path
     out: Path
+    smoke: bool = False
 
 
 def parse_args(argv=None) -> argparse.Namespace:
@@ -116,6 +117,7 @@ def plan(args: argparse.Namespace) -> Plan:
         import_rows=args.import_rows or import_rows,
         work=args.work or work,
         out=out,
+        smoke=args.smoke,
     )
 
 
@@ -124,7 +126,9 @@ def measure_size(n: int, p: Plan, rebuild: bool) -> dict:
     build = build_db(n, p.work / "db", rebuild)
     db = Path(build["path"])
     log(f"{human(n)}: pages")
-    pages = bench_pages(db, p.work / f"pages-{human(n)}.json", p.reruns, p.hits)
+    # Smoke: the widget path on the smallest size only, to keep `make test` quick.
+    widgets = not p.smoke or n == p.sizes[0]
+    pages = bench_pages(db, p.work / f"pages-{human(n)}.json", p.reruns, p.hits, widgets)
     log(f"{human(n)}: pandas baseline")
     baseline = bench_baseline(db, p.work / f"pages-{human(n)}.json", p.work / f"baseline-{human(n)}.json")
     return {

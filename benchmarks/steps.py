@@ -118,10 +118,11 @@ def _build(n: int, agreements: int, path: Path) -> dict:
     }
 
 
-def bench_pages(db: Path, out: Path, reruns: int, hits: int) -> dict:
+def bench_pages(db: Path, out: Path, reruns: int, hits: int, widgets: bool = True) -> dict:
     """benchmarks.pages on `db`: its figures, plus the peak memory of its process."""
     wall, code, rss = run_child(
-        ["-m", "benchmarks.pages", "--db", str(db), "--out", str(out), "--reruns", str(reruns), "--hits", str(hits)],
+        ["-m", "benchmarks.pages", "--db", str(db), "--out", str(out), "--reruns", str(reruns), "--hits", str(hits)]
+        + ([] if widgets else ["--no-widgets"]),
         log_file=out.with_suffix(".log"),
     )
     if code != 0:

@@ -25,10 +25,15 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
     report = out.read_text()
     for section in ("# Partner Atlas benchmark results", "SMOKE RUN", "## Targets", "## Pages",
                     "### 2,000 engagements", "### 5,000 engagements", "## Growth", "## Import and build",
-                    "## Concurrency", "## Reading"):
+                    "## Concurrency", "## Reading", "### Why the results of 2026-11-30 did not reproduce",
+                    "## Widget path", "### 2,000 engagements, widget path", "## Rollup rows against raw rows"):
         assert section in report, section
     assert re.search(r"- Machine: \d+ cores .*GiB memory", report)
     assert re.search(r"- Command: `python -m benchmarks.run --smoke", report)
+    # Databases built by this run, from a named commit; the rollup ratio for every size.
+    assert re.search(r"- Code: commit \w+.*2k database built in this run.*5k database built in this run", report)
+    assert re.search(r"^\| 2,000 \| [\d,]+ \(\d\.\d{3}\)", report, re.M)
+    assert re.search(r"^\| 5,000 \| [\d,]+ \(\d\.\d{3}\)", report, re.M)
 
     # One row per page, each with a cold time, a bold median rerun time and a byte count.
     pages = ["Overview"] + [p.stem.split("_", 1)[-1].replace("_", " ") for p in sorted((ROOT / "pages").glob("*.py"))]
@@ -40,3 +45,39 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
         assert checked == agreed and int(checked) > 0
     assert re.search(r"took \*\*[\d.]+ s\*\*", report)                       # the import
     assert re.search(r"^\| \d+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| \*\*0\*\* \|", report, re.M)  # concurrency, 0 errors
+    # The widget path: a widget median for every page that has the shared sidebar, beside the session_state one.
+    for page in [p for p in pages if p != "Briefing"]:
+        assert re.search(rf"^\| {re.escape(page)} \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \|", report.split(
+            "## Widget path")[1], re.M), page
+
+
+def test_the_fingerprint_covers_every_atlas_module_a_build_imports():
+    """A database is reused (--reuse) only while nothing that shaped it changed: every module the build
+    process imports from this checkout must be a shaping file."""
+    script = ("import sys, atlas.data.build, atlas.data.demo; "
+              "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
+              "if getattr(m, '__file__', None) and m.__name__.split('.')[0] == 'atlas'))")
+    proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0, proc.stderr
+    from benchmarks.steps import shaping_files
+
+    shaping = set(shaping_files())
+    imported = {Path(line).resolve() for line in proc.stdout.split()}
+    assert imported and imported <= shaping, sorted(imported - shaping)
+    for name in ("atlas/data/schema.sql", "atlas/data/macros.sql", "data/countries.csv", "requirements.txt"):
+        assert ROOT / name in shaping
+
+
+@pytest.mark.e2e
+@pytest.mark.slow
+def test_browser_benchmark_smoke_writes_its_section(tmp_path):
+    report = tmp_path / "RESULTS.md"
+    report.write_text("# Partner Atlas benchmark results\n\n## Targets\n\nkept\n")
+    proc = subprocess.run([sys.executable, "-m", "benchmarks.browser", "--smoke", "--reps", "1", "--pages",
+                           "pages/5_Data.py", "--work", str(tmp_path / "work"), "--report", str(report)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    assert proc.returncode == 0, proc.stderr[-3000:]
+    text = report.read_text()
+    assert "## Targets\n\nkept" in text  # the other sections stay
+    assert re.search(r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| 1/1 \| 0 \|",
+                     text, re.M), text
