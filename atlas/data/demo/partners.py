@@ -220,6 +220,10 @@ def _reference_iso3(name: str, keep=lambda row: True) -> frozenset:
         return frozenset(row["iso3"] for row in csv.DictReader(handle) if row.get("iso3") and keep(row))
 
 
+def _operational(row: dict) -> bool:
+    return not row["status"].strip().upper().startswith("ANNOUNCED")
+
+
 def programme_sets() -> dict[str, frozenset]:
     """Which partners are in which programme, from the sourced reference files."""
     vwp_rows = REFERENCE_DIR / "vwp_countries.csv"
@@ -232,7 +236,8 @@ def programme_sets() -> dict[str, frozenset]:
         post_rows = list(csv.DictReader(handle))
     return {
         "csi": _reference_iso3("csi_ports.csv"),
-        "preclearance": _reference_iso3("cbp_preclearance_locations.csv"),
+        # Operational sites only: an announced site is not yet work on the ground.
+        "preclearance": _reference_iso3("cbp_preclearance_locations.csv", _operational),
         "aviation_posts": frozenset(
             r["iso3"] for r in post_rows if r["program"].startswith(("TSA", "CBP Immigration Advisory"))
         ),
