@@ -35,6 +35,7 @@ tiles[1].metric("Partner countries", f"{int(weekly.iso3.nunique()):,}")
 busiest = weeks.sort_values(["engagements", "week_start"], ascending=[False, True]).head(1)
 tiles[2].metric("Busiest week", busiest.week.iloc[0].removeprefix("Week of ") if total else "—",
                 f"{int(busiest.engagements.iloc[0]):,} engagements" if total else None, delta_color="off",
+                delta_arrow="off",
                 help="The week (from Monday) with the most planned engagements.")
 
 if total == 0:

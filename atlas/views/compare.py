@@ -113,7 +113,8 @@ def area_mix_figure(by_area: pd.DataFrame, codes: Sequence[str], names: dict[str
     return figures._figure(traces, {"barmode": "stack", "barnorm": "percent",
                                     "xaxis": {"title": {"text": "Share of the country's engagements (%)"},
                                               "range": [0, 100]},
-                                    "yaxis": {"automargin": True}}, height=max(height, 90 + 55 * len(order)))
+                                    "yaxis": {"automargin": True}, "legend": {"traceorder": "normal"}},
+                           height=max(height, 90 + 55 * len(order)))
 
 
 def agreements_figure(by_status: pd.DataFrame, codes: Sequence[str], names: dict[str, str], *,
