@@ -201,3 +201,21 @@ def test_chart_text_is_large_and_axes_make_room(deck):
             assert axis.tickfont.size >= 24 and axis.title.font.size >= 24 and axis.automargin is True
     labels = [t for t in deck.slide(1).figure.data if t.type == "scattergeo" and t.mode == "markers+text"]
     assert labels and labels[0].text[0] == "Canada 3", "the map names its leading countries"
+
+
+def test_projector_colours_are_the_mission_area_colours_made_bright_enough_for_the_navy(deck):
+    from atlas.data import vocab
+    assert set(briefing.AREA_COLOURS) == set(vocab.MISSION_AREA_COLOURS)
+    for code, colour in briefing.AREA_COLOURS.items():
+        page = vocab.MISSION_AREA_COLOURS[code]
+        assert briefing.contrast(colour, briefing.BACKGROUND) >= 3, (code, colour)
+        if briefing.contrast(page, briefing.BACKGROUND) >= 4.5:
+            assert colour == page, "a colour bright enough already is kept"
+    assert briefing.contrast(vocab.MISSION_AREA_COLOURS["visa"], briefing.BACKGROUND) < 4.5 \
+        and briefing.AREA_COLOURS["visa"] != vocab.MISSION_AREA_COLOURS["visa"], "visa blue is brightened"
+    assert briefing.contrast(briefing.lighten("#101c38"), briefing.BACKGROUND) >= 3   # even navy on navy
+    # On screen (plotly) and in the files (native charts) alike.
+    fig = briefing.style(deck.slide(0).figure)
+    drawn = {t.name: t.marker.color for t in fig.data if t.type == "bar"}
+    assert drawn["Visa Security"] == briefing.AREA_COLOURS["visa"]
+    assert deck.slide(0).chart.colours[0] == briefing.AREA_COLOURS["visa"]

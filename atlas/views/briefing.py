@@ -21,7 +21,7 @@ from atlas.views import figures, worldmap
 from atlas.views.format import delta_text
 from atlas.views.slide import Chart, Deck, Number, Slide, display_title, month_label, partner_names
 
-__all__ = ["Chart", "Deck", "Number", "Slide", "build_slides", "default_keys", "parse_keys", "style",
+__all__ = ["AREA_COLOURS", "Chart", "Deck", "Number", "Slide", "build_slides", "contrast", "lighten", "default_keys", "parse_keys", "style",
            "what_changed", "what_changed_slide"]
 
 Runner = Callable[..., pd.DataFrame]
@@ -37,6 +37,40 @@ MAP_LABELS = 5           # the leading countries named on the map slide
 SIMPLE_KEYS = ("headline", "map", "partners", "areas", "agreements", "renewals", "changes")
 KEY_LABELS = {"headline": "Headline numbers", "map": "Map", "partners": "Top partners", "areas": "Mission-area mix",
               "agreements": "Agreements pipeline", "renewals": "Renewals due", "changes": "What changed"}
+
+
+def luminance(colour: str) -> float:
+    """WCAG relative luminance of a '#rrggbb' colour."""
+    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
+    return 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def contrast(a: str, b: str) -> float:
+    """WCAG contrast ratio of two colours (1 to 21)."""
+    high, low = sorted((luminance(a), luminance(b)), reverse=True)
+    return (high + 0.05) / (low + 0.05)
+
+
+def lighten(colour: str, minimum: float = 3.0, background: str = BACKGROUND) -> str:
+    """The colour mixed with white just enough to stand out `minimum`:1 against the (dark) background."""
+    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    for step in range(21):
+        t = step / 20
+        mixed = "#" + "".join(f"{round(c + (255 - c) * t):02X}" for c in rgb)
+        if contrast(mixed, background) >= minimum:
+            return mixed
+    return "#FFFFFF"
+
+
+# The mission-area colours for the projector: the page colours (vocab) brightened where the navy would swallow them
+# (4.5:1, above the 3:1 floor for graphics: a projector in a lit room loses contrast).
+AREA_COLOURS = {code: lighten(colour, 4.5) for code, colour in vocab.MISSION_AREA_COLOURS.items()}
+_BRIGHTER = {colour.upper(): AREA_COLOURS[code] for code, colour in vocab.MISSION_AREA_COLOURS.items()}
+
+
+def _brighter(value: object) -> object:
+    return _BRIGHTER.get(value.upper(), value) if isinstance(value, str) else value
 
 
 def _versus(current: float, previous: float) -> str | None:
@@ -58,6 +92,12 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
         axes(gridcolor="#2a3a5e", zerolinecolor="#2a3a5e", title_font=big, tickfont=big, automargin=True,
              title_standoff=16)
     fig.update_annotations(font=big)
+    for trace in fig.data:   # the mission-area colours, brighter on the navy
+        for part in ("marker", "line"):
+            if "color" in getattr(trace, part, {}) and isinstance(trace[part].color, str):
+                trace[part].color = _brighter(trace[part].color)
+        if "fillcolor" in trace and isinstance(trace.fillcolor, str):
+            trace.fillcolor = _brighter(trace.fillcolor)
     fig.update_geos(bgcolor=BACKGROUND, landcolor="#24324f", countrycolor="#4a5b80", showocean=False)
     # On a dark screen "more" must be brighter, not darker.
     fig.update_traces(selector=dict(type="choropleth"), marker_line_color=BACKGROUND, colorscale=PROJECTOR_SCALE,
@@ -184,7 +224,7 @@ def _partners(run: Runner, f: Filters) -> Slide:
         "partners", "Top partner countries",
         figure=figures.top_partners(by_area, n=10) if len(by_area) else None,
         chart=_area_chart(by_area, "name", n=10) if len(by_area) else None,
-        bullets=[f"{r.name}: {int(r.engagements):,} ({_versus(r.engagements, r.prev_engagements) or 'new'})"
+        bullets=[f"{r.name}: {int(r.engagements):,} · {_versus(r.engagements, r.prev_engagements) or 'new'}"
                  for r in top.itertuples()])
 
 
@@ -270,13 +310,17 @@ def _trend(builder: Callable[..., go.Figure], monthly: pd.DataFrame, f: Filters)
 
 def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
     """Engagements per month by mission area; the running month is labelled '(to date)'."""
-    months = sorted(pd.to_datetime(monthly["month"]).unique())
+    # Every month of the period up to today, a quiet month included (a skipped month would hide a drop).
+    seen = pd.to_datetime(monthly["month"])
+    first = min(seen.min(), pd.Timestamp(f.start).to_period("M").to_timestamp())
+    last = max(seen.max(), pd.Timestamp(min(f.end, f.today)).to_period("M").to_timestamp())
+    months = list(pd.date_range(first, last, freq="MS"))
     table = monthly.assign(month=pd.to_datetime(monthly["month"])).pivot_table(
         index="month", columns="mission_area", values="engagements", aggfunc="sum").reindex(months).fillna(0)
     codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns]
     return Chart(kind, [month_label(m, f.today) for m in months],
                  [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
-                 [vocab.MISSION_AREA_COLOURS[c] for c in codes], "Engagements per month")
+                 [AREA_COLOURS[c] for c in codes], "Engagements per month")
 
 
 def _area_chart(frame: pd.DataFrame, category: str, *, n: int | None = None, order: list | None = None,
@@ -289,7 +333,7 @@ def _area_chart(frame: pd.DataFrame, category: str, *, n: int | None = None, ord
     codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns and table[m.code].sum() > 0]
     return Chart(kind, [str(x) for x in (labels or order)],
                  [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
-                 [vocab.MISSION_AREA_COLOURS[c] for c in codes], "Engagements" if value == "engagements" else "Agreements")
+                 [AREA_COLOURS[c] for c in codes], "Engagements" if value == "engagements" else "Agreements")
 
 
 # --- what changed -----------------------------------------------------------------------------------
