@@ -1,0 +1,118 @@
+"""The briefing's files: an editable .pptx (native text and charts with the numbers inside, the map as a picture,
+speaker notes) and a .pdf with a text layer stamped with filters, as-of and sources on every page."""
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import subprocess
+
+import pytest
+from pptx import Presentation
+from pptx.enum.shapes import MSO_SHAPE_TYPE
+
+from apptest_support import TODAY, fixture_db  # noqa: F401
+from atlas.data.db import Database
+from atlas.data.filters import default_filters
+from atlas.views import briefing, slides
+
+# A short deck keeps the chart pictures (Chromium) few: every kind of slide is here once.
+KEYS = ["headline", "map", "partners", "agreements", "renewals", "changes", "country:CAN"]
+TITLES = ["Partner activity at a glance", "Where we are active", "Top partner countries", "Agreements pipeline",
+          "Renewals due in the next 12 months", "What changed since 01 Dec 2025", "Canada"]
+
+
+@pytest.fixture(scope="module")
+def exported(fixture_db):
+    db = Database.open(fixture_db)
+    run = lambda name, f=None, **extra: db.query(name, (f.params() if f else {}) | extra)  # noqa: E731
+    f = default_filters(TODAY)
+    deck = briefing.build_slides(run, f, since=dt.date(2025, 12, 1), as_of="30 Nov 2026", keys=KEYS)
+    pptx, pdf = slides.export(deck)
+    country = run("country_activity", f).set_index("iso3").engagements
+    kpi = run("kpi_agreements", f).iloc[0]
+    db.close()
+    return {"deck": deck, "pptx": Presentation(io.BytesIO(pptx)), "pdf": pdf, "country": country, "kpi": kpi}
+
+
+def _texts(page) -> str:
+    return "\n".join(s.text_frame.text for s in page.shapes if s.has_text_frame)
+
+
+def _chart(page):
+    charts = [s.chart for s in page.shapes if s.has_chart]
+    assert len(charts) == 1, "one native chart"
+    return charts[0]
+
+
+def _values(chart) -> dict[str, list[float]]:
+    return {series.name: list(series.values) for series in chart.plots[0].series}
+
+
+def test_the_pptx_has_a_slide_per_key_with_native_titles(exported):
+    pages = list(exported["pptx"].slides)
+    assert [p.shapes.title.text for p in pages] == TITLES
+    headline = _texts(pages[0])
+    for text in ("10", "Engagements", "4", "Agreements in force", "+7 (+233%)"):
+        assert text in headline.split("\n"), text
+
+
+def test_the_pptx_charts_are_native_with_the_querys_numbers(exported):
+    pages, country = list(exported["pptx"].slides), exported["country"]
+    partners = _chart(pages[2])
+    categories = list(partners.plots[0].categories)
+    assert categories[-1] == "Canada", "the busiest partner is the top bar"
+    totals = {name: sum(v[i] for v in _values(partners).values()) for i, name in enumerate(categories)}
+    assert totals["Canada"] == country["CAN"] == 3 and totals["Germany"] == country["DEU"] == 2
+    assert _values(partners)["Law Enforcement"][categories.index("Germany")] == 2
+
+    pipeline = _chart(pages[3])
+    statuses = list(pipeline.plots[0].categories)
+    assert statuses == ["In negotiation", "Signed", "In force", "Expired", "Terminated"]
+    in_force = sum(v[statuses.index("In force")] for v in _values(pipeline).values())
+    assert in_force == exported["kpi"].in_force == 4
+
+    trend = _chart(pages[0])
+    months = list(trend.plots[0].categories)
+    assert months[0] == "Dec 2025" and months[-1] == "Nov 2026" and len(months) == 12, "every month, none skipped"
+    assert sum(sum(v) for v in _values(trend).values()) == 10
+    assert _values(_chart(pages[6]))["Visa Security"][months.index("Jan 2026")] == 1, "Canada's visa visit"
+
+
+def test_the_map_is_a_picture_and_text_slides_are_text(exported):
+    pages = list(exported["pptx"].slides)
+    assert any(s.shape_type == MSO_SHAPE_TYPE.PICTURE for s in pages[1].shapes)
+    assert not any(s.has_chart for s in pages[1].shapes)
+    renewals = _texts(pages[4])
+    assert "20 Dec 2026: Aviation Security MOU with Japan" in renewals and "(USA-" not in renewals
+
+
+def test_speaker_notes_carry_filters_as_of_and_sources(exported):
+    for page in exported["pptx"].slides:
+        notes = page.notes_slide.notes_text_frame.text
+        assert "Filters: 01 Dec 2025 – 30 Nov 2026" in notes
+        assert "Data as of 30 Nov 2026" in notes and "Sources: " in notes
+        assert "DEMO" not in notes, "the fixture has no demo records"
+    assert "Natural Earth" in list(exported["pptx"].slides)[1].notes_slide.notes_text_frame.text
+
+
+def _pdftotext(pdf: bytes, *args: str) -> str:
+    return subprocess.run(["pdftotext", "-layout", *args, "-", "-"], input=pdf, capture_output=True,
+                          check=True).stdout.decode()
+
+
+def test_the_pdf_has_a_text_layer_with_titles_numbers_and_a_stamp_on_each_page(exported, tmp_path):
+    pdf = exported["pdf"]
+    (tmp_path / "briefing.pdf").write_bytes(pdf)
+    info = subprocess.run(["pdfinfo", str(tmp_path / "briefing.pdf")], capture_output=True, check=True).stdout.decode()
+    assert re.search(rf"^Pages:\s+{len(KEYS)}$", info, re.M), info
+    for number, title in enumerate(TITLES, start=1):
+        page = _pdftotext(pdf, "-f", str(number), "-l", str(number))
+        assert title in page, (number, page[:300])
+        flat = " ".join(page.split())
+        assert "Filters: 01 Dec 2025 – 30 Nov 2026" in flat and "Data as of 30 Nov 2026" in flat
+        assert "Sources:" in flat
+    headline = " ".join(_pdftotext(pdf, "-f", "1", "-l", "1").split())
+    assert "10 " in headline and "Engagements" in headline and "+7 (+233%)" in headline
+    renewals = " ".join(_pdftotext(pdf, "-f", "5", "-l", "5").split())
+    assert "20 Dec 2026: Aviation Security MOU with Japan" in renewals
