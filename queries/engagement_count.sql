@@ -2,4 +2,4 @@
 -- export (engagements_export) before it is built. Read from the rollup, so it costs no raw scan.
 -- params: $start, $end, $areas, $countries, $components, $types, $max_rank
 SELECT CAST(coalesce(sum(engagements), 0) AS BIGINT) AS engagements
-FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+FROM area_trend_in($start, $end, $areas, $countries, $components, $types, $max_rank)

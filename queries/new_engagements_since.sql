@@ -5,7 +5,7 @@
 -- params: $since, $today, $areas, $countries, $components, $types, $max_rank, $limit
 WITH months AS (
     SELECT month, sum(engagements - cancelled) AS n
-    FROM area_activity_in($since, $today, $areas, $countries, $components, $types, $max_rank)
+    FROM area_trend_in($since, $today, $areas, $countries, $components, $types, $max_rank)
     GROUP BY month
 ),
 bounds AS (

@@ -9,7 +9,7 @@ FROM engagements_in(
         greatest(CAST($start AS DATE), (
             SELECT coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01')
             FROM (SELECT month, sum(sum(engagements)) OVER (ORDER BY month DESC) AS newer
-                  FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+                  FROM area_trend_in($start, $end, $areas, $countries, $components, $types, $max_rank)
                   GROUP BY month))),
         $end, $areas, $countries, $components, $types, $max_rank) e
 JOIN countries c USING (iso3)

@@ -1,9 +1,10 @@
 """The rollups answer exactly what the raw engagements table answers, for any filters and any period.
 
-Period queries read whole months from the monthly rollups and the partial months at either end from the
-raw table (atlas/macros.sql). For random filter combinations and random periods (mid-month edges, single
-days, periods inside one month, periods beyond the data), every measure of activity_in,
-area_activity_in and place_activity_in must equal a direct GROUP BY over the raw table.
+Period queries read the daily rollups (area_activity_in, area_trend_in), or whole months from the monthly
+rollups and the partial months at either end from the raw table (activity_in, place_activity_in; see
+atlas/data/macros.sql). For random filter combinations and random periods (mid-month edges, single days,
+periods inside one month, periods beyond the data), every measure of activity_in, area_activity_in,
+area_trend_in and place_activity_in must equal a direct GROUP BY over the raw table.
 """
 from __future__ import annotations
 
@@ -103,6 +104,22 @@ def test_area_activity_in_matches_the_raw_table(db, params):
         SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, sensitivity_rank,
                count(*), count(*) FILTER (WHERE status = 'planned'), count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
+        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""", params)
+    assert from_rollup == from_raw
+
+
+@CHECK
+@given(params=filters())
+def test_area_trend_in_matches_the_raw_table(db, params):
+    from_rollup = rows(db, f"""
+        SELECT month, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
+               sum(participants), sum(demo), sum(demo_active)
+        FROM area_trend_in({ARGS}) GROUP BY ALL ORDER BY ALL""", params)
+    from_raw = rows(db, f"""
+        SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, mission_area, sensitivity_rank,
+               count(*), count(*) FILTER (WHERE status = 'planned'), count(*) FILTER (WHERE status = 'cancelled'),
+               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo),
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
         FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""", params)
     assert from_rollup == from_raw
 

@@ -16,8 +16,8 @@ SCHEMA_TEXT = schema.SCHEMA_SQL.read_text(encoding="utf-8")
 MACROS_TEXT = schema.MACROS_SQL.read_text(encoding="utf-8")
 TABLES = sorted(re.findall(r"^CREATE TABLE (\w+)", SCHEMA_TEXT, re.M))
 MACROS = sorted(set(re.findall(r"^CREATE OR REPLACE MACRO (\w+)", MACROS_TEXT, re.M)))
-DERIVED = ("engagement_rollup", "engagement_area_rollup", "engagement_place_rollup", "agreement_facts",
-           "agreement_status_spans")
+DERIVED = ("engagement_rollup", "engagement_area_rollup", "engagement_place_rollup", "engagement_day_rollup",
+           "engagement_day_country_rollup", "agreement_facts", "agreement_status_spans")
 
 
 def _tables(con) -> list[str]:
@@ -82,6 +82,7 @@ def test_bring_up_to_date_restores_what_an_older_version_lacked(filled_db):
     try:
         con.execute("UPDATE metadata SET value = 'older' WHERE key = ?", [schema.KEY])
         con.execute("DROP TABLE engagement_place_rollup")
+        con.execute("DROP TABLE engagement_day_country_rollup")  # added by a later version: filled on upgrade
         con.execute("DROP TABLE agreement_status_spans")
         con.execute("DROP MACRO TABLE activity_in")
         con.execute("DELETE FROM agreement_facts")
@@ -119,6 +120,14 @@ def test_the_rollups_after_an_import_are_exact(filled_db):
         (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0),
         (dt.date(2024, 4, 1), "MEX", "visa", 1, 1, 0, 0, 30, 0),
     ]
+    assert query(filled_db, "SELECT * FROM engagement_day_country_rollup ORDER BY day") == [
+        (dt.date(2024, 3, 5), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0),
+        (dt.date(2024, 4, 2), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0),
+    ]
+    assert query(filled_db, "SELECT * FROM engagement_day_rollup ORDER BY day") == [
+        (dt.date(2024, 3, 5), "visa", 1, 1, 0, 0, 12, 0, 0),
+        (dt.date(2024, 4, 2), "visa", 1, 1, 0, 0, 30, 0, 0),
+    ]
     places = query(filled_db, "SELECT month, iso3, lat, lon, engagements, latest, approximate, place "
                               "FROM engagement_place_rollup ORDER BY month")
     assert places[0] == (dt.date(2024, 3, 1), "FRA", 48.86, 2.35, 1, dt.date(2024, 3, 5), False, "Paris")
@@ -137,7 +146,7 @@ def test_the_rollups_after_an_import_are_exact(filled_db):
 
 def test_rebuilding_the_derived_tables_gives_what_the_import_left(filled_db):
     before = dump_tables(filled_db, DERIVED)
-    assert [len(before[t]) for t in DERIVED] == [2, 2, 2, 2, 3]
+    assert [len(before[t]) for t in DERIVED] == [2, 2, 2, 2, 2, 2, 3]
     con = duckdb.connect(str(filled_db))
     try:
         for table in DERIVED:

@@ -60,38 +60,62 @@ WHERE sensitivity_rank <= p_max_rank
   AND (len(p_components) = 0 OR list_contains(p_components, component))
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
+-- Raw engagements starting in [p_start, p_end] of the components and types asked for, one row each with
+-- the measures of the daily rollups: what the macros below read when a component or type filter is set
+-- (the rollups have neither). The table is sorted by start_date, so only the period's row groups are read.
+CREATE OR REPLACE MACRO engagement_measures_in(p_start, p_end, p_components, p_types) AS TABLE
+SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, start_date AS day, iso3, mission_area,
+       component, engagement_type, sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
+       CAST(status = 'cancelled' AS BIGINT) AS cancelled,
+       CASE WHEN status <> 'cancelled' THEN participants END AS participants, CAST(is_demo AS BIGINT) AS demo,
+       CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active
+FROM engagements
+WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+  AND (len(p_components) = 0 OR list_contains(p_components, component))
+  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
+
 -- area_activity_in: activity_in without the component and engagement_type columns (month, iso3,
--- mission_area, sensitivity_rank and the measures), for the queries that do not show those two.
--- With no component or type filter, whole months come from the narrow engagement_area_rollup (a
--- fraction of the rows of the full rollup); with one, from the full rollup. The branch not taken is a
--- constant-false filter on bound parameters and is pruned when the query is planned.
+-- mission_area, sensitivity_rank and the measures, several rows per month: sum them), for the queries that
+-- do not show those two. With no component or type filter the period is one range scan of
+-- engagement_day_country_rollup (whole and partial months alike); with one, of the raw table. The branch
+-- not taken is a constant-false filter on bound parameters and is pruned when the query is planned.
 CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
-SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo
+SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
 FROM (
-    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
-           r.participants, r.demo
-    FROM engagement_area_rollup r
+    SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.iso3, r.mission_area, r.sensitivity_rank,
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active
+    FROM engagement_day_country_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0
-      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+      AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
     UNION ALL
-    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
-           r.participants, r.demo
-    FROM engagement_rollup r
+    SELECT e.month, e.iso3, e.mission_area, e.sensitivity_rank, e.engagements, e.planned, e.cancelled,
+           e.participants, e.demo, e.demo_active
+    FROM engagement_measures_in(p_start, p_end, p_components, p_types) e
     WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
-      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
-      AND (len(p_components) = 0 OR list_contains(p_components, r.component))
-      AND (len(p_types) = 0 OR list_contains(p_types, r.engagement_type))
-    UNION ALL
-    SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, e.sensitivity_rank, 1,
-           CAST(e.status = 'planned' AS BIGINT), CAST(e.status = 'cancelled' AS BIGINT),
-           CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT)
-    FROM period_edges(p_start, p_end) e
-    WHERE (len(p_components) = 0 OR list_contains(p_components, e.component))
-      AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type))
 )
 WHERE sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
   AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
+
+-- area_trend_in: area_activity_in without iso3 (month, mission_area, sensitivity_rank and the measures),
+-- for the trends and totals that neither show nor count countries. With no country, component or type
+-- filter it reads engagement_day_rollup, a table whose size is bounded by the days, not the data.
+CREATE OR REPLACE MACRO area_trend_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+SELECT month, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
+FROM (
+    SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.mission_area, r.sensitivity_rank, r.engagements,
+           r.planned, r.cancelled, r.participants, r.demo, r.demo_active
+    FROM engagement_day_rollup r
+    WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
+      AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+      AND r.sensitivity_rank <= p_max_rank
+      AND (len(p_areas) = 0 OR list_contains(p_areas, r.mission_area))
+    UNION ALL
+    SELECT a.month, a.mission_area, a.sensitivity_rank, a.engagements, a.planned, a.cancelled, a.participants,
+           a.demo, a.demo_active
+    FROM area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) a
+    WHERE NOT (len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0)
+);
 
 -- place_activity_in: engagements that were not cancelled, per place (coordinates rounded to 2 decimals,
 -- ~1 km, falling back to the country centroid), mission area and month, with the latest start date,

@@ -69,7 +69,7 @@ def bring_up_to_date(con) -> bool:
 
 
 def rebuild_rollup(con) -> None:
-    """Recompute the monthly engagement rollups from the raw table, and bring the stored macros (which
+    """Recompute the engagement rollups (monthly and daily) from the raw table, and bring the stored macros (which
     read them) up to the code's version, so that a database built by an older version keeps working."""
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
     for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
@@ -92,6 +92,26 @@ def rebuild_rollup(con) -> None:
         SELECT month, iso3, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
                sum(participants), sum(demo)
         FROM engagement_rollup
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_day_country_rollup")
+    con.execute("""
+        INSERT INTO engagement_day_country_rollup
+        SELECT start_date, iso3, mission_area, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
+               count(*) FILTER (WHERE status = 'cancelled'),
+               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo),
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
+        FROM engagements
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_day_rollup")
+    con.execute("""
+        INSERT INTO engagement_day_rollup
+        SELECT day, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
+               sum(participants), sum(demo), sum(demo_active)
+        FROM engagement_day_country_rollup
         GROUP BY ALL
         ORDER BY 1
     """)

@@ -189,6 +189,37 @@ CREATE TABLE engagement_place_rollup (
     place             VARCHAR            -- a city name there (or the country's name)
 );
 
+-- Daily pre-aggregates shaped to the page queries: a period [start, end] is one range scan of a table
+-- sorted by day, so no partial month is read from the raw table (see area_activity_in, area_trend_in).
+-- demo_active counts demo records not cancelled, so "demo records shown" is exact at any grain.
+-- engagement_day_rollup has neither country, component nor type: at most days x areas x ranks rows
+-- whatever the number of engagements, for trends and totals over every country.
+CREATE TABLE engagement_day_rollup (
+    day               DATE NOT NULL,
+    mission_area      VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    planned           BIGINT NOT NULL,
+    cancelled         BIGINT NOT NULL,
+    participants      BIGINT,            -- of engagements not cancelled
+    demo              BIGINT NOT NULL,
+    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+);
+
+-- engagement_day_rollup per country too, for the maps, country tables and country counts.
+CREATE TABLE engagement_day_country_rollup (
+    day               DATE NOT NULL,
+    iso3              VARCHAR NOT NULL,
+    mission_area      VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    planned           BIGINT NOT NULL,
+    cancelled         BIGINT NOT NULL,
+    participants      BIGINT,            -- of engagements not cancelled
+    demo              BIGINT NOT NULL,
+    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+);
+
 -- What the pages read about agreements, rebuilt after each agreements import (a few thousand rows at
 -- most): every agreement with its partner countries and first recorded event beside it, so that page
 -- queries read one table (no join to the parties, no re-aggregation), and each agreement's status history
