@@ -9,7 +9,9 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import io
+import re
 from collections.abc import Callable
+from urllib.parse import urlparse
 from xml.sax.saxutils import escape
 
 import pandas as pd
@@ -56,6 +58,19 @@ def _table(rows: list[list[str]], widths: list[float], s: dict) -> Table:
     for i in range(len(rows[0])):
         cells[0][i].style = ParagraphStyle("head", parent=s["cell"], fontName=fonts()[1])
     return table
+
+
+def _sources(group: pd.DataFrame) -> str:
+    """'dhs.gov, cbp.gov (2026-03-12)': the sites cited for a programme and the latest date a source is as of."""
+    hosts = []
+    for cell in group.source_url.dropna():
+        for url in str(cell).split(" ; "):
+            host = urlparse(url.strip()).netloc.removeprefix("www.")
+            if host and host not in hosts:
+                hosts.append(host)
+    dates = sorted(d for x in group.source_as_of.dropna() for d in re.findall(r"\d{4}-\d{2}-\d{2}", str(x)))
+    text = ", ".join(hosts[:3]) + (f" and {len(hosts) - 3} more" if len(hosts) > 3 else "")
+    return (text or "—") + (f" ({dates[-1]})" if dates else "")
 
 
 def _day(value) -> str:
@@ -162,11 +177,13 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     story.append(Paragraph("Programmes present", s["h2"]))
     current = programmes[programmes.is_current]
     if len(current):
-        rows = [["Programme", "Place", "Status", "Source (as of)"]]
-        for r in current.head(8).itertuples():
-            source = str(r.source_url or "").split(" ; ")[0]
-            rows.append([r.program, r.place or "—", r.status or "—", f"{source} ({r.source_as_of or '—'})"])
-        story.append(_table(rows, [40 * mm, 34 * mm, 40 * mm, 64 * mm], s))
+        # One row per programme: its sites and where the record comes from (site, dated), not every citation.
+        rows = [["Programme", "Sites", "Sources (as of)"]]
+        for name, group in current.groupby("program", sort=False):
+            places = [str(x) for x in group.place if isinstance(x, str) and x and not x.startswith("(")]
+            sites = f"{len(group)}: " + ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+            rows.append([name, sites if places else str(len(group)), _sources(group)])
+        story.append(_table(rows, [48 * mm, 80 * mm, 52 * mm], s))
     else:
         story.append(Paragraph("No current programme sites or memberships on record.", s["body"]))
     former = programmes[~programmes.is_current]

@@ -95,7 +95,7 @@ def partner_names(partners: object, limit: int = 2) -> str:
     """'Belize, Costa Rica and 4 more' from the '; '-separated partner names (the United States left out)."""
     names = [p.strip() for p in str(partners or "").split(";") if p.strip() and p.strip() != "United States"]
     if len(names) <= limit:
-        return " and ".join(names)
+        return " and ".join([", ".join(names[:-1]), names[-1]] if len(names) > 2 else names)
     return f"{', '.join(names[:limit])} and {len(names) - limit} more"
 
 
