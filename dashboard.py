@@ -1,8 +1,8 @@
 """Overview: where the partner activity is, how it is changing, and what is about to expire."""
 import streamlit as st
 
-from atlas.views import briefing, figures, worldmap
 from atlas.app import ui, widgets
+from atlas.views import briefing, figures, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")

@@ -14,7 +14,6 @@ from atlas.app.viewer import viewer_caption
 from atlas.data import export, vocab
 from atlas.data import filters as flt
 
-
 PLOTLY_CONFIG = {
     # Relative, so it works under any baseUrlPath; the files are served from static/topojson/.
     "topojsonURL": "app/static/topojson/",

@@ -120,7 +120,7 @@ def colour_expression(colour_by_index: dict[int, tuple[int, ...]], default: tupl
     groups: dict[tuple[int, ...], list[int]] = {}
     for index, colour in sorted(colour_by_index.items()):
         groups.setdefault(tuple(colour), []).append(index)
-    expression = "[%d,%d,%d,%d]" % tuple(default)
+    expression = "[{},{},{},{}]".format(*default)
     for colour, indices in sorted(groups.items(), reverse=True):
         test = " || ".join(f"properties.i == {i}" for i in indices)
         expression = f"({test}) ? [{colour[0]},{colour[1]},{colour[2]},{colour[3]}] : {expression}"

@@ -34,7 +34,7 @@ def tints(colour: str, count: int) -> list[str]:
     out = []
     for step in range(count):
         share = 0.3 + 0.7 * (step / (count - 1) if count > 1 else 1)
-        out.append("#%02x%02x%02x" % tuple(round(255 + (c - 255) * share) for c in (r, g, b)))
+        out.append("#" + "".join(f"{round(255 + (c - 255) * share):02x}" for c in (r, g, b)))
     out[-1] = colour
     return out
 
