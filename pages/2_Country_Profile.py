@@ -54,6 +54,7 @@ sites = current.program.value_counts().sort_index()
 tiles[4].metric("Programmes present", f"{len(sites):,}", help=ui.md_escape(
     "Current, with their number of sites or memberships: " + "; ".join(f"{p} ({n})" for p, n in sites.items())
     if len(sites) else "No current programme sites or memberships on record."))
+ui.country_brief_download(view, profile.iso3)
 
 st.subheader("Engagements over time by mission area")
 monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("engagements > 0")

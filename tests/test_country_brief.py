@@ -6,7 +6,7 @@ import subprocess
 
 import pytest
 
-from apptest_support import TODAY, fixture_db  # noqa: F401
+from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import country_brief
@@ -45,7 +45,7 @@ def test_the_brief_has_the_headline_numbers_and_agreements(brief):
     _, layout, flat = brief
     assert "Country brief: Canada" in flat and "Americas · North America" in flat
     tiles = next(line for line in layout.splitlines() if line.strip().startswith("3 "))
-    assert tiles.split() == ["3", "43", "2", "0", "15"], "engagements, participants, in force, negotiation, programmes"
+    assert tiles.split() == ["3", "43", "2", "0", "4"], "engagements, participants, in force, negotiation, programmes"
     assert "Engagements (+2 (+200%) vs previous period)" in flat and "Agreements in force" in flat
     assert "Next renewal: Trilateral Law Enforcement Arrangement expires 31 Mar 2028" in flat
     for title, status in (("US-Canada Preclearance Agreement", "In force"),
@@ -75,3 +75,10 @@ def test_every_page_states_filters_as_of_sensitivity_and_no_demo_label_without_d
         assert "Filters: 01 Dec 2025 – 30 Nov 2026 · Canada · Data as of 30 Nov 2026" in text
         assert f"page {page}" in text and "Sources:" in text
     assert "DEMO" not in flat
+
+
+def test_the_country_profile_offers_the_brief_in_one_click(app_env):
+    at = run_page("pages/2_Country_Profile.py", query={"country": "CAN"})
+    assert not at.exception
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert "Country brief (PDF)" in labels, labels

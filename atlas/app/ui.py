@@ -6,7 +6,7 @@ named below, one concern each; this module only gathers what pages use.
 """
 from __future__ import annotations
 
-from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters
+from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
 from atlas.app.sections import what_changed_section
 from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
@@ -20,7 +20,8 @@ from atlas.views.format import delta_text
 
 __all__ = [
     "PAGES", "PLOTLY_CONFIG", "agreement_export", "audit_trail", "area_legend", "as_of_text", "briefing_css", "briefing_deck",
-    "briefing_downloads", "briefing_filters", "check_upload", "database", "delta_text", "downloads",
+    "briefing_downloads", "briefing_filters", "check_upload", "country_brief_download",
+    "database", "delta_text", "downloads",
     "empty_state", "engagement_export", "engagement_table", "md_escape", "page_header", "picked_country",
     "plotly", "prefetch", "query", "run_upload", "select_country", "selected_country", "sidebar",
     "since_date", "snapshot_list", "stage_upload", "status_change_table", "table", "viewer_may_import",

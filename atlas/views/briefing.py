@@ -291,7 +291,7 @@ def _country(run: Runner, f: Filters, iso3: str) -> Slide:
             Number("Participants", f"{int(p.participants):,}"),
             Number("Agreements in force", f"{int(p.in_force or 0):,}"),
             Number("In negotiation", f"{int(p.negotiation or 0):,}"),
-            Number("Programmes present", f"{int(p.programs or 0):,}")],
+            Number("Programmes present", f"{_programmes(run, iso3):,}")],
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
         chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else [f"No engagements with {p['name']} in the period."],
@@ -383,6 +383,12 @@ def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:
 def _total(frame: pd.DataFrame) -> int:
     """All matching rows, though the frame holds only the first few."""
     return int(frame["total"].iloc[0]) if len(frame) else 0
+
+
+def _programmes(run: Runner, iso3: str) -> int:
+    """Current programmes present (not their sites), as the Country profile counts them."""
+    programmes = run("country_programs", iso3=iso3)
+    return int(programmes[programmes.is_current].program.nunique())
 
 
 def _has_demo(run: Runner, f: Filters) -> bool:

@@ -128,7 +128,8 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
                (f"{int(p.participants):,}", "Participants", None),
                (f"{int(p.in_force or 0):,}", "Agreements in force", None),
                (f"{int(p.negotiation or 0):,}", "In negotiation", None),
-               (f"{int(p.programs or 0):,}", "Programmes present", None)]
+               # programmes, not sites (ten Preclearance airports are one programme), as on the Country profile
+               (f"{programmes[programmes.is_current].program.nunique():,}", "Programmes present", None)]
     tiles = Table([[Paragraph(v, s["num"]) for v, _, _ in numbers],
                    [Paragraph(escape(label + (f" ({d} vs previous period)" if d else "")), s["cell"])
                     for _, label, d in numbers]], colWidths=[36 * mm] * 5)
