@@ -117,8 +117,8 @@ def test_the_rollups_after_an_import_are_exact(filled_db):
         (dt.date(2024, 4, 1), "MEX", "visa", "CBP", "meeting", 1, 1, 0, 0, 30, 0),
     ]
     assert query(filled_db, "SELECT * FROM engagement_area_rollup ORDER BY month") == [
-        (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0),
-        (dt.date(2024, 4, 1), "MEX", "visa", 1, 1, 0, 0, 30, 0),
+        (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0),
+        (dt.date(2024, 4, 1), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0),
     ]
     assert query(filled_db, "SELECT * FROM engagement_day_country_rollup ORDER BY day") == [
         (dt.date(2024, 3, 5), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0),

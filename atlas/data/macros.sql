@@ -85,8 +85,23 @@ FROM (
     SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.iso3, r.mission_area, r.sensitivity_rank,
            r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active
     FROM engagement_day_country_rollup r
-    WHERE len(p_components) = 0 AND len(p_types) = 0
+    WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) < 400
       AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+    UNION ALL
+    -- A long period (over 400 days, e.g. "all dates"): its whole months from the monthly rollup, its
+    -- partial months (lead and tail) from the daily one.
+    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
+           r.participants, r.demo, r.demo_active
+    FROM engagement_area_rollup r
+    WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+    UNION ALL
+    SELECT CAST(date_trunc('month', r.day) AS DATE), r.iso3, r.mission_area, r.sensitivity_rank,
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active
+    FROM engagement_day_country_rollup r
+    WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
+      AND (r.day BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
+           OR r.day BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE))
     UNION ALL
     SELECT e.month, e.iso3, e.mission_area, e.sensitivity_rank, e.engagements, e.planned, e.cancelled,
            e.participants, e.demo, e.demo_active

@@ -72,8 +72,9 @@ def rebuild_rollup(con) -> None:
     """Recompute the engagement rollups (monthly and daily) from the raw table, and bring the stored macros (which
     read them) up to the code's version, so that a database built by an older version keeps working."""
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
+    # Derived and refilled below: made afresh in this version's shape (an older file's may lack a column).
     for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
-        con.execute(match.group(0).replace("CREATE TABLE", "CREATE TABLE IF NOT EXISTS", 1))
+        con.execute(match.group(0).replace("CREATE TABLE", "CREATE OR REPLACE TABLE", 1))
     install_macros(con)
     con.execute("DELETE FROM engagement_rollup")
     con.execute("""
@@ -83,15 +84,6 @@ def rebuild_rollup(con) -> None:
                count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
         FROM engagements
-        GROUP BY ALL
-        ORDER BY 1
-    """)
-    con.execute("DELETE FROM engagement_area_rollup")
-    con.execute("""
-        INSERT INTO engagement_area_rollup
-        SELECT month, iso3, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
-               sum(participants), sum(demo)
-        FROM engagement_rollup
         GROUP BY ALL
         ORDER BY 1
     """)
@@ -111,6 +103,15 @@ def rebuild_rollup(con) -> None:
         INSERT INTO engagement_day_rollup
         SELECT day, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
                sum(participants), sum(demo), sum(demo_active)
+        FROM engagement_day_country_rollup
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_area_rollup")
+    con.execute("""
+        INSERT INTO engagement_area_rollup
+        SELECT CAST(date_trunc('month', day) AS DATE), iso3, mission_area, sensitivity_rank, sum(engagements),
+               sum(planned), sum(cancelled), sum(participants), sum(demo), sum(demo_active)
         FROM engagement_day_country_rollup
         GROUP BY ALL
         ORDER BY 1

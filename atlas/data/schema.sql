@@ -160,8 +160,8 @@ CREATE TABLE engagement_rollup (
     demo              BIGINT NOT NULL
 );
 
--- engagement_rollup without component and engagement_type: a fraction of its rows, for the queries
--- that neither show nor filter on those two (area_activity_in).
+-- engagement_rollup without component and engagement_type: a fraction of its rows, for the whole months
+-- of long periods in area_activity_in (demo_active: see the daily rollups below).
 CREATE TABLE engagement_area_rollup (
     month             DATE NOT NULL,
     iso3              VARCHAR NOT NULL,
@@ -171,7 +171,8 @@ CREATE TABLE engagement_area_rollup (
     planned           BIGINT NOT NULL,
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
-    demo              BIGINT NOT NULL
+    demo              BIGINT NOT NULL,
+    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
 );
 
 -- Engagements not cancelled per month and place (coordinates rounded to 2 decimals, the country centroid
