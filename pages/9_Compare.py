@@ -94,4 +94,5 @@ else:
              column_config={"programme": st.column_config.TextColumn("Programme", width="large"),
                             **{n: n for n in programmes.columns[1:]}})
     st.caption("Real, sourced facts (not demo data): ✓ a current membership or site, with the number of sites "
-               "where there are several. Each country's profile lists them with their sources.")
+               "where there are several; *uncertain*: some rest on a weak or dated source. Each country's profile "
+               "lists them with their sources.")

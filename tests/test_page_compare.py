@@ -2,11 +2,12 @@
 
 Hand-derived from tests/fixtures/*.csv for the default period 2025-12-01..2026-11-30 (as in test_page_country):
 - Canada: 3 engagements (F-E01 visa, F-E02 aviation, F-E03 cargo), previous 1 -> "+2 (+200%)", 43 participants;
-  in force F-A1, F-A6 = 2 (F-A3 expired); programmes CBP Preclearance (9 sites), CSI (3), attaché office, ICE VSP = 4.
+  in force F-A1, F-A6 = 2 (F-A3 expired); programmes CBP Preclearance (10 current sites, some uncertain), CSI (3),
+  attaché office, ICE VSP (uncertain) = 4.
 - Mexico: 2 (F-E04 border, F-E05 immigration; F-E06 cancelled), previous 1 -> "+1 (+100%)", 52 participants;
   in force F-A2, F-A6 = 2 (F-A7 restricted); programmes IAP, attaché office = 2.
 - United Kingdom: 1 (F-E07 counter-terrorism; F-E08 restricted), previous 0 -> "+1 (new)", 6 participants;
-  in force F-A6 = 1; F-A3 expired, F-A5 signed; programmes IAP, CSI (5), TSA office, VWP = 4.
+  in force F-A6 = 1; F-A3 expired, F-A5 signed; programmes IAP, CSI (5), PCSC, TSA office, VWP = 5.
 - Japan: 1 (F-E10 aviation), 9 participants, in force F-A8 = 1, programmes 5 (VWP among them).
 """
 from __future__ import annotations
@@ -24,7 +25,7 @@ PAGE = "pages/9_Compare.py"
 HEADLINE = {
     "Canada": ["3", "+2 (+200%)", "43", "2", "0", "4"],
     "Mexico": ["2", "+1 (+100%)", "52", "2", "0", "2"],
-    "United Kingdom": ["1", "+1 (new)", "6", "1", "0", "4"],
+    "United Kingdom": ["1", "+1 (new)", "6", "1", "0", "5"],
     "Japan": ["1", "+1 (new)", "9", "1", "0", "5"],
 }
 
@@ -124,10 +125,11 @@ def test_programmes_present(app_env):
     at = run_page(PAGE)
     [table] = [d.value for d in at.dataframe if "programme" in d.value.columns]
     rows = {r.programme: (r.Canada, r.Mexico, r._4) for r in table.itertuples()}
-    assert rows["CBP Preclearance"] == ("✓ 9 sites", "—", "—")
+    assert rows["CBP Preclearance"] == ("✓ 10 sites (uncertain)", "—", "—")
     assert rows["Container Security Initiative (CSI)"] == ("✓ 3 sites", "—", "✓ 5 sites")
     assert rows["Visa Waiver Program (VWP)"] == ("—", "—", "✓")
-    assert len(rows) == 7
+    assert rows["ICE Visa Security Program (VSP) unit"] == ("✓ (uncertain)", "—", "—")
+    assert len(rows) == 8                               # + IAP, attaché office, PCSC, TSA office
 
 
 def test_the_sensitivity_ceiling(app_env, monkeypatch):

@@ -136,13 +136,16 @@ def agreements_figure(by_status: pd.DataFrame, codes: Sequence[str], names: dict
 
 
 def programme_table(programs: pd.DataFrame, codes: Sequence[str], names: dict[str, str]) -> pd.DataFrame:
-    """One row per programme, one column per country: its current sites or membership, '—' for none."""
+    """One row per programme, one column per country: its current sites or membership, '—' for none; marked
+    uncertain where a row rests on a weak or dated source."""
     table = []
     for program, part in programs.groupby("program", sort=True):
         sites = dict(zip(part["iso3"], part["sites"]))
+        doubtful = set(part["iso3"][part["uncertain"]])
         row = {"programme": program}
         for code in codes:
             n = int(sites.get(code, 0))
-            row[names.get(code, code)] = "—" if not n else "✓" if n == 1 else f"✓ {n} sites"
+            text = "—" if not n else "✓" if n == 1 else f"✓ {n} sites"
+            row[names.get(code, code)] = text + (" (uncertain)" if code in doubtful else "")
         table.append(row)
     return pd.DataFrame(table, columns=["programme", *[names.get(c, c) for c in codes]])
