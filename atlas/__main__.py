@@ -7,7 +7,9 @@
     python -m atlas snapshots [--db PATH]
     python -m atlas upgrade [--db PATH]
 
-Exit codes: 0 success, 2 invalid input (every problem listed on stderr), 1 anything else.
+Exit codes: 0 success, 2 invalid input (every problem listed on stderr) or a database that cannot be served
+(what is wrong with it and how to fix it on stderr), 1 anything else (an import that could not be written,
+with its real cause).
 """
 from __future__ import annotations
 
@@ -16,9 +18,12 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
+
 from atlas import config
 from atlas.data import build as builder
 from atlas.data import demo, ingest, store
+from atlas.data.db import BrokenDatabase, check_file
 from atlas.data.formats import FORMATS
 
 EXIT_INVALID = 2
@@ -63,7 +68,10 @@ def main(argv: list[str] | None = None) -> int:
     db = (args.db or config.db_path()) if hasattr(args, "db") else None
     try:
         return COMMANDS[args.command](args, db)
-    except FileNotFoundError as exc:
+    except BrokenDatabase as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return EXIT_INVALID
+    except (FileNotFoundError, ingest.ImportFailed) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 1
 
@@ -123,7 +131,12 @@ def _upgrade(args, db: Path) -> int:
     if not db.exists():
         print(f"error: no database at {db}", file=sys.stderr)
         return 1
-    print(f"Upgraded {db}" if builder.upgrade(db) else f"{db} is up to date")
+    check_file(db)
+    try:
+        upgraded = builder.upgrade(db)
+    except duckdb.Error as exc:
+        raise BrokenDatabase(db, f"cannot be read ({str(exc).strip().splitlines()[0]})") from exc
+    print(f"Upgraded {db}" if upgraded else f"{db} is up to date")
     return 0
 
 

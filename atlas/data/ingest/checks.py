@@ -152,3 +152,46 @@ def rejected_rows(con, fmt: FileFormat) -> pd.DataFrame:
         FROM parsed s JOIN problems p USING (line)
         GROUP BY ALL ORDER BY s.line
     """)
+
+
+# --- the importer's level: nobody creates or replaces records above their own -------------------------
+
+CONFLICT = "a record with this id exists that you may not change"
+
+
+def rank_sql(column: str) -> str:
+    """The sensitivity rank of a code (fixed text from the vocabulary; NULL for an unknown code)."""
+    return "CASE " + " ".join(f"WHEN {column} = '{c}' THEN {r}" for c, r in vocab.SENSITIVITY_RANK.items()) + " END"
+
+
+def check_level(con, fmt: FileFormat, level: int) -> None:
+    """Add to `problems` the rows above the importer's `level`: by their own sensitivity, or by the stored
+    record they would replace. That record is named only as a conflict: nothing more about it is told."""
+    id_col = fmt.id_column
+    own = f"coalesce(v_sensitivity, '{vocab.DEFAULT_SENSITIVITY}')"
+    run_sql(con, f"""
+        INSERT INTO problems
+        SELECT line, 1000, 'sensitivity',
+               'you may import records up to ' || $name || ' only, not ' || {own}
+        FROM parsed WHERE (v_sensitivity IS NOT NULL OR is_blank(sensitivity)) AND {rank_sql(own)} > $level
+        UNION ALL
+        SELECT p.line, 1001, '{id_col}', '{CONFLICT}'
+        FROM parsed p JOIN (SELECT {id_col}, sensitivity_rank FROM ({fmt.current})) c ON c.{id_col} = trim(p.{id_col})
+        WHERE c.sensitivity_rank > $level
+    """, {"level": level, "name": vocab.SENSITIVITIES[level][0]})
+
+
+def file_rank(con, fmt: FileFormat) -> int:
+    """The highest sensitivity among the file's rows and the stored records their ids name (an unknown
+    sensitivity counts as the highest): the level an audit entry of this import is shown at."""
+    id_col, highest = fmt.id_column, max(vocab.SENSITIVITY_RANK.values())
+    own = rank_sql(f"coalesce(v_sensitivity, '{vocab.DEFAULT_SENSITIVITY}')")
+    row = run_sql(con, f"""
+        SELECT greatest(
+            (SELECT max(CASE WHEN v_sensitivity IS NULL AND NOT is_blank(sensitivity) THEN $highest ELSE {own} END)
+             FROM parsed),
+            (SELECT max(c.sensitivity_rank) FROM parsed p
+             JOIN (SELECT {id_col}, sensitivity_rank FROM ({fmt.current})) c ON c.{id_col} = trim(p.{id_col}))) AS r
+    """, {"highest": highest})
+    value = row.r[0]
+    return int(value) if value == value and value is not None else vocab.SENSITIVITY_RANK["public"]

@@ -37,6 +37,9 @@ class ImportResult:
     rejected_rows: pd.DataFrame | None = None  # the invalid rows as read, with a reason column
     import_id: int | None = None
     dry_run: bool = False
+    max_rank: int | None = None  # the highest sensitivity among the file's rows and the records they name
+    preview: pd.DataFrame | None = None  # a check's first valid rows as they would be stored (ingest/preview.py)
+    country_mappings: pd.DataFrame | None = None  # a check's country names and aliases and what they resolved to
 
     @property
     def ok(self) -> bool:
@@ -82,3 +85,8 @@ def write_rejected(rows: pd.DataFrame, path: Path) -> Path:
     target = rejected_path(path)
     target.write_bytes(to_csv_bytes(rows))
     return target
+
+
+class ImportFailed(RuntimeError):
+    """An import that could not be written (a full disk, say): names the file, the real cause and that
+    nothing was changed."""
