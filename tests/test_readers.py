@@ -4,6 +4,9 @@ from __future__ import annotations
 import datetime as dt
 import decimal
 import hashlib
+import re
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -365,3 +368,106 @@ def test_pick_delimiter(header, delimiter):
 ])
 def test_sniff_encoding_problem(head, problem):
     assert readers.sniff_encoding_problem(head) == problem
+
+
+# --- issue 15.10: a workbook is bounded before it is parsed ------------------------------------------
+
+def _rewrite(source: Path, target: Path, member: str, write) -> Path:
+    """A copy of the workbook `source` whose `member` is written anew by `write(stream, old_text)`."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w", zipfile.ZIP_DEFLATED) as new:
+        for info in old.infolist():
+            if info.filename == member:
+                with new.open(member, "w", force_zip64=True) as stream:
+                    write(stream, old.read(member).decode("utf-8"))
+            else:
+                new.writestr(info, old.read(info.filename))
+    return target
+
+
+def huge_cell_xlsx(tmp_path: Path, chars: int = 150_000_000) -> Path:
+    """A small workbook (about 150 KB) holding one string of `chars` characters (inline, as write_xlsx writes)."""
+    small = write_xlsx(tmp_path / "small.xlsx", [{"engagement_id": "E1", "title": "PLACEHOLDER"}])
+
+    def write(stream, text: str) -> None:
+        head, tail = text.split("PLACEHOLDER")
+        stream.write(head.encode())
+        block = b"A" * (1 << 20)
+        for _ in range(chars // len(block)):
+            stream.write(block)
+        stream.write(b"A" * (chars % len(block)) + tail.encode())
+
+    return _rewrite(small, tmp_path / "huge.xlsx", "xl/worksheets/sheet1.xml", write)
+
+
+def far_column_xlsx(tmp_path: Path, rows: int = 20_000, *, dimension: bool = True) -> Path:
+    """A workbook with a value at column XFD (16,384) on every row, like the 482 KB file of issue 15."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["engagement_id", "title"])
+    for r in range(2, rows + 2):
+        sheet.cell(row=r, column=1, value=f"E{r}")
+        sheet.cell(row=r, column=16384, value="x")
+    workbook.save(tmp_path / "far.xlsx")
+    if dimension:
+        return tmp_path / "far.xlsx"
+    return _rewrite(tmp_path / "far.xlsx", tmp_path / "far_nodim.xlsx", "xl/worksheets/sheet1.xml",
+                    lambda stream, text: stream.write(re.sub(r"<dimension [^>]*/>", "", text).encode()))
+
+
+PROBE = """
+import resource, sys, time
+from pathlib import Path
+from atlas.data.readers import FileProblem, open_table
+started = time.perf_counter()
+try:
+    table = open_table(Path(sys.argv[1]))
+    for chunk in table.chunks:
+        pass
+    print("read")
+except FileProblem as problem:
+    print(problem)
+print(time.perf_counter() - started)
+print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+"""
+
+
+def probe(path: Path) -> tuple[str, float, int]:
+    """Read `path` in a process of its own: (the problem or 'read', seconds, peak memory in MB)."""
+    done = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=120,
+                          cwd=Path(__file__).resolve().parent.parent)
+    message, seconds, megabytes = done.stdout.strip().splitlines()[-3:]
+    return message, float(seconds), int(megabytes)
+
+
+def test_a_workbook_with_a_150_million_character_cell_is_refused_quickly_in_little_memory(tmp_path):
+    path = huge_cell_xlsx(tmp_path)
+    assert path.stat().st_size < 1_000_000
+    message, seconds, megabytes = probe(path)
+    assert message == ("line 1, column -: a cell holds more than 100,000 characters (in xl/worksheets/sheet1.xml); "
+                       "an import cell holds at most that")
+    assert seconds < 10 and megabytes < 250, (seconds, megabytes)
+
+
+def test_a_cell_just_over_the_limit_is_refused_and_one_at_the_limit_read(tmp_path):
+    over = huge_cell_xlsx(tmp_path, chars=readers.MAX_FIELD_CHARS + 1)
+    assert problem_of(over) == "line 2, column -: a value is longer than 100,000 characters"
+    header, _, rows = read_all(huge_cell_xlsx(tmp_path, chars=readers.MAX_FIELD_CHARS))
+    assert len(rows[0][1]) == readers.MAX_FIELD_CHARS
+
+
+@pytest.mark.parametrize("dimension", [True, False], ids=["dimension", "no dimension"])
+def test_a_workbook_with_a_cell_at_column_xfd_is_refused_quickly(tmp_path, dimension):
+    path = far_column_xlsx(tmp_path, dimension=dimension)
+    message, seconds, megabytes = probe(path)
+    # refused from the sheet's own size or the cells it names, before a row is parsed
+    assert message == ("line 1, column -: the first sheet is 16,384 columns wide (to column XFD); an import "
+                       "sheet has at most 100: delete the unused columns")
+    assert seconds < 15 and megabytes < 250, (seconds, megabytes)
+
+
+def test_a_sheet_up_to_one_hundred_columns_is_read(tmp_path):
+    row = {f"c{i}": str(i) for i in range(100)}
+    header, _, rows = read_all(write_xlsx(tmp_path / "wide.xlsx", [row]))
+    assert len(header) == 100 and rows == [[str(i) for i in range(100)]]

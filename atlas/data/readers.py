@@ -22,6 +22,13 @@ if TYPE_CHECKING:
 CHUNK_ROWS = 100_000
 MAX_FIELD_CHARS = 100_000
 MAX_COLUMNS = 200
+# A workbook is bounded before openpyxl parses it (it reads every shared string into memory at once): its
+# XML at most MAX_XLSX_BYTES unpacked, no text run longer than a cell may be (XML escapes can take six bytes
+# a character), a sheet at most MAX_XLSX_COLUMNS wide and MAX_XLSX_CELLS in all.
+MAX_XLSX_BYTES = 1 << 30
+MAX_XLSX_RUN = 6 * MAX_FIELD_CHARS
+MAX_XLSX_COLUMNS = 100
+MAX_XLSX_CELLS = 50_000_000
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
 # What a blank value may hold: exactly the characters str.strip() removes (tests/test_readers.py checks
 # that), spelled out so that the Arrow fast path of the import trims the very same ones.
@@ -207,14 +214,73 @@ def cell_text(value: object) -> str:
 _XLSX_ERRORS = (zipfile.BadZipFile, zlib.error, EOFError, SyntaxError, KeyError, ValueError, OSError)
 
 
+def _xlsx_bounds(path: Path) -> None:
+    """Refuse a workbook whose XML is too large or holds a text run longer than any cell may be, reading it
+    in blocks (a 150 KB file can unpack to a 150-million-character string)."""
+    import numpy as np
+
+    try:
+        with zipfile.ZipFile(path) as archive:
+            parts = [i for i in archive.infolist()
+                     if i.filename == "xl/sharedStrings.xml" or i.filename.startswith("xl/worksheets/")]
+            if sum(i.file_size for i in parts) > MAX_XLSX_BYTES:
+                raise FileProblem(1, f"the workbook unpacks to more than {MAX_XLSX_BYTES >> 20:,} MB of sheets; "
+                                     "save it as CSV or Parquet")
+            for info in parts:
+                run = 0  # bytes since the last '<': text between two tags
+                with archive.open(info) as stream:
+                    while block := stream.read(1 << 20):
+                        tags = np.flatnonzero(np.frombuffer(block, dtype=np.uint8) == 0x3C)
+                        if len(tags) == 0:
+                            run += len(block)
+                        else:
+                            gaps = np.diff(tags)
+                            run = max(run + int(tags[0]), int(gaps.max()) if len(gaps) else 0)
+                            if run <= MAX_XLSX_RUN:
+                                run = len(block) - 1 - int(tags[-1])
+                        if run > MAX_XLSX_RUN:
+                            raise FileProblem(1, f"a cell holds more than {MAX_FIELD_CHARS:,} characters "
+                                                 f"(in {info.filename}); an import cell holds at most that")
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
+        raise FileProblem(1, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
+
+
+_CELL_COLUMN = re.compile(rb'\br="([A-Z]{1,3})[0-9]+"')
+
+
+def _sheet_width(sheet) -> int:
+    """The farthest column any cell of a read-only sheet names, read from its XML in blocks (a sheet's own
+    <dimension> may be missing or wrong)."""
+    from openpyxl.utils import column_index_from_string
+
+    widest, carry = b"", b""
+    with sheet.parent._archive.open(sheet._worksheet_path) as stream:
+        while block := stream.read(1 << 20):
+            text = carry + block
+            for letters in set(_CELL_COLUMN.findall(text)):
+                if (len(letters), letters) > (len(widest), widest):
+                    widest = letters
+            carry = text[-16:]  # a reference cut by the block boundary is found in the next one
+    return column_index_from_string(widest.decode()) if widest else 0
+
+
 def _open_xlsx(path: Path) -> TableFile:
     from openpyxl import load_workbook
+    from openpyxl.utils import get_column_letter
     from openpyxl.utils.exceptions import InvalidFileException
 
+    _xlsx_bounds(path)
     try:
         workbook = load_workbook(path, read_only=True, data_only=True)
         sheet = workbook.worksheets[0]
-        rows = sheet.iter_rows(values_only=True)
+        # The sheet's own <dimension>, and the cells it holds: both before any row is parsed.
+        width = max(sheet.max_column or 0, _sheet_width(sheet)) or None
+        if width is not None and width > MAX_XLSX_COLUMNS:
+            workbook.close()
+            raise FileProblem(1, f"the first sheet is {width:,} columns wide (to column {get_column_letter(width)}); "
+                                 f"an import sheet has at most {MAX_XLSX_COLUMNS}: delete the unused columns")
+        # Never pad a row to a far cell: read at most one column past the limit, which is then reported.
+        rows = sheet.iter_rows(values_only=True, max_col=min(width or MAX_XLSX_COLUMNS + 1, MAX_XLSX_COLUMNS + 1))
         header_row = next(rows, None)
     except (InvalidFileException, IndexError, *_XLSX_ERRORS) as exc:
         raise FileProblem(1, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
@@ -223,13 +289,15 @@ def _open_xlsx(path: Path) -> TableFile:
     header = [cell_text(v) for v in header_row]
     while header and header[-1] == "":
         header.pop()
+    if len(header) > MAX_XLSX_COLUMNS:
+        raise FileProblem(1, f"the header has more than {MAX_XLSX_COLUMNS} columns")
     return TableFile(header=header, chunks=_xlsx_chunks(rows, len(header), workbook))
 
 
 def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
     lines: list[int] = []
     out: list[list[str]] = []
-    number = 1
+    number = cells = 1
     try:
         while True:
             try:
@@ -240,7 +308,12 @@ def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
             if values is None:
                 break
             number += 1
+            cells += len(values)
+            if cells > MAX_XLSX_CELLS:
+                raise FileProblem(number, f"the sheet has more than {MAX_XLSX_CELLS:,} cells; save it as CSV or Parquet")
             texts = [cell_text(v) for v in values]
+            if any(len(t) > MAX_FIELD_CHARS for t in texts):
+                raise FileProblem(number, f"a value is longer than {MAX_FIELD_CHARS:,} characters")
             if is_blank_row(texts):
                 continue
             if len(texts) > width and not is_blank_row(texts[width:]):
