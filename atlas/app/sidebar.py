@@ -43,7 +43,7 @@ def sidebar(page: str) -> flt.Filters:
     with st.sidebar:
         _navigation()
         st.markdown("### Filters")
-        st.selectbox("Period", list(flt.PRESETS), format_func=flt.PRESETS.get, key=_widget_key("preset"),
+        st.selectbox("Period", list(flt.PRESETS), format_func=lambda p: flt.PRESETS[p], key=_widget_key("preset"),
                      on_change=_on_preset)
         st.date_input("From – to", key=_widget_key("range"), min_value=flt.EARLIEST, max_value=flt.LATEST,
                       on_change=_on_range, format="YYYY-MM-DD")

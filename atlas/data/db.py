@@ -77,8 +77,8 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path) -> str:
         con.execute(f"USE {CATALOG}")
         has_metadata = con.execute(
             "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'metadata'",
-            [CATALOG]).fetchone()[0]
-        if not has_metadata:
+            [CATALOG]).fetchone()
+        if not has_metadata or not has_metadata[0]:
             raise BrokenDatabase(path, "is a DuckDB file but not a Partner Atlas database (no metadata table)")
         found = con.execute("SELECT value FROM metadata WHERE key = ?", [schema.KEY]).fetchone()
     except duckdb.Error as exc:
@@ -211,13 +211,13 @@ class ResultCache:
                 self._items.move_to_end(key)
                 self.hits += 1
                 return found[0].copy(deep=False)
-            pending = self._pending.get(key)
-            owner = pending is None
-            if owner:
-                pending = self._pending[key] = Future()
+            waiting = self._pending.get(key)
+            if waiting is None:
+                pending: Future = Future()
+                self._pending[key] = pending
                 self.misses += 1
-        if not owner:
-            return pending.result().copy(deep=False)
+        if waiting is not None:
+            return waiting.result().copy(deep=False)
         try:
             frame = compute()
         except BaseException as exc:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field, replace
 from atlas.data import countries, vocab
 
 # Quick period choices, in the order the sidebar offers them.
-PRESETS = {
+PRESETS: dict[str, str] = {
     "12m": "Last 12 months",
     "fytd": "This fiscal year",
     "all": "All dates",

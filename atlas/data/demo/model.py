@@ -42,10 +42,10 @@ class Model:
     alias_flat: np.ndarray  # country index + cumulative weight within the country
 
 
-def cumulative(rows: np.ndarray) -> np.ndarray:
+def cumulative(rows: np.ndarray | list[list[int]] | list[list[float]]) -> np.ndarray:
     """Row-wise cumulative probabilities, the last column exactly 1."""
-    rows = np.asarray(rows, dtype=np.float64)
-    out = np.cumsum(rows / rows.sum(axis=1, keepdims=True), axis=1)
+    values = np.asarray(rows, dtype=np.float64)
+    out = np.cumsum(values / values.sum(axis=1, keepdims=True), axis=1)
     out[:, -1] = 1.0
     return out
 
