@@ -6,6 +6,7 @@ page benchmark recorded (same queries, same parameters, same order, per rerun) w
 implementation of each named query, times them, and checks each answer against the digest (row count
 and numeric column sums) of the app's own answer. Only the data work is timed on both sides.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -62,6 +63,7 @@ class Tables:
 
 # --- building blocks ----------------------------------------------------------------------------------
 
+
 def eng(T: Tables, start, end, areas, countries, components, types, max_rank) -> pd.DataFrame:
     E = T.E
     m = (E.start_date >= ts(start)) & (E.start_date <= ts(end)) & (E.sensitivity_rank <= max_rank)
@@ -77,8 +79,16 @@ def eng(T: Tables, start, end, areas, countries, components, types, max_rank) ->
 
 
 def eng_p(T, p, start="start", end="end", countries=None):
-    return eng(T, p[start], p[end], p["areas"], p["countries"] if countries is None else countries,
-               p["components"], p["types"], p["max_rank"])
+    return eng(
+        T,
+        p[start],
+        p[end],
+        p["areas"],
+        p["countries"] if countries is None else countries,
+        p["components"],
+        p["types"],
+        p["max_rank"],
+    )
 
 
 def live(frame: pd.DataFrame) -> pd.DataFrame:
@@ -119,28 +129,49 @@ def with_country(frame: pd.DataFrame, T: Tables, columns=("name",)) -> pd.DataFr
 
 # --- the named queries ----------------------------------------------------------------------------------
 
+
 def kpi_engagements(T, p):
     cur, prev = eng_p(T, p), eng_p(T, p, "prev_start", "prev_end")
     lc, lp = live(cur), live(prev)
-    return pd.DataFrame([{
-        "engagements": len(lc), "countries": lc.iso3.nunique(), "participants": lc.participants.sum(),
-        "planned": int((cur.status == "planned").sum()), "demo": int(cur.is_demo.sum()),
-        "prev_engagements": len(lp), "prev_countries": lp.iso3.nunique()}])
+    return pd.DataFrame(
+        [
+            {
+                "engagements": len(lc),
+                "countries": lc.iso3.nunique(),
+                "participants": lc.participants.sum(),
+                "planned": int((cur.status == "planned").sum()),
+                "demo": int(cur.is_demo.sum()),
+                "prev_engagements": len(lp),
+                "prev_countries": lp.iso3.nunique(),
+            }
+        ]
+    )
 
 
 def _area_counts(frame):
-    return frame.assign(n=frame.status != "cancelled", planned=frame.status == "planned",
-                        live_participants=frame.participants.where(frame.status != "cancelled"))
+    return frame.assign(
+        n=frame.status != "cancelled",
+        planned=frame.status == "planned",
+        live_participants=frame.participants.where(frame.status != "cancelled"),
+    )
 
 
 def country_activity(T, p):
     cur = _area_counts(eng_p(T, p))
     per_area = cur.groupby(["iso3", "mission_area"], as_index=False).agg(
-        n=("n", "sum"), participants=("live_participants", "sum"), planned=("planned", "sum"), demo=("is_demo", "sum"))
+        n=("n", "sum"), participants=("live_participants", "sum"), planned=("planned", "sum"), demo=("is_demo", "sum")
+    )
     top = per_area.sort_values(["n", "mission_area"]).drop_duplicates("iso3", keep="last")[["iso3", "mission_area"]]
-    per_country = per_area.groupby("iso3", as_index=False).agg(
-        engagements=("n", "sum"), participants=("participants", "sum"), planned=("planned", "sum"),
-        demo=("demo", "sum")).merge(top.rename(columns={"mission_area": "top_area"}), on="iso3")
+    per_country = (
+        per_area.groupby("iso3", as_index=False)
+        .agg(
+            engagements=("n", "sum"),
+            participants=("participants", "sum"),
+            planned=("planned", "sum"),
+            demo=("demo", "sum"),
+        )
+        .merge(top.rename(columns={"mission_area": "top_area"}), on="iso3")
+    )
     prev = live(eng_p(T, p, "prev_start", "prev_end")).groupby("iso3").size().rename("prev_engagements").reset_index()
     out = per_country.merge(prev, on="iso3", how="outer")
     for column in ("engagements", "participants", "planned", "demo", "prev_engagements"):
@@ -161,7 +192,8 @@ def _monthly(frame):
     frame = _area_counts(frame)
     frame = frame.assign(month=frame.start_date.dt.to_period("M").dt.start_time)
     return frame.groupby(["month", "mission_area"], as_index=False).agg(
-        engagements=("n", "sum"), planned=("planned", "sum"))
+        engagements=("n", "sum"), planned=("planned", "sum")
+    )
 
 
 def monthly_activity(T, p):
@@ -177,21 +209,38 @@ def engagement_count(T, p):
 
 
 def demo_in_scope(T, p):
-    return pd.DataFrame([{"demo_engagements": int(eng_p(T, p).is_demo.sum()),
-                          "demo_agreements": int(agreements_in(T, p).is_demo.sum())}])
+    return pd.DataFrame(
+        [
+            {
+                "demo_engagements": int(eng_p(T, p).is_demo.sum()),
+                "demo_agreements": int(agreements_in(T, p).is_demo.sum()),
+            }
+        ]
+    )
 
 
 def kpi_agreements(T, p):
     scope = agreements_in(T, p)
     on_day, on_prev = status_on(T, p["as_of"]), status_on(T, p["prev_as_of"])
     today = ts(p["today"])
-    return pd.DataFrame([{
-        "in_force": int(scope.merge(on_day, on="agreement_id").status_y.eq("in_force").sum()),
-        "prev_in_force": int(scope.merge(on_prev, on="agreement_id").status_y.eq("in_force").sum()),
-        "negotiation": int((scope.status == "negotiation").sum()),
-        "expiring_12m": int(((scope.status == "in_force") & (scope.date_expires >= today)
-                             & (scope.date_expires <= today + pd.DateOffset(months=12))).sum()),
-        "agreements": len(scope), "demo": int(scope.is_demo.sum())}])
+    return pd.DataFrame(
+        [
+            {
+                "in_force": int(scope.merge(on_day, on="agreement_id").status_y.eq("in_force").sum()),
+                "prev_in_force": int(scope.merge(on_prev, on="agreement_id").status_y.eq("in_force").sum()),
+                "negotiation": int((scope.status == "negotiation").sum()),
+                "expiring_12m": int(
+                    (
+                        (scope.status == "in_force")
+                        & (scope.date_expires >= today)
+                        & (scope.date_expires <= today + pd.DateOffset(months=12))
+                    ).sum()
+                ),
+                "agreements": len(scope),
+                "demo": int(scope.is_demo.sum()),
+            }
+        ]
+    )
 
 
 def agreement_pipeline(T, p):
@@ -213,13 +262,31 @@ def agreements_list(T, p):
     out["lifecycle_start"] = out.date_signed.fillna(out.date_in_force).fillna(out.first_event)
     search = (p.get("search") or "").lower()
     if search:
-        hit = (out.title.str.lower().str.contains(search, regex=False)
-               | out.summary.fillna("").str.lower().str.contains(search, regex=False)
-               | out.partners.fillna("").str.lower().str.contains(search, regex=False))
+        hit = (
+            out.title.str.lower().str.contains(search, regex=False)
+            | out.summary.fillna("").str.lower().str.contains(search, regex=False)
+            | out.partners.fillna("").str.lower().str.contains(search, regex=False)
+        )
         out = out[hit]
     out = out.assign(_order=out.date_expires.fillna(FAR_FUTURE)).sort_values(["_order", "title"])
-    return out[["agreement_id", "title", "agreement_type", "mission_area", "status", "partners", "date_signed",
-                "date_in_force", "date_expires", "days_to_expiry", "lifecycle_start", "component", "summary", "is_demo"]]
+    return out[
+        [
+            "agreement_id",
+            "title",
+            "agreement_type",
+            "mission_area",
+            "status",
+            "partners",
+            "date_signed",
+            "date_in_force",
+            "date_expires",
+            "days_to_expiry",
+            "lifecycle_start",
+            "component",
+            "summary",
+            "is_demo",
+        ]
+    ]
 
 
 def agreements_export(T, p):
@@ -230,8 +297,23 @@ def agreements_export(T, p):
     out = scope.merge(codes, left_on="agreement_id", right_index=True, how="left")
     out = out.merge(names, left_on="agreement_id", right_index=True, how="left").sort_values("agreement_id")
     return out.rename(columns={"is_demo": "demo"})[
-        ["agreement_id", "title", "agreement_type", "countries", "mission_area", "status", "date_signed",
-         "date_in_force", "date_expires", "component", "summary", "sensitivity", "demo", "partners"]]
+        [
+            "agreement_id",
+            "title",
+            "agreement_type",
+            "countries",
+            "mission_area",
+            "status",
+            "date_signed",
+            "date_in_force",
+            "date_expires",
+            "component",
+            "summary",
+            "sensitivity",
+            "demo",
+            "partners",
+        ]
+    ]
 
 
 def agreements_by_country(T, p):
@@ -240,19 +322,25 @@ def agreements_by_country(T, p):
     live_ids = on_day.agreement_id[on_day.status == "in_force"]
     rows = scope[scope.agreement_id.isin(live_ids)].merge(T.P, on="agreement_id")
     rows = rows.sort_values("date_in_force")
-    out = rows.groupby("iso3").agg(agreements=("agreement_id", "size"), latest_area=("mission_area", "last")).reset_index()
+    out = (
+        rows.groupby("iso3")
+        .agg(agreements=("agreement_id", "size"), latest_area=("mission_area", "last"))
+        .reset_index()
+    )
     out = with_country(out, T, ("name", "lat", "lon", "small", "map_index"))
     return out.sort_values(["agreements", "name"], ascending=[False, True])
 
 
 def renewals_due(T, p):
     scope = agreements_in(T, p)
-    due = scope[(scope.status == "in_force") & (scope.date_expires >= ts(p["today"]))
-                & (scope.date_expires <= ts(p["horizon"]))].copy()
+    due = scope[
+        (scope.status == "in_force") & (scope.date_expires >= ts(p["today"])) & (scope.date_expires <= ts(p["horizon"]))
+    ].copy()
     due["days_left"] = _days(due.date_expires, p["today"])
     due["partners"] = due.agreement_id.map(partners_text(T, due.agreement_id))
-    return due.sort_values(["date_expires", "title"])[["agreement_id", "title", "mission_area", "date_expires",
-                                                       "days_left", "partners", "component", "is_demo"]]
+    return due.sort_values(["date_expires", "title"])[
+        ["agreement_id", "title", "mission_area", "date_expires", "days_left", "partners", "component", "is_demo"]
+    ]
 
 
 def status_changes(T, p):
@@ -264,15 +352,42 @@ def status_changes(T, p):
     out = out.head(int(p["limit"])).copy()
     out["partners"] = out.agreement_id.map(partners_text(T, out.agreement_id))
     out["total"] = total
-    return out[["changed_on", "title", "previous_status", "status", "source", "agreement_id", "mission_area",
-                "partners", "is_demo", "total"]]
+    return out[
+        [
+            "changed_on",
+            "title",
+            "previous_status",
+            "status",
+            "source",
+            "agreement_id",
+            "mission_area",
+            "partners",
+            "is_demo",
+            "total",
+        ]
+    ]
 
 
 def recent_engagements(T, p):
     out = with_country(eng_p(T, p), T).rename(columns={"name": "country"})
     out = out.sort_values(["start_date", "engagement_id"], ascending=[False, True]).head(int(p["limit"]))
-    return out[["start_date", "end_date", "title", "country", "iso3", "city", "mission_area", "engagement_type",
-                "component", "status", "participants", "engagement_id", "is_demo"]]
+    return out[
+        [
+            "start_date",
+            "end_date",
+            "title",
+            "country",
+            "iso3",
+            "city",
+            "mission_area",
+            "engagement_type",
+            "component",
+            "status",
+            "participants",
+            "engagement_id",
+            "is_demo",
+        ]
+    ]
 
 
 def new_engagements_since(T, p):
@@ -280,16 +395,35 @@ def new_engagements_since(T, p):
     total = len(out)
     out = out.sort_values(["start_date", "engagement_id"], ascending=[False, True]).head(int(p["limit"])).copy()
     out["total"] = total
-    return out[["start_date", "title", "country", "iso3", "mission_area", "engagement_type", "component", "status",
-                "participants", "engagement_id", "is_demo", "total"]]
+    return out[
+        [
+            "start_date",
+            "title",
+            "country",
+            "iso3",
+            "mission_area",
+            "engagement_type",
+            "component",
+            "status",
+            "participants",
+            "engagement_id",
+            "is_demo",
+            "total",
+        ]
+    ]
 
 
 def newly_engaged_countries(T, p):
-    recent = live(eng_p(T, p, "since", "today")).groupby("iso3").agg(
-        engagements=("engagement_id", "size"), first_date=("start_date", "min")).reset_index()
+    recent = (
+        live(eng_p(T, p, "since", "today"))
+        .groupby("iso3")
+        .agg(engagements=("engagement_id", "size"), first_date=("start_date", "min"))
+        .reset_index()
+    )
     before_end = ts(p["since"]) - pd.Timedelta(days=1)
-    before = live(eng(T, p["lookback_start"], before_end, p["areas"], p["countries"], p["components"], p["types"],
-                      p["max_rank"])).iso3.unique()
+    before = live(
+        eng(T, p["lookback_start"], before_end, p["areas"], p["countries"], p["components"], p["types"], p["max_rank"])
+    ).iso3.unique()
     out = with_country(recent[~recent.iso3.isin(before)], T, ("name", "region"))
     return out.sort_values(["first_date", "name"])
 
@@ -309,60 +443,100 @@ def round2(values: pd.Series) -> pd.Series:
 
 def engagement_points(T, p):
     rows = with_country(live(eng_p(T, p)), T, ("name", "lat", "lon")).rename(
-        columns={"name": "country", "lat": "c_lat", "lon": "c_lon"})
-    rows = rows.assign(lat=round2(rows.latitude.fillna(rows.c_lat)), lon=round2(rows.longitude.fillna(rows.c_lon)),
-                       place=rows.city.fillna(rows.country), approximate=rows.latitude.isna())
+        columns={"name": "country", "lat": "c_lat", "lon": "c_lon"}
+    )
+    rows = rows.assign(
+        lat=round2(rows.latitude.fillna(rows.c_lat)),
+        lon=round2(rows.longitude.fillna(rows.c_lon)),
+        place=rows.city.fillna(rows.country),
+        approximate=rows.latitude.isna(),
+    )
     keys = ["lat", "lon", "country"]
-    per_area = rows.groupby(keys + ["mission_area"], dropna=False).agg(
-        n=("engagement_id", "size"), latest=("start_date", "max"), place=("place", "first"),
-        approximate=("approximate", "any")).reset_index()
+    per_area = (
+        rows.groupby(keys + ["mission_area"], dropna=False)
+        .agg(
+            n=("engagement_id", "size"),
+            latest=("start_date", "max"),
+            place=("place", "first"),
+            approximate=("approximate", "any"),
+        )
+        .reset_index()
+    )
     top = per_area.sort_values(["n", "mission_area"]).drop_duplicates(keys, keep="last")
     late = per_area.sort_values(["latest", "mission_area"]).drop_duplicates(keys, keep="last")
-    out = per_area.groupby(keys, dropna=False).agg(place=("place", "first"), engagements=("n", "sum"),
-                                                   approximate=("approximate", "any")).reset_index()
+    out = (
+        per_area.groupby(keys, dropna=False)
+        .agg(place=("place", "first"), engagements=("n", "sum"), approximate=("approximate", "any"))
+        .reset_index()
+    )
     out = out.merge(late[keys + ["mission_area"]].rename(columns={"mission_area": "latest_area"}), on=keys)
     out = out.merge(top[keys + ["mission_area"]].rename(columns={"mission_area": "top_area"}), on=keys)
-    return out.sort_values("engagements", ascending=False)[["lat", "lon", "place", "country", "engagements",
-                                                             "latest_area", "top_area", "approximate"]]
+    return out.sort_values("engagements", ascending=False)[
+        ["lat", "lon", "place", "country", "engagements", "latest_area", "top_area", "approximate"]
+    ]
 
 
 def area_summary(T, p):
     cur = live(eng_p(T, p))
-    agg = cur.groupby("mission_area").agg(engagements=("engagement_id", "size"), countries=("iso3", "nunique"),
-                                          participants=("participants", "sum"))
+    agg = cur.groupby("mission_area").agg(
+        engagements=("engagement_id", "size"), countries=("iso3", "nunique"), participants=("participants", "sum")
+    )
     prev = live(eng_p(T, p, "prev_start", "prev_end")).groupby("mission_area").size().rename("prev_engagements")
     M = T.M[T.M.code.isin(p["areas"])] if p["areas"] else T.M
     out = M.rename(columns={"code": "mission_area"}).merge(agg, left_on="mission_area", right_index=True, how="left")
     out = out.merge(prev, left_on="mission_area", right_index=True, how="left").fillna(
-        {"engagements": 0, "prev_engagements": 0, "countries": 0, "participants": 0})
-    return out.sort_values("sort_order")[["mission_area", "label", "engagements", "prev_engagements", "countries",
-                                          "participants"]]
+        {"engagements": 0, "prev_engagements": 0, "countries": 0, "participants": 0}
+    )
+    return out.sort_values("sort_order")[
+        ["mission_area", "label", "engagements", "prev_engagements", "countries", "participants"]
+    ]
 
 
 def engagement_types(T, p):
     cur = live(eng_p(T, p))
-    out = cur.assign(engagement_type=cur.engagement_type.fillna("unspecified")).groupby(
-        ["engagement_type", "mission_area"]).size().rename("engagements").reset_index()
+    out = (
+        cur.assign(engagement_type=cur.engagement_type.fillna("unspecified"))
+        .groupby(["engagement_type", "mission_area"])
+        .size()
+        .rename("engagements")
+        .reset_index()
+    )
     return out[out.engagements > 0].sort_values("engagements", ascending=False)
 
 
 def country_profile(T, p):
     iso = p["iso3"]
     cur, prev = eng_p(T, p, countries=[iso]), eng_p(T, p, "prev_start", "prev_end", countries=[iso])
-    scope = agreements_in(T, p, countries=[iso]).merge(status_on(T, p["as_of"]), on="agreement_id", how="left",
-                                                       suffixes=("", "_on"))
+    scope = agreements_in(T, p, countries=[iso]).merge(
+        status_on(T, p["as_of"]), on="agreement_id", how="left", suffixes=("", "_on")
+    )
     c = T.C[T.C.iso3 == iso]
     if c.empty:
         return pd.DataFrame()
     lc = live(cur)
     row = c.iloc[0]
-    return pd.DataFrame([{
-        "iso3": iso, "name": row["name"], "official_name": row.official_name, "region": row.region,
-        "subregion": row.subregion, "lat": row.lat, "lon": row.lon, "engagements": len(lc),
-        "prev_engagements": len(live(prev)), "participants": lc.participants.sum(),
-        "planned": int((cur.status == "planned").sum()), "demo": int(cur.is_demo.sum()),
-        "in_force": int((scope.status_on == "in_force").sum()), "negotiation": int((scope.status == "negotiation").sum()),
-        "agreements": len(scope), "programs": int(((T.PR.iso3 == iso) & T.PR.is_current).sum())}])
+    return pd.DataFrame(
+        [
+            {
+                "iso3": iso,
+                "name": row["name"],
+                "official_name": row.official_name,
+                "region": row.region,
+                "subregion": row.subregion,
+                "lat": row.lat,
+                "lon": row.lon,
+                "engagements": len(lc),
+                "prev_engagements": len(live(prev)),
+                "participants": lc.participants.sum(),
+                "planned": int((cur.status == "planned").sum()),
+                "demo": int(cur.is_demo.sum()),
+                "in_force": int((scope.status_on == "in_force").sum()),
+                "negotiation": int((scope.status == "negotiation").sum()),
+                "agreements": len(scope),
+                "programs": int(((T.PR.iso3 == iso) & T.PR.is_current).sum()),
+            }
+        ]
+    )
 
 
 def country_programs(T, p):
@@ -372,7 +546,9 @@ def country_programs(T, p):
 
 def region_comparison(T, p):
     region = T.C.region[T.C.iso3 == p["iso3"]]
-    members = T.C.iso3[T.C.region == region.iloc[0]] if len(region) and pd.notna(region.iloc[0]) else pd.Series([], dtype=str)
+    members = (
+        T.C.iso3[T.C.region == region.iloc[0]] if len(region) and pd.notna(region.iloc[0]) else pd.Series([], dtype=str)
+    )
     counts = live(eng_p(T, p, countries=list(members))).groupby("iso3").size()
     out = T.C[T.C.iso3.isin(members)][["iso3", "name"]].copy()
     out["engagements"] = out.iso3.map(counts).fillna(0).astype(int)
@@ -388,8 +564,14 @@ def countries_list(T, p):
 
 def data_range(T, p):
     lo, hi = T.E.start_date.min(), T.E.start_date.max()
-    return pd.DataFrame([{"first_day": lo.to_period("M").start_time if pd.notna(lo) else pd.NaT,
-                          "last_day": hi.to_period("M").end_time.normalize() if pd.notna(hi) else pd.NaT}])
+    return pd.DataFrame(
+        [
+            {
+                "first_day": lo.to_period("M").start_time if pd.notna(lo) else pd.NaT,
+                "last_day": hi.to_period("M").end_time.normalize() if pd.notna(hi) else pd.NaT,
+            }
+        ]
+    )
 
 
 def data_freshness(T, p):
@@ -397,27 +579,64 @@ def data_freshness(T, p):
     built = T.MD.value[T.MD.key == "built_at"]
     rows = []
     for table, frame in (("engagements", T.E), ("agreements", T.A)):
-        latest = (frame.start_date[frame.status != "planned"].max() if table == "engagements"
-                  else frame[["date_signed", "date_in_force"]].max(axis=1).max())
-        rows.append({"table_name": table, "last_import": ok.finished_at[ok.table_name == table].max(),
-                     "records": len(frame), "demo_records": int(frame.is_demo.sum()), "latest_date": latest,
-                     "built_at": built.iloc[0] if len(built) else None})
+        latest = (
+            frame.start_date[frame.status != "planned"].max()
+            if table == "engagements"
+            else frame[["date_signed", "date_in_force"]].max(axis=1).max()
+        )
+        rows.append(
+            {
+                "table_name": table,
+                "last_import": ok.finished_at[ok.table_name == table].max(),
+                "records": len(frame),
+                "demo_records": int(frame.is_demo.sum()),
+                "latest_date": latest,
+                "built_at": built.iloc[0] if len(built) else None,
+            }
+        )
     return pd.DataFrame(rows)
 
 
 def programs(T, p):
     out = with_country(T.PR[T.PR.program_code.isin(p["programs"])], T, ("name", "lat", "lon")).rename(
-        columns={"name": "country", "lat": "c_lat", "lon": "c_lon"})
+        columns={"name": "country", "lat": "c_lat", "lon": "c_lon"}
+    )
     out["lat"], out["lon"] = out.latitude.fillna(out.c_lat), out.longitude.fillna(out.c_lon)
     return out.sort_values(["program_code", "country", "place"])
 
 
-QUERIES = {f.__name__: f for f in (
-    kpi_engagements, country_activity, country_area_activity, monthly_activity, country_monthly_activity,
-    demo_in_scope, engagement_count, kpi_agreements, agreement_pipeline, agreements_list, agreements_export,
-    agreements_by_country, renewals_due, status_changes, recent_engagements, new_engagements_since, newly_engaged_countries, engagement_points,
-    area_summary, engagement_types, country_profile, country_programs, region_comparison, countries_list,
-    data_range, data_freshness, programs)}
+QUERIES = {
+    f.__name__: f
+    for f in (
+        kpi_engagements,
+        country_activity,
+        country_area_activity,
+        monthly_activity,
+        country_monthly_activity,
+        demo_in_scope,
+        engagement_count,
+        kpi_agreements,
+        agreement_pipeline,
+        agreements_list,
+        agreements_export,
+        agreements_by_country,
+        renewals_due,
+        status_changes,
+        recent_engagements,
+        new_engagements_since,
+        newly_engaged_countries,
+        engagement_points,
+        area_summary,
+        engagement_types,
+        country_profile,
+        country_programs,
+        region_comparison,
+        countries_list,
+        data_range,
+        data_freshness,
+        programs,
+    )
+}
 
 
 def agrees(ours: dict | None, theirs: dict) -> bool:
@@ -463,13 +682,29 @@ def replay(db: Path, pages: dict) -> dict:
                     if agrees(call["digest"], digest(frame)):
                         agreed += 1
                     elif len(mismatches) < 20:
-                        mismatches.append(f"{call['name']} {call['params']}: ours {call['digest']} pandas {digest(frame)}")
-            reruns.append({"phase": run["phase"], "baseline_ms": base_s * 1000, "ours_ms": ours_s * 1000, "covered": covered,
-                           "calls": len(run["calls"])})
+                        mismatches.append(
+                            f"{call['name']} {call['params']}: ours {call['digest']} pandas {digest(frame)}"
+                        )
+            reruns.append(
+                {
+                    "phase": run["phase"],
+                    "baseline_ms": base_s * 1000,
+                    "ours_ms": ours_s * 1000,
+                    "covered": covered,
+                    "calls": len(run["calls"]),
+                }
+            )
         out_pages.append({"page": page["page"], "reruns": reruns})
-    return {"load_s": load_s, "pages": out_pages, "checked": checked, "agreed": agreed, "mismatches": mismatches,
-            "not_covered": sorted(missing), "rows": len(T.E),
-            "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024}
+    return {
+        "load_s": load_s,
+        "pages": out_pages,
+        "checked": checked,
+        "agreed": agreed,
+        "mismatches": mismatches,
+        "not_covered": sorted(missing),
+        "rows": len(T.E),
+        "peak_rss_bytes": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024,
+    }
 
 
 def main(argv=None) -> int:

@@ -15,6 +15,7 @@ With `--replicas 1,2` (issue 14) the same sessions run once per replica count ag
 in front of that many replicas: each session first fetches the page over HTTP to get nginx's atlas_replica
 cookie and opens its websocket with it, as a browser does; the report compares 2 replicas with 1.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -44,10 +45,24 @@ def free_port() -> int:
 def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
     env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY.isoformat())
     env.pop("ATLAS_MAX_SENSITIVITY", None)
-    cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-           "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"]
-    proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT,
-                            start_new_session=True)
+    cmd = [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(ROOT / "dashboard.py"),
+        "--server.port",
+        str(port),
+        "--server.address",
+        "127.0.0.1",
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+    ]
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, env=env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+    )
     deadline = time.time() + 60
     while time.time() < deadline:
         if proc.poll() is not None:
@@ -134,7 +149,10 @@ class Session:
                 status = fwd.script_finished
                 if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
                     continue  # the app asked for a rerun (st.rerun / switch_page): wait for that run
-                if status != ForwardMsg.FINISHED_SUCCESSFULLY and status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY:
+                if (
+                    status != ForwardMsg.FINISHED_SUCCESSFULLY
+                    and status != ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
+                ):
                     errors.append(f"script finished with status {status}")
                 break
         return {"ms": (time.perf_counter() - started) * 1000, "bytes": received, "errors": errors}
@@ -156,8 +174,14 @@ async def run_session(index: int, port: int, page_name: str | None, strings: lis
     try:
         cookie = await asyncio.to_thread(sticky_cookie, port, timeout)
         headers = {"Cookie": cookie} if cookie else None
-        async with websockets.connect(url, subprotocols=["streamlit"], origin=f"http://127.0.0.1:{port}",
-                                      max_size=None, open_timeout=timeout, additional_headers=headers) as ws:
+        async with websockets.connect(
+            url,
+            subprotocols=["streamlit"],
+            origin=f"http://127.0.0.1:{port}",
+            max_size=None,
+            open_timeout=timeout,
+            additional_headers=headers,
+        ) as ws:
             session = Session(ws)
             first = await session.rerun("", timeout)
             result["errors"] += first["errors"]
@@ -185,9 +209,12 @@ async def run_all(port: int, sessions: int, changes: int, timeout: float, offset
     names = [None] + [Path(p).stem.split("_", 1)[-1] for p in discover_pages()[1:]]
     strings = query_strings(offset + sessions * changes)[offset:]
     started = time.perf_counter()
-    results = await asyncio.gather(*[
-        run_session(i, port, names[i % len(names)], strings[i * changes:(i + 1) * changes], timeout)
-        for i in range(sessions)])
+    results = await asyncio.gather(
+        *[
+            run_session(i, port, names[i % len(names)], strings[i * changes : (i + 1) * changes], timeout)
+            for i in range(sessions)
+        ]
+    )
     return results, time.perf_counter() - started
 
 
@@ -205,12 +232,19 @@ def summarise(results: list[dict], wall: float, sessions: int, changes: int, rss
     latencies = [c["ms"] for r in results for c in r["changes"]]
     errors = [e for r in results for e in r["errors"]]
     return {
-        "sessions": sessions, "changes_per_session": changes, "completed": len(latencies),
-        "p50_ms": percentile(latencies, 0.5), "p95_ms": percentile(latencies, 0.95), "max_ms": max(latencies, default=None),
-        "errors": len(errors), "error_samples": errors[:10], "wall_s": wall,
+        "sessions": sessions,
+        "changes_per_session": changes,
+        "completed": len(latencies),
+        "p50_ms": percentile(latencies, 0.5),
+        "p95_ms": percentile(latencies, 0.95),
+        "max_ms": max(latencies, default=None),
+        "errors": len(errors),
+        "error_samples": errors[:10],
+        "wall_s": wall,
         "changes_per_s": len(latencies) / wall if wall else None,
         "bytes_p50": percentile([c["bytes"] for r in results for c in r["changes"]], 0.5),
-        "server_peak_rss_bytes": rss, "pages": sorted({str(r["page"]) for r in results}),
+        "server_peak_rss_bytes": rss,
+        "pages": sorted({str(r["page"]) for r in results}),
     }
 
 
@@ -257,17 +291,25 @@ def replicas_section(args, runs: list[dict], ratio: dict | None) -> list[str]:
         f"atlas_replica cookie, one cookie secret), {args.sessions} sessions x {args.changes} filter changes "
         f"through the proxy on {args.db.name}, each a cache miss."
     )
-    lines += ["", "| Replicas | Changes | p50 ms | p95 ms | max ms | Errors | Throughput | Peak memory (sum) |",
-              "|---|---|---|---|---|---|---|---|"]
+    lines += [
+        "",
+        "| Replicas | Changes | p50 ms | p95 ms | max ms | Errors | Throughput | Peak memory (sum) |",
+        "|---|---|---|---|---|---|---|---|",
+    ]
     for r in runs:
-        lines.append(f"| {r['replicas']} | {r['completed']} | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} | "
-                     f"{fmt(r['max_ms'])} | **{r['errors']}** | {fmt(r['changes_per_s'], 1)} changes/s | "
-                     f"{fmt((r['server_peak_rss_bytes'] or 0) / 2**20)} MiB |")
+        lines.append(
+            f"| {r['replicas']} | {r['completed']} | {fmt(r['p50_ms'])} | {fmt(r['p95_ms'])} | "
+            f"{fmt(r['max_ms'])} | **{r['errors']}** | {fmt(r['changes_per_s'], 1)} changes/s | "
+            f"{fmt((r['server_peak_rss_bytes'] or 0) / 2**20)} MiB |"
+        )
     if ratio:
         met = ratio["throughput"] >= 1.5 and ratio["p95"] <= 0.6 and all(r["errors"] == 0 for r in runs)
-        lines += ["", f"2 replicas vs 1: throughput {ratio['throughput']:.2f}x, p95 {ratio['p95']:.0%} of one "
-                  f"replica's, p50 {ratio['p50']:.0%}. Target (issue 14: >= 1.5x throughput, p95 <= 60%, 0 errors): "
-                  + ("met." if met else "not met.")]
+        lines += [
+            "",
+            f"2 replicas vs 1: throughput {ratio['throughput']:.2f}x, p95 {ratio['p95']:.0%} of one "
+            f"replica's, p50 {ratio['p50']:.0%}. Target (issue 14: >= 1.5x throughput, p95 <= 60%, 0 errors): "
+            + ("met." if met else "not met."),
+        ]
     return lines + [""]
 
 
@@ -295,8 +337,11 @@ def main(argv=None) -> int:
         by = {r["replicas"]: r for r in runs}
         ratio = None
         if 1 in by and 2 in by and by[1]["changes_per_s"] and by[1]["p95_ms"]:
-            ratio = {"throughput": by[2]["changes_per_s"] / by[1]["changes_per_s"],
-                     "p95": by[2]["p95_ms"] / by[1]["p95_ms"], "p50": by[2]["p50_ms"] / by[1]["p50_ms"]}
+            ratio = {
+                "throughput": by[2]["changes_per_s"] / by[1]["changes_per_s"],
+                "p95": by[2]["p95_ms"] / by[1]["p95_ms"],
+                "p50": by[2]["p50_ms"] / by[1]["p50_ms"],
+            }
         args.out.write_text(json.dumps({"summary": runs[0], "by_replicas": runs, "ratio_2_vs_1": ratio}))
         if args.report:
             from benchmarks.browser import write_section

@@ -20,6 +20,7 @@ the ForwardMsgs the run produced (the serialized protobufs a browser would recei
 elements). Every query call of the miss reruns is written out with its parameters, its time and a digest
 of its result, so the pandas baseline can replay exactly the same work and check it got the same numbers.
 """
+
 from __future__ import annotations
 
 import argparse
@@ -47,8 +48,17 @@ def discover_pages() -> list[str]:
 
 # --- filter changes ------------------------------------------------------------------------------
 
-AREAS = [(), ("visa",), ("cargo",), ("border",), ("aviation",), ("immigration",), ("law_enforcement",),
-         ("counterterrorism",), ("border", "visa")]
+AREAS = [
+    (),
+    ("visa",),
+    ("cargo",),
+    ("border",),
+    ("aviation",),
+    ("immigration",),
+    ("law_enforcement",),
+    ("counterterrorism",),
+    ("border", "visa"),
+]
 CUSTOM_PERIODS = [  # mid-month edges read partial months from the raw table; whole months only the rollup
     (dt.date(2025, 6, 15), dt.date(2026, 5, 14)),
     (dt.date(2026, 2, 10), dt.date(2026, 11, 20)),
@@ -62,26 +72,48 @@ def filter_plan(base, data_range, regions: list[str], seed: int = 5):
     """Distinct Filters values in a fixed shuffled order: mission areas x places x periods."""
     from atlas.data import filters as flt
 
-    places = [{}, {"countries": ("CAN",)}, {"countries": ("MEX",)}, {"countries": ("GBR",)},
-              {"countries": ("CAN", "MEX", "GBR")}, {"countries": ("JPN",)}]
+    places = [
+        {},
+        {"countries": ("CAN",)},
+        {"countries": ("MEX",)},
+        {"countries": ("GBR",)},
+        {"countries": ("CAN", "MEX", "GBR")},
+        {"countries": ("JPN",)},
+    ]
     places += [{"regions": (r,)} for r in regions[:2]]
     periods = [(p, flt.preset_range(p, base.today, data_range)) for p in ("12m", "fytd", "all")]
     periods += [("custom", r) for r in CUSTOM_PERIODS]
     combos = list(itertools.product(AREAS, places, periods))
     random.Random(seed).shuffle(combos)
     for areas, place, (preset, (start, end)) in combos:
-        f = dataclasses.replace(base, mission_areas=areas, countries=place.get("countries", ()),
-                                regions=place.get("regions", ()), preset=preset, start=start, end=end)
+        f = dataclasses.replace(
+            base,
+            mission_areas=areas,
+            countries=place.get("countries", ()),
+            regions=place.get("regions", ()),
+            preset=preset,
+            start=start,
+            end=end,
+        )
         if f != base:
             yield f
 
 
 # Widget path: the sidebar's widget keys (atlas/app/state.py _widget_key) and values a user picks.
-WIDGET = {"preset": "w_preset", "range": "w_range", "mission_areas": "w_mission_areas", "countries": "w_countries",
-          "components": "w_components", "engagement_types": "w_engagement_types"}
+WIDGET = {
+    "preset": "w_preset",
+    "range": "w_range",
+    "mission_areas": "w_mission_areas",
+    "countries": "w_countries",
+    "components": "w_components",
+    "engagement_types": "w_engagement_types",
+}
 WIDGET_COUNTRIES = ["CAN", "MEX", "GBR", "JPN", "DEU", "FRA", "IND", "BRA", "AUS", "KOR", "NLD", "ESP"]
-WIDGET_PERIODS = CUSTOM_PERIODS + [(dt.date(2026, 3, 3), dt.date(2026, 10, 17)), (dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
-                                   (dt.date(2025, 11, 1), dt.date(2026, 11, 30))]
+WIDGET_PERIODS = CUSTOM_PERIODS + [
+    (dt.date(2026, 3, 3), dt.date(2026, 10, 17)),
+    (dt.date(2024, 1, 1), dt.date(2026, 6, 30)),
+    (dt.date(2025, 11, 1), dt.date(2026, 11, 30)),
+]
 
 
 def widget_actions(page: str, seed: int = 11):
@@ -135,6 +167,7 @@ def describe(f) -> str:
 
 # --- probes --------------------------------------------------------------------------------------
 
+
 class Probe:
     """Bytes of the ForwardMsgs of the last AppTest run, and the queries it ran."""
 
@@ -181,7 +214,6 @@ class Probe:
             return frame
 
         db.Database.query = query
-
 
     def _time_figure_builders(self) -> None:
         """Add up the time spent in the figure and map builders (atlas.figures, atlas.maps, ...)."""
@@ -237,8 +269,15 @@ def jsonable(value):
 
 def recorded_calls(probe: Probe) -> list[dict]:
     """The query calls the probe recorded in the last run (name, parameters, seconds, digest); stops recording."""
-    calls = [{"name": c["name"], "params": {k: jsonable(v) for k, v in c["params"].items()}, "seconds": c["seconds"],
-              "digest": digest(c["frame"]) if "frame" in c else None} for c in probe.calls or []]
+    calls = [
+        {
+            "name": c["name"],
+            "params": {k: jsonable(v) for k, v in c["params"].items()},
+            "seconds": c["seconds"],
+            "digest": digest(c["frame"]) if "frame" in c else None,
+        }
+        for c in probe.calls or []
+    ]
     probe.calls = None
     return calls
 
@@ -260,7 +299,9 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
     probe.install()
     database = db.Database.open(db_path)
     rng = database.query("data_range")
-    data_range = (rng.first_day[0].date(), rng.last_day[0].date()) if len(rng) and rng.first_day[0] is not None else None
+    data_range = (
+        (rng.first_day[0].date(), rng.last_day[0].date()) if len(rng) and rng.first_day[0] is not None else None
+    )
     regions = [r for r in database.query("countries_list").region.dropna().value_counts().index if r]
     database.close()
     base = flt.default_filters(TODAY, access.default_rank())
@@ -292,14 +333,23 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             b1 = db.STATS.busy_seconds()
             errors = [str(e.message)[:300] for e in at.exception]
             calls = recorded_calls(probe)
-            runs.append({"phase": phase, "filters": describe(f) if f is not None else "default",
-                         # Queries may run side by side (ui.prefetch): query_ms is the wall time any was
-                         # running, query_sum_ms their summed durations.
-                         "wall_ms": wall * 1000, "query_ms": (b1 - b0) * 1000, "query_sum_ms": (s1 - s0) * 1000,
-                         "queries": n1 - n0,
-                         "figure_ms": figure_ms,
-                         "bytes": probe.bytes, "top_bytes": probe.by_type.most_common(3),
-                         "errors": errors, "calls": calls})
+            runs.append(
+                {
+                    "phase": phase,
+                    "filters": describe(f) if f is not None else "default",
+                    # Queries may run side by side (ui.prefetch): query_ms is the wall time any was
+                    # running, query_sum_ms their summed durations.
+                    "wall_ms": wall * 1000,
+                    "query_ms": (b1 - b0) * 1000,
+                    "query_sum_ms": (s1 - s0) * 1000,
+                    "queries": n1 - n0,
+                    "figure_ms": figure_ms,
+                    "bytes": probe.bytes,
+                    "top_bytes": probe.by_type.most_common(3),
+                    "errors": errors,
+                    "calls": calls,
+                }
+            )
             return runs[-1]
 
         measure("cold", None, record=False)
@@ -308,15 +358,18 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
             f = next(plan)
             measure("miss", f, record=True)
             shown.append(f)
-        for f in shown[1:1 + hits]:
+        for f in shown[1 : 1 + hits]:
             measure("hit", f, record=False)
         if widgets:
             runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown})
         results.append({"page": page, "runs": runs})
-        print(f"  {page}: cold {runs[0]['wall_ms']:.0f} ms; miss median "
-              f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'miss']):.0f} ms; widget miss median "
-              f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'widget-miss']):.0f} ms", file=sys.stderr,
-              flush=True)
+        print(
+            f"  {page}: cold {runs[0]['wall_ms']:.0f} ms; miss median "
+            f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'miss']):.0f} ms; widget miss median "
+            f"{_median([r['wall_ms'] for r in runs if r['phase'] == 'widget-miss']):.0f} ms",
+            file=sys.stderr,
+            flush=True,
+        )
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024
     return {"db": str(db_path), "pages": results, "peak_rss_bytes": peak}
 
@@ -351,11 +404,21 @@ def widget_runs(page: str, reruns: int, hits: int, probe: Probe, seen: set[str])
         wall = time.perf_counter() - started
         n1, _ = db.STATS.snapshot()
         f = at.session_state[STATE]
-        runs.append({"phase": phase, "filters": describe(f), "key": repr(f), "change": None if change is None else
-                     f"{change[1]}={jsonable(change[2])}", "wall_ms": wall * 1000,
-                     "query_ms": (db.STATS.busy_seconds() - b0) * 1000, "queries": n1 - n0,
-                     "figure_ms": (probe.figure_seconds - f0) * 1000, "bytes": probe.bytes,
-                     "errors": [str(e.message)[:300] for e in at.exception], "calls": recorded_calls(probe)})
+        runs.append(
+            {
+                "phase": phase,
+                "filters": describe(f),
+                "key": repr(f),
+                "change": None if change is None else f"{change[1]}={jsonable(change[2])}",
+                "wall_ms": wall * 1000,
+                "query_ms": (db.STATS.busy_seconds() - b0) * 1000,
+                "queries": n1 - n0,
+                "figure_ms": (probe.figure_seconds - f0) * 1000,
+                "bytes": probe.bytes,
+                "errors": [str(e.message)[:300] for e in at.exception],
+                "calls": recorded_calls(probe),
+            }
+        )
         return runs[-1]
 
     actions = widget_actions(page)
@@ -405,8 +468,13 @@ def main(argv=None) -> int:
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
     parser.add_argument("--no-widgets", action="store_true", help="skip the widget path")
     args = parser.parse_args(argv)
-    result = run_pages(args.db.resolve(), args.reruns, args.hits,
-                       [p for p in args.pages.split(",") if p] or None, widgets=not args.no_widgets)
+    result = run_pages(
+        args.db.resolve(),
+        args.reruns,
+        args.hits,
+        [p for p in args.pages.split(",") if p] or None,
+        widgets=not args.no_widgets,
+    )
     args.out.write_text(json.dumps(result))
     return 0
 

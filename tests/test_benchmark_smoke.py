@@ -3,6 +3,7 @@
 `python -m benchmarks.run --smoke` builds two tiny databases, runs every page (2 reruns), the pandas
 baseline, a small import and a few concurrent sessions against the real server, and writes a report.
 """
+
 from __future__ import annotations
 
 import re
@@ -18,15 +19,31 @@ ROOT = Path(__file__).resolve().parent.parent
 @pytest.mark.slow
 def test_benchmark_smoke_run_writes_a_report(tmp_path):
     out = tmp_path / "RESULTS.md"
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.run", "--smoke", "--out", str(out),
-                           "--work", str(tmp_path / "work")],
-                          cwd=ROOT, capture_output=True, text=True, timeout=900)  # a loaded machine
+    proc = subprocess.run(
+        [sys.executable, "-m", "benchmarks.run", "--smoke", "--out", str(out), "--work", str(tmp_path / "work")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=900,
+    )  # a loaded machine
     assert proc.returncode == 0, proc.stderr[-3000:]
     report = out.read_text()
-    for section in ("# Partner Atlas benchmark results", "SMOKE RUN", "## Targets", "## Pages",
-                    "### 2,000 engagements", "### 5,000 engagements", "## Growth", "## Import and build",
-                    "## Concurrency", "## Reading", "### Why the results of 2026-11-30 did not reproduce",
-                    "## Widget path", "### 2,000 engagements, widget path", "## Rollup rows against raw rows"):
+    for section in (
+        "# Partner Atlas benchmark results",
+        "SMOKE RUN",
+        "## Targets",
+        "## Pages",
+        "### 2,000 engagements",
+        "### 5,000 engagements",
+        "## Growth",
+        "## Import and build",
+        "## Concurrency",
+        "## Reading",
+        "### Why the results of 2026-11-30 did not reproduce",
+        "## Widget path",
+        "### 2,000 engagements, widget path",
+        "## Rollup rows against raw rows",
+    ):
         assert section in report, section
     assert re.search(r"- Machine: \d+ cores .*GiB memory", report)
     assert re.search(r"- Command: `python -m benchmarks.run --smoke", report)
@@ -43,20 +60,23 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
     # The baseline computed the same numbers as the app for every call it checked.
     for checked, agreed in re.findall(r"answers checked against ours: (\d+)/(\d+) agree", report):
         assert checked == agreed and int(checked) > 0
-    assert re.search(r"took \*\*[\d.]+ s\*\*", report)                       # the import
+    assert re.search(r"took \*\*[\d.]+ s\*\*", report)  # the import
     assert re.search(r"^\| \d+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| \*\*0\*\* \|", report, re.M)  # concurrency, 0 errors
     # The widget path: a widget median for every page that has the shared sidebar, beside the session_state one.
     for page in [p for p in pages if p != "Briefing"]:
-        assert re.search(rf"^\| {re.escape(page)} \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \|", report.split(
-            "## Widget path")[1], re.M), page
+        assert re.search(
+            rf"^\| {re.escape(page)} \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \|", report.split("## Widget path")[1], re.M
+        ), page
 
 
 def test_the_fingerprint_covers_every_atlas_module_a_build_imports():
     """A database is reused (--reuse) only while nothing that shaped it changed: every module the build
     process imports from this checkout must be a shaping file."""
-    script = ("import sys, atlas.data.build, atlas.data.demo; "
-              "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
-              "if getattr(m, '__file__', None) and m.__name__.split('.')[0] == 'atlas'))")
+    script = (
+        "import sys, atlas.data.build, atlas.data.demo; "
+        "print('\\n'.join(m.__file__ for m in list(sys.modules.values()) "
+        "if getattr(m, '__file__', None) and m.__name__.split('.')[0] == 'atlas'))"
+    )
     proc = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert proc.returncode == 0, proc.stderr
     from benchmarks.steps import shaping_files
@@ -73,11 +93,29 @@ def test_the_fingerprint_covers_every_atlas_module_a_build_imports():
 def test_browser_benchmark_smoke_writes_its_section(tmp_path):
     report = tmp_path / "RESULTS.md"
     report.write_text("# Partner Atlas benchmark results\n\n## Targets\n\nkept\n")
-    proc = subprocess.run([sys.executable, "-m", "benchmarks.browser", "--smoke", "--reps", "1", "--pages",
-                           "pages/5_Data.py", "--work", str(tmp_path / "work"), "--report", str(report)],
-                          cwd=ROOT, capture_output=True, text=True, timeout=600)
+    proc = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "benchmarks.browser",
+            "--smoke",
+            "--reps",
+            "1",
+            "--pages",
+            "pages/5_Data.py",
+            "--work",
+            str(tmp_path / "work"),
+            "--report",
+            str(report),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
     assert proc.returncode == 0, proc.stderr[-3000:]
     text = report.read_text()
     assert "## Targets\n\nkept" in text  # the other sections stay
-    assert re.search(r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| 1/1 \| 0 \|",
-                     text, re.M), text
+    assert re.search(
+        r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| 1/1 \| 0 \|", text, re.M
+    ), text

@@ -1,4 +1,5 @@
 """The synthetic demo data: deterministic, valid against the vocabularies, and realistically shaped."""
+
 from __future__ import annotations
 
 import csv
@@ -65,6 +66,7 @@ def share(mask) -> float:
 
 # ---------------------------------------------------------------------------------------------- determinism
 
+
 def test_same_seed_same_frames():
     a = demo.generate(3000, 300, 42)
     b = demo.generate(3000, 300, 42)
@@ -127,6 +129,7 @@ def test_blocks_do_not_show(tmp_path, monkeypatch):
 
 
 # ---------------------------------------------------------------------------------------------- shape
+
 
 def test_exact_columns_and_row_counts(frames):
     eng, agr = frames
@@ -191,18 +194,33 @@ def test_every_row_of_a_built_database_is_demo(tmp_path):
 # meant, update them (and WRITTEN_SHA256) and say so in the commit.
 EXACT_ENGAGEMENTS = {
     "status": {"cancelled": 825, "completed": 18510, "planned": 665},
-    "mission_area": {"aviation": 3114, "border": 3297, "cargo": 3032, "counterterrorism": 2134, "immigration": 1733,
-                     "law_enforcement": 3496, "visa": 3194},
+    "mission_area": {
+        "aviation": 3114,
+        "border": 3297,
+        "cargo": 3032,
+        "counterterrorism": 2134,
+        "immigration": 1733,
+        "law_enforcement": 3496,
+        "visa": 3194,
+    },
     "sensitivity": {"internal": 13017, "public": 4983, "restricted": 2000},
-    "engagement_type": {"conference": 2139, "delegation": 2068, "information_exchange": 3351, "meeting": 5790,
-                        "technical_assistance": 2702, "training": 3950},
+    "engagement_type": {
+        "conference": 2139,
+        "delegation": 2068,
+        "information_exchange": 3351,
+        "meeting": 5790,
+        "technical_assistance": 2702,
+        "training": 3950,
+    },
 }
 EXACT_AGREEMENTS = {
     "status": {"expired": 235, "in_force": 1248, "negotiation": 263, "signed": 113, "terminated": 141},
     "agreement_type": {"agreement": 515, "arrangement": 375, "joint_statement": 276, "mou": 765, "treaty": 69},
 }
-WRITTEN_SHA256 = ("48f83f11977580b832fb8e68a5c3643729fa0d1c40e3963bde82bdda85a99bc5",
-                  "d9ffc2d03255369dade738cc061966c47cd8c84c3f62a82fdc9251ff39e5eaae")
+WRITTEN_SHA256 = (
+    "48f83f11977580b832fb8e68a5c3643729fa0d1c40e3963bde82bdda85a99bc5",
+    "d9ffc2d03255369dade738cc061966c47cd8c84c3f62a82fdc9251ff39e5eaae",
+)
 
 
 @pytest.mark.parametrize("column", sorted(EXACT_ENGAGEMENTS))
@@ -217,7 +235,7 @@ def test_exact_agreement_counts_for_the_seed(frames, column):
 
 def test_exact_gaps_and_names_for_the_seed(frames):
     eng, agr = frames
-    assert int((~eng["country"].str.fullmatch(r"[A-Z]{3}")).sum()) == 639   # names instead of codes
+    assert int((~eng["country"].str.fullmatch(r"[A-Z]{3}")).sum()) == 639  # names instead of codes
     assert int((eng["latitude"] == "").sum()) == 1021
     assert int((eng["city"] == "").sum()) == 498
     assert int((eng["participants"] == "").sum()) == 390
@@ -232,19 +250,38 @@ def test_first_rows_for_the_seed(frames):
     assert eng.iloc[0].to_dict() == {
         "engagement_id": "DEMO-E0000001",
         "title": "Border Security and Training delegation visit with the United Arab Emirates - Abu Dhabi",
-        "start_date": "2019-01-01", "end_date": "2019-01-03", "country": "ARE", "city": "Abu Dhabi",
-        "latitude": "24.4205", "longitude": "54.3945", "mission_area": "border", "engagement_type": "delegation",
-        "component": "ICE", "status": "completed", "participants": "5",
+        "start_date": "2019-01-01",
+        "end_date": "2019-01-03",
+        "country": "ARE",
+        "city": "Abu Dhabi",
+        "latitude": "24.4205",
+        "longitude": "54.3945",
+        "mission_area": "border",
+        "engagement_type": "delegation",
+        "component": "ICE",
+        "status": "completed",
+        "participants": "5",
         "summary": "A U.S. Immigration and Customs Enforcement delegation visited the United Arab Emirates to review "
-                   "land and maritime border interdiction.",
-        "sensitivity": "internal", "demo": "true"}
+        "land and maritime border interdiction.",
+        "sensitivity": "internal",
+        "demo": "true",
+    }
     assert agr.iloc[0].to_dict() == {
-        "agreement_id": "DEMO-A00001", "title": "Agreement on Asylum Cooperation (USA-CAN)",
-        "agreement_type": "agreement", "countries": "CAN", "mission_area": "immigration", "status": "in_force",
-        "date_signed": "2024-07-10", "date_in_force": "2024-10-06", "date_expires": "", "component": "USCIS",
+        "agreement_id": "DEMO-A00001",
+        "title": "Agreement on Asylum Cooperation (USA-CAN)",
+        "agreement_type": "agreement",
+        "countries": "CAN",
+        "mission_area": "immigration",
+        "status": "in_force",
+        "date_signed": "2024-07-10",
+        "date_in_force": "2024-10-06",
+        "date_expires": "",
+        "component": "USCIS",
         "summary": "Agreement between the U.S. Department of Homeland Security and Canada on immigration policy; "
-                   "lead component U.S. Citizenship and Immigration Services.",
-        "sensitivity": "internal", "demo": "true"}
+        "lead component U.S. Citizenship and Immigration Services.",
+        "sensitivity": "internal",
+        "demo": "true",
+    }
 
 
 def test_written_bytes_are_pinned(tmp_path):
@@ -253,6 +290,7 @@ def test_written_bytes_are_pinned(tmp_path):
 
 
 # ---------------------------------------------------------------------------------------------- vocabularies
+
 
 def test_engagement_values_are_in_the_vocabularies(eng):
     assert set(eng["mission_area"]) <= set(vocab.MISSION_AREA_BY_CODE)
@@ -287,6 +325,7 @@ def test_demo_tables_use_vocabulary_codes():
 
 # ---------------------------------------------------------------------------------------------- countries and cities
 
+
 def test_demo_cities_file():
     with demo.CITIES_CSV.open(encoding="utf-8", newline="") as handle:
         reader = csv.DictReader(handle)
@@ -304,12 +343,31 @@ def test_demo_cities_file():
     assert {r["iso3"] for r in rows} == demo_countries  # every partner has a city, every city a partner
     assert len(demo_countries) >= 90
     cities = {(r["iso3"], r["city"]) for r in rows}
-    for place in [("CAN", "Ottawa"), ("CAN", "Toronto"), ("CAN", "Vancouver"), ("CAN", "Montreal"),
-                  ("CAN", "Calgary"), ("MEX", "Mexico City"), ("MEX", "Monterrey"), ("MEX", "Guadalajara"),
-                  ("MEX", "Tijuana"), ("MEX", "Cancun"), ("GBR", "London"), ("GBR", "Manchester"),
-                  ("GBR", "Belfast"), ("GBR", "Edinburgh"), ("SGP", "Singapore"), ("MLT", "Valletta"),
-                  ("BHR", "Manama"), ("MCO", "Monaco"), ("LIE", "Vaduz"), ("LUX", "Luxembourg"),
-                  ("HKG", "Hong Kong"), ("QAT", "Doha"), ("MDV", "Male")]:
+    for place in [
+        ("CAN", "Ottawa"),
+        ("CAN", "Toronto"),
+        ("CAN", "Vancouver"),
+        ("CAN", "Montreal"),
+        ("CAN", "Calgary"),
+        ("MEX", "Mexico City"),
+        ("MEX", "Monterrey"),
+        ("MEX", "Guadalajara"),
+        ("MEX", "Tijuana"),
+        ("MEX", "Cancun"),
+        ("GBR", "London"),
+        ("GBR", "Manchester"),
+        ("GBR", "Belfast"),
+        ("GBR", "Edinburgh"),
+        ("SGP", "Singapore"),
+        ("MLT", "Valletta"),
+        ("BHR", "Manama"),
+        ("MCO", "Monaco"),
+        ("LIE", "Vaduz"),
+        ("LUX", "Luxembourg"),
+        ("HKG", "Hong Kong"),
+        ("QAT", "Doha"),
+        ("MDV", "Male"),
+    ]:
         assert place in cities, place
 
 
@@ -333,12 +391,25 @@ def test_partner_names_and_regions_come_from_the_countries_table():
         assert p.region == demo.region_of(rows[p.iso3])
 
 
-@pytest.mark.parametrize(("iso3", "region"), [
-    ("CAN", "North America"), ("MEX", "North America"), ("BMU", "North America"), ("GTM", "Central America"),
-    ("JAM", "Caribbean"), ("BRA", "South America"), ("ARE", demo.MIDDLE_EAST), ("EGY", demo.MIDDLE_EAST),
-    ("TUR", demo.MIDDLE_EAST), ("KEN", "Africa"), ("DEU", "Europe"), ("CYP", "Europe"), ("JPN", "Asia"),
-    ("AUS", "Oceania"),
-])
+@pytest.mark.parametrize(
+    ("iso3", "region"),
+    [
+        ("CAN", "North America"),
+        ("MEX", "North America"),
+        ("BMU", "North America"),
+        ("GTM", "Central America"),
+        ("JAM", "Caribbean"),
+        ("BRA", "South America"),
+        ("ARE", demo.MIDDLE_EAST),
+        ("EGY", demo.MIDDLE_EAST),
+        ("TUR", demo.MIDDLE_EAST),
+        ("KEN", "Africa"),
+        ("DEU", "Europe"),
+        ("CYP", "Europe"),
+        ("JPN", "Asia"),
+        ("AUS", "Oceania"),
+    ],
+)
 def test_region_of(iso3, region):
     assert {p.iso3: p.region for p in demo.partners()}[iso3] == region
 
@@ -378,8 +449,8 @@ def test_canada_mexico_uk_lead(eng):
     assert set(counts.index[:3]) == {"CAN", "MEX", "GBR"}
     top3 = counts.iloc[:3].sum() / len(eng)
     assert 0.28 <= top3 <= 0.37
-    assert counts.iloc[2] > 2 * counts.iloc[3]   # clearly ahead of the next partner
-    assert eng["iso3"].nunique() >= 90           # a long tail across every region
+    assert counts.iloc[2] > 2 * counts.iloc[3]  # clearly ahead of the next partner
+    assert eng["iso3"].nunique() >= 90  # a long tail across every region
 
 
 def test_every_region_appears(eng):
@@ -394,7 +465,7 @@ def test_cities_and_coordinates(eng):
     no_coords = eng["latitude"] == ""
     assert (no_coords == (eng["longitude"] == "")).all()
     assert 0.035 < share(no_coords) < 0.065
-    assert (eng.loc[eng["city"] == "", "latitude"] == "").all()      # no coordinates without a city
+    assert (eng.loc[eng["city"] == "", "latitude"] == "").all()  # no coordinates without a city
     with_city = eng[eng["city"] != ""]
     for iso3, city in zip(with_city["iso3"], with_city["city"]):
         assert (iso3, city) in cities
@@ -405,7 +476,7 @@ def test_cities_and_coordinates(eng):
     lat = placed["latitude"].astype(float).to_numpy()
     lon = placed["longitude"].astype(float).to_numpy()
     assert np.abs(lat - base[:, 0]).max() <= 0.05 and np.abs(lon - base[:, 1]).max() <= 0.05
-    assert np.abs(lat - base[:, 0]).max() > 0                         # jittered, not stacked
+    assert np.abs(lat - base[:, 0]).max() > 0  # jittered, not stacked
 
 
 def test_titles_and_summaries(eng):
@@ -423,6 +494,7 @@ def test_titles_and_summaries(eng):
 
 
 # ---------------------------------------------------------------------------------------------- dates and statuses
+
 
 def test_engagement_dates(eng):
     assert eng["start_date"].str.fullmatch(ISO_DATE.pattern).all()
@@ -511,8 +583,8 @@ def test_agreement_pipeline_shape(agr):
     in_force = agr[agr["status"] == "in_force"]
     horizon = (TODAY + timedelta(days=730)).isoformat()
     due = (in_force["date_expires"] != "") & (in_force["date_expires"] <= horizon)
-    assert 0.08 < share(due) < 0.35                                    # renewals coming up
-    assert share(in_force["date_expires"] == "") > 0.2                 # open-ended ones too
+    assert 0.08 < share(due) < 0.35  # renewals coming up
+    assert share(in_force["date_expires"] == "") > 0.2  # open-ended ones too
 
 
 def test_agreement_parties_and_titles(agr):
@@ -532,6 +604,7 @@ def test_agreement_parties_and_titles(agr):
 
 # ---------------------------------------------------------------------------------------------- realism
 
+
 def _mission_share(eng, members, mission):
     inside = eng["iso3"].isin(members)
     return share(eng.loc[inside, "mission_area"] == mission), share(eng.loc[~inside, "mission_area"] == mission)
@@ -543,8 +616,9 @@ def test_cargo_where_the_csi_ports_are(eng):
 
 
 def test_aviation_where_preclearance_is(eng):
-    operational = reference_iso3("cbp_preclearance_locations.csv",
-                                 lambda r: not r["status"].strip().upper().startswith("ANNOUNCED"))
+    operational = reference_iso3(
+        "cbp_preclearance_locations.csv", lambda r: not r["status"].strip().upper().startswith("ANNOUNCED")
+    )
     inside, outside = _mission_share(eng, operational, "aviation")
     assert inside > 1.5 * outside
 
@@ -562,14 +636,16 @@ def test_border_and_immigration_with_mexico_and_central_america(eng):
         inside, outside = _mission_share(eng, near, mission)
         assert inside > 1.5 * outside, mission
     near_training = eng["iso3"].isin(near | {i for i, r in region.items() if r == "Caribbean"})
-    assert share(eng.loc[near_training, "engagement_type"] == "training") > \
-        share(eng.loc[~near_training, "engagement_type"] == "training")
+    assert share(eng.loc[near_training, "engagement_type"] == "training") > share(
+        eng.loc[~near_training, "engagement_type"] == "training"
+    )
 
 
 def test_counterterrorism_with_middle_east_and_europe(eng):
     region = {p.iso3: p.region for p in demo.partners()}
-    inside, outside = _mission_share(eng, {i for i, r in region.items() if r in (demo.MIDDLE_EAST, "Europe")},
-                                     "counterterrorism")
+    inside, outside = _mission_share(
+        eng, {i for i, r in region.items() if r in (demo.MIDDLE_EAST, "Europe")}, "counterterrorism"
+    )
     assert inside > 1.5 * outside
 
 
@@ -579,15 +655,18 @@ def test_law_enforcement_everywhere(eng):
     assert (per_region.apply(lambda s: share(s == "law_enforcement")) > 0.08).all()
 
 
-@pytest.mark.parametrize(("mission", "components", "least"), [
-    ("cargo", {"CBP"}, 0.6),
-    ("aviation", {"TSA", "CBP"}, 0.8),
-    ("visa", {"ICE", "CBP", "PLCY"}, 0.8),
-    ("border", {"CBP", "FLETC", "USCG"}, 0.8),
-    ("immigration", {"USCIS", "PLCY", "ICE"}, 0.8),
-    ("law_enforcement", {"ICE", "USSS", "FLETC"}, 0.8),
-    ("counterterrorism", {"I&A", "OIA", "PLCY"}, 0.8),
-])
+@pytest.mark.parametrize(
+    ("mission", "components", "least"),
+    [
+        ("cargo", {"CBP"}, 0.6),
+        ("aviation", {"TSA", "CBP"}, 0.8),
+        ("visa", {"ICE", "CBP", "PLCY"}, 0.8),
+        ("border", {"CBP", "FLETC", "USCG"}, 0.8),
+        ("immigration", {"USCIS", "PLCY", "ICE"}, 0.8),
+        ("law_enforcement", {"ICE", "USSS", "FLETC"}, 0.8),
+        ("counterterrorism", {"I&A", "OIA", "PLCY"}, 0.8),
+    ],
+)
 def test_component_follows_mission(eng, mission, components, least):
     rows = eng[eng["mission_area"] == mission]
     assert share(rows["component"].isin(components)) >= least

