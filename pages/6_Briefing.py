@@ -93,9 +93,10 @@ def show_slide() -> None:
     if slide.figure is not None:
         chart, side = st.columns([3, 1]) if slide.bullets else (st.container(), None)
         with chart:
-            height = slides.screen_chart_height(slide, kiosk=view.kiosk)
-            st.plotly_chart(briefing.style(slide.figure, height=height), config=ui.PLOTLY_CONFIG | {"staticPlot": True},
-                            key=f"brief_fig_{slide.key}", width="stretch", theme=None)
+            height, width = slides.screen_chart_height(slide, kiosk=view.kiosk), slides.screen_chart_width(slide)
+            figure = briefing.style(slide.figure, height=height).update_layout(width=width, autosize=False)
+            st.plotly_chart(figure, config=ui.PLOTLY_CONFIG | {"staticPlot": True, "responsive": False},
+                            key=f"brief_fig_{slide.key}", width=width, theme=None)
         if side is not None:
             with side:
                 st.html(slides.bullets_html(slide.bullets))

@@ -43,6 +43,13 @@ def screen_chart_height(slide: briefing.Slide, *, kiosk: bool) -> int:
     return height - 16 - 12                              # the gap under the title, and a margin
 
 
+def screen_chart_width(slide: briefing.Slide) -> int:
+    """The chart's width in the frame, in frame pixels: the full width, or three quarters beside bullets. Fixed,
+    because the frame is scaled to the screen and a chart sizing itself to its (scaled) box would overflow it."""
+    inner = WIDTH - 2 * 48
+    return int((inner - 16) * 0.75) - 8 if slide.bullets else inner
+
+
 # --- static images -------------------------------------------------------------------------------
 
 class ExportUnavailable(RuntimeError):
