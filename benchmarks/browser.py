@@ -63,6 +63,7 @@ SETTLED_JS = """(quiet) => {
   for (const c of q('[data-testid="stDeckGlJsonChart"]')) if (!c.querySelector('canvas')) return false;
   return performance.now() - window.__atlas.last >= quiet;
 }"""
+LOCAL_PREFIXES = ("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:")  # the rest is blocked
 COUNT_JS = """() => ({plotly: document.querySelectorAll('[data-testid="stPlotlyChart"]').length,
                      deck: document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length})"""
 
@@ -142,15 +143,23 @@ def area_labels() -> list[str]:
 
 def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float) -> dict:
     """First load and click-to-update of one page, `reps` times, each in a new browser context."""
-    first, update, errors, blocked, charts = [], [], [], [], None
+    first: list[float] = []
+    update: list[float] = []
+    errors: list[str] = []
+    blocked: list[str] = []
+    charts: dict[str, int] | None = None
+
+    def local_only(route) -> None:
+        """Let requests to this machine through; record and abort any other."""
+        if route.request.url.startswith(LOCAL_PREFIXES):
+            route.continue_()
+        else:
+            blocked.append(route.request.url)
+            route.abort()
+
     for i in range(reps):
         context = browser.new_context(viewport={"width": 1600, "height": 1200})
-        context.route(
-            "**/*",
-            lambda r: r.continue_()
-            if r.request.url.startswith(("http://127.0.0.1", "ws://127.0.0.1", "data:", "blob:", "about:"))
-            else (blocked.append(r.request.url), r.abort()),
-        )
+        context.route("**/*", local_only)
         context.add_init_script(WATCH_JS)
         page = context.new_page()
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)[:200]))

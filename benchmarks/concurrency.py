@@ -31,6 +31,10 @@ import time
 import urllib.parse
 import urllib.request
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # for annotations only: streamlit is imported where it is used
+    from streamlit.proto.AppPage_pb2 import AppPage
 
 ROOT = Path(__file__).resolve().parent.parent
 TODAY = dt.date(2026, 11, 30)
@@ -120,7 +124,7 @@ class Session:
     def __init__(self, ws, page_hash: str = ""):
         self.ws = ws
         self.page_hash = page_hash
-        self.app_pages = []
+        self.app_pages: list[AppPage] = []
 
     async def rerun(self, query_string: str, timeout: float) -> dict:
         from streamlit.proto.BackMsg_pb2 import BackMsg
@@ -168,38 +172,40 @@ def sticky_cookie(port: int, timeout: float) -> str | None:
 
 async def run_session(index: int, port: int, page_name: str | None, strings: list[str], timeout: float) -> dict:
     import websockets
+    from websockets.typing import Origin, Subprotocol
 
     url = f"ws://127.0.0.1:{port}/_stcore/stream"
-    result = {"session": index, "page": page_name, "changes": [], "errors": []}
+    changes: list[dict] = []
+    errors: list[str] = []
     try:
         cookie = await asyncio.to_thread(sticky_cookie, port, timeout)
         headers = {"Cookie": cookie} if cookie else None
         async with websockets.connect(
             url,
-            subprotocols=["streamlit"],
-            origin=f"http://127.0.0.1:{port}",
+            subprotocols=[Subprotocol("streamlit")],
+            origin=Origin(f"http://127.0.0.1:{port}"),
             max_size=None,
             open_timeout=timeout,
             additional_headers=headers,
         ) as ws:
             session = Session(ws)
             first = await session.rerun("", timeout)
-            result["errors"] += first["errors"]
+            errors += first["errors"]
             if page_name:
                 page = next((p for p in session.app_pages if p.url_pathname == page_name), None)
                 if page is None:
-                    result["errors"].append(f"no page {page_name}")
+                    errors.append(f"no page {page_name}")
                 else:
                     session.page_hash = page.page_script_hash
                     opened = await session.rerun("", timeout)
-                    result["errors"] += opened["errors"]
+                    errors += opened["errors"]
             for qs in strings:
                 change = await session.rerun(qs, timeout)
-                result["changes"].append(change)
-                result["errors"] += change["errors"]
+                changes.append(change)
+                errors += change["errors"]
     except Exception as exc:  # a dropped connection or a timeout is an error of the run, not of the harness
-        result["errors"].append(f"{type(exc).__name__}: {exc}"[:300])
-    return result
+        errors.append(f"{type(exc).__name__}: {exc}"[:300])
+    return {"session": index, "page": page_name, "changes": changes, "errors": errors}
 
 
 async def run_all(port: int, sessions: int, changes: int, timeout: float, offset: int = 0) -> tuple[list[dict], float]:
@@ -252,7 +258,10 @@ def serve_module():
     """tools/serve.py (a script folder, not a package), loaded by path."""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("atlas_serve", ROOT / "tools" / "serve.py")
+    path = ROOT / "tools" / "serve.py"
+    spec = importlib.util.spec_from_file_location("atlas_serve", path)
+    if spec is None or spec.loader is None:
+        raise ImportError(f"cannot load {path} as a module")
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up there
     spec.loader.exec_module(module)

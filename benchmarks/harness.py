@@ -48,7 +48,7 @@ def run_child(
             break
         time.sleep(0.05)
     proc.returncode = os.waitstatus_to_exitcode(status)
-    if err:
+    if err is not None and log_file is not None:
         err.close()
         text = log_file.read_text(errors="replace")
         lines = text.splitlines() if proc.returncode else [ln for ln in text.splitlines() if ln.startswith("  ")]

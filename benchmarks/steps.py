@@ -10,9 +10,13 @@ import hashlib
 import json
 import shutil
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from benchmarks.harness import ROOT, log, run_child
 from benchmarks.numbers import human
+
+if TYPE_CHECKING:  # for annotations only: as before, the steps import duckdb where they use it
+    import duckdb
 
 SEED = 2026
 IMPORT_SEED = 99
@@ -67,6 +71,15 @@ def build_db(n: int, folder: Path, rebuild: bool = True) -> dict:
     return meta
 
 
+def _row_count(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    """Rows of one table named by the catalogue."""
+    # Table names come from the catalogue itself, never from input.
+    row = con.execute(f'SELECT count(*) FROM "{table}"').fetchone()
+    if row is None:
+        raise RuntimeError(f"count(*) of {table} returned no row")
+    return int(row[0])
+
+
 def rollup_rows(path: Path) -> dict:
     """Rows of the raw engagements table and of each engagement rollup (issue 14: rollup-to-raw ratio)."""
     import duckdb
@@ -80,8 +93,7 @@ def rollup_rows(path: Path) -> dict:
                 "WHERE table_name = 'engagements' OR table_name LIKE 'engagement%rollup' ORDER BY table_name"
             ).fetchall()
         ]
-        # Table names come from the catalogue itself, never from input.
-        counts = {t: con.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0] for t in tables}
+        counts = {t: _row_count(con, t) for t in tables}
     finally:
         con.close()
     return {"table_rows": counts}

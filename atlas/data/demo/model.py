@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -42,7 +43,7 @@ class Model:
     alias_flat: np.ndarray  # country index + cumulative weight within the country
 
 
-def cumulative(rows: np.ndarray | list[list[int]] | list[list[float]]) -> np.ndarray:
+def cumulative(rows: np.ndarray | Sequence[Sequence[float]]) -> np.ndarray:
     """Row-wise cumulative probabilities, the last column exactly 1."""
     values = np.asarray(rows, dtype=np.float64)
     out = np.cumsum(values / values.sum(axis=1, keepdims=True), axis=1)
@@ -82,7 +83,7 @@ def _mission_weights(iso3: str, region: str, sets: dict[str, frozenset]) -> list
 
 
 def _type_weights(iso3: str, region: str, mission: str) -> list[float]:
-    w = dict(BASE_TYPE_WEIGHT)
+    w: dict[str, float] = dict(BASE_TYPE_WEIGHT)
     for code, factor in TYPE_BOOST_BY_MISSION.get(mission, {}).items():
         w[code] *= factor
     if iso3 == "MEX" or region in TRAINING_REGIONS:
