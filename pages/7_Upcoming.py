@@ -52,13 +52,12 @@ if int(listed.total.max()) > len(listed):
     st.info(f"Listing the first {len(listed):,} of {int(listed.total.max()):,} planned engagements (the counts "
             "per week are complete). Narrow the filters in the sidebar to list the others.",
             icon=":material/filter_list:")
-columns = ["start_date", "title", "profile", "city", "area", "component", "type", "participants"]
+columns = ["start_date", "title", "profile", "city", "area", "component", "type"]  # participants: in the download
 config = {"start_date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
           "title": st.column_config.TextColumn("Engagement", width="large"),
           "profile": st.column_config.LinkColumn("Country", display_text=r"#(.+)$",
                                                  help="Opens the country's profile"),
-          "city": "City", "area": "Mission area", "component": "Component", "type": "Type",
-          "participants": st.column_config.NumberColumn("Participants", format="%d"), "demo": "Demo"}
+          "city": "City", "area": "Mission area", "component": "Component", "type": "Type", "demo": "Demo"}
 if rows.is_demo.any():
     rows = rows.assign(demo=rows.is_demo.map({True: "demo", False: ""}))
     columns.append("demo")
