@@ -59,7 +59,7 @@ def ranked_table(frame: pd.DataFrame, *, label: str, value: str, colour: str, ca
     column is as wide as its longest number and does not wrap)."""
     top = max(float(frame[value].max()), 1.0) if len(frame) else 1.0
     rows = "".join(
-        f'<tr><td style="padding:0.15em 0.4em 0.15em 0">{html.escape(str(name))}</td>'
+        f'<tr><td style="padding:0.15em 0.4em 0.15em 0;overflow-wrap:anywhere">{html.escape(str(name))}</td>'
         f'<td style="width:40%;padding:0 0.4em" aria-hidden="true"><div style="height:0.75em;border-radius:2px;'
         f'width:{100 * float(n) / top:.1f}%;min-width:2px;background:{colour}"></div></td>'
         f'<td class="atlas-number" style="text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums">'
@@ -68,8 +68,9 @@ def ranked_table(frame: pd.DataFrame, *, label: str, value: str, colour: str, ca
     st.html(f'<table class="atlas-ranked" style="width:100%;border-collapse:collapse;font-size:0.95rem;border:none">'
             f'<caption style="text-align:left;font-weight:600;padding-bottom:0.3em">{html.escape(caption)}</caption>'
             f'<thead><tr><th scope="col" style="text-align:left;font-weight:400">Country</th>'
-            f'<th scope="col" style="font-weight:400"><span style="position:absolute;left:-9999px">Bar</span></th>'
-            f'<th scope="col" style="text-align:right;font-weight:400">{html.escape(value_header)}</th></tr></thead>'
+            # The header spans bar and number, so a narrow card shrinks the bar, never the number.
+            f'<th scope="col" colspan="2" style="text-align:right;font-weight:400">{html.escape(value_header)}</th>'
+            "</tr></thead>"
             f"<tbody>{rows}</tbody></table>")
 
 

@@ -29,27 +29,41 @@ TRACES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-p
             dashed: [...plot.querySelectorAll('path.js-line')].filter(p => (p.style.strokeDasharray || 'none') !== 'none').length};
 })"""
 
-# Axis tick labels and axis titles of every cartesian chart: boxes of two that overlap (more than 1 px each way).
+# Axis tick labels, axis titles and notes of every chart: pairs whose boxes overlap by more than 1 px. Plotly
+# tilts crowded tick labels, so each box is the text's own box turned as drawn (its four corners on screen),
+# and two boxes overlap when no edge of either separates them (separating axis test).
 OVERLAP_JS = """() => {
+    const corners = (t) => { const b = t.getBBox(), m = t.getScreenCTM();
+        return [[b.x, b.y], [b.x + b.width, b.y], [b.x + b.width, b.y + b.height], [b.x, b.y + b.height]]
+            .map(([x, y]) => [m.a * x + m.c * y + m.e, m.b * x + m.d * y + m.f]); };
+    const apart = (p, q) => { for (const poly of [p, q]) for (let i = 0; i < 4; i++) {
+        const [x1, y1] = poly[i], [x2, y2] = poly[(i + 1) % 4], len = Math.hypot(x2 - x1, y2 - y1) || 1;
+        const n = [-(y2 - y1) / len, (x2 - x1) / len];
+        const proj = (poly) => poly.map(([x, y]) => x * n[0] + y * n[1]);
+        const a = proj(p), b = proj(q);
+        if (Math.min(Math.max(...a), Math.max(...b)) - Math.max(Math.min(...a), Math.min(...b)) <= 1) return true; }
+        return false; };
     const found = [];
     for (const plot of document.querySelectorAll('[data-testid="stMain"] .js-plotly-plot')) {
-        const texts = [...plot.querySelectorAll('.xtick text, .ytick text, .g-xtitle text, .g-ytitle text, '
-                                               + '[class^="g-x"][class$="title"] text, [class^="g-y"][class$="title"] text, '
-                                               + '.annotation-text')]
+        const texts = [...plot.querySelectorAll('.xtick text, .ytick text, [class$="title"] text, .annotation-text')]
             .filter(t => t.textContent.trim() && getComputedStyle(t).display !== 'none' && t.getAttribute('opacity') !== '0')
-            .map(t => ({text: t.textContent.trim(), box: t.getBoundingClientRect()}))
-            .filter(t => t.box.width > 0 && t.box.height > 0);
-        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++) {
-            const a = texts[i].box, b = texts[j].box;
-            const w = Math.min(a.right, b.right) - Math.max(a.left, b.left), h = Math.min(a.bottom, b.bottom) - Math.max(a.top, b.top);
-            if (w > 1 && h > 1) found.push([texts[i].text, texts[j].text]);
-        }
+            .filter(t => { const b = t.getBBox(); return b.width > 0 && b.height > 0; })
+            .map(t => ({text: t.textContent.trim(), box: corners(t)}));
+        for (let i = 0; i < texts.length; i++) for (let j = i + 1; j < texts.length; j++)
+            if (!apart(texts[i].box, texts[j].box)) found.push([texts[i].text, texts[j].text]);
     }
     return found;
 }"""
 
+# Numbers in the top-partner lists that do not fit inside their card (the old lists cut "25" to "2").
+CLIPPED_JS = """() => [...document.querySelectorAll('.atlas-ranked .atlas-number')].filter(td => {
+    const card = td.closest('[data-testid="stVerticalBlockBorderWrapper"]') || td.closest('[data-testid="stHtml"]');
+    const a = td.getBoundingClientRect(), c = card.getBoundingClientRect();
+    return a.right > c.right + 0.5 || a.left < c.left - 0.5 || td.scrollWidth > td.clientWidth + 0.5;
+}).map(td => td.textContent)"""
 
-def _open(server, open_session, path: str, width: int = 1440, height: int = 2400):
+
+def _open(server, open_session, path: str, width: int = 1440, height: int = 2400, key: str | None = None):
     session = open_session(width, height)
     session.page.set_default_timeout(LOAD_MS)
     session.page.goto(server.url + path)
@@ -58,6 +72,8 @@ def _open(server, open_session, path: str, width: int = 1440, height: int = 2400
     session.page.wait_for_function(
         "() => { const p = document.querySelectorAll('[data-testid=\"stMain\"] .js-plotly-plot');"
         " return p.length > 0 && [...p].every(d => d.querySelector('.main-svg') && d.data); }", timeout=LOAD_MS)
+    if key:
+        session.page.wait_for_selector(f".st-key-{key} .js-plotly-plot .main-svg", timeout=LOAD_MS)
     return session
 
 
@@ -79,7 +95,7 @@ def _last_points(trace_groups: list[dict]) -> dict[str, tuple[str, bool]]:
     ("areas", f"/Mission_Areas?{AREAS}&{PARTIAL}", "area_trend"),
 ])
 def test_the_last_point_of_each_trend_is_marked_partial(server, open_session, name, path, key):
-    session = _open(server, open_session, path)
+    session = _open(server, open_session, path, key=key)
     page = session.page
     charts = {c["key"]: c for c in page.evaluate(TRACES_JS)}
     chart = charts[key]
@@ -97,7 +113,7 @@ def test_the_last_point_of_each_trend_is_marked_partial(server, open_session, na
 
 
 def test_whole_months_are_not_marked(server, open_session):
-    session = _open(server, open_session, f"/Mission_Areas?{AREAS}")    # 1 Dec 2025 - 30 Nov 2026: whole months
+    session = _open(server, open_session, f"/Mission_Areas?{AREAS}", key="area_trend")   # whole months
     chart = next(c for c in session.page.evaluate(TRACES_JS) if c["key"] == "area_trend")
     assert not any(marked for _, marked in _last_points(chart["traces"]).values())
     assert chart["dashed"] == 0 and not any("Partial month" in n for n in chart["notes"])
@@ -117,3 +133,4 @@ def test_no_axis_label_overlaps_another_or_the_axis_title(server, open_session, 
     overlaps = session.page.evaluate(OVERLAP_JS)
     screenshot(session.page, f"charts_axes_{name}")
     assert overlaps == [], f"{name} at {width} px: {overlaps[:10]}"
+    assert session.page.evaluate(CLIPPED_JS) == [], f"{name}: top-partner numbers cut off at {width} px"
