@@ -212,7 +212,7 @@ def demo_in_scope(T, p):
     return pd.DataFrame(
         [
             {
-                "demo_engagements": int(eng_p(T, p).is_demo.sum()),
+                "demo_engagements": int(live(eng_p(T, p)).is_demo.sum()),  # as the tiles count: not cancelled
                 "demo_agreements": int(agreements_in(T, p).is_demo.sum()),
             }
         ]
