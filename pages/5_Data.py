@@ -2,16 +2,22 @@
 import pandas as pd
 import streamlit as st
 
-from atlas.app import ui
+from atlas.app import ui, upload
+from atlas.data import ingest
 
 st.set_page_config(page_title="Partner Atlas – Data", page_icon="🗄️", layout="wide")
 f = ui.sidebar("data")
 ui.page_header("Data", f, subtitle="Import engagements and agreements, check them first, and see what is loaded")
 
 st.subheader("Import a file")
-if not ui.viewer_may_import():
-    st.info("Your account may look at the data but not import it. Ask an administrator to add you to the "
-            "importers in the roles file.", icon=":material/lock:")
+if not upload.uploads_allowed():
+    if upload.login_configured():
+        st.info("Your account may look at the data but not import it. Ask an administrator to add you to the "
+                "importers in the roles file.", icon=":material/lock:")
+    else:
+        st.info("Imports from this page are off: sign-in is not configured, so nobody here can be told apart. "
+                "Import with `python -m atlas import`, or set `ATLAS_ALLOW_UPLOAD=1` to allow uploads on a "
+                "deployment only you can reach.", icon=":material/lock:")
 else:
     left, right = st.columns([1, 2])
     table = left.segmented_control("Records", ["engagements", "agreements"], default="engagements",
@@ -20,8 +26,12 @@ else:
                          help="Without this, a file with any invalid row is not imported at all.")
     uploaded = right.file_uploader("CSV (UTF-8), Excel (.xlsx, first sheet) or Parquet",
                                    type=["csv", "xlsx", "parquet"], key="upload_file")
-    if uploaded is not None:
-        path = ui.stage_upload(uploaded, table)
+    try:
+        path = upload.stage_upload(uploaded, table) if uploaded is not None else None
+    except upload.UploadRefused as refused:
+        st.error(str(refused), icon=":material/error:")
+        path = None
+    if path is not None:
         check = ui.check_upload(path, table, skip)
         st.markdown(f"**Check of {ui.md_escape(uploaded.name)}** — nothing has been written yet.")
         tiles = st.columns(5)
@@ -33,21 +43,31 @@ else:
             st.error(f"{len(check.problems):,} problem(s) in {check.rejected:,} row(s). "
                      + ("They will be set aside." if skip else "Fix them, or tick the box above to import "
                                                               "only the valid rows."), icon=":material/error:")
-            shown = check.problems[:500]
-            st.code("\n".join(str(p) for p in shown) + (f"\n… and {len(check.problems) - 500:,} more"
-                                                          if len(check.problems) > 500 else ""),
-                    language=None, height=min(400, 40 + 24 * len(shown)))
+            st.table(upload.problem_rows(check).set_index("Line"))  # a static table wraps long messages
+            if len(check.problems) > 500:
+                st.caption(f"… and {len(check.problems) - 500:,} more problems.")
             if check.rejected_rows is not None and len(check.rejected_rows):
                 st.caption("The rejected rows as read, with the reason, to correct and import again:")
                 ui.downloads(check.rejected_rows, f"{table}_rejected_rows", key="rejected")
+        if mappings := upload.mapping_lines(check):
+            st.markdown("**Countries resolved from names**\n\n" + "\n".join(f"- {ui.md_escape(m)}" for m in mappings))
+        if check.preview is not None and len(check.preview):
+            st.markdown(f"**The first {len(check.preview):,} valid rows as they will be stored**")
+            st.dataframe(check.preview, hide_index=True, width="stretch", key="upload_preview",
+                         column_config={"title": st.column_config.TextColumn("Title", width="large"),
+                                        "country": "Country", "iso3": "ISO3", "mission_area": "Mission area"})
         if check.ignored_columns:
             st.caption("Ignored columns: " + ui.md_escape(", ".join(check.ignored_columns)))
         ready = check.outcome != "rejected" and check.inserted + check.updated > 0
         label = f"Import {check.inserted + check.updated:,} {table}" if ready else "Nothing to import"
         if st.button(label, type="primary", disabled=not ready, key="upload_go"):
-            result = ui.run_upload(path, table, skip)
-            st.success("Imported. Every open page now shows the new data.", icon=":material/check_circle:")
-            st.code(result.summary(), language=None)
+            try:
+                result = ui.run_upload(path, table, skip)
+            except ingest.ImportFailed as failed:
+                st.error(str(failed), icon=":material/error:")
+            else:
+                st.success("Imported. Every open page now shows the new data.", icon=":material/check_circle:")
+                st.code(result.summary(), language=None)
 
 st.subheader("Export the records behind these filters")
 ui.engagement_export(f)

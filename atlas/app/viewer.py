@@ -62,3 +62,8 @@ def sign_in_controls() -> None:
         st.button("Sign in", on_click=st.login, icon=":material/login:", width="stretch")
     else:
         st.button("Sign out", on_click=st.logout, icon=":material/logout:", width="stretch")
+
+
+def viewer_email() -> str | None:
+    """The signed-in viewer's e-mail (None without sign-in): who an import from the Data page is recorded as."""
+    return _viewer()[0] if login_configured() else None

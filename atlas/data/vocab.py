@@ -52,7 +52,8 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("S&T", "Science and Technology Directorate"),
     ("OIA", "Office of International Affairs"),
 )
-COMPONENT_ALIASES = {"HSI": "ICE", "DHS PLCY": "PLCY", "OFFICE OF INTERNATIONAL AFFAIRS": "OIA",
+# data/README.md documents "ICE (HSI)": Homeland Security Investigations is part of ICE.
+COMPONENT_ALIASES = {"HSI": "ICE", "ICE (HSI)": "ICE", "ICE HSI": "ICE", "ICE/HSI": "ICE", "DHS PLCY": "PLCY", "OFFICE OF INTERNATIONAL AFFAIRS": "OIA",
                      "DHS OIA": "OIA", "COAST GUARD": "USCG", "SECRET SERVICE": "USSS"}
 
 ENGAGEMENT_TYPES: tuple[tuple[str, str], ...] = (

@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import csv
 import re
-import shutil
 import subprocess
 import sys
 import threading
-from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, TODAY, screenshot, start_server, stop_server, wait_for_app
 
 HOSTILE = [
@@ -135,16 +132,17 @@ def test_import_while_sessions_are_open(open_session, tmp_path):
 
 
 def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
-    from atlas.data import build
+    from atlas.data import audit, build
     db = tmp_path / "atlas.duckdb"
     build.build(db, with_demo=False)
-    server = start_server(db, tmp_path / "log.txt")
+    server = start_server(db, tmp_path / "log.txt", extra_env={"ATLAS_ALLOW_UPLOAD": "1"})
     try:
         good = tmp_path / "engagements.csv"
-        good.write_text("engagement_id,title,start_date,country,mission_area\n"
-                        "U1,Upload one,2026-05-01,Canada,Visa Security\n"
-                        "U2,Upload two,2026-05-02,MEX,cargo\n"
-                        "U3,Broken,2026-02-30,Narnia,nope\n", encoding="utf-8")
+        long_title = "A very long title " * 12
+        good.write_text("engagement_id,title,start_date,country,mission_area,component\n"
+                        "U1,Upload one,2026-05-01,Canada,Visa Security,ICE (HSI)\n"
+                        f"U2,{long_title.strip()},2026-05-02,Republic of Korea,cargo,CBP\n"
+                        "U3,Broken,2026-02-30,Narnia,nope,CBP\n", encoding="utf-8")
         session = open_session()
         page = session.page
         page.goto(server.url + "/Data")
@@ -155,15 +153,47 @@ def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "3 problem(s) in 1 row(s)" in body
         assert "impossible date '2026-02-30'" in body and "unknown country 'Narnia'" in body
+        # every problem in a table that wraps: the whole message is on screen
+        table = page.locator("[data-testid='stTable']").first
+        assert "unknown mission area 'nope' (use one of: visa, aviation, cargo, border, immigration, " \
+               "law_enforcement, counterterrorism)" in table.inner_text()
         assert "Nothing to import" in body, "a file with invalid rows is not imported by default"
+        # the preview and the countries resolved from names
+        # (markdown draws "->" as an arrow)
+        assert "Republic of Korea → South Korea (KOR), 1 row" in body and "Canada → Canada (CAN), 1 row" in body
+        assert "The first 2 valid rows as they will be stored" in body
+        screenshot(page, "data_upload_preview")
         page.get_by_text("Import the valid rows and set the invalid ones aside").click()
         wait_for_app(page)
         page.get_by_role("button", name="Import 2 engagements").click()
         page.wait_for_selector("text=Imported. Every open page now shows the new data.", timeout=30_000)
+        page.wait_for_selector("text=Imported engagements from engagements.csv", timeout=30_000)
         screenshot(page, "data_import")
         body = page.locator("[data-testid='stMain']").inner_text()
-        assert "Imported engagements from engagements.csv" in body
+        assert "Imported engagements from engagements.csv" in body, body
         assert re.search(r"inserted:\s+2\b", body) and re.search(r"rejected:\s+1\b", body), body
         assert session.blocked == [] and session.page_errors == []
+        entry = audit.read(db, 2)[0]
+        assert (entry["action"], entry["outcome"], entry["file_name"]) == ("import", "partial", "engagements.csv")
+        assert not any((tmp_path / ".atlas-uploads").iterdir()), "the imported upload is removed"
+    finally:
+        stop_server(server)
+
+
+def test_the_data_page_does_not_import_without_sign_in_by_default(open_session, tmp_path):
+    from atlas.data import build
+    db = tmp_path / "atlas.duckdb"
+    build.build(db, with_demo=False)
+    server = start_server(db, tmp_path / "log.txt", extra_env={"ATLAS_ALLOW_UPLOAD": ""})
+    try:
+        session = open_session()
+        page = session.page
+        page.goto(server.url + "/Data")
+        wait_for_app(page)
+        page.wait_for_selector("text=Imports from this page are off", timeout=30_000)
+        body = page.locator("[data-testid='stMain']").inner_text()
+        assert "Imports from this page are off" in body and "python -m atlas import" in body
+        assert page.locator("[data-testid='stFileUploaderDropzoneInput']").count() == 0
+        assert session.page_errors == []
     finally:
         stop_server(server)
