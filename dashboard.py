@@ -24,6 +24,10 @@ tiles[2].metric("Agreements in force", f"{int(agr.in_force):,}", ui.delta_text(a
 tiles[3].metric("In negotiation", f"{int(agr.negotiation):,}", help="Agreements whose current status is negotiation.")
 tiles[4].metric("Expiring in 12 months", f"{int(agr.expiring_12m):,}", help="In force now; expiry date within "
                 "the next 12 months. See the Agreements page for renewals due.", delta_color="off")
+with st.container(horizontal=True, gap="medium"):
+    st.page_link(ui.PAGES["upcoming"], label="What is coming: planned engagements", icon=":material/event:")
+    st.page_link(ui.PAGES["watchlist"], label="Who has gone quiet, what expires unrenewed",
+                 icon=":material/notification_important:")
 
 countries = ui.query("country_activity", f)
 by_area = ui.query("country_area_activity", f)

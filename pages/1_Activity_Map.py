@@ -7,7 +7,7 @@ from atlas.views import maps
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
 activity = ui.query("country_activity", f)
-ui.page_header("Activity map", f, subtitle="Engagements by partner country; click a country to open its profile",
+ui.page_header("Activity map", f, subtitle="Engagements by partner country; hover a country for its numbers",
                shows=("engagements",))  # the map shows no agreements
 
 controls = st.columns([2, 3])

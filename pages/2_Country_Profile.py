@@ -34,7 +34,7 @@ pick_col.selectbox("Partner country", sorted(names, key=names.get), format_func=
                    on_change=lambda: ui.select_country(st.session_state["country_pick"]))
 if iso is None:
     note_col.info(f"No country chosen, so this shows **{ui.md_escape(names[default])}**, the busiest partner in "
-                  "the current filters. Pick another here, or click a country on the Overview or Activity map.",
+                  "the current filters. Pick another here, or click a country on the Overview map.",
                   icon=":material/info:")
 elif f.countries or f.regions:
     note_col.caption("The sidebar's country and region choices do not apply on this page: it shows the country "

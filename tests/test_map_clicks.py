@@ -140,7 +140,7 @@ def test_page_header_is_one_line_under_the_title(app_env):
     at = run_page("pages/1_Activity_Map.py")
     captions = [c.value for c in at.caption]
     line = next(c for c in captions if "Showing:" in c)
-    assert "Data as of" in line and "click a country" in line and "\n" not in line
+    assert "Data as of" in line and "hover a country" in line and "\n" not in line
 
 
 def test_every_map_has_its_numbers_behind_it(app_env):

@@ -57,8 +57,8 @@ def sidebar(page: str) -> flt.Filters:
             cols[i % 2].button(label, key=f"prio_{codes[0] if len(codes) == 1 else 'all'}",
                                on_click=_on_priority(codes), width="stretch")
         # The country profile shows one country: the geography filters would look active but do nothing.
-        geography_off = page == "country"
-        geography_help = "The country profile shows the country chosen on the page." if geography_off else None
+        geography_off = page in ("country", "compare")
+        geography_help = "This page shows the countries chosen on it." if geography_off else None
         st.multiselect("Regions", regions, key=_widget_key("regions"), on_change=_on_list("regions"),
                        placeholder="All regions", disabled=geography_off, help=geography_help)
         options = sorted(countries.iso3[countries.region.isin(f.regions)] if f.regions else countries.iso3,
