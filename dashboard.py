@@ -1,4 +1,5 @@
 """Overview: where the partner activity is, how it is changing, and what is about to expire."""
+
 import streamlit as st
 
 from atlas.app import ui, widgets
@@ -7,27 +8,54 @@ from atlas.views import briefing, figures, worldmap
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")
 since = ui.since_date(f)
-ui.prefetch(f, "demo_in_scope", "kpi_engagements", "kpi_agreements", "country_activity", "country_area_activity",
-            "monthly_activity", *briefing.what_changed_jobs(f, since))
-ui.page_header("Partner Atlas", f, subtitle="International engagements and agreements by partner country and mission area")
+ui.prefetch(
+    f,
+    "demo_in_scope",
+    "kpi_engagements",
+    "kpi_agreements",
+    "country_activity",
+    "country_area_activity",
+    "monthly_activity",
+    *briefing.what_changed_jobs(f, since),
+)
+ui.page_header(
+    "Partner Atlas", f, subtitle="International engagements and agreements by partner country and mission area"
+)
 
 kpi = ui.query("kpi_engagements", f).iloc[0]
 agr = ui.query("kpi_agreements", f).iloc[0]
 tiles = st.columns(5)
-tiles[0].metric("Engagements in period", f"{int(kpi.engagements):,}",
-                ui.delta_text(kpi.engagements, kpi.prev_engagements), help="Cancelled engagements are not counted. "
-                "Change is against the previous period of equal length.")
-tiles[1].metric("Partner countries engaged", f"{int(kpi.countries or 0):,}",
-                ui.delta_text(kpi.countries or 0, kpi.prev_countries or 0))
-tiles[2].metric("Agreements in force", f"{int(agr.in_force):,}", ui.delta_text(agr.in_force, agr.prev_in_force),
-                help=f"On {f.as_of:%d %b %Y}, against the end of the previous period.")
+tiles[0].metric(
+    "Engagements in period",
+    f"{int(kpi.engagements):,}",
+    ui.delta_text(kpi.engagements, kpi.prev_engagements),
+    help="Cancelled engagements are not counted. Change is against the previous period of equal length.",
+)
+tiles[1].metric(
+    "Partner countries engaged",
+    f"{int(kpi.countries or 0):,}",
+    ui.delta_text(kpi.countries or 0, kpi.prev_countries or 0),
+)
+tiles[2].metric(
+    "Agreements in force",
+    f"{int(agr.in_force):,}",
+    ui.delta_text(agr.in_force, agr.prev_in_force),
+    help=f"On {f.as_of:%d %b %Y}, against the end of the previous period.",
+)
 tiles[3].metric("In negotiation", f"{int(agr.negotiation):,}", help="Agreements whose current status is negotiation.")
-tiles[4].metric("Expiring in 12 months", f"{int(agr.expiring_12m):,}", help="In force now; expiry date within "
-                "the next 12 months. See the Agreements page for renewals due.", delta_color="off")
+tiles[4].metric(
+    "Expiring in 12 months",
+    f"{int(agr.expiring_12m):,}",
+    help="In force now; expiry date within the next 12 months. See the Agreements page for renewals due.",
+    delta_color="off",
+)
 with st.container(horizontal=True, gap="medium"):
     st.page_link(ui.PAGES["upcoming"], label="What is coming: planned engagements", icon=":material/event:")
-    st.page_link(ui.PAGES["watchlist"], label="Who has gone quiet, what expires unrenewed",
-                 icon=":material/notification_important:")
+    st.page_link(
+        ui.PAGES["watchlist"],
+        label="Who has gone quiet, what expires unrenewed",
+        icon=":material/notification_important:",
+    )
 
 countries = ui.query("country_activity", f)
 by_area = ui.query("country_area_activity", f)
@@ -38,13 +66,23 @@ else:
     event = ui.plotly(worldmap.world_choropleth(countries, height=560), key="overview_map", on_select="rerun")
     widgets.open_clicked_country(event)
     active = countries[countries.engagements > 0]
-    st.caption(f"Map of engagements in the period by partner country ({len(active)} countries), shaded by count "
-               "class as the legend says. Small states are drawn as dots. Click a country to open its profile.")
-    widgets.numbers_behind(active, key="choropleth", name="engagements_by_country",
-                           columns={"name": "Partner country", "region": "Region", "engagements": "Engagements",
-                                    "prev_engagements": "Previous period", "participants": "Participants"},
-                           download=countries[["iso3", "name", "region", "engagements", "prev_engagements",
-                                               "participants"]])
+    st.caption(
+        f"Map of engagements in the period by partner country ({len(active)} countries), shaded by count "
+        "class as the legend says. Small states are drawn as dots. Click a country to open its profile."
+    )
+    widgets.numbers_behind(
+        active,
+        key="choropleth",
+        name="engagements_by_country",
+        columns={
+            "name": "Partner country",
+            "region": "Region",
+            "engagements": "Engagements",
+            "prev_engagements": "Previous period",
+            "participants": "Participants",
+        },
+        download=countries[["iso3", "name", "region", "engagements", "prev_engagements", "participants"]],
+    )
 
 ui.area_legend()
 left, right = st.columns([2, 3])
@@ -55,8 +93,10 @@ with left:
     else:
         top = figures.clickable_partners(figures.without_legend(figures.top_partners(by_area, n=10)), by_area)
         widgets.open_clicked_country(ui.plotly(top, key="top_partners", on_select="rerun"))
-        st.caption("The ten partners with the most engagements, split by mission area. Click a bar to open the "
-                   "country's profile.")
+        st.caption(
+            "The ten partners with the most engagements, split by mission area. Click a bar to open the "
+            "country's profile."
+        )
         ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "top_partners_by_area", key="top")
 with right:
     st.subheader("Mission-area mix over time")

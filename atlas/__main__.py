@@ -11,6 +11,7 @@ Exit codes: 0 success, 2 invalid input (every problem listed on stderr) or a dat
 (what is wrong with it and how to fix it on stderr), 1 anything else (an import that could not be written,
 with its real cause).
 """
+
 from __future__ import annotations
 
 import argparse
@@ -51,8 +52,9 @@ def main(argv: list[str] | None = None) -> int:
     p.add_argument("file", type=Path)
     p.add_argument("--db", type=Path, default=None)
     p.add_argument("--dry-run", action="store_true", help="check and report, write nothing")
-    p.add_argument("--skip-invalid", action="store_true",
-                   help="load the valid rows; write the rejected ones to FILE.rejected.csv")
+    p.add_argument(
+        "--skip-invalid", action="store_true", help="load the valid rows; write the rejected ones to FILE.rejected.csv"
+    )
 
     p = commands.add_parser("restore", help="bring back a snapshot taken before an import (default: newest)")
     p.add_argument("snapshot", type=Path, nargs="?")
@@ -78,8 +80,9 @@ def main(argv: list[str] | None = None) -> int:
 
 def _build(args, db: Path) -> int:
     started = time.perf_counter()
-    results = builder.build(db, engagements=args.engagements, agreements=args.agreements, seed=args.seed,
-                            with_demo=not args.no_demo)
+    results = builder.build(
+        db, engagements=args.engagements, agreements=args.agreements, seed=args.seed, with_demo=not args.no_demo
+    )
     for result in results:
         print(result.summary())
     print(f"Built {db} in {time.perf_counter() - started:.1f} s")
@@ -104,9 +107,12 @@ def _import(args, db: Path) -> int:
     if result.problems:
         print(ingest.problems_text(result), file=sys.stderr)
     if result.outcome == "rejected" or (args.dry_run and result.problems and not args.skip_invalid):
-        print(result.summary() if result.outcome == "rejected" else
-              f"Dry run of {result.file_name}: {len(result.problems)} problem(s) in {result.rejected} row(s).",
-              file=sys.stderr)
+        print(
+            result.summary()
+            if result.outcome == "rejected"
+            else f"Dry run of {result.file_name}: {len(result.problems)} problem(s) in {result.rejected} row(s).",
+            file=sys.stderr,
+        )
         return EXIT_INVALID
     print(result.summary())
     return 0
@@ -140,7 +146,14 @@ def _upgrade(args, db: Path) -> int:
     return 0
 
 
-COMMANDS = {"upgrade": _upgrade, "build": _build, "demo": _demo, "import": _import, "restore": _restore, "snapshots": _snapshots}
+COMMANDS = {
+    "upgrade": _upgrade,
+    "build": _build,
+    "demo": _demo,
+    "import": _import,
+    "restore": _restore,
+    "snapshots": _snapshots,
+}
 
 if __name__ == "__main__":
     sys.exit(main())

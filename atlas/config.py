@@ -1,4 +1,5 @@
 """Paths and settings from the environment, in one place."""
+
 from __future__ import annotations
 
 import functools
@@ -39,5 +40,6 @@ def max_sensitivity() -> str:
 def today():
     """Today's date; $ATLAS_TODAY pins it (tests and reproducible screenshots)."""
     import datetime as dt
+
     pinned = os.environ.get(DEMO_TODAY_ENV)
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()

@@ -1,4 +1,5 @@
 """Activity map: where the engagements are, the arcs of partnership from Washington, and programme sites."""
+
 import streamlit as st
 
 from atlas.app import ui, widgets
@@ -7,16 +8,31 @@ from atlas.views import maps
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
 activity = ui.query("country_activity", f)
-ui.page_header("Activity map", f, subtitle="Engagements by partner country; hover a country for its numbers",
-               shows=("engagements",))  # the map shows no agreements
+ui.page_header(
+    "Activity map",
+    f,
+    subtitle="Engagements by partner country; hover a country for its numbers",
+    shows=("engagements",),
+)  # the map shows no agreements
 
 controls = st.columns([2, 3])
 with controls[0]:
-    shown = st.pills("Layers", ["Engagement places", "Hexagons", "Arcs from Washington"],
-                     selection_mode="multi", default=["Arcs from Washington"], key="map_layers")
+    shown = st.pills(
+        "Layers",
+        ["Engagement places", "Hexagons", "Arcs from Washington"],
+        selection_mode="multi",
+        default=["Arcs from Washington"],
+        key="map_layers",
+    )
 with controls[1]:
-    programmes = st.pills("Programme sites (sourced facts)", list(maps.PROGRAM_LAYERS), selection_mode="multi",
-                          format_func=lambda c: maps.PROGRAM_LAYERS[c][0], default=[], key="map_programs")
+    programmes = st.pills(
+        "Programme sites (sourced facts)",
+        list(maps.PROGRAM_LAYERS),
+        selection_mode="multi",
+        format_func=lambda c: maps.PROGRAM_LAYERS[c][0],
+        default=[],
+        key="map_programs",
+    )
 
 # Order matters: later layers draw on top and win a click, so dots and sites come after the arcs.
 layers = [maps.basemap_layer(activity)]
@@ -39,30 +55,68 @@ for code in programmes or []:
 if activity.engagements.sum() == 0:
     ui.empty_state("engagements", f)
 active = activity[activity.engagements > 0]
-event = st.pydeck_chart(maps.deck(layers, longitude=longitude), on_select="rerun", selection_mode="single-object",
-                        key="activity_map", height=600,
-                        alt=f"World map of engagements by partner country: {len(active)} countries with activity, "
-                            "busiest first in the table 'Numbers behind this map' below.")
+event = st.pydeck_chart(
+    maps.deck(layers, longitude=longitude),
+    on_select="rerun",
+    selection_mode="single-object",
+    key="activity_map",
+    height=600,
+    alt=f"World map of engagements by partner country: {len(active)} countries with activity, "
+    "busiest first in the table 'Numbers behind this map' below.",
+)
 widgets.open_clicked_country(event)
 
-marks = [("arcs: the 30 busiest partners, in their leading area's colour", "background:linear-gradient(90deg,"
-          "#0072B2,#E69F00);height:0.25em;border-radius:0")] if "Arcs from Washington" in shown else []
+marks = (
+    [
+        (
+            "arcs: the 30 busiest partners, in their leading area's colour",
+            "background:linear-gradient(90deg,#0072B2,#E69F00);height:0.25em;border-radius:0",
+        )
+    ]
+    if "Arcs from Washington" in shown
+    else []
+)
 if programmes:
-    marks += [("operational site", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
-              ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
-              ("? uncertain in the sources", "background:transparent")]
+    marks += [
+        ("operational site", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
+        ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
+        ("? uncertain in the sources", "background:transparent"),
+    ]
 widgets.count_legend(maps.legend(activity.engagements), "Engagements in the period", extra=marks)
 ui.area_legend()
-st.caption("Countries are shaded by their count class (the legend gives each colour's range); dots mark active "
-           "countries (larger for small states). Programme sites carry their status, source and as-of date in the "
-           "tooltip. Boundaries: Natural Earth (public domain), drawn locally.")
-widgets.numbers_behind(active.sort_values("engagements", ascending=False), key="map_countries",
-                       name="activity_by_country",
-                       download=activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
-                       columns={"name": "Partner country", "region": "Region", "engagements": "Engagements",
-                                "prev_engagements": "Previous period", "top_area": "Leading mission area"})
+st.caption(
+    "Countries are shaded by their count class (the legend gives each colour's range); dots mark active "
+    "countries (larger for small states). Programme sites carry their status, source and as-of date in the "
+    "tooltip. Boundaries: Natural Earth (public domain), drawn locally."
+)
+widgets.numbers_behind(
+    active.sort_values("engagements", ascending=False),
+    key="map_countries",
+    name="activity_by_country",
+    download=activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
+    columns={
+        "name": "Partner country",
+        "region": "Region",
+        "engagements": "Engagements",
+        "prev_engagements": "Previous period",
+        "top_area": "Leading mission area",
+    },
+)
 if len(sites):
     st.subheader("Programme sites shown")
-    ui.table(sites, "programme_sites", key="sites",
-             columns=["program", "country", "place", "site_code", "status", "since", "uncertain", "source_url",
-                      "source_as_of"])
+    ui.table(
+        sites,
+        "programme_sites",
+        key="sites",
+        columns=[
+            "program",
+            "country",
+            "place",
+            "site_code",
+            "status",
+            "since",
+            "uncertain",
+            "source_url",
+            "source_as_of",
+        ],
+    )

@@ -1,4 +1,5 @@
 """Country profile: one partner country's activity, agreements, programme presence and place in its region."""
+
 import dataclasses
 
 import streamlit as st
@@ -20,40 +21,66 @@ busiest = ui.query("country_activity", f).query("engagements > 0") if iso is Non
 default = busiest.iso3.iloc[0] if busiest is not None and len(busiest) else vocab.PRIORITY_PARTNERS[0]
 shown_iso = iso or default  # the country this page shows: chosen, else the busiest partner
 view = dataclasses.replace(f, countries=(shown_iso,), regions=())
-ui.prefetch(view, "demo_in_scope", ("country_profile", {"iso3": shown_iso}),
-            ("country_monthly_activity", {"iso3": shown_iso}),
-            ("region_comparison", {"iso3": shown_iso}), ("agreements_list", {"search": ""}),
-            ("recent_engagements", {"limit": 25}))
+ui.prefetch(
+    view,
+    "demo_in_scope",
+    ("country_profile", {"iso3": shown_iso}),
+    ("country_monthly_activity", {"iso3": shown_iso}),
+    ("region_comparison", {"iso3": shown_iso}),
+    ("agreements_list", {"search": ""}),
+    ("recent_engagements", {"limit": 25}),
+)
 profile = ui.query("country_profile", view, iso3=shown_iso).iloc[0]
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]
 ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)))
 pick_col, note_col = st.columns([1, 2])
 st.session_state["country_pick"] = shown_iso
-pick_col.selectbox("Partner country", sorted(names, key=names.get), format_func=names.get, key="country_pick",
-                   on_change=lambda: ui.select_country(st.session_state["country_pick"]))
+pick_col.selectbox(
+    "Partner country",
+    sorted(names, key=names.get),
+    format_func=names.get,
+    key="country_pick",
+    on_change=lambda: ui.select_country(st.session_state["country_pick"]),
+)
 if iso is None:
-    note_col.info(f"No country chosen, so this shows **{ui.md_escape(names[default])}**, the busiest partner in "
-                  "the current filters. Pick another here, or click a country on the Overview map.",
-                  icon=":material/info:")
+    note_col.info(
+        f"No country chosen, so this shows **{ui.md_escape(names[default])}**, the busiest partner in "
+        "the current filters. Pick another here, or click a country on the Overview map.",
+        icon=":material/info:",
+    )
 elif f.countries or f.regions:
-    note_col.caption("The sidebar's country and region choices do not apply on this page: it shows the country "
-                     "picked here. Period, mission areas, component, type and status still apply.")
+    note_col.caption(
+        "The sidebar's country and region choices do not apply on this page: it shows the country "
+        "picked here. Period, mission areas, component, type and status still apply."
+    )
 
 programmes = ui.query("country_programs", iso3=profile.iso3)
 current = programmes[programmes.is_current]
 tiles = st.columns(5)
-tiles[0].metric("Engagements in period", f"{int(profile.engagements):,}",
-                ui.delta_text(profile.engagements, profile.prev_engagements),
-                help="Cancelled engagements are not counted. Change is against the previous period of equal length.")
+tiles[0].metric(
+    "Engagements in period",
+    f"{int(profile.engagements):,}",
+    ui.delta_text(profile.engagements, profile.prev_engagements),
+    help="Cancelled engagements are not counted. Change is against the previous period of equal length.",
+)
 tiles[1].metric("Participants", f"{int(profile.participants):,}", help="People taking part in those engagements.")
-tiles[2].metric("Agreements in force", f"{int(profile.in_force):,}", help=f"On {f.as_of:%d %b %Y}; "
-                "agreements with several partners count for each of them.")
+tiles[2].metric(
+    "Agreements in force",
+    f"{int(profile.in_force):,}",
+    help=f"On {f.as_of:%d %b %Y}; agreements with several partners count for each of them.",
+)
 tiles[3].metric("In negotiation", f"{int(profile.negotiation):,}")
 sites = current.program.value_counts().sort_index()
-tiles[4].metric("Programmes present", f"{len(sites):,}", help=ui.md_escape(
-    "Current, with their number of sites or memberships: " + "; ".join(f"{p} ({n})" for p, n in sites.items())
-    if len(sites) else "No current programme sites or memberships on record."))
+tiles[4].metric(
+    "Programmes present",
+    f"{len(sites):,}",
+    help=ui.md_escape(
+        "Current, with their number of sites or memberships: " + "; ".join(f"{p} ({n})" for p, n in sites.items())
+        if len(sites)
+        else "No current programme sites or memberships on record."
+    ),
+)
 ui.country_brief_download(view, profile.iso3)
 
 st.subheader("Engagements over time by mission area")
@@ -61,10 +88,14 @@ monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("e
 if monthly.engagements.sum() == 0:
     ui.empty_state(f"engagements with {profile['name']}", view)
 else:
-    ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340),
-              key="country_mix")
-    ui.downloads(figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
-                 f"engagements_by_month_{profile.iso3}", key="country_mix")
+    ui.plotly(
+        figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340), key="country_mix"
+    )
+    ui.downloads(
+        figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
+        f"engagements_by_month_{profile.iso3}",
+        key="country_mix",
+    )
 
 region_name = profile.region if isinstance(profile.region, str) and profile.region else None
 st.subheader(f"Compared with {region_name or 'its region'}")
@@ -72,19 +103,28 @@ region = ui.query("region_comparison", view, iso3=profile.iso3)
 chart_col, text_col = st.columns([3, 2])
 with chart_col:
     ui.plotly(figures.region_comparison(region, n=12, height=340), key="country_region")
-    ui.downloads(region[["rank", "iso3", "name", "engagements"]], f"region_comparison_{profile.iso3}",
-                 key="country_region")
+    ui.downloads(
+        region[["rank", "iso3", "name", "engagements"]], f"region_comparison_{profile.iso3}", key="country_region"
+    )
 with text_col:
     total, engaged = int(region.engagements.sum()), int((region.engagements > 0).sum())
     if profile.engagements and region_name:
         rank = int(region.loc[region.selected, "rank"].iloc[0])
-        st.metric(f"Rank in {region_name}", f"{rank} of {engaged}", help="Among the region's partner countries "
-                  "with engagements in the period, by number of engagements.")
-        st.metric("Share of the region's engagements", f"{profile.engagements / total:.0%}",
-                  help=f"{int(profile.engagements):,} of {total:,} engagements with {region_name} in the period.")
+        st.metric(
+            f"Rank in {region_name}",
+            f"{rank} of {engaged}",
+            help="Among the region's partner countries with engagements in the period, by number of engagements.",
+        )
+        st.metric(
+            "Share of the region's engagements",
+            f"{profile.engagements / total:.0%}",
+            help=f"{int(profile.engagements):,} of {total:,} engagements with {region_name} in the period.",
+        )
     else:
-        st.caption(f"No engagements with {ui.md_escape(profile['name'])} in the period; {engaged} other "
-                   f"partner countries of {region_name or 'its region'} had {total:,}.")
+        st.caption(
+            f"No engagements with {ui.md_escape(profile['name'])} in the period; {engaged} other "
+            f"partner countries of {region_name or 'its region'} had {total:,}."
+        )
 
 st.subheader("Agreements and their lifecycle")
 agreements = ui.query("agreements_list", view, search="")
@@ -93,43 +133,92 @@ if agreements.empty:
 else:
     drawn = figures.gantt_rows(agreements)
     ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
-    st.caption("Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
-               "agreements run to a year from today. ◆ entry into force · | signature."
-               + (f" Showing the {len(drawn)} that expire soonest, of {len(agreements):,}; the table lists them all."
-                  if len(agreements) > len(drawn) else ""))
-    agreement_table(agreements, f"agreements_{profile.iso3}", key="country_agreements",
-                    columns=["title", "status", "partners", "mission_area", "date_signed", "date_in_force",
-                             "date_expires", "days_to_expiry", "component", "demo"])
+    st.caption(
+        "Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
+        "agreements run to a year from today. ◆ entry into force · | signature."
+        + (
+            f" Showing the {len(drawn)} that expire soonest, of {len(agreements):,}; the table lists them all."
+            if len(agreements) > len(drawn)
+            else ""
+        )
+    )
+    agreement_table(
+        agreements,
+        f"agreements_{profile.iso3}",
+        key="country_agreements",
+        columns=[
+            "title",
+            "status",
+            "partners",
+            "mission_area",
+            "date_signed",
+            "date_in_force",
+            "date_expires",
+            "days_to_expiry",
+            "component",
+            "demo",
+        ],
+    )
 
 st.subheader("Programmes present")
-st.caption("Real, sourced facts (not demo data), each with its source and the date the source speaks for. "
-           "Rows marked uncertain rest on a weak or dated source: check them before quoting.")
+st.caption(
+    "Real, sourced facts (not demo data), each with its source and the date the source speaks for. "
+    "Rows marked uncertain rest on a weak or dated source: check them before quoting."
+)
 shown = programmes.fillna({"site_code": "", "since": "", "notes": ""}).assign(
     membership=programmes.is_current.map({True: "Current", False: "NOT current"}),
     uncertain=programmes.uncertain.map({True: "Uncertain", False: ""}),
-    source_link=programmes.source_url.str.split(r"\s+;\s+").str[0])
-columns = ["membership", "uncertain", "program", "place", "site_code", "status", "since", "source_link",
-           "source_url", "source_as_of", "notes"]
-labels = {"membership": "Membership", "uncertain": "Reliability",
-          "program": st.column_config.TextColumn("Programme", width="medium"),
-          "place": st.column_config.TextColumn("Place", width="medium"), "site_code": "Code",
-          "status": st.column_config.TextColumn("Status, as the source gives it", width="medium"),
-          "since": "Since", "source_link": st.column_config.LinkColumn("Link", display_text="open source",
-                                                                       help="The first source listed"),
-          "source_url": "Source", "source_as_of": "Source as of", "notes": "Notes"}
+    source_link=programmes.source_url.str.split(r"\s+;\s+").str[0],
+)
+columns = [
+    "membership",
+    "uncertain",
+    "program",
+    "place",
+    "site_code",
+    "status",
+    "since",
+    "source_link",
+    "source_url",
+    "source_as_of",
+    "notes",
+]
+labels = {
+    "membership": "Membership",
+    "uncertain": "Reliability",
+    "program": st.column_config.TextColumn("Programme", width="medium"),
+    "place": st.column_config.TextColumn("Place", width="medium"),
+    "site_code": "Code",
+    "status": st.column_config.TextColumn("Status, as the source gives it", width="medium"),
+    "since": "Since",
+    "source_link": st.column_config.LinkColumn("Link", display_text="open source", help="The first source listed"),
+    "source_url": "Source",
+    "source_as_of": "Source as of",
+    "notes": "Notes",
+}
 if current.empty:
-    st.info(f"No current programme sites or memberships on record for {ui.md_escape(profile['name'])}.",
-            icon=":material/search:")
+    st.info(
+        f"No current programme sites or memberships on record for {ui.md_escape(profile['name'])}.",
+        icon=":material/search:",
+    )
 else:
-    ui.table(shown[shown.is_current], f"programmes_{profile.iso3}", key="country_programmes", columns=columns,
-             column_config=labels, height=min(38 + 35 * len(current), 560))
+    ui.table(
+        shown[shown.is_current],
+        f"programmes_{profile.iso3}",
+        key="country_programmes",
+        columns=columns,
+        column_config=labels,
+        height=min(38 + 35 * len(current), 560),
+    )
 former = shown[~shown.is_current]
 if len(former):
-    st.warning(f"**Not current:** {ui.md_escape(profile['name'])} is **not** currently part of "
-               f"{ui.md_escape(', '.join(former.program.unique()))}. The record below is a former, terminated or "
-               "rescinded membership or site, kept for context.", icon=":material/block:")
-    ui.table(former, f"former_programmes_{profile.iso3}", key="country_former", columns=columns,
-             column_config=labels)
+    st.warning(
+        f"**Not current:** {ui.md_escape(profile['name'])} is **not** currently part of "
+        f"{ui.md_escape(', '.join(former.program.unique()))}. The record below is a former, terminated or "
+        "rescinded membership or site, kept for context.",
+        icon=":material/block:",
+    )
+    ui.table(former, f"former_programmes_{profile.iso3}", key="country_former", columns=columns, column_config=labels)
 
 st.subheader("Recent engagements")
 recent = ui.query("recent_engagements", view, limit=25)

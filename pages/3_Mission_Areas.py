@@ -1,4 +1,5 @@
 """Mission areas: how each line of work is trending, where it happens, in what form, and its agreements."""
+
 import html
 
 import streamlit as st
@@ -11,8 +12,12 @@ from atlas.views import figures, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Mission areas", page_icon="🧭", layout="wide")
 f = ui.sidebar("areas")
-ui.page_header("Mission areas", f, subtitle="Each mission area's trend, partner countries, engagement types and "
-               "agreements; the sidebar's mission-area filter picks which areas")
+ui.page_header(
+    "Mission areas",
+    f,
+    subtitle="Each mission area's trend, partner countries, engagement types and "
+    "agreements; the sidebar's mission-area filter picks which areas",
+)
 
 # The sidebar's mission-area filter is the only choice of areas: every area it admits is shown.
 shown = list(f.mission_areas) or [m.code for m in vocab.MISSION_AREAS]
@@ -27,17 +32,22 @@ by_area = ui.query("country_area_activity", f)
 
 def area_heading(code: str) -> None:
     area = vocab.MISSION_AREA_BY_CODE[code]
-    st.html(f'<div style="font-size:1.25rem;font-weight:600"><span style="display:inline-block;width:0.8em;'
-            f'height:0.8em;border-radius:50%;background:{area.colour};margin-right:0.4em"></span>'
-            f'{html.escape(area.label)}</div>')
+    st.html(
+        f'<div style="font-size:1.25rem;font-weight:600"><span style="display:inline-block;width:0.8em;'
+        f'height:0.8em;border-radius:50%;background:{area.colour};margin-right:0.4em"></span>'
+        f"{html.escape(area.label)}</div>"
+    )
 
 
 def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = False) -> None:
     """One mission area: its headline number, a map of where it works and its busiest partner countries."""
     row = summary.loc[code]
-    st.metric("Engagements in period", f"{int(row.engagements):,}",
-              ui.delta_text(row.engagements, row.prev_engagements),
-              help="Cancelled engagements are not counted. Change is against the previous period of equal length.")
+    st.metric(
+        "Engagements in period",
+        f"{int(row.engagements):,}",
+        ui.delta_text(row.engagements, row.prev_engagements),
+        help="Cancelled engagements are not counted. Change is against the previous period of equal length.",
+    )
     st.caption(f"{int(row.countries):,} partner countries · {int(row.participants):,} participants")
     if rows.empty:
         ui.empty_state(f"{vocab.mission_area_label(code)} engagements", f)
@@ -51,8 +61,13 @@ def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = Fals
         ui.select_country(clicked if isinstance(clicked, str) else clicked[0])
         st.switch_page(ui.PAGES["country"])
     with list_col:
-        ranked_table(rows.head(top_n), label="name", value="engagements", colour=vocab.MISSION_AREA_COLOURS[code],
-                     caption="Top partner countries")
+        ranked_table(
+            rows.head(top_n),
+            label="name",
+            value="engagements",
+            colour=vocab.MISSION_AREA_COLOURS[code],
+            caption="Top partner countries",
+        )
 
 
 if not single:
@@ -62,30 +77,45 @@ monthly = ui.query("monthly_activity", f)
 if monthly.empty:
     ui.empty_state("engagements", f)
 else:
-    ui.plotly(figures.area_small_multiples(monthly, today=f.today, period=(f.start, f.end),
-                                           columns=1 if single else 4, panel_height=260 if single else 150),
-              key="area_trend")
+    ui.plotly(
+        figures.area_small_multiples(
+            monthly,
+            today=f.today,
+            period=(f.start, f.end),
+            columns=1 if single else 4,
+            panel_height=260 if single else 150,
+        ),
+        key="area_trend",
+    )
     st.caption("Engagements per month: one panel per mission area, all on the same scale.")
-    ui.downloads(figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
-                 "engagements_by_month_and_area", key="area_trend")
+    ui.downloads(
+        figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
+        "engagements_by_month_and_area",
+        key="area_trend",
+    )
 
 st.subheader("Where it works" if single else "Where each area works")
-st.caption("Countries shaded by engagements in the period; small states are drawn as dots. Hover for numbers; "
-           "click a country to open its profile.")
+st.caption(
+    "Countries shaded by engagements in the period; small states are drawn as dots. Hover for numbers; "
+    "click a country to open its profile."
+)
 if single:
     with st.container(border=True):
         area_heading(single)
         area_card(single, by_area, map_height=400, top_n=10, wide=True)
 else:
     for start in range(0, len(shown), 3):
-        for code, column in zip(shown[start:start + 3], st.columns(3)):
+        for code, column in zip(shown[start : start + 3], st.columns(3)):
             with column, st.container(border=True):
                 area_heading(code)
                 area_card(code, by_area[by_area.mission_area == code], map_height=220, top_n=5)
 if len(by_area):
     st.caption("Download the engagements per country and mission area behind these maps and lists:")
-    ui.downloads(by_area[["mission_area", "iso3", "name", "region", "engagements"]],
-                 "engagements_by_area_and_country", key="area_maps")
+    ui.downloads(
+        by_area[["mission_area", "iso3", "name", "region", "engagements"]],
+        "engagements_by_area_and_country",
+        key="area_maps",
+    )
 
 types_col, pipeline_col = st.columns(2)
 with types_col:

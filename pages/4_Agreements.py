@@ -1,4 +1,5 @@
 """Agreements: what is in force, what is in the pipeline, and what is about to expire."""
+
 import pandas as pd
 import streamlit as st
 
@@ -11,38 +12,64 @@ st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", 
 f = ui.sidebar("agreements")
 months = st.session_state.get("renewal_months") or 12  # the renewals window chosen below (last run's choice)
 horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
-ui.prefetch(f, ("agreements_list", {"search": ""}), "agreements_by_country", "kpi_agreements",
-            ("status_changes", {"since": f.start, "limit": 200}), ("renewals_due", {"horizon": horizon}),
-            "agreement_pipeline")
+ui.prefetch(
+    f,
+    ("agreements_list", {"search": ""}),
+    "agreements_by_country",
+    "kpi_agreements",
+    ("status_changes", {"since": f.start, "limit": 200}),
+    ("renewals_due", {"horizon": horizon}),
+    "agreement_pipeline",
+)
 kpi = ui.query("kpi_agreements", f).iloc[0]
 # Every view below reads the same agreements (agreements_in): their count of demo ones labels the page.
-ui.page_header("Agreements", f, subtitle="Agreements with partner countries: lifecycle, renewals due, where they "
-               "are in force", demo=(0, int(kpi.demo)))
+ui.page_header(
+    "Agreements",
+    f,
+    subtitle="Agreements with partner countries: lifecycle, renewals due, where they are in force",
+    demo=(0, int(kpi.demo)),
+)
 
 tiles = st.columns(4)
-tiles[0].metric("Agreements shown", f"{int(kpi.agreements):,}", help="Agreements whose life overlaps the period "
-                "(signed by its end, not expired before its start), plus those in negotiation.")
-tiles[1].metric("In force", f"{int(kpi.in_force):,}", ui.delta_text(kpi.in_force, kpi.prev_in_force),
-                help=f"On {f.as_of:%d %b %Y}, against the end of the previous period.")
+tiles[0].metric(
+    "Agreements shown",
+    f"{int(kpi.agreements):,}",
+    help="Agreements whose life overlaps the period "
+    "(signed by its end, not expired before its start), plus those in negotiation.",
+)
+tiles[1].metric(
+    "In force",
+    f"{int(kpi.in_force):,}",
+    ui.delta_text(kpi.in_force, kpi.prev_in_force),
+    help=f"On {f.as_of:%d %b %Y}, against the end of the previous period.",
+)
 tiles[2].metric("In negotiation", f"{int(kpi.negotiation):,}", help="Agreements whose current status is negotiation.")
-tiles[3].metric("Expiring within 12 months", f"{int(kpi.expiring_12m):,}", help="In force now; expiry date within "
-                "the next 12 months. See Renewals due below.")
+tiles[3].metric(
+    "Expiring within 12 months",
+    f"{int(kpi.expiring_12m):,}",
+    help="In force now; expiry date within the next 12 months. See Renewals due below.",
+)
 
 st.subheader("Renewals due")
-st.segmented_control("Expiring within", [6, 12, 24], default=12, required=True,
-                     format_func=lambda n: f"{n} months", key="renewal_months")
+st.segmented_control(
+    "Expiring within", [6, 12, 24], default=12, required=True, format_func=lambda n: f"{n} months", key="renewal_months"
+)
 due = ui.query("renewals_due", f, horizon=horizon)
 if due.empty:
     ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
 else:
     urgent = int((due.days_left < 90).sum())
     if urgent:
-        st.error(f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): "
-                 "start the renewal now.", icon=":material/alarm:")
-    agreement_table(due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
-                    f"renewals_due_{months}_months", key="renewals",
-                    columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component",
-                             "demo"])
+        st.error(
+            f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): start the renewal now.",
+            icon=":material/alarm:",
+        )
+    agreement_table(
+        due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
+        f"renewals_due_{months}_months",
+        key="renewals",
+        columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component", "demo"],
+    )
 
 st.subheader("Pipeline by status")
 pipeline = ui.query("agreement_pipeline", f)
@@ -60,35 +87,65 @@ else:
     drawn = figures.gantt_rows(agreements)
     ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="agreement_gantt")
     if len(agreements) > len(drawn):
-        st.info(f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
-                "the sidebar (mission area, country, agreement status, period) to see the others; the table "
-                "below lists them all.", icon=":material/filter_list:")
-    st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from "
-               "today.")
-    ui.downloads(drawn[["agreement_id", "title", "status", "partners", "lifecycle_start", "date_signed",
-                        "date_in_force", "date_expires"]], "agreement_lifecycles", key="gantt")
+        st.info(
+            f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
+            "the sidebar (mission area, country, agreement status, period) to see the others; the table "
+            "below lists them all.",
+            icon=":material/filter_list:",
+        )
+    st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from today.")
+    ui.downloads(
+        drawn[
+            [
+                "agreement_id",
+                "title",
+                "status",
+                "partners",
+                "lifecycle_start",
+                "date_signed",
+                "date_in_force",
+                "date_expires",
+            ]
+        ],
+        "agreement_lifecycles",
+        key="gantt",
+    )
 
 st.subheader("Agreements in force by partner country")
 by_country = ui.query("agreements_by_country", f)
 if by_country.empty:
     ui.empty_state(f"agreements in force on {f.as_of:%d %b %Y}", f)
 else:
-    event = ui.plotly(worldmap.world_choropleth(by_country, value="agreements", label="Agreements in force",
-                                               colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"]),
-                      key="agreement_map", on_select="rerun")
+    event = ui.plotly(
+        worldmap.world_choropleth(
+            by_country,
+            value="agreements",
+            label="Agreements in force",
+            colour=vocab.AGREEMENT_STATUS_COLOURS["in_force"],
+        ),
+        key="agreement_map",
+        on_select="rerun",
+    )
     points = (event or {}).get("selection", {}).get("points", [])
     clicked = (points[0].get("location") or points[0].get("customdata")) if points else None
     if isinstance(clicked, str):  # a country shape gives its location, a small-state dot its customdata
         ui.select_country(clicked)
         st.switch_page(ui.PAGES["country"])
-    st.caption(f"In force on {f.as_of:%d %b %Y}. An agreement with several partners counts once for each of them. "
-               "Click a country to open its profile.")
-    ui.downloads(by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country",
-                 key="agreement_map")
+    st.caption(
+        f"In force on {f.as_of:%d %b %Y}. An agreement with several partners counts once for each of them. "
+        "Click a country to open its profile."
+    )
+    ui.downloads(
+        by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country", key="agreement_map"
+    )
 
 st.subheader("Find an agreement")
-search = st.text_input("Search titles, summaries and partner countries", key="agreement_search",
-                       placeholder="e.g. Japan, preclearance, border", max_chars=200).strip()
+search = st.text_input(
+    "Search titles, summaries and partner countries",
+    key="agreement_search",
+    placeholder="e.g. Japan, preclearance, border",
+    max_chars=200,
+).strip()
 rows = ui.query("agreements_list", f, search=search)
 if rows.empty:
     ui.empty_state(f"agreements matching “{ui.md_escape(search)}”" if search else "agreements", f)

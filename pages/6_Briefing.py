@@ -3,6 +3,7 @@
 ?slides=headline,map,area:visa,country:MEX picks and orders the slides; &kiosk=1 hides every control (the
 keyboard still works: Left, Right, Space) and shows only a small progress line.
 """
+
 import html
 import time
 
@@ -12,8 +13,9 @@ from atlas.app import briefing as glue
 from atlas.app import ui
 from atlas.views import briefing, slides
 
-st.set_page_config(page_title="Partner Atlas – Briefing", page_icon="📽️", layout="wide",
-                   initial_sidebar_state="collapsed")
+st.set_page_config(
+    page_title="Partner Atlas – Briefing", page_icon="📽️", layout="wide", initial_sidebar_state="collapsed"
+)
 f = ui.briefing_filters()
 view = glue.briefing_view(f)
 st.html(ui.briefing_css(view.kiosk))
@@ -53,20 +55,35 @@ def controls(count: int, deck) -> bool:
         bar[0].html(f'<div class="counter">{state["brief_index"] + 1} / {count}{demo}</div>')
         bar[1].button("◀ Prev", on_click=go, args=(-1,), shortcut="Left", key="brief_prev", width="stretch")
         playing = state["brief_playing"]
-        toggled = bar[2].button("Pause" if playing else "Play", icon=":material/pause:" if playing else
-                                ":material/play_arrow:", on_click=toggle, shortcut="Space", key="brief_toggle",
-                                width="stretch")
+        toggled = bar[2].button(
+            "Pause" if playing else "Play",
+            icon=":material/pause:" if playing else ":material/play_arrow:",
+            on_click=toggle,
+            shortcut="Space",
+            key="brief_toggle",
+            width="stretch",
+        )
         bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
         if view.kiosk:
             return toggled
         # In a popover: an open select box on the bar would also take the arrow keys (one press, two slides).
         with bar[4].popover("Slides", icon=":material/view_carousel:", width="stretch"):
-            st.selectbox("Advance every", [10, 20, 30, 60, 120], key="brief_interval",
-                         format_func=lambda s: f"every {s} s", on_change=retime)
+            st.selectbox(
+                "Advance every",
+                [10, 20, 30, 60, 120],
+                key="brief_interval",
+                format_func=lambda s: f"every {s} s",
+                on_change=retime,
+            )
             state["brief_pick"] = list(view.keys)
-            st.multiselect("Slides, in the order shown", glue.slide_options(f, view.keys), key="brief_pick",
-                           format_func=briefing.key_label, on_change=pick,
-                           help="Pick and order the slides; the link keeps the choice (&slides=…).")
+            st.multiselect(
+                "Slides, in the order shown",
+                glue.slide_options(f, view.keys),
+                key="brief_pick",
+                format_func=briefing.key_label,
+                on_change=pick,
+                help="Pick and order the slides; the link keeps the choice (&slides=…).",
+            )
         with bar[5]:
             if deck is not None:
                 ui.briefing_downloads(f, deck)
@@ -95,8 +112,13 @@ def show_slide() -> None:
         with chart:
             height, width = slides.screen_chart_height(slide, kiosk=view.kiosk), slides.screen_chart_width(slide)
             figure = briefing.style(slide.figure, height=height).update_layout(width=width, autosize=False)
-            st.plotly_chart(figure, config=ui.PLOTLY_CONFIG | {"staticPlot": True, "responsive": False},
-                            key=f"brief_fig_{slide.key}", width=width, theme=None)
+            st.plotly_chart(
+                figure,
+                config=ui.PLOTLY_CONFIG | {"staticPlot": True, "responsive": False},
+                key=f"brief_fig_{slide.key}",
+                width=width,
+                theme=None,
+            )
         if side is not None:
             with side:
                 st.html(slides.bullets_html(slide.bullets))
@@ -108,8 +130,10 @@ def show_slide() -> None:
         shown = state["brief_index"] + 1
         demo = '<span class="demo-badge">DEMO</span>' if deck is not None and deck.demo else ""
         as_of = f"<span>Data as of {html.escape(deck.as_of)}</span>" if deck is not None else ""
-        st.html(f"<div class='kiosk-status'>{demo}{as_of}<span class='counter'>{shown} / {count}</span></div>"
-                f"<div class='kiosk-progress' style='width: {100 * shown / count:.1f}%'></div>")
+        st.html(
+            f"<div class='kiosk-status'>{demo}{as_of}<span class='counter'>{shown} / {count}</span></div>"
+            f"<div class='kiosk-progress' style='width: {100 * shown / count:.1f}%'></div>"
+        )
     elif deck is not None:
         st.html(f"<div class='slide-footer'>{html.escape(deck.footer_line())}</div>")
 

@@ -1,4 +1,5 @@
 """Upcoming: the agenda of planned engagements for the next 7, 30 or 90 days, week by week."""
+
 import dataclasses
 import datetime as dt
 
@@ -13,34 +14,56 @@ days = st.session_state.get("upcoming_days") or agenda.DEFAULT_WINDOW  # the win
 horizon = f.today + dt.timedelta(days=days)
 # The agenda's own window replaces the sidebar's period; every other filter and the ceiling apply.
 view = dataclasses.replace(f, start=f.today + dt.timedelta(days=1), end=horizon)
-ui.prefetch(view, ("upcoming_engagements", {"horizon": horizon, "limit": agenda.MAX_ROWS}),
-            ("upcoming_by_week", {"horizon": horizon}))
+ui.prefetch(
+    view,
+    ("upcoming_engagements", {"horizon": horizon, "limit": agenda.MAX_ROWS}),
+    ("upcoming_by_week", {"horizon": horizon}),
+)
 weekly = ui.query("upcoming_by_week", view, horizon=horizon)
 weeks = agenda.week_totals(weekly)
 listed = ui.query("upcoming_engagements", view, horizon=horizon, limit=agenda.MAX_ROWS)
 rows = agenda.agenda_rows(listed, f.today, days)
 
-ui.page_header("Upcoming engagements", view, subtitle="Planned engagements in the days ahead, week by week",
-               demo=(int(weeks.demo.sum()), 0))
-st.segmented_control("Window", list(agenda.WINDOWS), default=agenda.DEFAULT_WINDOW, required=True,
-                     format_func=lambda n: f"Next {n} days", key="upcoming_days")
-st.caption(f"Engagements with status *planned* starting from tomorrow to {horizon:%d %b %Y}. The sidebar's "
-           "period does not apply here: the agenda always runs from today. Its mission areas, countries, "
-           "regions, component and type do, and only records your access level allows are listed.")
+ui.page_header(
+    "Upcoming engagements",
+    view,
+    subtitle="Planned engagements in the days ahead, week by week",
+    demo=(int(weeks.demo.sum()), 0),
+)
+st.segmented_control(
+    "Window",
+    list(agenda.WINDOWS),
+    default=agenda.DEFAULT_WINDOW,
+    required=True,
+    format_func=lambda n: f"Next {n} days",
+    key="upcoming_days",
+)
+st.caption(
+    f"Engagements with status *planned* starting from tomorrow to {horizon:%d %b %Y}. The sidebar's "
+    "period does not apply here: the agenda always runs from today. Its mission areas, countries, "
+    "regions, component and type do, and only records your access level allows are listed."
+)
 
 total = int(weeks.engagements.sum())
 tiles = st.columns(3)
 tiles[0].metric(f"Planned in the next {days} days", f"{total:,}")
 tiles[1].metric("Partner countries", f"{int(weekly.iso3.nunique()):,}")
 busiest = weeks.sort_values(["engagements", "week_start"], ascending=[False, True]).head(1)
-tiles[2].metric("Busiest week", busiest.week.iloc[0].removeprefix("Week of ") if total else "—",
-                f"{int(busiest.engagements.iloc[0]):,} engagements" if total else None, delta_color="off",
-                delta_arrow="off",
-                help="The week (from Monday) with the most planned engagements.")
+tiles[2].metric(
+    "Busiest week",
+    busiest.week.iloc[0].removeprefix("Week of ") if total else "—",
+    f"{int(busiest.engagements.iloc[0]):,} engagements" if total else None,
+    delta_color="off",
+    delta_arrow="off",
+    help="The week (from Monday) with the most planned engagements.",
+)
 
 if total == 0:
-    ui.empty_state(f"planned engagements in the next {days} days", view,
-                   hint="Choose a longer window, or clear a filter in the sidebar.")
+    ui.empty_state(
+        f"planned engagements in the next {days} days",
+        view,
+        hint="Choose a longer window, or clear a filter in the sidebar.",
+    )
     st.stop()
 
 st.subheader("Planned engagements per week")
@@ -49,28 +72,57 @@ ui.downloads(weeks[["week_start", "engagements", "countries"]], f"upcoming_{days
 
 st.subheader("Agenda")
 if int(listed.total.max()) > len(listed):
-    st.info(f"Listing the first {len(listed):,} of {int(listed.total.max()):,} planned engagements (the counts "
-            "per week are complete). Narrow the filters in the sidebar to list the others.",
-            icon=":material/filter_list:")
+    st.info(
+        f"Listing the first {len(listed):,} of {int(listed.total.max()):,} planned engagements (the counts "
+        "per week are complete). Narrow the filters in the sidebar to list the others.",
+        icon=":material/filter_list:",
+    )
 columns = ["start_date", "title", "profile", "city", "area", "component", "type"]  # participants: in the download
-config = {"start_date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
-          "title": st.column_config.TextColumn("Engagement", width="large"),
-          "profile": st.column_config.LinkColumn("Country", display_text=r"#(.+)$",
-                                                 help="Opens the country's profile"),
-          "city": "City", "area": "Mission area", "component": "Component", "type": "Type", "demo": "Demo"}
+config = {
+    "start_date": st.column_config.DateColumn("Date", format="ddd D MMM YYYY"),
+    "title": st.column_config.TextColumn("Engagement", width="large"),
+    "profile": st.column_config.LinkColumn("Country", display_text=r"#(.+)$", help="Opens the country's profile"),
+    "city": "City",
+    "area": "Mission area",
+    "component": "Component",
+    "type": "Type",
+    "demo": "Demo",
+}
 if rows.is_demo.any():
     rows = rows.assign(demo=rows.is_demo.map({True: "demo", False: ""}))
     columns.append("demo")
 for week in weeks.itertuples():
     part = rows[rows.week_start == week.week_start]
     st.markdown(f"#### {week.week} · {week.engagements:,} engagement{'s' if week.engagements != 1 else ''}")
-    st.dataframe(part[columns], hide_index=True, width="stretch", column_config=config,
-                 key=f"df_week_{week.week_start:%Y%m%d}", height=min(38 + 35 * max(len(part), 1), 420))
+    st.dataframe(
+        part[columns],
+        hide_index=True,
+        width="stretch",
+        column_config=config,
+        key=f"df_week_{week.week_start:%Y%m%d}",
+        height=min(38 + 35 * max(len(part), 1), 420),
+    )
     if len(part) < week.engagements:
         st.caption(f"{week.engagements - len(part):,} more this week are not listed (see above).")
 
 st.caption("Download the agenda (every engagement listed above):")
-export = rows[["week", "start_date", "end_date", "title", "country", "iso3", "city", "area", "component", "type",
-               "participants", "engagement_id", *(["demo"] if "demo" in rows else [])]]
-ui.downloads(export.rename(columns={"area": "mission_area", "type": "engagement_type"}),
-             f"upcoming_{days}_days", key="agenda")
+export = rows[
+    [
+        "week",
+        "start_date",
+        "end_date",
+        "title",
+        "country",
+        "iso3",
+        "city",
+        "area",
+        "component",
+        "type",
+        "participants",
+        "engagement_id",
+        *(["demo"] if "demo" in rows else []),
+    ]
+]
+ui.downloads(
+    export.rename(columns={"area": "mission_area", "type": "engagement_type"}), f"upcoming_{days}_days", key="agenda"
+)

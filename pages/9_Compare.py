@@ -1,4 +1,5 @@
 """Compare: up to four partner countries side by side, kept in the URL (?compare=CAN,MEX,GBR)."""
+
 import dataclasses
 
 import streamlit as st
@@ -25,36 +26,63 @@ names = dict(zip(countries.iso3, countries.name))
 # The countries chosen here replace the sidebar's country and region choices; every other filter applies.
 view = dataclasses.replace(f, countries=codes, regions=())
 if codes:
-    ui.prefetch(view, "demo_in_scope", "compare_countries", "compare_monthly", "country_area_activity",
-                "compare_agreements", "compare_programs")
-ui.page_header("Compare partners", view, subtitle="Up to four partner countries side by side",
-               demo=None if codes else (0, 0))
+    ui.prefetch(
+        view,
+        "demo_in_scope",
+        "compare_countries",
+        "compare_monthly",
+        "country_area_activity",
+        "compare_agreements",
+        "compare_programs",
+    )
+ui.page_header(
+    "Compare partners", view, subtitle="Up to four partner countries side by side", demo=None if codes else (0, 0)
+)
 if ignored:
-    st.info(ui.md_escape(f"Ignored in the link: {', '.join(ignored)} (unknown, or more than four countries)."),
-            icon=":material/info:")
+    st.info(
+        ui.md_escape(f"Ignored in the link: {', '.join(ignored)} (unknown, or more than four countries)."),
+        icon=":material/info:",
+    )
 st.session_state["w_compare"] = list(codes)
-st.multiselect("Partner countries (up to four)", sorted(names, key=names.get), format_func=names.get,
-               key="w_compare", max_selections=compare.MAX_COUNTRIES, placeholder="Choose partner countries",
-               on_change=lambda: st.session_state.update({CHOICE: tuple(st.session_state["w_compare"])}))
+st.multiselect(
+    "Partner countries (up to four)",
+    sorted(names, key=names.get),
+    format_func=names.get,
+    key="w_compare",
+    max_selections=compare.MAX_COUNTRIES,
+    placeholder="Choose partner countries",
+    on_change=lambda: st.session_state.update({CHOICE: tuple(st.session_state["w_compare"])}),
+)
 if f.countries or f.regions:
-    st.caption("The sidebar's country and region choices do not apply on this page: it compares the countries "
-               "picked here. Period, mission areas, component, type and agreement status still apply.")
+    st.caption(
+        "The sidebar's country and region choices do not apply on this page: it compares the countries "
+        "picked here. Period, mission areas, component, type and agreement status still apply."
+    )
 if not codes:
     st.info("Choose up to four partner countries to compare.", icon=":material/compare_arrows:")
     st.stop()
 with st.container(horizontal=True, gap="small"):
     for code in codes:
-        st.page_link(ui.PAGES["country"], label=f"{names.get(code, code)} profile", icon=":material/flag:",
-                     query_params={"iso": code})
+        st.page_link(
+            ui.PAGES["country"],
+            label=f"{names.get(code, code)} profile",
+            icon=":material/flag:",
+            query_params={"iso": code},
+        )
 
 st.subheader("Headline numbers")
 profiles = ui.query("compare_countries", view)
-ui.table(compare.headline_table(profiles), "compare_headlines", key="compare_headlines",
-         column_config={"measure": st.column_config.TextColumn("Measure", width="medium"),
-                        **{n: n for n in profiles.name}})
-st.caption(f"Engagements and participants in the period (cancelled engagements not counted); change against the "
-           f"previous period of equal length. Agreements in force on {f.as_of:%d %b %Y}; an agreement with several "
-           "partners counts for each of them. Programmes present: current programme sites or memberships.")
+ui.table(
+    compare.headline_table(profiles),
+    "compare_headlines",
+    key="compare_headlines",
+    column_config={"measure": st.column_config.TextColumn("Measure", width="medium"), **{n: n for n in profiles.name}},
+)
+st.caption(
+    f"Engagements and participants in the period (cancelled engagements not counted); change against the "
+    f"previous period of equal length. Agreements in force on {f.as_of:%d %b %Y}; an agreement with several "
+    "partners counts for each of them. Programmes present: current programme sites or memberships."
+)
 
 st.subheader("Engagements per month")
 grid = compare.monthly_grid(ui.query("compare_monthly", view), codes, f.start, f.end)
@@ -72,8 +100,9 @@ if by_area.empty:
 else:
     ui.plotly(compare.area_mix_figure(by_area, codes, names), key="compare_mix")
     st.caption("Each bar is one country's engagements in the period, as shares of 100%.")
-    ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "compare_mission_area_mix",
-                 key="compare_mix")
+    ui.downloads(
+        by_area[["iso3", "name", "mission_area", "engagements"]], "compare_mission_area_mix", key="compare_mix"
+    )
 
 st.subheader("Agreements by status")
 by_status = ui.query("compare_agreements", view)
@@ -82,17 +111,26 @@ if by_status.empty:
 else:
     ui.plotly(compare.agreements_figure(by_status, codes, names), key="compare_agreements")
     st.caption("Current status of the agreements whose life overlaps the period, and those in negotiation.")
-    ui.downloads(by_status.assign(country=by_status.iso3.map(names)), "compare_agreements_by_status",
-                 key="compare_agreements")
+    ui.downloads(
+        by_status.assign(country=by_status.iso3.map(names)), "compare_agreements_by_status", key="compare_agreements"
+    )
 
 st.subheader("Programmes present")
 programmes = compare.programme_table(ui.query("compare_programs", view), codes, names)
 if programmes.empty:
     st.info("No current programme sites or memberships on record for these countries.", icon=":material/search:")
 else:
-    ui.table(programmes, "compare_programmes", key="compare_programmes",
-             column_config={"programme": st.column_config.TextColumn("Programme", width="large"),
-                            **{n: n for n in programmes.columns[1:]}})
-    st.caption("Real, sourced facts (not demo data): ✓ a current membership or site, with the number of sites "
-               "where there are several; *uncertain*: some rest on a weak or dated source. Each country's profile "
-               "lists them with their sources.")
+    ui.table(
+        programmes,
+        "compare_programmes",
+        key="compare_programmes",
+        column_config={
+            "programme": st.column_config.TextColumn("Programme", width="large"),
+            **{n: n for n in programmes.columns[1:]},
+        },
+    )
+    st.caption(
+        "Real, sourced facts (not demo data): ✓ a current membership or site, with the number of sites "
+        "where there are several; *uncertain*: some rest on a weak or dated source. Each country's profile "
+        "lists them with their sources."
+    )

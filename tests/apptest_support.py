@@ -3,6 +3,7 @@
 tests/fixtures/*.csv hold 18 engagements and 8 agreements chosen so that every headline number is
 known by hand (see the comments in test_pages.py). Today is pinned to 2026-11-30.
 """
+
 from __future__ import annotations
 
 import datetime as dt

@@ -1,10 +1,15 @@
 """Shared fixtures: an empty database built by the real build, copied per test. Helpers live in support.py."""
+
 from __future__ import annotations
 
 import shutil
 from pathlib import Path
 
 import pytest
+
+# The AppTest fixtures (fixture_db, app_env, captured_downloads) for every test, without importing them by name.
+pytest_plugins = ["apptest_support"]
+
 
 @pytest.fixture(scope="session")
 def _built_empty_db(tmp_path_factory) -> Path:

@@ -3,6 +3,7 @@
 Plain functions, imported by name (`from support import engagement, write_csv`): tests/ is on sys.path
 (pyproject's pythonpath), and this module's name is unambiguous, unlike conftest.py's.
 """
+
 from __future__ import annotations
 
 import csv
@@ -21,27 +22,50 @@ DATA_TABLES = ("engagements", "agreements", "agreement_parties", "agreement_stat
 
 # --- rows ---------------------------------------------------------------------------------------
 
+
 def engagement(engagement_id: str = "E1", /, **values: str) -> dict[str, str]:
     """A valid engagement row in the import format; keyword arguments override single fields."""
-    row = {"engagement_id": engagement_id, "title": f"Engagement {engagement_id}", "start_date": "2024-03-05",
-           "end_date": "2024-03-07", "country": "FRA", "city": "Paris", "latitude": "48.8566",
-           "longitude": "2.3522", "mission_area": "visa", "engagement_type": "meeting", "component": "CBP",
-           "status": "completed", "participants": "12", "summary": "Routine exchange"}
+    row = {
+        "engagement_id": engagement_id,
+        "title": f"Engagement {engagement_id}",
+        "start_date": "2024-03-05",
+        "end_date": "2024-03-07",
+        "country": "FRA",
+        "city": "Paris",
+        "latitude": "48.8566",
+        "longitude": "2.3522",
+        "mission_area": "visa",
+        "engagement_type": "meeting",
+        "component": "CBP",
+        "status": "completed",
+        "participants": "12",
+        "summary": "Routine exchange",
+    }
     row.update(values)
     return row
 
 
 def agreement(agreement_id: str = "A1", /, **values: str) -> dict[str, str]:
     """A valid agreement row in the import format; keyword arguments override single fields."""
-    row = {"agreement_id": agreement_id, "title": f"Agreement {agreement_id}", "agreement_type": "mou",
-           "countries": "FRA", "mission_area": "visa", "status": "in_force", "date_signed": "2020-01-15",
-           "date_in_force": "2020-03-01", "date_expires": "2030-03-01", "component": "CBP",
-           "summary": "Information sharing"}
+    row = {
+        "agreement_id": agreement_id,
+        "title": f"Agreement {agreement_id}",
+        "agreement_type": "mou",
+        "countries": "FRA",
+        "mission_area": "visa",
+        "status": "in_force",
+        "date_signed": "2020-01-15",
+        "date_in_force": "2020-03-01",
+        "date_expires": "2030-03-01",
+        "component": "CBP",
+        "summary": "Information sharing",
+    }
     row.update(values)
     return row
 
 
 # --- files ---------------------------------------------------------------------------------------
+
 
 def _header(rows: list[dict], header: list[str] | None) -> list[str]:
     if header is not None:
@@ -52,8 +76,16 @@ def _header(rows: list[dict], header: list[str] | None) -> list[str]:
     return names
 
 
-def write_csv(path: Path, rows: list[dict], *, header: list[str] | None = None, delimiter: str = ",",
-              newline: str = "\n", bom: bool = False, encoding: str = "utf-8") -> Path:
+def write_csv(
+    path: Path,
+    rows: list[dict],
+    *,
+    header: list[str] | None = None,
+    delimiter: str = ",",
+    newline: str = "\n",
+    bom: bool = False,
+    encoding: str = "utf-8",
+) -> Path:
     """Rows as CSV text; values are written exactly (the csv module quotes only what needs it)."""
     names = _header(rows, header)
     path = Path(path)
@@ -65,8 +97,9 @@ def write_csv(path: Path, rows: list[dict], *, header: list[str] | None = None, 
     return path
 
 
-def write_xlsx(path: Path, rows: list[dict], *, header: list[str] | None = None,
-               extra_sheets: dict[str, list[list]] | None = None) -> Path:
+def write_xlsx(
+    path: Path, rows: list[dict], *, header: list[str] | None = None, extra_sheets: dict[str, list[list]] | None = None
+) -> Path:
     """Rows on the first sheet of a workbook; values keep their Python type (str, int, float, date)."""
     from openpyxl import Workbook
 
@@ -108,6 +141,7 @@ def write_rows(folder: Path, kind: str, rows: list[dict], *, name: str = "import
 
 # --- the database ------------------------------------------------------------------------------------
 
+
 def _connect(db: Path) -> duckdb.DuckDBPyConnection:
     # A private in-memory instance with the file attached read-only: never a cached instance of the path.
     con = duckdb.connect(":memory:")
@@ -122,9 +156,14 @@ def dump_tables(db: Path, tables: tuple[str, ...] = DATA_TABLES, *, drop: tuple[
     try:
         out = {}
         for table in tables:
-            columns = [r[0] for r in con.execute(
-                "SELECT column_name FROM duckdb_columns() WHERE database_name = 'db' AND table_name = ? "
-                "ORDER BY column_index", [table]).fetchall()]
+            columns = [
+                r[0]
+                for r in con.execute(
+                    "SELECT column_name FROM duckdb_columns() WHERE database_name = 'db' AND table_name = ? "
+                    "ORDER BY column_index",
+                    [table],
+                ).fetchall()
+            ]
             keep = [c for c in columns if c not in drop]
             out[table] = con.execute(f"SELECT {', '.join(keep)} FROM {table} ORDER BY ALL").fetchall()
         return out
@@ -163,10 +202,17 @@ def folder_state(folder: Path) -> dict[str, bytes]:
 
 # --- the command line ------------------------------------------------------------------------------
 
+
 def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 60) -> subprocess.CompletedProcess:
     """`python -m atlas ARGS` in the repository root, as a user runs it."""
     environment = {k: v for k, v in os.environ.items() if k not in ("ATLAS_DB", "ATLAS_TODAY")}
     environment["ATLAS_TODAY"] = TODAY.isoformat()
     environment.update(env or {})
-    return subprocess.run([sys.executable, "-m", "atlas", *map(str, args)], cwd=ROOT, env=environment,
-                          capture_output=True, text=True, timeout=timeout)
+    return subprocess.run(
+        [sys.executable, "-m", "atlas", *map(str, args)],
+        cwd=ROOT,
+        env=environment,
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+    )

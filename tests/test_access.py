@@ -1,5 +1,6 @@
 """Access levels: the roles file, the viewer's ceiling, and proof that restricted records never reach
 a viewer without that level, on any page, chart, map, table, export or briefing slide."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -7,7 +8,7 @@ import json
 
 import pytest
 
-from apptest_support import PAGE_FILES, TODAY, app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import PAGE_FILES, TODAY, run_page
 from atlas.data import access
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
@@ -28,14 +29,17 @@ groups = ["oia-data"]
 """
 
 
-@pytest.mark.parametrize("email, groups, level", [
-    ("analyst@example.gov", [], "restricted"),         # e-mail matched without regard to case
-    ("staff@example.gov", [], "internal"),
-    ("stranger@example.gov", [], "public"),            # the default
-    ("stranger@example.gov", ["oia-staff"], "internal"),
-    ("staff@example.gov", ["ct-cell"], "restricted"),  # the highest grant wins
-    (None, ["OIA-STAFF"], "internal"),
-])
+@pytest.mark.parametrize(
+    "email, groups, level",
+    [
+        ("analyst@example.gov", [], "restricted"),  # e-mail matched without regard to case
+        ("staff@example.gov", [], "internal"),
+        ("stranger@example.gov", [], "public"),  # the default
+        ("stranger@example.gov", ["oia-staff"], "internal"),
+        ("staff@example.gov", ["ct-cell"], "restricted"),  # the highest grant wins
+        (None, ["OIA-STAFF"], "internal"),
+    ],
+)
 def test_rank_for(email, groups, level):
     assert access.rank_for(email, groups, access.parse_roles(ROLES)) == access.vocab.SENSITIVITY_RANK[level]
 
@@ -47,11 +51,14 @@ def test_importers():
     assert not access.may_import("staff@example.gov", ["oia-staff"], roles)
 
 
-@pytest.mark.parametrize("text, message", [
-    ('default = "secret"', "unknown level 'secret'"),
-    ('[users]\n"a@b" = "top"', "users.a@b: unknown level"),
-    ("default = ", "not valid TOML"),
-])
+@pytest.mark.parametrize(
+    "text, message",
+    [
+        ('default = "secret"', "unknown level 'secret'"),
+        ('[users]\n"a@b" = "top"', "users.a@b: unknown level"),
+        ("default = ", "not valid TOML"),
+    ],
+)
 def test_bad_roles_files_are_refused_with_a_reason(text, message):
     with pytest.raises(access.RolesError, match=message):
         access.parse_roles(text)
@@ -61,8 +68,10 @@ def test_missing_roles_file_grants_nothing(tmp_path):
     assert access.load_roles(tmp_path / "none.toml") == access.Roles()
 
 
-@pytest.mark.parametrize("env, rank", [(None, 1), ("public", 0), ("internal", 1), ("restricted", 2),
-                                       ("RESTRICTED", 2), (" internal ", 1), ("", 1)])
+@pytest.mark.parametrize(
+    "env, rank",
+    [(None, 1), ("public", 0), ("internal", 1), ("restricted", 2), ("RESTRICTED", 2), (" internal ", 1), ("", 1)],
+)
 def test_default_ceiling_from_the_environment(monkeypatch, env, rank):
     if env is None:
         monkeypatch.delenv("ATLAS_MAX_SENSITIVITY", raising=False)
@@ -78,11 +87,21 @@ def test_a_ceiling_that_is_not_a_level_fails_closed_to_public(monkeypatch, typo)
     assert access.default_rank() == access.PUBLIC
     assert access.setting_problem() == (
         f"ATLAS_MAX_SENSITIVITY={typo!r} is not a sensitivity level (use public, internal or restricted): "
-        "showing public records only.")
+        "showing public records only."
+    )
 
 
-@pytest.mark.parametrize("text", ['default = "secret"', "default = ", "users = 3", '[importers]\nusers = 5',
-                                  '[importers]\nusers = ["a@x", 1]', b"\xff\xfe".decode("latin-1")])
+@pytest.mark.parametrize(
+    "text",
+    [
+        'default = "secret"',
+        "default = ",
+        "users = 3",
+        "[importers]\nusers = 5",
+        '[importers]\nusers = ["a@x", 1]',
+        b"\xff\xfe".decode("latin-1"),
+    ],
+)
 def test_a_malformed_roles_file_gives_the_public_ceiling_and_a_reason(tmp_path, text):
     path = tmp_path / "roles.toml"
     path.write_text(text, encoding="utf-8")
@@ -114,8 +133,9 @@ def _everything_shown(at) -> str:
 
 def _pages_with_every_slide() -> list[tuple[str, int]]:
     # The briefing shows one slide at a time; check each of them.
-    return [(p, 0) for p in PAGE_FILES if not p.endswith("Briefing.py")] + \
-        [("pages/6_Briefing.py", i) for i in range(6)]
+    return [(p, 0) for p in PAGE_FILES if not p.endswith("Briefing.py")] + [
+        ("pages/6_Briefing.py", i) for i in range(6)
+    ]
 
 
 @pytest.mark.parametrize("page, slide", _pages_with_every_slide())
@@ -148,7 +168,12 @@ def test_exports_and_briefing_obey_the_ceiling(fixture_db, rank, expected):
     assert {"F-E08"} & set(exported.engagement_id) == expected
     run = lambda name, filters=None, **extra: db.query(name, (filters.params() if filters else {}) | extra)  # noqa
     deck = briefing.build_slides(run, f, since=dt.date(2025, 12, 1), as_of="x")
-    text = json.dumps([[s.title, s.bullets, [n.value for n in s.numbers],
-                        s.figure.to_plotly_json() if s.figure else None] for s in deck.slides], default=str)
+    text = json.dumps(
+        [
+            [s.title, s.bullets, [n.value for n in s.numbers], s.figure.to_plotly_json() if s.figure else None]
+            for s in deck.slides
+        ],
+        default=str,
+    )
     assert ("Restricted" in text) == bool(expected)
     db.close()

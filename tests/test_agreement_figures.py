@@ -1,4 +1,5 @@
 """atlas.views.agreement_figures and the lifecycle timeline: rows that read, one per agreement, limits in one place."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,38 +15,57 @@ LONG = "Memorandum of Understanding on Border Management and Training (USA-MEX)"
 
 def _frame(*titles: str, partners: str = "Mexico") -> pd.DataFrame:
     n = len(titles)
-    return pd.DataFrame({
-        "agreement_id": [f"A{i}" for i in range(1, n + 1)], "title": list(titles), "status": ["in_force"] * n,
-        "partners": [partners] * n, "lifecycle_start": [pd.Timestamp("2020-01-01")] * n,
-        "date_signed": [pd.Timestamp("2020-01-01")] * n, "date_in_force": [pd.Timestamp("2020-02-01")] * n,
-        "date_expires": [pd.Timestamp("2028-01-01")] * n,
-    })
+    return pd.DataFrame(
+        {
+            "agreement_id": [f"A{i}" for i in range(1, n + 1)],
+            "title": list(titles),
+            "status": ["in_force"] * n,
+            "partners": [partners] * n,
+            "lifecycle_start": [pd.Timestamp("2020-01-01")] * n,
+            "date_signed": [pd.Timestamp("2020-01-01")] * n,
+            "date_in_force": [pd.Timestamp("2020-02-01")] * n,
+            "date_expires": [pd.Timestamp("2028-01-01")] * n,
+        }
+    )
 
 
 def _labels(fig) -> dict[int, str]:
     return dict(zip(fig.layout.yaxis.tickvals, fig.layout.yaxis.ticktext))
 
 
-@pytest.mark.parametrize(("text", "limit", "expected"), [
-    ("Cargo Security MOU", 48, "Cargo Security MOU"),                                   # fits: unchanged
-    ("Memorandum of Understanding on Border Management", 30, "Memorandum of Understanding…"),  # at a word
-    ("Memorandum of Understanding on Border Management", 40, "Memorandum of Understanding on Border…"),
-    ("Memorandum of Understanding on Border Management", 48, "Memorandum of Understanding on Border Management"),
-    ("A" * 60, 48, "A" * 47 + "…"),                                                       # one long word
-    ("Belize, Costa Rica, Guatemala, Honduras, Panama, El Salvador", 40, "Belize, Costa Rica, Guatemala, Honduras…"),
-])
+@pytest.mark.parametrize(
+    ("text", "limit", "expected"),
+    [
+        ("Cargo Security MOU", 48, "Cargo Security MOU"),  # fits: unchanged
+        ("Memorandum of Understanding on Border Management", 30, "Memorandum of Understanding…"),  # at a word
+        ("Memorandum of Understanding on Border Management", 40, "Memorandum of Understanding on Border…"),
+        ("Memorandum of Understanding on Border Management", 48, "Memorandum of Understanding on Border Management"),
+        ("A" * 60, 48, "A" * 47 + "…"),  # one long word
+        (
+            "Belize, Costa Rica, Guatemala, Honduras, Panama, El Salvador",
+            40,
+            "Belize, Costa Rica, Guatemala, Honduras…",
+        ),
+    ],
+)
 def test_shorten_cuts_at_a_word_boundary(text, limit, expected):
     assert shorten(text, limit) == expected
     assert len(shorten(text, limit)) <= limit
 
 
-@pytest.mark.parametrize(("title", "partners", "expected"), [
-    (LONG, "Mexico", "Memorandum of Understanding on Border…<br>Mexico"),       # party codes go: names say it
-    ("Aviation Security MOU (USA-BLZ-CRI-GTM-HND-PAN-SLV)", "Belize; Costa Rica; Guatemala; Honduras; Panama",
-     "Aviation Security MOU<br>Belize; Costa Rica; Guatemala; Honduras…"),
-    ("Agreement on <b>PNR</b> (EU)", "Germany", "Agreement on &lt;b&gt;PNR&lt;/b&gt; (EU)<br>Germany"),  # escaped
-    ("Cargo Security MOU", None, "Cargo Security MOU"),
-])
+@pytest.mark.parametrize(
+    ("title", "partners", "expected"),
+    [
+        (LONG, "Mexico", "Memorandum of Understanding on Border…<br>Mexico"),  # party codes go: names say it
+        (
+            "Aviation Security MOU (USA-BLZ-CRI-GTM-HND-PAN-SLV)",
+            "Belize; Costa Rica; Guatemala; Honduras; Panama",
+            "Aviation Security MOU<br>Belize; Costa Rica; Guatemala; Honduras…",
+        ),
+        ("Agreement on <b>PNR</b> (EU)", "Germany", "Agreement on &lt;b&gt;PNR&lt;/b&gt; (EU)<br>Germany"),  # escaped
+        ("Cargo Security MOU", None, "Cargo Security MOU"),
+    ],
+)
 def test_row_label_is_the_title_over_the_partner_names(title, partners, expected):
     assert row_label(title, partners, 40) == expected
 

@@ -1,6 +1,7 @@
 """One agreement table: every page that lists agreements shows the same headers and formats, decided in
 atlas/app/tables.py (the column config used to be repeated five times, and had drifted: "Partners" here,
 "Partner countries" there)."""
+
 from __future__ import annotations
 
 import json
@@ -8,11 +9,19 @@ import re
 
 import pytest
 
-from apptest_support import ROOT, app_env, fixture_db, run_page  # noqa: F401  (fixtures)
+from apptest_support import ROOT, run_page
 
-AGREEMENT_HEADERS = {"title": "Agreement", "partners": "Partner countries", "date_expires": "Expires",
-                     "date_signed": "Signed", "date_in_force": "In force", "days_to_expiry": "Days to expiry",
-                     "days_left": "Days left", "mission_area": "Mission area", "demo": "Demo"}
+AGREEMENT_HEADERS = {
+    "title": "Agreement",
+    "partners": "Partner countries",
+    "date_expires": "Expires",
+    "date_signed": "Signed",
+    "date_in_force": "In force",
+    "days_to_expiry": "Days to expiry",
+    "days_left": "Days left",
+    "mission_area": "Mission area",
+    "demo": "Demo",
+}
 
 
 def agreement_tables(at) -> dict[str, dict]:
@@ -23,17 +32,22 @@ def agreement_tables(at) -> dict[str, dict]:
         columns = list(frame.value.columns)
         if {"title", "partners"} <= set(columns):
             config = json.loads(frame.proto.columns)
-            name = next((c for c in ("flag", "changed_on", "agreement_type", "days_left", "days_to_expiry")
-                         if c in columns), "?")
+            name = next(
+                (c for c in ("flag", "changed_on", "agreement_type", "days_left", "days_to_expiry") if c in columns),
+                "?",
+            )
             out[name] = {c: config[c] for c in columns if c in config}
     return out
 
 
-@pytest.mark.parametrize(("page", "query", "keys"), [
-    ("pages/4_Agreements.py", {}, {"flag", "agreement_type", "changed_on"}),   # renewals, all, status changes
-    ("pages/2_Country_Profile.py", {"iso": "CAN"}, {"days_to_expiry"}),
-    ("dashboard.py", {}, {"changed_on", "days_left"}),                          # what changed: status, expiring
-])
+@pytest.mark.parametrize(
+    ("page", "query", "keys"),
+    [
+        ("pages/4_Agreements.py", {}, {"flag", "agreement_type", "changed_on"}),  # renewals, all, status changes
+        ("pages/2_Country_Profile.py", {"iso": "CAN"}, {"days_to_expiry"}),
+        ("dashboard.py", {}, {"changed_on", "days_left"}),  # what changed: status, expiring
+    ],
+)
 def test_every_agreement_table_reads_the_same(app_env, page, query, keys):
     at = run_page(page, query)
     assert not at.exception
@@ -50,7 +64,12 @@ def test_every_agreement_table_reads_the_same(app_env, page, query, keys):
 
 def test_no_page_configures_agreement_columns_itself():
     pattern = re.compile(r"TextColumn\(\s*\"Agreement\"|\"partners\"\s*:")
-    pages = ["dashboard.py", "pages/2_Country_Profile.py", "pages/3_Mission_Areas.py", "pages/4_Agreements.py",
-             "atlas/app/sections.py"]
+    pages = [
+        "dashboard.py",
+        "pages/2_Country_Profile.py",
+        "pages/3_Mission_Areas.py",
+        "pages/4_Agreements.py",
+        "atlas/app/sections.py",
+    ]
     for path in (ROOT / p for p in pages):
         assert not pattern.search(path.read_text(encoding="utf-8")), f"{path.name} configures agreement columns"

@@ -8,13 +8,14 @@ ceiling "internal":
 - agreements in force on 2026-11-30: A1, A2, A6, A8 = 4; on 2025-11-30: A1, A2, A3 = 3
 - in negotiation: A4 = 1; expiring within 12 months: A2 (2027-06-30), A8 (2026-12-20) = 2
 """
+
 from __future__ import annotations
 
 import json
 
 import pytest
 
-from apptest_support import PAGE_FILES, app_env, fixture_db, metric, run_page  # noqa: F401
+from apptest_support import PAGE_FILES, metric, run_page
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -45,35 +46,41 @@ def test_overview_headline_numbers(app_env):
     assert metric(at, "Expiring in 12 months").value == "2"
 
 
-@pytest.mark.parametrize("query, engagements, countries, in_force", [
-    ({"area": "visa"}, "1", "1", "0"),                      # F-E01 (F-E08 restricted); A3 expired 2026-10-31
-    ({"area": "cargo"}, "2", "2", "0"),                     # F-E03 CAN, F-E09 SGP; A4 is in negotiation
-    ({"country": "CAN"}, "3", "1", "2"),                    # F-E01..03; A1 and A6
-    ({"country": "MEX,GBR"}, "3", "2", "2"),                # F-E04, 05, 07 (06 cancelled, 08 restricted); A2, A6
-    ({"region": "Europe"}, "3", "2", "1"),                  # GBR F-E07, DEU F-E11, F-E12; A6 (GBR party)
-    ({"component": "TSA"}, "2", "2", "1"),                  # F-E02, F-E10; A8
-    ({"type": "training"}, "2", "2", "4"),                  # F-E02, F-E04; type does not narrow agreements
-    ({"status": "in_force"}, "10", "6", "4"),               # status narrows agreements only
-    ({"from": "2026-11-30", "to": "2026-11-30"}, "1", "1", "4"),   # F-E12 on the period's only day
-    ({"period": "fytd"}, "1", "1", "4"),                    # FY2027 from 2026-10-01: F-E12 (F-E08 restricted)
-])
+@pytest.mark.parametrize(
+    "query, engagements, countries, in_force",
+    [
+        ({"area": "visa"}, "1", "1", "0"),  # F-E01 (F-E08 restricted); A3 expired 2026-10-31
+        ({"area": "cargo"}, "2", "2", "0"),  # F-E03 CAN, F-E09 SGP; A4 is in negotiation
+        ({"country": "CAN"}, "3", "1", "2"),  # F-E01..03; A1 and A6
+        ({"country": "MEX,GBR"}, "3", "2", "2"),  # F-E04, 05, 07 (06 cancelled, 08 restricted); A2, A6
+        ({"region": "Europe"}, "3", "2", "1"),  # GBR F-E07, DEU F-E11, F-E12; A6 (GBR party)
+        ({"component": "TSA"}, "2", "2", "1"),  # F-E02, F-E10; A8
+        ({"type": "training"}, "2", "2", "4"),  # F-E02, F-E04; type does not narrow agreements
+        ({"status": "in_force"}, "10", "6", "4"),  # status narrows agreements only
+        ({"from": "2026-11-30", "to": "2026-11-30"}, "1", "1", "4"),  # F-E12 on the period's only day
+        ({"period": "fytd"}, "1", "1", "4"),  # FY2027 from 2026-10-01: F-E12 (F-E08 restricted)
+    ],
+)
 def test_each_filter_changes_the_numbers(app_env, query, engagements, countries, in_force):
     at = run_page(query=query)
     assert not at.exception
-    got = (metric(at, "Engagements in period").value, metric(at, "Partner countries engaged").value,
-           metric(at, "Agreements in force").value)
+    got = (
+        metric(at, "Engagements in period").value,
+        metric(at, "Partner countries engaged").value,
+        metric(at, "Agreements in force").value,
+    )
     assert got == (engagements, countries, in_force)
 
 
 def test_restricted_records_need_a_higher_ceiling(app_env, monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
     at = run_page()
-    assert metric(at, "Engagements in period").value == "11"      # + F-E08
-    assert metric(at, "Agreements in force").value == "5"         # + F-A7
+    assert metric(at, "Engagements in period").value == "11"  # + F-E08
+    assert metric(at, "Agreements in force").value == "5"  # + F-A7
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")
     at = run_page()
-    assert metric(at, "Engagements in period").value == "2"       # F-E01, F-E09
-    assert metric(at, "Agreements in force").value == "1"         # F-A1
+    assert metric(at, "Engagements in period").value == "2"  # F-E01, F-E09
+    assert metric(at, "Agreements in force").value == "1"  # F-A1
 
 
 def test_sidebar_widgets_change_the_numbers(app_env):
@@ -82,7 +89,7 @@ def test_sidebar_widgets_change_the_numbers(app_env):
     assert metric(at, "Engagements in period").value == "2"
     assert at.query_params["area"] == "cargo"
     at.button(key="prio_CAN").click().run()
-    assert metric(at, "Engagements in period").value == "1"      # cargo in Canada: F-E03
+    assert metric(at, "Engagements in period").value == "1"  # cargo in Canada: F-E03
     assert at.query_params["country"] == "CAN"
     at.button[[b.label for b in at.button].index("Reset filters")].click().run()
     assert metric(at, "Engagements in period").value == "10"
@@ -95,15 +102,16 @@ def test_period_preset_and_custom_range(app_env):
     # Every engagement not cancelled or restricted, planned ones included: 18 - F-E06 - F-E08 = 16
     assert metric(at, "Engagements in period").value == "16"
     assert at.query_params["period"] == "all"
-    at.date_input(key="w_range").set_value((__import__("datetime").date(2025, 3, 1),
-                                            __import__("datetime").date(2025, 6, 30))).run()
-    assert metric(at, "Engagements in period").value == "2"       # F-E13, F-E14
+    at.date_input(key="w_range").set_value(
+        (__import__("datetime").date(2025, 3, 1), __import__("datetime").date(2025, 6, 30))
+    ).run()
+    assert metric(at, "Engagements in period").value == "2"  # F-E13, F-E14
     assert at.query_params["from"] == "2025-03-01" and at.query_params["to"] == "2025-06-30"
 
 
 def test_filters_survive_a_page_change(app_env):
     at = run_page(query={"area": "aviation"})
-    assert metric(at, "Engagements in period").value == "2"       # F-E02, F-E10
+    assert metric(at, "Engagements in period").value == "2"  # F-E02, F-E10
     at.switch_page("pages/1_Activity_Map.py").run()
     assert not at.exception
     assert at.query_params["area"] == "aviation", "the page writes the filters back into its URL"
@@ -111,16 +119,19 @@ def test_filters_survive_a_page_change(app_env):
     assert metric(at, "Engagements in period").value == "2"
 
 
-@pytest.mark.parametrize("query", [
-    {"area": "<script>alert(1)</script>"},
-    {"country": "XXX,'; DROP TABLE engagements; --"},
-    {"from": "2026-13-45", "to": "yesterday"},
-    {"from": "2026-06-01", "to": "2026-01-01"},
-    {"period": "forever"},
-    {"component": "CIA"},
-    {"iso": "Narnia"},
-    {"status": "maybe", "type": "party"},
-])
+@pytest.mark.parametrize(
+    "query",
+    [
+        {"area": "<script>alert(1)</script>"},
+        {"country": "XXX,'; DROP TABLE engagements; --"},
+        {"from": "2026-13-45", "to": "yesterday"},
+        {"from": "2026-06-01", "to": "2026-01-01"},
+        {"period": "forever"},
+        {"component": "CIA"},
+        {"iso": "Narnia"},
+        {"status": "maybe", "type": "party"},
+    ],
+)
 def test_bad_url_values_are_ignored_with_a_notice(app_env, query):
     at = run_page(query=query)
     assert not at.exception
@@ -131,13 +142,13 @@ def test_bad_url_values_are_ignored_with_a_notice(app_env, query):
 
 def test_url_with_good_and_bad_values_keeps_the_good_ones(app_env):
     at = run_page(query={"country": "CAN,Narnia", "area": "visa,nope"})
-    assert metric(at, "Engagements in period").value == "1"       # F-E01: visa in Canada
+    assert metric(at, "Engagements in period").value == "1"  # F-E01: visa in Canada
     assert any("Narnia" in i.value for i in at.info)
 
 
 def test_country_names_in_the_url_resolve(app_env):
     at = run_page(query={"country": "United Kingdom"})
-    assert metric(at, "Engagements in period").value == "1"       # F-E07
+    assert metric(at, "Engagements in period").value == "1"  # F-E07
 
 
 def test_overview_choropleth_shows_small_states(app_env):
@@ -155,8 +166,9 @@ def test_map_click_opens_the_country_profile(app_env):
     layer_ids = [layer["id"] for layer in __import__("json").loads(deck.proto.json)["layers"]]
     assert layer_ids[0] == "countries" and "activity" in layer_ids
     # A click on Mexico, as the browser reports it for the GeoJSON basemap layer.
-    at.session_state["activity_map"] = {"selection": {"indices": {"countries": [0]},
-                                                      "objects": {"countries": [{"properties": {"iso3": "MEX"}}]}}}
+    at.session_state["activity_map"] = {
+        "selection": {"indices": {"countries": [0]}, "objects": {"countries": [{"properties": {"iso3": "MEX"}}]}}
+    }
     at.run()
     assert not at.exception
     assert at.session_state["atlas_country"] == "MEX"

@@ -1,4 +1,5 @@
 """Briefing mode: slides from the current filters, controls, what changed, and the exported files."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import re
 
 import pytest
 
-from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import TODAY, run_page
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import briefing, slides
@@ -29,8 +30,8 @@ def test_briefing_opens_on_the_headline_slide(app_env):
     assert _counter(at) == "1 / 7"
     body = _html(at)
     assert "Partner activity at a glance" in body
-    assert "<div class='tile-value'>10</div>" in body           # engagements, as on the overview
-    assert "<div class='tile-value'>4</div>" in body            # agreements in force
+    assert "<div class='tile-value'>10</div>" in body  # engagements, as on the overview
+    assert "<div class='tile-value'>4</div>" in body  # agreements in force
     assert "+7 (+233%)" in body and "previous period of equal length" in body
     assert "Data as of" in body and "Filters: 01 Dec 2025 – 30 Nov 2026" in body
     assert "DEMO" not in body, "the fixture has no demo records"
@@ -57,10 +58,10 @@ def test_keyboard_shortcuts_are_bound(app_env):
 
 def test_timer_advances_only_while_playing(app_env):
     at = run_page(BRIEFING)
-    at.session_state["brief_last"] = 0.0          # the interval has long passed
+    at.session_state["brief_last"] = 0.0  # the interval has long passed
     at.run()
     assert _counter(at) == "2 / 7"
-    at.button(key="brief_toggle").click().run()   # pause
+    at.button(key="brief_toggle").click().run()  # pause
     at.session_state["brief_last"] = 0.0
     at.run()
     assert _counter(at) == "2 / 7"
@@ -72,7 +73,7 @@ def test_briefing_carries_the_filters_and_makes_a_slide_per_area(app_env):
     assert not at.exception
     assert at.query_params["mode"] == "briefing" and at.query_params["area"] == "visa,cargo"
     assert _counter(at) == "1 / 8", "two area slides replace the mix slide"
-    assert "<div class='tile-value'>2</div>" in _html(at)     # F-E01 visa, F-E03 cargo in Canada
+    assert "<div class='tile-value'>2</div>" in _html(at)  # F-E01 visa, F-E03 cargo in Canada
     for _ in range(3):
         at.button(key="brief_next").click().run()
     assert "Visa Security" in _html(at)
@@ -94,10 +95,12 @@ def test_what_changed_since_is_computed_from_the_records(fixture_db):
     changes = briefing.what_changed(run, default_filters(TODAY), dt.date(2026, 10, 1))
     # Since 1 Oct 2026: F-E12 (30 Nov); F-E08 is restricted; F-E18 is in the future.
     assert list(changes.new_engagements.engagement_id) == ["F-E12"]
-    assert [(r.agreement_id, r.status) for r in changes.status_changes.itertuples()] == \
-        [("F-A5", "signed"), ("F-A3", "expired")]
+    assert [(r.agreement_id, r.status) for r in changes.status_changes.itertuples()] == [
+        ("F-A5", "signed"),
+        ("F-A3", "expired"),
+    ]
     assert list(changes.new_countries.iso3) == [], "Germany was engaged in the year before (F-E11)"
-    assert list(changes.expiring.agreement_id) == ["F-A8"]      # expires 20 Dec, within 90 days
+    assert list(changes.expiring.agreement_id) == ["F-A8"]  # expires 20 Dec, within 90 days
     # Since 1 Jul 2026: Singapore (F-E09) and Japan (F-E10) had no engagement in the year before.
     changes = briefing.what_changed(run, default_filters(TODAY), dt.date(2026, 7, 1))
     assert list(changes.new_countries.iso3) == ["SGP", "JPN"]
@@ -131,7 +134,7 @@ def test_the_links_slide_list_is_honoured_in_order(app_env):
     assert _counter(at) == "1 / 3" and "Where we are active" in _html(at)
     at.button(key="brief_next").click().run()
     assert "<h1 class='slide-title'>Canada</h1>" in _html(at)
-    assert "<div class='tile-value'>1</div>" in _html(at)       # F-E01: Canada's one visa engagement
+    assert "<div class='tile-value'>1</div>" in _html(at)  # F-E01: Canada's one visa engagement
     at.button(key="brief_next").click().run()
     assert "Partner activity at a glance" in _html(at)
     # The slide list and the filters stay in the URL, so the link replays the same briefing.
@@ -205,15 +208,18 @@ def test_chart_text_is_large_and_axes_make_room(deck):
 
 def test_projector_colours_are_the_mission_area_colours_made_bright_enough_for_the_navy(deck):
     from atlas.data import vocab
+
     assert set(briefing.AREA_COLOURS) == set(vocab.MISSION_AREA_COLOURS)
     for code, colour in briefing.AREA_COLOURS.items():
         page = vocab.MISSION_AREA_COLOURS[code]
         assert briefing.contrast(colour, briefing.BACKGROUND) >= 3, (code, colour)
         if briefing.contrast(page, briefing.BACKGROUND) >= 4.5:
             assert colour == page, "a colour bright enough already is kept"
-    assert briefing.contrast(vocab.MISSION_AREA_COLOURS["visa"], briefing.BACKGROUND) < 4.5 \
-        and briefing.AREA_COLOURS["visa"] != vocab.MISSION_AREA_COLOURS["visa"], "visa blue is brightened"
-    assert briefing.contrast(briefing.lighten("#101c38"), briefing.BACKGROUND) >= 3   # even navy on navy
+    assert (
+        briefing.contrast(vocab.MISSION_AREA_COLOURS["visa"], briefing.BACKGROUND) < 4.5
+        and briefing.AREA_COLOURS["visa"] != vocab.MISSION_AREA_COLOURS["visa"]
+    ), "visa blue is brightened"
+    assert briefing.contrast(briefing.lighten("#101c38"), briefing.BACKGROUND) >= 3  # even navy on navy
     # On screen (plotly) and in the files (native charts) alike.
     fig = briefing.style(deck.slide(0).figure)
     drawn = {t.name: t.marker.color for t in fig.data if t.type == "bar"}

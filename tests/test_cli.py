@@ -4,6 +4,7 @@ Exit codes: 0 success, 2 invalid input (every problem on stderr as `line N, colu
 1 anything else. The full hostile-file matrix also runs through atlas.__main__.main in this process
 (the same code, without the start-up cost of a new interpreter per file).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -14,23 +15,47 @@ from pathlib import Path
 
 import pytest
 
-from atlas.data import ingest
 from atlas.__main__ import main
-from support import agreement, dump_tables, engagement, folder_state, import_log, query, run_cli, snapshot_files, write_csv, write_parquet, write_xlsx
+from atlas.data import ingest
+from support import (
+    agreement,
+    dump_tables,
+    engagement,
+    folder_state,
+    import_log,
+    query,
+    run_cli,
+    snapshot_files,
+    write_csv,
+    write_parquet,
+    write_xlsx,
+)
 
 TODAY = dt.date(2025, 6, 30)
 MISSION_CODES = "visa, aviation, cargo, border, immigration, law_enforcement, counterterrorism"
 
 
-def summary(verb: str, table: str, name: str, read: int, inserted: int, updated: int, unchanged: int,
-            rejected: int, countries: int, names: int) -> list[str]:
-    return [f"{verb} {table} from {name}",
-            f"  rows read:  {read:>9,}",
-            f"  inserted:   {inserted:>9,}",
-            f"  updated:    {updated:>9,}",
-            f"  unchanged:  {unchanged:>9,}",
-            f"  rejected:   {rejected:>9,}",
-            f"  countries:  {countries:>9,} resolved ({names:,} names or aliases matched to ISO codes)"]
+def summary(
+    verb: str,
+    table: str,
+    name: str,
+    read: int,
+    inserted: int,
+    updated: int,
+    unchanged: int,
+    rejected: int,
+    countries: int,
+    names: int,
+) -> list[str]:
+    return [
+        f"{verb} {table} from {name}",
+        f"  rows read:  {read:>9,}",
+        f"  inserted:   {inserted:>9,}",
+        f"  updated:    {updated:>9,}",
+        f"  unchanged:  {unchanged:>9,}",
+        f"  rejected:   {rejected:>9,}",
+        f"  countries:  {countries:>9,} resolved ({names:,} names or aliases matched to ISO codes)",
+    ]
 
 
 @pytest.fixture(scope="module")
@@ -59,15 +84,19 @@ def seeded_db(tmp_path, seeded_template) -> Path:
 
 # --- build -------------------------------------------------------------------------------------------
 
+
 def test_build_without_demo(tmp_path):
     db = tmp_path / "fresh.duckdb"
     done = run_cli("build", "--db", db, "--no-demo")
     assert done.returncode == 0, done.stderr
     assert re.fullmatch(rf"Built {re.escape(str(db))} in \d+\.\d s\n", done.stdout)
     assert done.stderr == ""
-    assert query(db, "SELECT (SELECT count(*) FROM countries), (SELECT count(*) FROM mission_areas), "
-                         "(SELECT count(*) FROM engagements), (SELECT count(*) FROM agreements), "
-                         "(SELECT count(*) FROM import_log)") == [(250, 7, 0, 0, 0)]
+    assert query(
+        db,
+        "SELECT (SELECT count(*) FROM countries), (SELECT count(*) FROM mission_areas), "
+        "(SELECT count(*) FROM engagements), (SELECT count(*) FROM agreements), "
+        "(SELECT count(*) FROM import_log)",
+    ) == [(250, 7, 0, 0, 0)]
 
 
 def test_build_with_a_small_demo(tmp_path):
@@ -75,34 +104,49 @@ def test_build_with_a_small_demo(tmp_path):
     done = run_cli("build", "--db", db, "--engagements", 40, "--agreements", 8, "--seed", 3)
     assert done.returncode == 0, done.stderr
     lines = done.stdout.splitlines()
-    assert lines[0:3] == ["Imported engagements from engagements.csv", "  rows read:         40",
-                          "  inserted:          40"]
-    assert lines[7:10] == ["Imported agreements from agreements.csv", "  rows read:          8",
-                           "  inserted:           8"]
-    assert query(db, "SELECT (SELECT count(*) FROM engagements WHERE is_demo), (SELECT count(*) FROM agreements), "
-                         "(SELECT count(*) FROM import_log)") == [(40, 8, 2)]
+    assert lines[0:3] == [
+        "Imported engagements from engagements.csv",
+        "  rows read:         40",
+        "  inserted:          40",
+    ]
+    assert lines[7:10] == [
+        "Imported agreements from agreements.csv",
+        "  rows read:          8",
+        "  inserted:           8",
+    ]
+    assert query(
+        db,
+        "SELECT (SELECT count(*) FROM engagements WHERE is_demo), (SELECT count(*) FROM agreements), "
+        "(SELECT count(*) FROM import_log)",
+    ) == [(40, 8, 2)]
 
 
 # --- import ----------------------------------------------------------------------------------------
 
+
 def test_import_a_good_file(tmp_path, empty_db):
-    rows = [engagement("E1", country="Côte d'Ivoire", mission_area="Visa Security", start_date="3/5/2024",
-                           end_date=""),
-            engagement("E2", country="gb", mission_area="AVIATION"),
-            engagement("E3", country="FRA", mission_area="border security and training", Notes="extra")]
+    rows = [
+        engagement("E1", country="Côte d'Ivoire", mission_area="Visa Security", start_date="3/5/2024", end_date=""),
+        engagement("E2", country="gb", mission_area="AVIATION"),
+        engagement("E3", country="FRA", mission_area="border security and training", Notes="extra"),
+    ]
     path = write_xlsx(tmp_path / "engagements.xlsx", rows)
     done = run_cli("import", "engagements", path, "--db", empty_db)
     assert (done.returncode, done.stderr) == (0, "")
     assert done.stdout.splitlines() == summary("Imported", "engagements", "engagements.xlsx", 3, 3, 0, 0, 0, 3, 2) + [
-        "  ignored columns: Notes"]
+        "  ignored columns: Notes"
+    ]
     assert query(empty_db, "SELECT engagement_id, iso3, mission_area, start_date FROM engagements ORDER BY 1") == [
-        ("E1", "CIV", "visa", dt.date(2024, 3, 5)), ("E2", "GBR", "aviation", dt.date(2024, 3, 5)),
-        ("E3", "FRA", "border", dt.date(2024, 3, 5))]
+        ("E1", "CIV", "visa", dt.date(2024, 3, 5)),
+        ("E2", "GBR", "aviation", dt.date(2024, 3, 5)),
+        ("E3", "FRA", "border", dt.date(2024, 3, 5)),
+    ]
 
 
 def test_import_agreements_from_parquet_and_reimport(tmp_path, empty_db):
-    path = write_parquet(tmp_path / "agreements.parquet",
-                             [agreement("A1", countries="FRA;Germany"), agreement("A2", countries="mx")])
+    path = write_parquet(
+        tmp_path / "agreements.parquet", [agreement("A1", countries="FRA;Germany"), agreement("A2", countries="mx")]
+    )
     first = ingest.import_file(path, "agreements", empty_db, today=TODAY)
     assert first.summary().splitlines() == summary("Imported", "agreements", "agreements.parquet", 2, 2, 0, 0, 0, 3, 2)
     data = dump_tables(empty_db)
@@ -113,15 +157,20 @@ def test_import_agreements_from_parquet_and_reimport(tmp_path, empty_db):
     assert dump_tables(empty_db) == data
     assert snapshot_files(empty_db) == snapshots
     assert query(empty_db, "SELECT * FROM agreement_parties ORDER BY ALL") == [
-        ("A1", "DEU"), ("A1", "FRA"), ("A2", "MEX")]
+        ("A1", "DEU"),
+        ("A1", "FRA"),
+        ("A2", "MEX"),
+    ]
 
 
 def test_an_invalid_file_is_refused_with_every_problem(tmp_path, seeded_db, seeded_dump):
     before = seeded_dump
-    rows = [engagement("E1", title="Changed", summary="spans\ntwo lines"),
-            engagement("E4", country="Atlantis", start_date="2024-02-30"),
-            engagement("E5", mission_area="nope", participants="lots"),
-            engagement("E4", latitude="-91")]
+    rows = [
+        engagement("E1", title="Changed", summary="spans\ntwo lines"),
+        engagement("E4", country="Atlantis", start_date="2024-02-30"),
+        engagement("E5", mission_area="nope", participants="lots"),
+        engagement("E4", latitude="-91"),
+    ]
     path = write_csv(tmp_path / "bad.csv", rows)
     done = run_cli("import", "engagements", path, "--db", seeded_db)
     assert done.returncode == 2
@@ -138,7 +187,12 @@ def test_an_invalid_file_is_refused_with_every_problem(tmp_path, seeded_db, seed
     assert dump_tables(seeded_db) == before
     log = import_log(seeded_db)[-1]
     assert (log["outcome"], log["rows_read"], log["rejected"], log["inserted"], log["updated"]) == (
-        "rejected", 4, 3, 0, 0)
+        "rejected",
+        4,
+        3,
+        0,
+        0,
+    )
 
 
 @pytest.mark.parametrize("valid", [True, False], ids=["valid", "invalid"])
@@ -154,29 +208,35 @@ def test_dry_run_writes_nothing(tmp_path, seeded_db, valid):
     if valid:
         assert (done.returncode, done.stderr) == (0, "")
         assert done.stdout.splitlines() == summary("Would import", "engagements", "e.csv", 2, 1, 1, 0, 0, 1, 0) + [
-            "  dry run: nothing was written"]
+            "  dry run: nothing was written"
+        ]
     else:
         assert (done.returncode, done.stdout) == (2, "")
         assert done.stderr.splitlines() == [
             "line 4, column status: unknown status 'postponed' (use one of: planned, completed, cancelled)",
-            "Rejected e.csv: 1 problem(s) in 1 row(s); nothing was imported."]
+            "Rejected e.csv: 1 problem(s) in 1 row(s); nothing was imported.",
+        ]
     assert folder_state(seeded_db.parent) == db_state
     assert folder_state(incoming) == incoming_state
 
 
 def test_skip_invalid_loads_the_rest_and_writes_a_rejected_file(tmp_path, empty_db):
-    rows = [engagement("E1"), engagement("E2", title="=HYPERLINK(\"http://evil.example\",\"x\")",
-                                                 country="Narnia"), engagement("E3")]
+    rows = [
+        engagement("E1"),
+        engagement("E2", title='=HYPERLINK("http://evil.example","x")', country="Narnia"),
+        engagement("E3"),
+    ]
     path = write_csv(tmp_path / "e.csv", rows)
     done = run_cli("import", "engagements", path, "--db", empty_db, "--skip-invalid")
     assert done.returncode == 0
     assert done.stderr == "line 3, column country: unknown country 'Narnia'\n"
     rejected = Path(str(path) + ".rejected.csv")
     assert done.stdout.splitlines() == summary("Imported", "engagements", "e.csv", 3, 2, 0, 0, 1, 1, 0) + [
-        f"  rejected rows written to {rejected}"]
+        f"  rejected rows written to {rejected}"
+    ]
     text = rejected.read_text(encoding="utf-8").splitlines()
     assert len(text) == 2
-    assert text[1].startswith("3,E2,\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"x\"\")\",2024-03-05,")
+    assert text[1].startswith('3,E2,"\'=HYPERLINK(""http://evil.example"",""x"")",2024-03-05,')
     assert text[1].endswith(",country: unknown country 'Narnia'")
     assert query(empty_db, "SELECT engagement_id FROM engagements ORDER BY 1") == [("E1",), ("E3",)]
     assert import_log(empty_db)[-1]["outcome"] == "partial"
@@ -203,8 +263,9 @@ def test_missing_database_or_file_is_exit_1(tmp_path, empty_db):
     path = write_csv(tmp_path / "e.csv", [engagement("E1")])
     no_db = run_cli("import", "engagements", path, "--db", tmp_path / "none.duckdb")
     assert (no_db.returncode, no_db.stdout) == (1, "")
-    assert no_db.stderr == (f"error: no database at {tmp_path / 'none.duckdb'}; "
-                            "run `python -m atlas build` (or `--no-demo`) first\n")
+    assert no_db.stderr == (
+        f"error: no database at {tmp_path / 'none.duckdb'}; run `python -m atlas build` (or `--no-demo`) first\n"
+    )
     assert not (tmp_path / "none.duckdb").exists()
     before = folder_state(empty_db.parent)
     no_file = run_cli("import", "engagements", tmp_path / "missing.csv", "--db", empty_db)
@@ -215,6 +276,7 @@ def test_missing_database_or_file_is_exit_1(tmp_path, empty_db):
 
 # --- snapshots and restore -------------------------------------------------------------------------
 
+
 def test_snapshots_and_restore(tmp_path, seeded_db):
     db = seeded_db
     none = run_cli("snapshots", "--db", db)
@@ -223,8 +285,7 @@ def test_snapshots_and_restore(tmp_path, seeded_db):
     assert (nothing.returncode, nothing.stdout) == (1, "")
     assert nothing.stderr == f"error: no snapshots in {db.parent / 'backups'}\n"
 
-    assert ingest.import_file(write_csv(tmp_path / "one.csv", [engagement("E4")]), "engagements", db,
-                              today=TODAY).ok
+    assert ingest.import_file(write_csv(tmp_path / "one.csv", [engagement("E4")]), "engagements", db, today=TODAY).ok
     before_last = dump_tables(db)
     changed = [engagement("E1", title="Changed"), engagement("E9")]
     assert ingest.import_file(write_csv(tmp_path / "two.csv", changed), "engagements", db, today=TODAY).ok
@@ -275,7 +336,7 @@ def hostile(tmp_path: Path, case: str) -> Path:
     if case == "5,000 columns":
         return put("e.csv", (HEADER + "".join(f",c{i}" for i in range(4995)) + f"\n{GOOD}\n").encode())
     if case == "200,000-character field":
-        return put("e.csv", f"{HEADER}\n{GOOD}\n\"E10\",\"{'z' * 200_000}\",2024-03-05,FRA,visa\n".encode())
+        return put("e.csv", f'{HEADER}\n{GOOD}\n"E10","{"z" * 200_000}",2024-03-05,FRA,visa\n'.encode())
     if case == ".json suffix":
         return put("e.json", b'{"engagement_id": "E9"}')
     if case == "text file named .xlsx":
@@ -301,8 +362,11 @@ HOSTILE = [
     ("header only", 2, ["line 1, column -: the file has a header but no data rows"]),
     ("blank rows only", 2, ["line 1, column -: the file has a header but no data rows"]),
     ("random bytes", 2, ["line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8"]),
-    ("random bytes without NUL", 2,
-     ["line 1, column -: byte 0xb4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"]),
+    (
+        "random bytes without NUL",
+        2,
+        ["line 1, column -: byte 0xb4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"],
+    ),
     ("latin-1", 2, ["line 3, column -: byte 0xe9 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"]),
     ("utf-16", 2, ["line 1, column -: the file is UTF-16 text; save it as CSV UTF-8"]),
     ("semicolons", 0, []),
@@ -321,8 +385,7 @@ def check_hostile_outcome(db, before, path, code, out, err, expected_code, probl
     assert code == expected_code
     if expected_code == 2:
         assert out == ""
-        assert err.splitlines() == problems + [
-            f"Rejected {path.name}: 1 problem(s) in 0 row(s); nothing was imported."]
+        assert err.splitlines() == problems + [f"Rejected {path.name}: 1 problem(s) in 0 row(s); nothing was imported."]
         assert dump_tables(db) == before
         log = import_log(db)[-1]
         assert (log["outcome"], log["file_name"], log["message"]) == ("rejected", path.name, problems[0])
@@ -330,13 +393,11 @@ def check_hostile_outcome(db, before, path, code, out, err, expected_code, probl
         assert not Path(str(path) + ".rejected.csv").exists()
     else:  # the semicolon file is accepted
         assert err == ""
-        assert query(db, "SELECT engagement_id, title FROM engagements WHERE engagement_id = 'E9'") == [
-            ("E9", "Fine")]
+        assert query(db, "SELECT engagement_id, title FROM engagements WHERE engagement_id = 'E9'") == [("E9", "Fine")]
 
 
 @pytest.mark.parametrize(("case", "expected_code", "problems"), HOSTILE, ids=[c for c, _, _ in HOSTILE])
-def test_hostile_files_in_process(tmp_path, seeded_db, seeded_dump, monkeypatch, capsys, case, expected_code,
-                                  problems):
+def test_hostile_files_in_process(tmp_path, seeded_db, seeded_dump, monkeypatch, capsys, case, expected_code, problems):
     monkeypatch.setenv("ATLAS_TODAY", TODAY.isoformat())
     path = hostile(tmp_path, case)
     code = main(["import", "engagements", str(path), "--db", str(seeded_db)])
@@ -349,5 +410,6 @@ def test_hostile_files_through_a_real_process(tmp_path, seeded_db, seeded_dump, 
     _, expected_code, problems = next(h for h in HOSTILE if h[0] == case)
     path = hostile(tmp_path, case)
     done = run_cli("import", "engagements", path, "--db", seeded_db, "--skip-invalid")
-    check_hostile_outcome(seeded_db, seeded_dump, path, done.returncode, done.stdout, done.stderr, expected_code,
-                          problems)
+    check_hostile_outcome(
+        seeded_db, seeded_dump, path, done.returncode, done.stdout, done.stderr, expected_code, problems
+    )

@@ -1,4 +1,5 @@
 """The country brief: a printable PDF (1-2 A4 pages, text layer) for a principal's bilateral meeting."""
+
 from __future__ import annotations
 
 import re
@@ -6,7 +7,7 @@ import subprocess
 
 import pytest
 
-from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import TODAY, run_page
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import country_brief
@@ -22,9 +23,11 @@ def brief(fixture_db, tmp_path_factory):
         db.close()
     path = tmp_path_factory.mktemp("brief") / "brief.pdf"
     path.write_bytes(pdf)
-    layout, raw = (subprocess.run(["pdftotext", how, str(path), "-"], capture_output=True, check=True).stdout.decode()
-                   for how in ("-layout", "-raw"))
-    return path, layout, " ".join(raw.split())     # columns as laid out; the text in reading order
+    layout, raw = (
+        subprocess.run(["pdftotext", how, str(path), "-"], capture_output=True, check=True).stdout.decode()
+        for how in ("-layout", "-raw")
+    )
+    return path, layout, " ".join(raw.split())  # columns as laid out; the text in reading order
 
 
 def _tool(*args) -> str:
@@ -48,8 +51,10 @@ def test_the_brief_has_the_headline_numbers_and_agreements(brief):
     assert tiles.split() == ["3", "43", "2", "0", "4"], "engagements, participants, in force, negotiation, programmes"
     assert "Engagements (+2 (+200%) vs previous period)" in flat and "Agreements in force" in flat
     assert "Next renewal: Trilateral Law Enforcement Arrangement expires 31 Mar 2028" in flat
-    for title, status in (("US-Canada Preclearance Agreement", "In force"),
-                          ("Arrangement on Visa Information Sharing", "Expired")):
+    for title, status in (
+        ("US-Canada Preclearance Agreement", "In force"),
+        ("Arrangement on Visa Information Sharing", "Expired"),
+    ):
         line = next(line for line in layout.splitlines() if title in line)
         assert status in line, line
     assert "(CAN-" not in flat and "(USA-" not in flat, "no party codes in titles"

@@ -1,5 +1,6 @@
 """The briefing's files: an editable .pptx (native text and charts with the numbers inside, the map as a picture,
 speaker notes) and a .pdf with a text layer stamped with filters, as-of and sources on every page."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -11,15 +12,22 @@ import pytest
 from pptx import Presentation
 from pptx.enum.shapes import MSO_SHAPE_TYPE
 
-from apptest_support import TODAY, fixture_db  # noqa: F401
+from apptest_support import TODAY
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import briefing, slides
 
 # A short deck keeps the chart pictures (Chromium) few: every kind of slide is here once.
 KEYS = ["headline", "map", "partners", "agreements", "renewals", "changes", "country:CAN"]
-TITLES = ["Partner activity at a glance", "Where we are active", "Top partner countries", "Agreements pipeline",
-          "Renewals due in the next 12 months", "What changed since 01 Dec 2025", "Canada"]
+TITLES = [
+    "Partner activity at a glance",
+    "Where we are active",
+    "Top partner countries",
+    "Agreements pipeline",
+    "Renewals due in the next 12 months",
+    "What changed since 01 Dec 2025",
+    "Canada",
+]
 
 
 @pytest.fixture(scope="module")
@@ -97,8 +105,9 @@ def test_speaker_notes_carry_filters_as_of_and_sources(exported):
 
 
 def _pdftotext(pdf: bytes, *args: str) -> str:
-    return subprocess.run(["pdftotext", "-layout", *args, "-", "-"], input=pdf, capture_output=True,
-                          check=True).stdout.decode()
+    return subprocess.run(
+        ["pdftotext", "-layout", *args, "-", "-"], input=pdf, capture_output=True, check=True
+    ).stdout.decode()
 
 
 def test_the_pdf_has_a_text_layer_with_titles_numbers_and_a_stamp_on_each_page(exported, tmp_path):

@@ -3,13 +3,14 @@
 The fixture database plus three demo records in the default period (2025-12-01..2026-11-30):
 D-E1 (Canada, visa), D-E2 (Japan, cargo) and agreement D-A1 (Japan, cargo, in force).
 """
+
 from __future__ import annotations
 
 import shutil
 
 import pytest
 
-from apptest_support import PAGE_FILES, TODAY, fixture_db, run_page  # noqa: F401
+from apptest_support import TODAY, run_page
 from atlas.data import ingest
 
 ENGAGEMENTS = """engagement_id,title,start_date,country,mission_area,status,demo
@@ -45,13 +46,16 @@ def label(at) -> str | None:
     return found[0] if found else None
 
 
-@pytest.mark.parametrize("page, shown", [
-    ("dashboard.py", "2 engagement(s) and 1 agreement(s) shown here"),
-    ("pages/1_Activity_Map.py", "2 engagement(s) shown here"),         # the map shows no agreements
-    ("pages/3_Mission_Areas.py", "2 engagement(s) and 1 agreement(s) shown here"),
-    ("pages/4_Agreements.py", "1 agreement(s) shown here"),           # and no engagements
-    ("pages/5_Data.py", "2 engagement(s) and 1 agreement(s) shown here"),
-])
+@pytest.mark.parametrize(
+    "page, shown",
+    [
+        ("dashboard.py", "2 engagement(s) and 1 agreement(s) shown here"),
+        ("pages/1_Activity_Map.py", "2 engagement(s) shown here"),  # the map shows no agreements
+        ("pages/3_Mission_Areas.py", "2 engagement(s) and 1 agreement(s) shown here"),
+        ("pages/4_Agreements.py", "1 agreement(s) shown here"),  # and no engagements
+        ("pages/5_Data.py", "2 engagement(s) and 1 agreement(s) shown here"),
+    ],
+)
 def test_pages_say_how_many_demo_records_they_show(with_demo, page, shown):
     at = run_page(page)
     assert not at.exception

@@ -1,4 +1,5 @@
 """atlas.export: tables out of the app as CSV and .xlsx, with spreadsheet formulas made harmless."""
+
 from __future__ import annotations
 
 import csv
@@ -34,14 +35,20 @@ CASES = [
     ("-1e3", "-1e3"),
     ("plain text", "plain text"),
     ("a=b", "a=b"),
-    (" =1+1", "' =1+1"),           # a formula after leading spaces still runs in some readers
+    (" =1+1", "' =1+1"),  # a formula after leading spaces still runs in some readers
     ("\u3000@SUM(A1)", "'\u3000@SUM(A1)"),
-    ("＝1+1", "'＝1+1"),              # fullwidth signs: formulas in East Asian locales
-    ("＋1", "'＋1"), ("－1", "'－1"), ("＠A", "'＠A"),
+    ("＝1+1", "'＝1+1"),  # fullwidth signs: formulas in East Asian locales
+    ("＋1", "'＋1"),
+    ("－1", "'－1"),
+    ("＠A", "'＠A"),
     ("\n=1+1", "'\n=1+1"),
-    ("'=1+1", "''=1+1"),              # apostrophes before a formula: one more, so the mark can be told apart
-    ("'", "'"), ("'plain", "'plain"), ("''", "''"),
-    ("-1_000", "'-1_000"), ("-inf", "'-inf"), ("-٣", "'-٣"),  # only plain numbers pass as data
+    ("'=1+1", "''=1+1"),  # apostrophes before a formula: one more, so the mark can be told apart
+    ("'", "'"),
+    ("'plain", "'plain"),
+    ("''", "''"),
+    ("-1_000", "'-1_000"),
+    ("-inf", "'-inf"),
+    ("-٣", "'-٣"),  # only plain numbers pass as data
     ("  -5 ", "  -5 "),
     ("", ""),
     ("Côte d'Ivoire", "Côte d'Ivoire"),
@@ -55,8 +62,15 @@ def test_neutralise_formulas(value, safe):
 
 
 def test_neutralise_leaves_other_columns_and_the_original_alone():
-    frame = pd.DataFrame({"text": ["=1+1", None], "n": [-5, 3], "x": [-1.5, float("nan")],
-                          "day": [dt.date(2024, 1, 2), None], "area": pd.Categorical(["@x", "visa"])})
+    frame = pd.DataFrame(
+        {
+            "text": ["=1+1", None],
+            "n": [-5, 3],
+            "x": [-1.5, float("nan")],
+            "day": [dt.date(2024, 1, 2), None],
+            "area": pd.Categorical(["@x", "visa"]),
+        }
+    )
     safe = neutralise_formulas(frame)
     assert frame["text"].tolist()[0] == "=1+1"  # a copy was changed, not the caller's frame
     assert safe["text"].tolist()[0] == "'=1+1" and pd.isna(safe["text"].tolist()[1])
@@ -67,23 +81,26 @@ def test_neutralise_leaves_other_columns_and_the_original_alone():
 
 
 def test_csv_bytes_have_a_bom_and_neutralised_cells():
-    frame = pd.DataFrame({"country": ["Côte d'Ivoire", "Türkiye"], "title": ["=1+1", "Visit, with comma"],
-                          "participants": [12, -3]})
+    frame = pd.DataFrame(
+        {"country": ["Côte d'Ivoire", "Türkiye"], "title": ["=1+1", "Visit, with comma"], "participants": [12, -3]}
+    )
     data = to_csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")
-    assert data.decode("utf-8-sig") == ("country,title,participants\r\n"
-                                        "Côte d'Ivoire,'=1+1,12\r\n"
-                                        "Türkiye,\"Visit, with comma\",-3\r\n")
+    assert data.decode("utf-8-sig") == (
+        "country,title,participants\r\nCôte d'Ivoire,'=1+1,12\r\nTürkiye,\"Visit, with comma\",-3\r\n"
+    )
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
     assert rows[1] == ["Côte d'Ivoire", "'=1+1", "12"]
 
 
 def test_xlsx_bytes_hold_text_not_formulas():
-    frame = pd.DataFrame({
-        "title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "Plain"],
-        "participants": [1, -2, 3],
-        "when": pd.to_datetime(["2024-03-05 10:00", "2024-03-06 00:00", "2024-03-07 23:30"]).tz_localize("UTC"),
-    })
+    frame = pd.DataFrame(
+        {
+            "title": ['=HYPERLINK("http://evil.example","x")', "@SUM(A1)", "Plain"],
+            "participants": [1, -2, 3],
+            "when": pd.to_datetime(["2024-03-05 10:00", "2024-03-06 00:00", "2024-03-07 23:30"]).tz_localize("UTC"),
+        }
+    )
     workbook = load_workbook(io.BytesIO(to_xlsx_bytes(frame, sheet="Engagements by mission area and month")))
     assert workbook.sheetnames == ["Engagements by mission area and"]
     sheet = workbook.active
@@ -105,9 +122,38 @@ def test_xlsx_default_sheet_name():
 
 # --- issue 15: no row split, every hostile cell neutralised, and the mark taken off exactly -------------
 
-HOSTILE = ["\r=1+6", "a\rb", "=1+6\r=2+2", "line\nbreak", "\t\t=x", " =1+1", "\u00a0+cmd", "＝HYPERLINK(1)",
-           "－5", "'=1+1", "''=1+1", "'''", "'plain", "-", "-5", "+3", "=", "@", "a=b", "", "E-1", "-E1", "'-E1",
-           '"=1", 2', "Côte d'Ivoire", "'", " ", "\r", "\n", "\t"]
+HOSTILE = [
+    "\r=1+6",
+    "a\rb",
+    "=1+6\r=2+2",
+    "line\nbreak",
+    "\t\t=x",
+    " =1+1",
+    "\u00a0+cmd",
+    "＝HYPERLINK(1)",
+    "－5",
+    "'=1+1",
+    "''=1+1",
+    "'''",
+    "'plain",
+    "-",
+    "-5",
+    "+3",
+    "=",
+    "@",
+    "a=b",
+    "",
+    "E-1",
+    "-E1",
+    "'-E1",
+    '"=1", 2',
+    "Côte d'Ivoire",
+    "'",
+    " ",
+    "\r",
+    "\n",
+    "\t",
+]
 
 
 @pytest.mark.parametrize("value", HOSTILE, ids=[repr(v)[:20] for v in HOSTILE])

@@ -1,6 +1,7 @@
 """Issue 15 in the import: every import audited with who and the level it touched, a failed write (a full
 disk) audited with its real cause and nothing changed, an importer kept to their own level, and the command
 line giving a clear message for a broken database."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -32,23 +33,38 @@ def cli(*args: str, fsize: int | None = None) -> subprocess.CompletedProcess:
         signal.signal(signal.SIGXFSZ, signal.SIG_IGN)  # else the kernel stops the process instead of failing the write
         resource.setrlimit(resource.RLIMIT_FSIZE, (fsize, fsize))
 
-    return subprocess.run([sys.executable, "-m", "atlas", *args], cwd=ROOT, capture_output=True, text=True,
-                          timeout=300, preexec_fn=limit if fsize else None)
+    return subprocess.run(
+        [sys.executable, "-m", "atlas", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        preexec_fn=limit if fsize else None,
+    )
 
 
 # --- 5: every import is audited, with who and the level of what it touched ---------------------------
 
+
 def test_an_import_is_audited_with_who_and_the_highest_level_it_touched(tmp_path, empty_db):
-    load(empty_db, tmp_path, "first", [engagement("E1", sensitivity="restricted"), engagement("E2", sensitivity="public")],
-         who="admin@example.gov")
+    load(
+        empty_db,
+        tmp_path,
+        "first",
+        [engagement("E1", sensitivity="restricted"), engagement("E2", sensitivity="public")],
+        who="admin@example.gov",
+    )
     # public rows, but one replaces a restricted record: the entry is shown at restricted only
     load(empty_db, tmp_path, "second", [engagement("E1", sensitivity="public", title="Lowered")])
     load(empty_db, tmp_path, "third", [engagement("E3", sensitivity="public")])
     load(empty_db, tmp_path, "bad", [engagement("E4", country="Secretland", sensitivity="public")])
     entries = audit.read(empty_db, RESTRICTED)
     assert [(e["file_name"], e["outcome"], e["max_rank"]) for e in entries] == [
-        ("bad.csv", "rejected", None), ("third.csv", "success", PUBLIC), ("second.csv", "success", RESTRICTED),
-        ("first.csv", "success", RESTRICTED)]
+        ("bad.csv", "rejected", None),
+        ("third.csv", "success", PUBLIC),
+        ("second.csv", "success", RESTRICTED),
+        ("first.csv", "success", RESTRICTED),
+    ]
     assert entries[-1]["who"] == "admin@example.gov" and entries[-1]["signed_in"]
     assert entries[0]["who"] == audit.os_user() and not entries[0]["signed_in"]
     assert entries[-1]["counts"] == {"rows_read": 2, "inserted": 2, "updated": 0, "unchanged": 0, "rejected": 0}
@@ -62,6 +78,7 @@ def test_a_dry_run_is_not_audited(tmp_path, empty_db):
 
 # --- 5 and 12: a full disk: audited with the real cause, a clear message, nothing changed ---------------
 
+
 @pytest.fixture
 def big_file(tmp_path) -> Path:
     rows = [engagement(f"B{i}", summary="x" * 300 + str(i)) for i in range(30_000)]
@@ -73,8 +90,14 @@ def test_a_full_disk_fails_the_import_clearly_and_changes_nothing(tmp_path, empt
     load(empty_db, tmp_path, "before", [engagement("E1")])
     before, snapshots = dump_tables(empty_db), store.snapshots(empty_db)
     size = empty_db.stat().st_size
-    done = cli("import", "engagements", str(big_file), "--db", str(empty_db),
-               fsize=size // 2 if room == "while the copy is written" else size + 256 * 1024)
+    done = cli(
+        "import",
+        "engagements",
+        str(big_file),
+        "--db",
+        str(empty_db),
+        fsize=size // 2 if room == "while the copy is written" else size + 256 * 1024,
+    )
     assert done.returncode == 1, done.stderr
     assert done.stderr.startswith(f"error: The import of big.csv into {empty_db} failed: ")
     assert "File too large" in done.stderr and "Nothing was changed" in done.stderr
@@ -90,10 +113,21 @@ def test_a_full_disk_fails_the_import_clearly_and_changes_nothing(tmp_path, empt
 
 # --- 7: an importer creates or replaces only records at or below their own level ----------------------
 
+
 @pytest.fixture
 def mixed_db(tmp_path, empty_db) -> Path:
-    assert load(empty_db, tmp_path, "seed", [engagement("R1", sensitivity="restricted", title="Secret visit"),
-                                             engagement("I1", sensitivity="internal")]).outcome == "success"
+    assert (
+        load(
+            empty_db,
+            tmp_path,
+            "seed",
+            [
+                engagement("R1", sensitivity="restricted", title="Secret visit"),
+                engagement("I1", sensitivity="internal"),
+            ],
+        ).outcome
+        == "success"
+    )
     return empty_db
 
 
@@ -103,10 +137,13 @@ CONFLICT = "line 2, column engagement_id: a record with this id exists that you 
 @pytest.mark.parametrize("title", ["Secret visit", "A guess"])
 def test_an_id_above_the_importers_level_is_a_conflict_that_tells_nothing_more(tmp_path, mixed_db, title):
     # The same answer whether the guessed content is exact or not: no New, Updated or Unchanged for it.
-    path = write_csv(tmp_path / "guess.csv", [engagement("R1", sensitivity="internal", title=title),
-                                              engagement("N1", sensitivity="internal")])
-    check = ingest.import_file(path, "engagements", mixed_db, dry_run=True, level=INTERNAL, skip_invalid=True,
-                               today=TODAY)
+    path = write_csv(
+        tmp_path / "guess.csv",
+        [engagement("R1", sensitivity="internal", title=title), engagement("N1", sensitivity="internal")],
+    )
+    check = ingest.import_file(
+        path, "engagements", mixed_db, dry_run=True, level=INTERNAL, skip_invalid=True, today=TODAY
+    )
     assert [str(p) for p in check.problems] == [CONFLICT]
     assert (check.inserted, check.updated, check.unchanged, check.rejected) == (1, 0, 0, 1)
     before = dump_tables(mixed_db)
@@ -115,20 +152,29 @@ def test_an_id_above_the_importers_level_is_a_conflict_that_tells_nothing_more(t
     partial = ingest.import_file(path, "engagements", mixed_db, level=INTERNAL, skip_invalid=True, today=TODAY)
     assert (partial.outcome, partial.inserted, partial.updated) == ("partial", 1, 0)
     assert query(mixed_db, "SELECT title, sensitivity FROM engagements WHERE engagement_id = 'R1'") == [
-        ("Secret visit", "restricted")]
+        ("Secret visit", "restricted")
+    ]
 
 
 def test_rows_above_the_importers_level_are_refused(tmp_path, mixed_db):
-    path = write_csv(tmp_path / "up.csv", [engagement("N1", sensitivity="restricted"), engagement("N2"),
-                                           engagement("I1", sensitivity="public", title="Changed")])
+    path = write_csv(
+        tmp_path / "up.csv",
+        [
+            engagement("N1", sensitivity="restricted"),
+            engagement("N2"),
+            engagement("I1", sensitivity="public", title="Changed"),
+        ],
+    )
     check = ingest.import_file(path, "engagements", mixed_db, dry_run=True, level=PUBLIC, today=TODAY)
     assert [str(p) for p in check.problems] == [
         "line 2, column sensitivity: you may import records up to public only, not restricted",
         "line 3, column sensitivity: you may import records up to public only, not internal",  # the default
-        "line 4, column engagement_id: a record with this id exists that you may not change"]
+        "line 4, column engagement_id: a record with this id exists that you may not change",
+    ]
     at_internal = ingest.import_file(path, "engagements", mixed_db, dry_run=True, level=INTERNAL, today=TODAY)
     assert [str(p) for p in at_internal.problems] == [
-        "line 2, column sensitivity: you may import records up to internal only, not restricted"]
+        "line 2, column sensitivity: you may import records up to internal only, not restricted"
+    ]
     # the command line is the trusted path: the highest level
     assert not ingest.import_file(path, "engagements", mixed_db, dry_run=True, today=TODAY).problems
 
@@ -138,13 +184,17 @@ def test_agreements_above_the_importers_level_are_conflicts_too(tmp_path, empty_
     path = write_csv(tmp_path / "b.csv", [agreement("A1", sensitivity="internal")])
     check = ingest.import_file(path, "agreements", empty_db, dry_run=True, level=INTERNAL, today=TODAY)
     assert [str(p) for p in check.problems] == [
-        "line 2, column agreement_id: a record with this id exists that you may not change"]
+        "line 2, column agreement_id: a record with this id exists that you may not change"
+    ]
 
 
 # --- 12: the command line names a broken database and its fix, for every command ----------------------
 
-@pytest.mark.parametrize("command", [["import", "engagements", "FILE"], ["import", "engagements", "FILE", "--dry-run"],
-                                     ["upgrade"], ["restore"]])
+
+@pytest.mark.parametrize(
+    "command",
+    [["import", "engagements", "FILE"], ["import", "engagements", "FILE", "--dry-run"], ["upgrade"], ["restore"]],
+)
 def test_every_command_names_a_broken_database_without_a_traceback(tmp_path, empty_db, command):
     source = write_csv(tmp_path / "e.csv", [engagement("E1")])
     store.take_snapshot(empty_db)

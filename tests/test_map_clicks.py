@@ -1,5 +1,6 @@
 """Clicks on maps and charts open the country profile; map tooltips, colours and layers read right (AppTest and
 the pure map builders, on the fixture database; the browser half is tests/e2e/test_maps_browser.py)."""
+
 from __future__ import annotations
 
 import json
@@ -7,24 +8,29 @@ import json
 import pandas as pd
 import pytest
 
-from apptest_support import app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import run_page
 from atlas.app.widgets import clicked_country
 from atlas.views import maps, worldmap
 
 HOSTILE = '<img src=x onerror=alert(1)> "16 locations'
 
 
-@pytest.mark.parametrize("event, iso3", [
-    ({"selection": {"points": [{"location": "CAN"}]}}, "CAN"),                        # plotly choropleth
-    ({"selection": {"points": [{"customdata": "SGP"}]}}, "SGP"),                      # plotly marker / bar
-    ({"selection": {"points": [{"customdata": ["JPN", 3]}]}}, "JPN"),                 # customdata as a list
-    ({"selection": {"indices": {"countries": [5]},
-                    "objects": {"countries": [{"properties": {"iso3": "BRA"}}]}}}, "BRA"),  # pydeck basemap
-    ({"selection": {"indices": {"activity": [0]}, "objects": {"activity": [{"iso3": "AUS"}]}}}, "AUS"),
-    ({"selection": {"points": [], "indices": {}, "objects": {}}}, None),
-    ({"selection": {"points": [{"x": 3}]}}, None),
-    (None, None),
-])
+@pytest.mark.parametrize(
+    "event, iso3",
+    [
+        ({"selection": {"points": [{"location": "CAN"}]}}, "CAN"),  # plotly choropleth
+        ({"selection": {"points": [{"customdata": "SGP"}]}}, "SGP"),  # plotly marker / bar
+        ({"selection": {"points": [{"customdata": ["JPN", 3]}]}}, "JPN"),  # customdata as a list
+        (
+            {"selection": {"indices": {"countries": [5]}, "objects": {"countries": [{"properties": {"iso3": "BRA"}}]}}},
+            "BRA",
+        ),  # pydeck basemap
+        ({"selection": {"indices": {"activity": [0]}, "objects": {"activity": [{"iso3": "AUS"}]}}}, "AUS"),
+        ({"selection": {"points": [], "indices": {}, "objects": {}}}, None),
+        ({"selection": {"points": [{"x": 3}]}}, None),
+        (None, None),
+    ],
+)
 def test_one_decoder_reads_plotly_and_pydeck_clicks(event, iso3):
     assert clicked_country(event) == iso3
 
@@ -35,11 +41,14 @@ def _profile_opened(at, iso3: str, name: str) -> None:
     assert any(name in t.value for t in [*at.title, *at.header, *at.subheader])
 
 
-@pytest.mark.parametrize("layer, row", [
-    ("countries", {"properties": {"iso3": "CAN", "name": "Canada"}}),
-    ("activity", {"iso3": "CAN", "name": "Canada"}),
-    ("arcs", {"iso3": "CAN", "name": "Canada"}),
-])
+@pytest.mark.parametrize(
+    "layer, row",
+    [
+        ("countries", {"properties": {"iso3": "CAN", "name": "Canada"}}),
+        ("activity", {"iso3": "CAN", "name": "Canada"}),
+        ("arcs", {"iso3": "CAN", "name": "Canada"}),
+    ],
+)
 def test_a_click_on_any_activity_map_layer_opens_the_profile(app_env, layer, row):
     at = run_page("pages/1_Activity_Map.py")
     at.session_state["activity_map"] = {"selection": {"indices": {layer: [0]}, "objects": {layer: [row]}}}
@@ -76,21 +85,44 @@ def test_one_template_renders_markup_and_rows_carry_plain_text(app_env):
 
 
 def test_user_text_reaches_the_tooltip_unescaped_once_so_streamlit_escapes_it_once():
-    frame = pd.DataFrame({"iso3": ["IRL"], "name": [HOSTILE], "lat": [53.0], "lon": [-8.0], "small": [False],
-                          "engagements": [3], "prev_engagements": [1], "top_area": ["visa"]})
+    frame = pd.DataFrame(
+        {
+            "iso3": ["IRL"],
+            "name": [HOSTILE],
+            "lat": [53.0],
+            "lon": [-8.0],
+            "small": [False],
+            "engagements": [3],
+            "prev_engagements": [1],
+            "top_area": ["visa"],
+        }
+    )
     row = maps.activity_centroids(frame).iloc[0]
     assert row["name"] == HOSTILE, "no &quot; or &lt; from a second escape"
     assert "<" not in maps.TOOLTIP["html"].split("{name}")[0].split("<b>")[-1]
 
 
 def test_announced_sites_are_hollow_and_uncertain_ones_marked():
-    sites = pd.DataFrame({
-        "program_code": ["preclearance"] * 3, "program": ["CBP Preclearance"] * 3, "iso3": ["IRL", "SWE", "CAN"],
-        "country": ["Ireland", "Sweden", "Canada"], "place": ["Shannon Airport", "Stockholm Arlanda", "Billy Bishop"],
-        "lat": [52.7, 59.6, 43.6], "lon": [-8.9, 17.9, -79.4], "is_current": [True, False, True],
-        "status": ["operational (air preclearance)", "ANNOUNCED 2024; not yet operational", "operational from 2026"],
-        "uncertain": [False, False, True], "source_url": ["https://www.cbp.gov/travel/preclearance ; x"] * 3,
-        "source_as_of": ["2025-01-01"] * 3})
+    sites = pd.DataFrame(
+        {
+            "program_code": ["preclearance"] * 3,
+            "program": ["CBP Preclearance"] * 3,
+            "iso3": ["IRL", "SWE", "CAN"],
+            "country": ["Ireland", "Sweden", "Canada"],
+            "place": ["Shannon Airport", "Stockholm Arlanda", "Billy Bishop"],
+            "lat": [52.7, 59.6, 43.6],
+            "lon": [-8.9, 17.9, -79.4],
+            "is_current": [True, False, True],
+            "status": [
+                "operational (air preclearance)",
+                "ANNOUNCED 2024; not yet operational",
+                "operational from 2026",
+            ],
+            "uncertain": [False, False, True],
+            "source_url": ["https://www.cbp.gov/travel/preclearance ; x"] * 3,
+            "source_as_of": ["2025-01-01"] * 3,
+        }
+    )
     rows = maps.program_rows(sites, "preclearance").set_index("iso3")
     assert rows.loc["SWE", "colour"][3] == 0 and rows.loc["IRL", "colour"][3] > 200, "announced: outline only"
     assert "ANNOUNCED" in rows.loc["SWE", "detail"] and "ANNOUNCED" not in rows.loc["IRL", "detail"]
@@ -105,14 +137,23 @@ def test_small_and_large_counts_get_different_colours_and_a_legend_of_ranges():
     # Agreements in force: Saudi Arabia 5, Canada 39 must not share a colour.
     assert maps.shade(5, 39) != maps.shade(39, 39) != maps.shade(1, 39)
     assert [label for label, _ in maps.legend(pd.Series([1, 5, 39]))] == ["1", "2–4", "5–9", "10–19", "20–39"]
-    frame = pd.DataFrame({"iso3": ["SAU", "CAN"], "name": ["Saudi Arabia", "Canada"], "small": [False, False],
-                          "lat": [24, 56], "lon": [45, -100], "agreements": [5, 39]})
+    frame = pd.DataFrame(
+        {
+            "iso3": ["SAU", "CAN"],
+            "name": ["Saudi Arabia", "Canada"],
+            "small": [False, False],
+            "lat": [24, 56],
+            "lon": [45, -100],
+            "agreements": [5, 39],
+        }
+    )
     fig = worldmap.world_choropleth(frame, value="agreements", label="Agreements in force", colour="#0072B2")
     trace = fig.data[0]
     position = {v: (v - trace.zmin) / (trace.zmax - trace.zmin) for v in (5, 39)}
 
     def colour_at(p: float) -> str:
         return [c for stop, c in trace.colorscale if stop <= p][-1]
+
     assert colour_at(position[5]) != colour_at(position[39])
     assert "20–39" in fig.layout.annotations[0].text and "Agreements in force" in fig.layout.annotations[0].text
 
@@ -127,9 +168,16 @@ def test_dots_and_sites_draw_above_the_arcs_which_do_not_hide_them(app_env):
 
 
 def test_the_view_frames_both_ends_of_every_arc():
-    by_area = pd.DataFrame({"iso3": ["JPN", "AUS", "GBR", "IND", "BRA"], "name": list("abcde"),
-                            "lat": [36, -25, 54, 21, -10], "lon": [138, 134, -2, 78, -52],
-                            "mission_area": ["visa"] * 5, "engagements": [5, 4, 3, 2, 1]})
+    by_area = pd.DataFrame(
+        {
+            "iso3": ["JPN", "AUS", "GBR", "IND", "BRA"],
+            "name": list("abcde"),
+            "lat": [36, -25, 54, 21, -10],
+            "lon": [138, 134, -2, 78, -52],
+            "mission_area": ["visa"] * 5,
+            "engagements": [5, 4, 3, 2, 1],
+        }
+    )
     centre = maps.arc_view_longitude(by_area)
     ends = [lon for lon, _ in maps.arc_rows(by_area)["dst"]] + [-77.0]
     # About 360 degrees are in view at the default zoom on a 1440 px screen: every end within 175 of the centre.
@@ -154,12 +202,15 @@ def test_demo_banner_counts_engagements_as_the_tile_does(fixture_db, tmp_path, m
 
     from apptest_support import TODAY, metric
     from atlas.data import ingest
+
     path = shutil.copy(fixture_db, tmp_path / "atlas.duckdb")
     (tmp_path / "e.csv").write_text(
         "engagement_id,title,start_date,country,mission_area,status,demo\n"
         "D-E1,Demo talks,2026-02-10,BRA,visa,completed,true\n"
         "D-E2,Demo workshop,2026-05-12,BRA,visa,completed,true\n"
-        "D-E3,Demo visit called off,2026-06-12,BRA,visa,cancelled,true\n", encoding="utf-8")
+        "D-E3,Demo visit called off,2026-06-12,BRA,visa,cancelled,true\n",
+        encoding="utf-8",
+    )
     assert ingest.import_file(tmp_path / "e.csv", "engagements", path, today=TODAY).outcome == "success"
     monkeypatch.setenv("ATLAS_DB", str(path))
     monkeypatch.setenv("ATLAS_TODAY", TODAY.isoformat())
@@ -167,4 +218,4 @@ def test_demo_banner_counts_engagements_as_the_tile_does(fixture_db, tmp_path, m
     at = run_page(query={"country": "BRA"})
     assert metric(at, "Engagements in period").value == "2"
     banner = next(w.value for w in at.warning if "DEMO DATA" in w.value)
-    assert "— 2 engagement(s)" in banner, banner        # not 3: the cancelled one is not counted anywhere
+    assert "— 2 engagement(s)" in banner, banner  # not 3: the cancelled one is not counted anywhere

@@ -18,6 +18,7 @@ Shown: 7. In force on 2026-11-30: A1, A2, A6, A8 = 4 (A3 expired on 2026-10-31).
 previous period): A1, A2, A3 = 3 (A6 and A8 came into force in 2026), so the delta is +1 (+33%).
 In negotiation: A4 = 1. In force and expiring 2026-11-30 .. 2027-11-30: A8 (2026-12-20), A2 (2027-06-30) = 2.
 """
+
 from __future__ import annotations
 
 import base64
@@ -29,15 +30,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from apptest_support import app_env, captured_downloads, fixture_db, metric, run_page  # noqa: F401  (fixtures)
+from apptest_support import metric, run_page
 from atlas.data import build, ingest
 
 PAGE = "pages/4_Agreements.py"
 TITLES = {
-    "A1": "US-Canada Preclearance Agreement", "A2": "MOU on Border Security Training",
-    "A3": "Arrangement on Visa Information Sharing", "A4": "Cargo Security MOU",
-    "A5": "Counter-terrorism Cooperation MOU", "A6": "Trilateral Law Enforcement Arrangement",
-    "A7": "Restricted Returns Arrangement", "A8": "Aviation Security MOU with Japan",
+    "A1": "US-Canada Preclearance Agreement",
+    "A2": "MOU on Border Security Training",
+    "A3": "Arrangement on Visa Information Sharing",
+    "A4": "Cargo Security MOU",
+    "A5": "Counter-terrorism Cooperation MOU",
+    "A6": "Trilateral Law Enforcement Arrangement",
+    "A7": "Restricted Returns Arrangement",
+    "A8": "Aviation Security MOU with Japan",
 }
 DEFAULT_SHOWN = ["A1", "A2", "A3", "A4", "A5", "A6", "A8"]
 
@@ -78,8 +83,10 @@ def _chart(at, key: str) -> dict:
 
 
 def _tiles(at) -> dict[str, str]:
-    return {label: metric(at, label).value for label in
-            ("Agreements shown", "In force", "In negotiation", "Expiring within 12 months")}
+    return {
+        label: metric(at, label).value
+        for label in ("Agreements shown", "In force", "In negotiation", "Expiring within 12 months")
+    }
 
 
 def _search(at, text: str):
@@ -90,27 +97,42 @@ def _search(at, text: str):
 def test_headline_numbers_with_default_filters(app_env):
     at = run_page(PAGE)
     assert not at.exception
-    assert _tiles(at) == {"Agreements shown": "7", "In force": "4", "In negotiation": "1",
-                          "Expiring within 12 months": "2"}
+    assert _tiles(at) == {
+        "Agreements shown": "7",
+        "In force": "4",
+        "In negotiation": "1",
+        "Expiring within 12 months": "2",
+    }
     assert metric(at, "In force").delta == "+1 (+33%)"
     assert sorted(_agreements(at).title) == sorted(TITLES[a] for a in DEFAULT_SHOWN)
 
 
-@pytest.mark.parametrize(("query", "tiles"), [
-    # Status filter: only agreements whose current status is in force: A1, A2, A6, A8; none in negotiation;
-    # still A2 and A8 expiring within 12 months.
-    ({"status": "in_force"}, {"Agreements shown": "4", "In force": "4", "In negotiation": "0",
-                              "Expiring within 12 months": "2"}),
-    # Mission area visa: only A3, which expired on 2026-10-31.
-    ({"area": "visa"}, {"Agreements shown": "1", "In force": "0", "In negotiation": "0",
-                        "Expiring within 12 months": "0"}),
-    # Mission area aviation: A1 (open-ended) and A8 (expires 2026-12-20), both in force.
-    ({"area": "aviation"}, {"Agreements shown": "2", "In force": "2", "In negotiation": "0",
-                            "Expiring within 12 months": "1"}),
-    # Country Mexico: A2 and A6 (A7 is restricted), both in force; A2 expires within 12 months.
-    ({"country": "MEX"}, {"Agreements shown": "2", "In force": "2", "In negotiation": "0",
-                          "Expiring within 12 months": "1"}),
-])
+@pytest.mark.parametrize(
+    ("query", "tiles"),
+    [
+        # Status filter: only agreements whose current status is in force: A1, A2, A6, A8; none in negotiation;
+        # still A2 and A8 expiring within 12 months.
+        (
+            {"status": "in_force"},
+            {"Agreements shown": "4", "In force": "4", "In negotiation": "0", "Expiring within 12 months": "2"},
+        ),
+        # Mission area visa: only A3, which expired on 2026-10-31.
+        (
+            {"area": "visa"},
+            {"Agreements shown": "1", "In force": "0", "In negotiation": "0", "Expiring within 12 months": "0"},
+        ),
+        # Mission area aviation: A1 (open-ended) and A8 (expires 2026-12-20), both in force.
+        (
+            {"area": "aviation"},
+            {"Agreements shown": "2", "In force": "2", "In negotiation": "0", "Expiring within 12 months": "1"},
+        ),
+        # Country Mexico: A2 and A6 (A7 is restricted), both in force; A2 expires within 12 months.
+        (
+            {"country": "MEX"},
+            {"Agreements shown": "2", "In force": "2", "In negotiation": "0", "Expiring within 12 months": "1"},
+        ),
+    ],
+)
 def test_filters_from_the_url_change_the_numbers(app_env, query, tiles):
     at = run_page(PAGE, query=query)
     assert not at.exception
@@ -130,28 +152,31 @@ def test_visa_filter_narrows_every_section_and_says_why_the_map_is_empty(app_env
     assert gantt["layout"]["yaxis"]["ticktext"] == [f"{TITLES['A3']}<br>Canada; United Kingdom"]
 
 
-@pytest.mark.parametrize(("months", "expected"), [
-    # Horizon = 2026-11-30 + N months; in force and expiring between today and the horizon.
-    (6, ["A8"]),                 # to 2027-05-30: A8 (2026-12-20); A2 (2027-06-30) is a month too late
-    (12, ["A8", "A2"]),          # to 2027-11-30: A8, A2
-    (24, ["A8", "A2", "A6"]),    # to 2028-11-30: A6 (2028-03-31) is inside 24 months, 8 months before the horizon
-])
+@pytest.mark.parametrize(
+    ("months", "expected"),
+    [
+        # Horizon = 2026-11-30 + N months; in force and expiring between today and the horizon.
+        (6, ["A8"]),  # to 2027-05-30: A8 (2026-12-20); A2 (2027-06-30) is a month too late
+        (12, ["A8", "A2"]),  # to 2027-11-30: A8, A2
+        (24, ["A8", "A2", "A6"]),  # to 2028-11-30: A6 (2028-03-31) is inside 24 months, 8 months before the horizon
+    ],
+)
 def test_renewals_due_follow_the_horizon(app_env, months, expected):
     at = run_page(PAGE)
     at.segmented_control[0].set_value(months)
     at.run()
     assert not at.exception
     due = _renewals(at)
-    assert list(due.title) == [TITLES[a] for a in expected]   # soonest first
-    days = {"A8": 20, "A2": 212, "A6": 487}                      # 2026-12-20, 2027-06-30, 2028-03-31 minus 2026-11-30
+    assert list(due.title) == [TITLES[a] for a in expected]  # soonest first
+    days = {"A8": 20, "A2": 212, "A6": 487}  # 2026-12-20, 2027-06-30, 2028-03-31 minus 2026-11-30
     assert list(due.days_left) == [days[a] for a in expected]
 
 
 def test_renewals_under_90_days_are_flagged(app_env):
     at = run_page(PAGE)
     due = _renewals(at).set_index("title")
-    assert due.loc[TITLES["A8"], "flag"].startswith("⚠")      # 20 days left
-    assert due.loc[TITLES["A2"], "flag"] == ""                  # 212 days left
+    assert due.loc[TITLES["A8"], "flag"].startswith("⚠")  # 20 days left
+    assert due.loc[TITLES["A2"], "flag"] == ""  # 212 days left
     assert [e.value for e in at.error] == ["**1 expires within 90 days** (flagged ⚠ below): start the renewal now."]
 
 
@@ -159,8 +184,12 @@ def test_restricted_clearance_shows_the_restricted_agreement(app_env, monkeypatc
     # With A7 (in force, expires 2027-01-15, 46 days away): 8 shown, 5 in force, 3 expiring within 12 months.
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
     at = run_page(PAGE)
-    assert _tiles(at) == {"Agreements shown": "8", "In force": "5", "In negotiation": "1",
-                          "Expiring within 12 months": "3"}
+    assert _tiles(at) == {
+        "Agreements shown": "8",
+        "In force": "5",
+        "In negotiation": "1",
+        "Expiring within 12 months": "3",
+    }
     assert TITLES["A7"] in set(_agreements(at).title)
     assert list(_renewals(at).title) == [TITLES["A8"], TITLES["A7"], TITLES["A2"]]
     assert TITLES["A7"] in json.dumps(_chart(at, "agreement_gantt"))
@@ -173,14 +202,17 @@ def test_restricted_agreement_is_hidden_everywhere_by_default(app_env):
     assert TITLES["A7"] not in json.dumps(_chart(at, "agreement_gantt"))
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("japan", ["A8"]),                 # title "... with Japan" and partner Japan
-    ("JAPAN", ["A8"]),                 # case-insensitive
-    ("mexico", ["A2", "A6"]),          # partner names only: neither title says Mexico
-    ("three partners", ["A6"]),        # summary only
-    ("preclearance", ["A1"]),          # title and summary
-    ("%", []),                         # a literal character, not a LIKE wildcard
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("japan", ["A8"]),  # title "... with Japan" and partner Japan
+        ("JAPAN", ["A8"]),  # case-insensitive
+        ("mexico", ["A2", "A6"]),  # partner names only: neither title says Mexico
+        ("three partners", ["A6"]),  # summary only
+        ("preclearance", ["A1"]),  # title and summary
+        ("%", []),  # a literal character, not a LIKE wildcard
+    ],
+)
 def test_search_narrows_the_table(app_env, text, expected):
     at = _search(run_page(PAGE), text)
     assert not at.exception
@@ -193,7 +225,7 @@ def test_search_text_is_bound_not_run(app_env):
     assert _shown_titles(at) == []
     assert any(i.value.startswith("No agreements matching") for i in at.info)
     at = _search(at, "")
-    assert len(_agreements(at)) == 7                        # the table is still there
+    assert len(_agreements(at)) == 7  # the table is still there
     assert metric(at, "Agreements shown").value == "7"
 
 
@@ -205,8 +237,13 @@ def test_downloads_hold_exactly_the_rows_shown(app_env, captured_downloads):
     assert [r["days_to_expiry"] for r in rows] == ["212", "487"]
     sheet = pd.read_excel(io.BytesIO(captured_downloads["agreements.xlsx"]()))
     assert list(sheet.title) == list(shown.title)
-    for name in ("agreements_by_status_and_area.csv", "renewals_due_12_months.csv", "agreement_lifecycles.csv",
-                 "agreements_in_force_by_country.csv", "agreement_status_changes_agreement_changes.csv"):
+    for name in (
+        "agreements_by_status_and_area.csv",
+        "renewals_due_12_months.csv",
+        "agreement_lifecycles.csv",
+        "agreements_in_force_by_country.csv",
+        "agreement_status_changes_agreement_changes.csv",
+    ):
         assert name in captured_downloads, f"no download {name}"
 
 
@@ -223,7 +260,12 @@ def test_map_counts_agreements_in_force_per_partner_country(app_env):
     # In force on 2026-11-30: A1 (CAN), A2 (MEX), A6 (CAN, MEX, GBR), A8 (JPN).
     spec = _chart(run_page(PAGE), "agreement_map")
     choropleth = next(t for t in spec["data"] if t["type"] == "choropleth")
-    assert dict(zip(_array(choropleth["locations"]), _array(choropleth["z"]))) == {"CAN": 2, "MEX": 2, "GBR": 1, "JPN": 1}
+    assert dict(zip(_array(choropleth["locations"]), _array(choropleth["z"]))) == {
+        "CAN": 2,
+        "MEX": 2,
+        "GBR": 1,
+        "JPN": 1,
+    }
 
 
 def test_map_click_opens_the_country_profile(app_env):
@@ -261,10 +303,23 @@ def test_status_changes_in_the_period(app_env):
 
 def test_long_timelines_say_how_many_are_drawn(tmp_path, monkeypatch):
     # 45 open-ended agreements in force: the timeline draws 40 and says so; the table lists all 45.
-    rows = [{"agreement_id": f"L{i:02d}", "title": f"Long list agreement {i:02d}", "agreement_type": "mou",
-             "countries": "FRA", "mission_area": "visa", "status": "in_force", "date_signed": "2020-01-01",
-             "date_in_force": "2020-02-01", "date_expires": "", "component": "CBP", "summary": "",
-             "sensitivity": "internal"} for i in range(45)]
+    rows = [
+        {
+            "agreement_id": f"L{i:02d}",
+            "title": f"Long list agreement {i:02d}",
+            "agreement_type": "mou",
+            "countries": "FRA",
+            "mission_area": "visa",
+            "status": "in_force",
+            "date_signed": "2020-01-01",
+            "date_in_force": "2020-02-01",
+            "date_expires": "",
+            "component": "CBP",
+            "summary": "",
+            "sensitivity": "internal",
+        }
+        for i in range(45)
+    ]
     source = tmp_path / "agreements.csv"
     with source.open("w", newline="", encoding="utf-8") as out:
         writer = csv.DictWriter(out, fieldnames=list(rows[0]))

@@ -15,6 +15,7 @@ information exchange F-E07 = 1; conference F-E12 = 1.
 Agreements overlapping the period by current status: in force F-A1, F-A8 (aviation), F-A2 (border),
 F-A6 (law enforcement); expired F-A3 (visa); negotiation F-A4 (cargo); signed F-A5 (counter-terrorism).
 """
+
 from __future__ import annotations
 
 import base64
@@ -26,17 +27,29 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import run_page
 from atlas.data import vocab
 
 PAGE = "pages/3_Mission_Areas.py"
 AREAS = [m.code for m in vocab.MISSION_AREAS]
-IN_PERIOD = {"visa": ("1", "no change"), "aviation": ("2", "+2 (new)"), "cargo": ("2", "+2 (new)"),
-             "border": ("1", "no change"), "immigration": ("1", "+1 (new)"), "law_enforcement": ("2", "+2 (new)"),
-             "counterterrorism": ("1", "no change")}
-WHERE = {"visa": {"CAN": 1}, "aviation": {"CAN": 1, "JPN": 1}, "cargo": {"CAN": 1, "SGP": 1},
-         "border": {"MEX": 1}, "immigration": {"MEX": 1}, "law_enforcement": {"DEU": 2},
-         "counterterrorism": {"GBR": 1}}
+IN_PERIOD = {
+    "visa": ("1", "no change"),
+    "aviation": ("2", "+2 (new)"),
+    "cargo": ("2", "+2 (new)"),
+    "border": ("1", "no change"),
+    "immigration": ("1", "+1 (new)"),
+    "law_enforcement": ("2", "+2 (new)"),
+    "counterterrorism": ("1", "no change"),
+}
+WHERE = {
+    "visa": {"CAN": 1},
+    "aviation": {"CAN": 1, "JPN": 1},
+    "cargo": {"CAN": 1, "SGP": 1},
+    "border": {"MEX": 1},
+    "immigration": {"MEX": 1},
+    "law_enforcement": {"DEU": 2},
+    "counterterrorism": {"GBR": 1},
+}
 
 
 def values(array) -> list:
@@ -57,8 +70,7 @@ def area_maps(at: AppTest) -> dict[str, dict]:
     for key, spec in charts(at).items():
         if key.startswith("area_map_"):
             choropleth = next(t for t in spec["data"] if t["type"] == "choropleth")
-            out[key.removeprefix("area_map_")] = dict(zip(values(choropleth["locations"]),
-                                                          values(choropleth["z"])))
+            out[key.removeprefix("area_map_")] = dict(zip(values(choropleth["locations"]), values(choropleth["z"])))
     return out
 
 
@@ -94,8 +106,9 @@ def test_the_sidebar_filter_is_the_only_choice_of_areas(app_env):
 
 
 def test_each_area_map_wears_its_own_colour(app_env):
-    for code, spec in ((k.removeprefix("area_map_"), v) for k, v in charts(run_page(PAGE)).items()
-                       if k.startswith("area_map_")):
+    for code, spec in (
+        (k.removeprefix("area_map_"), v) for k, v in charts(run_page(PAGE)).items() if k.startswith("area_map_")
+    ):
         choropleth = next(t for t in spec["data"] if t["type"] == "choropleth")
         assert choropleth["colorscale"][-1][1] == vocab.MISSION_AREA_COLOURS[code], code
         assert choropleth["showscale"] is False, "small multiples carry no colour bar"
@@ -105,7 +118,7 @@ def test_each_area_map_wears_its_own_colour(app_env):
 def test_small_states_get_a_dot_on_the_area_map(app_env):
     spec = charts(run_page(PAGE))["area_map_cargo"]
     dots = [t for t in spec["data"] if t["type"] == "scattergeo"]
-    assert [values(d["customdata"]) for d in dots] == [["SGP"]]                  # F-E09 in Singapore
+    assert [values(d["customdata"]) for d in dots] == [["SGP"]]  # F-E09 in Singapore
 
 
 def test_one_area_in_the_sidebar_filter_shows_only_that_area(app_env):
@@ -134,19 +147,36 @@ def test_top_partner_numbers_are_whole_and_unclipped(app_env):
     # The cards used a progress column that cut numbers off ("25", "36"); now a table whose number column
     # does not wrap and is as wide as its number.
     at = run_page(PAGE)
-    assert ranked(at) == [[("Canada", "1")], [("Canada", "1"), ("Japan", "1")], [("Canada", "1"), ("Singapore", "1")],
-                          [("Mexico", "1")], [("Mexico", "1")], [("Germany", "2")], [("United Kingdom", "1")]]
+    assert ranked(at) == [
+        [("Canada", "1")],
+        [("Canada", "1"), ("Japan", "1")],
+        [("Canada", "1"), ("Singapore", "1")],
+        [("Mexico", "1")],
+        [("Mexico", "1")],
+        [("Germany", "2")],
+        [("United Kingdom", "1")],
+    ]
     body = next(e.proto.body for e in at.get("html") if 'class="atlas-ranked"' in e.proto.body)
     assert 'class="atlas-number" style="text-align:right;white-space:nowrap' in body
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"component": "TSA"}, {"aviation": ("2", "+2 (new)")}),                       # F-E02, F-E10
-    ({"country": "CAN"}, {"visa": ("1", "no change"), "aviation": ("1", "+1 (new)"), "cargo": ("1", "+1 (new)")}),
-    ({"type": "meeting"}, {"visa": ("1", "no change"), "cargo": ("1", "+1 (new)"),   # F-E01, F-E09, F-E11, F-E05
-                           "immigration": ("1", "+1 (new)"), "law_enforcement": ("1", "+1 (new)")}),
-    ({"from": "2026-11-30", "to": "2026-11-30"}, {"law_enforcement": ("1", "+1 (new)")}),   # F-E12
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"component": "TSA"}, {"aviation": ("2", "+2 (new)")}),  # F-E02, F-E10
+        ({"country": "CAN"}, {"visa": ("1", "no change"), "aviation": ("1", "+1 (new)"), "cargo": ("1", "+1 (new)")}),
+        (
+            {"type": "meeting"},
+            {
+                "visa": ("1", "no change"),
+                "cargo": ("1", "+1 (new)"),  # F-E01, F-E09, F-E11, F-E05
+                "immigration": ("1", "+1 (new)"),
+                "law_enforcement": ("1", "+1 (new)"),
+            },
+        ),
+        ({"from": "2026-11-30", "to": "2026-11-30"}, {"law_enforcement": ("1", "+1 (new)")}),  # F-E12
+    ],
+)
 def test_the_sidebar_filters_change_the_numbers(app_env, query, expected):
     at = run_page(PAGE, query)
     assert not at.exception
@@ -172,7 +202,7 @@ def test_trend_is_small_multiples_on_one_scale(app_env):
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert titles == [f"<b>{vocab.mission_area_label(a)}</b>" for a in AREAS]
     assert all(spec["layout"][f"yaxis{i}"]["matches"] == "y" for i in range(2, 8)), "one scale for all"
-    assert spec["layout"]["yaxis"]["range"] == [0, 1.1]                             # at most 1 a month, + 10%
+    assert spec["layout"]["yaxis"]["range"] == [0, 1.1]  # at most 1 a month, + 10%
 
 
 def test_a_partial_last_month_is_marked_on_the_trend(app_env):
@@ -180,11 +210,11 @@ def test_a_partial_last_month_is_marked_on_the_trend(app_env):
     at = run_page(PAGE, {"from": "2026-01-01", "to": "2026-11-15"})
     spec = charts(at)["area_trend"]
     assert not [t for t in spec["data"] if "partial" in t["name"]], "no engagement in November: nothing to mark"
-    at = run_page(PAGE, {"from": "2026-01-01", "to": "2026-08-19"})                # F-E10 on 18 Aug
+    at = run_page(PAGE, {"from": "2026-01-01", "to": "2026-08-19"})  # F-E10 on 18 Aug
     spec = charts(at)["area_trend"]
     dashed = [t for t in spec["data"] if t["name"] == "Aviation Security (partial month)"]
     assert len(dashed) == 1 and dashed[0]["line"]["dash"] == "dash"
-    assert [x[:10] for x in dashed[0]["x"] if x] == ["2026-03-01", "2026-08-01"]    # from March into August
+    assert [x[:10] for x in dashed[0]["x"] if x] == ["2026-03-01", "2026-08-01"]  # from March into August
     assert spec["layout"]["annotations"][-1]["text"].endswith("Aug 2026: period ends 19 Aug")
 
 
@@ -193,20 +223,25 @@ def test_engagement_types_chart_data(app_env):
     totals: dict[str, float] = {}
     for trace in spec["data"]:
         for label, n in zip(trace["y"], values(trace["x"])):
-            totals[label] = totals.get(label, 0) + (n if n == n else 0)                # NaN: area absent
+            totals[label] = totals.get(label, 0) + (n if n == n else 0)  # NaN: area absent
     assert totals == {"Meeting": 4, "Training": 2, "Delegation": 2, "Information exchange": 1, "Conference": 1}
 
 
 def test_agreements_by_status_chart_data(app_env):
     spec = charts(run_page(PAGE))["area_pipeline"]
     bars = {(t["name"], x): y for t in spec["data"] for x, y in zip(t["x"], values(t["y"])) if y}
-    assert bars == {("Aviation Security", "In force"): 2, ("Border Security and Training", "In force"): 1,
-                    ("Law Enforcement", "In force"): 1, ("Visa Security", "Expired"): 1,
-                    ("Cargo Security", "In negotiation"): 1, ("Counter-Terrorism", "Signed"): 1}
+    assert bars == {
+        ("Aviation Security", "In force"): 2,
+        ("Border Security and Training", "In force"): 1,
+        ("Law Enforcement", "In force"): 1,
+        ("Visa Security", "Expired"): 1,
+        ("Cargo Security", "In negotiation"): 1,
+        ("Counter-Terrorism", "Signed"): 1,
+    }
 
 
 def test_empty_filters_say_why(app_env):
-    at = run_page(PAGE, {"area": "visa", "component": "TSA"})                     # no TSA visa work at all
+    at = run_page(PAGE, {"area": "visa", "component": "TSA"})  # no TSA visa work at all
     assert not at.exception
     assert not area_maps(at)
     info = [i.value for i in at.info]
@@ -232,7 +267,7 @@ def test_every_chart_has_downloads(app_env):
 
 
 def _linear(colour: str) -> list[float]:
-    channels = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    channels = [int(colour[i : i + 2], 16) / 255 for i in (1, 3, 5)]
     return [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in channels]
 
 
@@ -260,8 +295,12 @@ _SIMULATIONS = {
 
 def _lab(rgb: list[float]) -> tuple[float, float, float]:
     rgb = [min(max(c, 0.0), 1.0) for c in rgb]
-    xyz = [sum(m * c for m, c in zip(row, rgb)) / w for row, w in zip(
-        [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]], (0.95047, 1.0, 1.08883))]
+    xyz = [
+        sum(m * c for m, c in zip(row, rgb)) / w
+        for row, w in zip(
+            [[0.4124, 0.3576, 0.1805], [0.2126, 0.7152, 0.0722], [0.0193, 0.1192, 0.9505]], (0.95047, 1.0, 1.08883)
+        )
+    ]
     fx, fy, fz = (t ** (1 / 3) if t > 0.008856 else 7.787 * t + 16 / 116 for t in xyz)
     return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz)
 
@@ -271,8 +310,13 @@ def test_area_colours_stay_apart_with_colour_vision_deficiencies(vision):
     # The darker colours must not collapse into each other: every pair at least 15 CIELAB units apart
     # (the original Okabe-Ito set's closest pair under these simulations was 16).
     matrix = _SIMULATIONS[vision]
-    labs = {a.label: _lab([sum(m * c for m, c in zip(row, _linear(a.colour))) for row in matrix])
-            for a in vocab.MISSION_AREAS}
-    closest = min((sum((p - q) ** 2 for p, q in zip(labs[a], labs[b])) ** 0.5, a, b)
-                  for i, a in enumerate(labs) for b in list(labs)[i + 1:])
+    labs = {
+        a.label: _lab([sum(m * c for m, c in zip(row, _linear(a.colour))) for row in matrix])
+        for a in vocab.MISSION_AREAS
+    }
+    closest = min(
+        (sum((p - q) ** 2 for p, q in zip(labs[a], labs[b])) ** 0.5, a, b)
+        for i, a in enumerate(labs)
+        for b in list(labs)[i + 1 :]
+    )
     assert closest[0] >= 15, closest

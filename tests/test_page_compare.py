@@ -10,15 +10,15 @@ Hand-derived from tests/fixtures/*.csv for the default period 2025-12-01..2026-1
   in force F-A6 = 1; F-A3 expired, F-A5 signed; programmes IAP, CSI (5), PCSC, TSA office, VWP = 5.
 - Japan: 1 (F-E10 aviation), 9 participants, in force F-A8 = 1, programmes 5 (VWP among them).
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import json
 
 import pandas as pd
-import pytest
 
-from apptest_support import app_env, fixture_db, run_page  # noqa: F401
+from apptest_support import run_page
 from atlas.views import compare
 
 PAGE = "pages/9_Compare.py"
@@ -90,19 +90,21 @@ def test_trend_is_one_chart_on_one_scale(app_env):
     lines = {t["name"]: t for t in spec["data"]}
     assert list(lines) == ["Canada", "Mexico", "United Kingdom"]
     assert all(t.get("yaxis", "y") == "y" for t in spec["data"])
-    assert all(len(t["x"]) == 12 for t in spec["data"])           # every month of the period, zeros included
+    assert all(len(t["x"]) == 12 for t in spec["data"])  # every month of the period, zeros included
     assert sum(lines["Canada"]["y"]) == 3 and sum(lines["Mexico"]["y"]) == 2
 
 
 def test_a_partial_last_month_is_marked_month_to_date(app_env):
     spec = chart(run_page(PAGE, {"from": "2026-01-01", "to": "2026-11-30"}), "compare_trend")
-    assert not spec["layout"].get("annotations")                  # whole months: nothing to mark
+    assert not spec["layout"].get("annotations")  # whole months: nothing to mark
     partial = run_page(PAGE, {"from": "2026-01-01", "to": "2026-11-20"})
     spec = chart(partial, "compare_trend")
     assert [a["text"] for a in spec["layout"]["annotations"]] == ["to 20 Nov"]
     today = dt.date(2026, 12, 7)
     assert compare.partial_months(dt.date(2025, 12, 8), today, today) == {
-        pd.Timestamp("2025-12-01"): "from 8 Dec", pd.Timestamp("2026-12-01"): "month to date"}
+        pd.Timestamp("2025-12-01"): "from 8 Dec",
+        pd.Timestamp("2026-12-01"): "month to date",
+    }
 
 
 def test_mission_area_mix_is_one_bar_of_100_percent_per_country(app_env):
@@ -116,9 +118,11 @@ def test_mission_area_mix_is_one_bar_of_100_percent_per_country(app_env):
 def test_agreements_by_status(app_env):
     spec = chart(run_page(PAGE), "compare_agreements")
     counts = {t["name"]: dict(zip(t["x"], t["y"])) for t in spec["data"]}
-    assert counts == {"Signed": {"Canada": 0, "Mexico": 0, "United Kingdom": 1},
-                      "In force": {"Canada": 2, "Mexico": 2, "United Kingdom": 1},
-                      "Expired": {"Canada": 1, "Mexico": 0, "United Kingdom": 1}}
+    assert counts == {
+        "Signed": {"Canada": 0, "Mexico": 0, "United Kingdom": 1},
+        "In force": {"Canada": 2, "Mexico": 2, "United Kingdom": 1},
+        "Expired": {"Canada": 1, "Mexico": 0, "United Kingdom": 1},
+    }
 
 
 def test_programmes_present(app_env):
@@ -129,17 +133,17 @@ def test_programmes_present(app_env):
     assert rows["Container Security Initiative (CSI)"] == ("✓ 3 sites", "—", "✓ 5 sites")
     assert rows["Visa Waiver Program (VWP)"] == ("—", "—", "✓")
     assert rows["ICE Visa Security Program (VSP) unit"] == ("✓ (uncertain)", "—", "—")
-    assert len(rows) == 8                               # + IAP, attaché office, PCSC, TSA office
+    assert len(rows) == 8  # + IAP, attaché office, PCSC, TSA office
 
 
 def test_the_sensitivity_ceiling(app_env, monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
     table = headline(run_page(PAGE))
-    assert list(table["United Kingdom"])[0] == "2"       # + F-E08
-    assert list(table["Mexico"])[3] == "3"               # + F-A7
+    assert list(table["United Kingdom"])[0] == "2"  # + F-E08
+    assert list(table["Mexico"])[3] == "3"  # + F-A7
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")
     table = headline(run_page(PAGE))
-    assert list(table["Canada"])[0] == "1" and list(table["Mexico"])[3] == "0"   # F-E01; F-A2 and F-A6 internal
+    assert list(table["Canada"])[0] == "1" and list(table["Mexico"])[3] == "0"  # F-E01; F-A2 and F-A6 internal
 
 
 def test_no_country_chosen(app_env):
@@ -153,5 +157,7 @@ def test_no_country_chosen(app_env):
 def test_profile_links(app_env):
     at = run_page(PAGE, {"compare": "CAN,MEX"})
     links = [(p.label, p.proto.page) for p in at.get("page_link")]
-    assert [label for label, _ in links if label.endswith(" profile") and label != "Country profile"] == \
-        ["Canada profile", "Mexico profile"]
+    assert [label for label, _ in links if label.endswith(" profile") and label != "Country profile"] == [
+        "Canada profile",
+        "Mexico profile",
+    ]

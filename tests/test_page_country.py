@@ -16,6 +16,7 @@ Hand-derived from tests/fixtures/*.csv, default period 2025-12-01..2026-11-30, p
   Germany (F-E11, F-E12).
 - Romania: no records; its VWP designation was rescinded on 2025-05-02 (is_current false).
 """
+
 from __future__ import annotations
 
 import base64
@@ -27,14 +28,17 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import ROOT, TODAY, app_env, fixture_db, metric, run_page  # noqa: F401
+from apptest_support import ROOT, TODAY, metric, run_page
 from atlas.data import filters as flt
 from atlas.data import vocab
 
 PAGE = "pages/2_Country_Profile.py"
 TILES = ("Engagements in period", "Participants", "Agreements in force", "In negotiation", "Programmes present")
-TITLES = {"F-A1": "US-Canada Preclearance Agreement", "F-A3": "Arrangement on Visa Information Sharing",
-          "F-A6": "Trilateral Law Enforcement Arrangement"}
+TITLES = {
+    "F-A1": "US-Canada Preclearance Agreement",
+    "F-A3": "Arrangement on Visa Information Sharing",
+    "F-A6": "Trilateral Law Enforcement Arrangement",
+}
 
 
 def tiles(at: AppTest) -> dict[str, str]:
@@ -70,8 +74,13 @@ def test_canada_headline_numbers(app_env):
     at = run_page(PAGE, {"iso": "CAN"})
     assert not at.exception
     assert at.title[0].value == "Canada"
-    assert tiles(at) == {"Engagements in period": "3", "Participants": "43", "Agreements in force": "2",
-                         "In negotiation": "0", "Programmes present": "4"}
+    assert tiles(at) == {
+        "Engagements in period": "3",
+        "Participants": "43",
+        "Agreements in force": "2",
+        "In negotiation": "0",
+        "Programmes present": "4",
+    }
     assert metric(at, "Engagements in period").delta == "+2 (+200%)"
     assert not [i for i in at.info if "No country chosen" in i.value], "a chosen country needs no notice"
 
@@ -80,30 +89,42 @@ def test_url_iso_opens_mexico(app_env):
     at = run_page(PAGE, {"iso": "MEX"})
     assert not at.exception
     assert at.title[0].value == "Mexico"
-    assert tiles(at) == {"Engagements in period": "2", "Participants": "52", "Agreements in force": "2",
-                         "In negotiation": "0", "Programmes present": "2"}
+    assert tiles(at) == {
+        "Engagements in period": "2",
+        "Participants": "52",
+        "Agreements in force": "2",
+        "In negotiation": "0",
+        "Programmes present": "2",
+    }
     assert metric(at, "Engagements in period").delta == "+1 (+100%)"
     assert at.query_params["iso"] == "MEX"
 
 
-@pytest.mark.parametrize("query, expected", [
-    # F-E02 only; F-E13 (previous) is visa; F-A1 is the aviation agreement.
-    ({"area": "aviation"}, ("1", "25", "1", "+1 (new)")),
-    # F-E01, F-E03 (F-E02 is TSA); previous F-E13 is CBP; F-A1 is CBP, F-A6 is ICE.
-    ({"component": "CBP"}, ("2", "18", "1", "+1 (+100%)")),
-    # F-E01 is the meeting, as is F-E13; the engagement type does not narrow agreements.
-    ({"type": "meeting"}, ("1", "10", "2", "no change")),
-    # The agreement status narrows agreements only: F-A3, which is expired on 2026-11-30.
-    ({"status": "expired"}, ("3", "43", "0", "+2 (+200%)")),
-    # F-E01 only; previous period 2025-11-03..2025-12-31 has nothing for Canada; on 2026-02-28 F-A1,
-    # F-A3 (expired only on 2026-10-31) and F-A6 (in force from 2026-02-01) were all in force.
-    ({"from": "2026-01-01", "to": "2026-02-28"}, ("1", "10", "3", "+1 (new)")),
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        # F-E02 only; F-E13 (previous) is visa; F-A1 is the aviation agreement.
+        ({"area": "aviation"}, ("1", "25", "1", "+1 (new)")),
+        # F-E01, F-E03 (F-E02 is TSA); previous F-E13 is CBP; F-A1 is CBP, F-A6 is ICE.
+        ({"component": "CBP"}, ("2", "18", "1", "+1 (+100%)")),
+        # F-E01 is the meeting, as is F-E13; the engagement type does not narrow agreements.
+        ({"type": "meeting"}, ("1", "10", "2", "no change")),
+        # The agreement status narrows agreements only: F-A3, which is expired on 2026-11-30.
+        ({"status": "expired"}, ("3", "43", "0", "+2 (+200%)")),
+        # F-E01 only; previous period 2025-11-03..2025-12-31 has nothing for Canada; on 2026-02-28 F-A1,
+        # F-A3 (expired only on 2026-10-31) and F-A6 (in force from 2026-02-01) were all in force.
+        ({"from": "2026-01-01", "to": "2026-02-28"}, ("1", "10", "3", "+1 (new)")),
+    ],
+)
 def test_the_other_sidebar_filters_apply(app_env, query, expected):
     at = run_page(PAGE, {"iso": "CAN", **query})
     assert not at.exception
-    got = (metric(at, "Engagements in period").value, metric(at, "Participants").value,
-           metric(at, "Agreements in force").value, metric(at, "Engagements in period").delta)
+    got = (
+        metric(at, "Engagements in period").value,
+        metric(at, "Participants").value,
+        metric(at, "Agreements in force").value,
+        metric(at, "Engagements in period").delta,
+    )
     assert got == expected
 
 
@@ -113,8 +134,8 @@ def test_filters_set_in_session_state_apply(app_env):
     at.session_state["atlas_country"] = "CAN"
     at.switch_page(PAGE).run()
     assert not at.exception
-    assert metric(at, "Engagements in period").value == "1"          # F-E02, the TSA course
-    assert metric(at, "Agreements in force").value == "0"            # F-A1 is CBP, F-A6 ICE
+    assert metric(at, "Engagements in period").value == "1"  # F-E02, the TSA course
+    assert metric(at, "Agreements in force").value == "0"  # F-A1 is CBP, F-A6 ICE
 
 
 def test_the_sidebar_country_filter_gives_way_to_the_chosen_country(app_env):
@@ -127,9 +148,9 @@ def test_the_sidebar_country_filter_gives_way_to_the_chosen_country(app_env):
 
 
 def test_restricted_records_need_a_higher_ceiling(app_env, monkeypatch):
-    assert metric(run_page(PAGE, {"iso": "GBR"}), "Engagements in period").value == "1"     # F-E07
+    assert metric(run_page(PAGE, {"iso": "GBR"}), "Engagements in period").value == "1"  # F-E07
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
-    assert metric(run_page(PAGE, {"iso": "GBR"}), "Engagements in period").value == "2"     # + F-E08
+    assert metric(run_page(PAGE, {"iso": "GBR"}), "Engagements in period").value == "2"  # + F-E08
 
 
 def test_without_a_country_the_busiest_partner_is_shown_and_said(app_env):
@@ -143,7 +164,7 @@ def test_without_a_country_the_busiest_partner_is_shown_and_said(app_env):
 
 def test_the_busiest_partner_follows_the_filters(app_env):
     at = run_page(PAGE, {"area": "law_enforcement"})
-    assert at.title[0].value == "Germany"                              # F-E11, F-E12
+    assert at.title[0].value == "Germany"  # F-E11, F-E12
     assert metric(at, "Engagements in period").value == "2"
 
 
@@ -173,8 +194,11 @@ def test_canada_programmes_with_source_and_as_of(app_env):
     rows = table(at, "membership")
     assert len(rows) == 14
     assert rows.program.value_counts().to_dict() == {
-        "CBP Preclearance": 9, "Container Security Initiative (CSI)": 3, "CBP attaché office": 1,
-        "ICE Visa Security Program (VSP) unit": 1}
+        "CBP Preclearance": 9,
+        "Container Security Initiative (CSI)": 3,
+        "CBP attaché office": 1,
+        "ICE Visa Security Program (VSP) unit": 1,
+    }
     assert set(rows.membership) == {"Current"}
     assert rows.loc[rows.uncertain == "Uncertain", "program"].tolist() == ["ICE Visa Security Program (VSP) unit"]
     assert rows.source_url.str.startswith("http").all() and (rows.source_as_of.str.len() > 0).all()
@@ -203,9 +227,11 @@ def test_romania_without_activity_says_why(app_env):
 def test_engagements_over_time_chart_data(app_env):
     spec = chart(run_page(PAGE, {"iso": "CAN"}), "country_mix")
     bars = {t["name"]: (t["x"], values(t["y"])) for t in spec["data"]}
-    assert bars == {"Visa Security": (["2026-01-01T00:00:00.000000"], [1.0]),          # F-E01
-                    "Aviation Security": (["2026-03-01T00:00:00.000000"], [1.0]),      # F-E02
-                    "Cargo Security": (["2026-06-01T00:00:00.000000"], [1.0])}         # F-E03
+    assert bars == {
+        "Visa Security": (["2026-01-01T00:00:00.000000"], [1.0]),  # F-E01
+        "Aviation Security": (["2026-03-01T00:00:00.000000"], [1.0]),  # F-E02
+        "Cargo Security": (["2026-06-01T00:00:00.000000"], [1.0]),
+    }  # F-E03
     colours = {t["name"]: t["marker"]["color"] for t in spec["data"]}
     assert colours["Cargo Security"] == vocab.MISSION_AREA_COLOURS["cargo"]
 
@@ -226,20 +252,28 @@ def test_agreements_lifecycle_chart_and_table(app_env):
     labels = dict(zip(spec["layout"]["yaxis"]["tickvals"], spec["layout"]["yaxis"]["ticktext"]))
     bars = {labels[y]: t["name"] for t in spec["data"] if t["type"] == "bar" for y in values(t["y"])}
     # Each row: the title over its partner countries by name (no ids); soonest expiry on top.
-    assert bars == {f"{TITLES['F-A1']}<br>Canada": "In force",
-                    f"{TITLES['F-A6']}<br>Canada; Mexico; United Kingdom": "In force",
-                    f"{TITLES['F-A3']}<br>Canada; United Kingdom": "Expired"}
+    assert bars == {
+        f"{TITLES['F-A1']}<br>Canada": "In force",
+        f"{TITLES['F-A6']}<br>Canada; Mexico; United Kingdom": "In force",
+        f"{TITLES['F-A3']}<br>Canada; United Kingdom": "Expired",
+    }
     assert [labels[y].split("<br>")[0] for y in sorted(labels, reverse=True)] == [
-        TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]
+        TITLES["F-A3"],
+        TITLES["F-A6"],
+        TITLES["F-A1"],
+    ]
     rows = table(at, "days_to_expiry")
-    assert rows.title.tolist() == [TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]    # by expiry, open-ended last
+    assert rows.title.tolist() == [TITLES["F-A3"], TITLES["F-A6"], TITLES["F-A1"]]  # by expiry, open-ended last
     assert rows.status.tolist() == ["Expired", "In force", "In force"]
 
 
 def test_recent_engagements_are_the_countrys_own(app_env):
     rows = table(run_page(PAGE, {"iso": "CAN"}), "participants")
-    assert rows.title.tolist() == ["Cargo delegation to Vancouver", "Aviation screening course",
-                                   "Visa security talks with Canada"]                   # F-E03, F-E02, F-E01
+    assert rows.title.tolist() == [
+        "Cargo delegation to Vancouver",
+        "Aviation screening course",
+        "Visa security talks with Canada",
+    ]  # F-E03, F-E02, F-E01
 
 
 def test_every_chart_and_table_has_downloads(app_env):

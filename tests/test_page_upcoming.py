@@ -12,6 +12,7 @@ Not on the agenda: U5 (2 Dec, cancelled), U6 (3 Dec, restricted: only a restrict
 not after it), U9 (5 Mar 2027, 95 days ahead).
 So: 7 days -> U1, U2, U3 = 3; 30 days (to 30 Dec) -> + U4, F-E18 = 5; 90 days (to 28 Feb) -> + U8, F-E17 = 7.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -21,30 +22,78 @@ import shutil
 import pandas as pd
 import pytest
 
-from apptest_support import TODAY, captured_downloads, fixture_db, metric, run_page  # noqa: F401
+from apptest_support import TODAY, metric, run_page
 from atlas.data import ingest
 from atlas.views import agenda
 from support import engagement, write_csv
 
 PAGE = "pages/7_Upcoming.py"
 PLANNED = [
-    engagement("U1", title="Visa talks in Ottawa", start_date="2026-12-01", end_date="", country="CAN",
-               mission_area="visa", status="planned", component="CBP"),
-    engagement("U2", title="Border training Monterrey", start_date="2026-12-06", end_date="", country="MEX",
-               mission_area="border", engagement_type="training", status="planned"),
-    engagement("U3", title="CT dialogue London", start_date="2026-12-07", end_date="", country="GBR",
-               mission_area="counterterrorism", status="planned", component="I&A"),
-    engagement("U4", title="Aviation review Tokyo", start_date="2026-12-08", end_date="", country="JPN",
-               mission_area="aviation", engagement_type="delegation", status="planned", component="TSA"),
-    engagement("U5", title="Cancelled visit", start_date="2026-12-02", end_date="", country="CAN",
-               status="cancelled"),
-    engagement("U6", title="Restricted planning talks", start_date="2026-12-03", end_date="", country="GBR",
-               status="planned", sensitivity="restricted"),
+    engagement(
+        "U1",
+        title="Visa talks in Ottawa",
+        start_date="2026-12-01",
+        end_date="",
+        country="CAN",
+        mission_area="visa",
+        status="planned",
+        component="CBP",
+    ),
+    engagement(
+        "U2",
+        title="Border training Monterrey",
+        start_date="2026-12-06",
+        end_date="",
+        country="MEX",
+        mission_area="border",
+        engagement_type="training",
+        status="planned",
+    ),
+    engagement(
+        "U3",
+        title="CT dialogue London",
+        start_date="2026-12-07",
+        end_date="",
+        country="GBR",
+        mission_area="counterterrorism",
+        status="planned",
+        component="I&A",
+    ),
+    engagement(
+        "U4",
+        title="Aviation review Tokyo",
+        start_date="2026-12-08",
+        end_date="",
+        country="JPN",
+        mission_area="aviation",
+        engagement_type="delegation",
+        status="planned",
+        component="TSA",
+    ),
+    engagement("U5", title="Cancelled visit", start_date="2026-12-02", end_date="", country="CAN", status="cancelled"),
+    engagement(
+        "U6",
+        title="Restricted planning talks",
+        start_date="2026-12-03",
+        end_date="",
+        country="GBR",
+        status="planned",
+        sensitivity="restricted",
+    ),
     engagement("U7", title="Meeting today", start_date="2026-11-30", end_date="", country="DEU", status="planned"),
-    engagement("U8", title="Cargo workshop Le Havre", start_date="2027-01-20", end_date="", country="FRA",
-               mission_area="cargo", engagement_type="training", status="planned"),
-    engagement("U9", title="Visa talks next spring", start_date="2027-03-05", end_date="", country="CAN",
-               status="planned"),
+    engagement(
+        "U8",
+        title="Cargo workshop Le Havre",
+        start_date="2027-01-20",
+        end_date="",
+        country="FRA",
+        mission_area="cargo",
+        engagement_type="training",
+        status="planned",
+    ),
+    engagement(
+        "U9", title="Visa talks next spring", start_date="2027-03-05", end_date="", country="CAN", status="planned"
+    ),
 ]
 
 
@@ -81,22 +130,48 @@ def test_default_window_is_thirty_days_by_week(env):
     at = run_page(PAGE)
     assert not at.exception
     assert metric(at, "Planned in the next 30 days").value == "5"
-    assert metric(at, "Partner countries").value == "5"          # CAN, MEX, GBR, JPN, BHR
-    assert metric(at, "Busiest week").value == "30 Nov 2026"     # 2 (ties with 7 Dec: the earlier wins)
-    assert headings(at) == ["Week of 30 Nov 2026 · 2 engagements", "Week of 7 Dec 2026 · 2 engagements",
-                            "Week of 14 Dec 2026 · 1 engagement"]
-    assert listed(at) == ["Visa talks in Ottawa", "Border training Monterrey", "CT dialogue London",
-                          "Aviation review Tokyo", "Planned aviation meeting in Manama"]
+    assert metric(at, "Partner countries").value == "5"  # CAN, MEX, GBR, JPN, BHR
+    assert metric(at, "Busiest week").value == "30 Nov 2026"  # 2 (ties with 7 Dec: the earlier wins)
+    assert headings(at) == [
+        "Week of 30 Nov 2026 · 2 engagements",
+        "Week of 7 Dec 2026 · 2 engagements",
+        "Week of 14 Dec 2026 · 1 engagement",
+    ]
+    assert listed(at) == [
+        "Visa talks in Ottawa",
+        "Border training Monterrey",
+        "CT dialogue London",
+        "Aviation review Tokyo",
+        "Planned aviation meeting in Manama",
+    ]
 
 
-@pytest.mark.parametrize("days, count, weeks", [
-    (7, 3, ["Week of 30 Nov 2026 · 2 engagements", "Week of 7 Dec 2026 · 1 engagement"]),
-    (30, 5, ["Week of 30 Nov 2026 · 2 engagements", "Week of 7 Dec 2026 · 2 engagements",
-             "Week of 14 Dec 2026 · 1 engagement"]),
-    (90, 7, ["Week of 30 Nov 2026 · 2 engagements", "Week of 7 Dec 2026 · 2 engagements",
-             "Week of 14 Dec 2026 · 1 engagement", "Week of 18 Jan 2027 · 1 engagement",
-             "Week of 1 Feb 2027 · 1 engagement"]),
-])
+@pytest.mark.parametrize(
+    "days, count, weeks",
+    [
+        (7, 3, ["Week of 30 Nov 2026 · 2 engagements", "Week of 7 Dec 2026 · 1 engagement"]),
+        (
+            30,
+            5,
+            [
+                "Week of 30 Nov 2026 · 2 engagements",
+                "Week of 7 Dec 2026 · 2 engagements",
+                "Week of 14 Dec 2026 · 1 engagement",
+            ],
+        ),
+        (
+            90,
+            7,
+            [
+                "Week of 30 Nov 2026 · 2 engagements",
+                "Week of 7 Dec 2026 · 2 engagements",
+                "Week of 14 Dec 2026 · 1 engagement",
+                "Week of 18 Jan 2027 · 1 engagement",
+                "Week of 1 Feb 2027 · 1 engagement",
+            ],
+        ),
+    ],
+)
 def test_the_window_control(env, days, count, weeks):
     at = choose(run_page(PAGE), days)
     assert not at.exception
@@ -107,20 +182,23 @@ def test_the_window_control(env, days, count, weeks):
 
 def test_country_links_to_its_profile(env):
     at = run_page(PAGE)
-    first = at.dataframe[0]                                      # the week of 30 Nov
+    first = at.dataframe[0]  # the week of 30 Nov
     assert list(first.value.profile) == ["Country_Profile?iso=CAN#Canada", "Country_Profile?iso=MEX#Mexico"]
     assert list(first.value.area) == ["Visa Security", "Border Security and Training"]
 
 
-@pytest.mark.parametrize("query, count", [
-    ({"area": "cargo"}, 0),                       # 30 days: none; F-E17 and U8 are later
-    ({"country": "CAN,MEX"}, 2),                  # U1, U2
-    ({"region": "Asia"}, 2),                      # U4 JPN, F-E18 BHR
-    ({"component": "TSA"}, 2),                    # U4, F-E18
-    ({"type": "training"}, 1),                    # U2
-    ({"period": "all"}, 5),                       # the period does not apply
-    ({"from": "2025-01-01", "to": "2025-03-31"}, 5),
-])
+@pytest.mark.parametrize(
+    "query, count",
+    [
+        ({"area": "cargo"}, 0),  # 30 days: none; F-E17 and U8 are later
+        ({"country": "CAN,MEX"}, 2),  # U1, U2
+        ({"region": "Asia"}, 2),  # U4 JPN, F-E18 BHR
+        ({"component": "TSA"}, 2),  # U4, F-E18
+        ({"type": "training"}, 1),  # U2
+        ({"period": "all"}, 5),  # the period does not apply
+        ({"from": "2025-01-01", "to": "2025-03-31"}, 5),
+    ],
+)
 def test_sidebar_filters_apply_except_the_period(env, query, count):
     at = run_page(PAGE, query=query)
     assert not at.exception
@@ -155,18 +233,29 @@ def test_the_agenda_downloads(env, captured_downloads):
     rows = pd.read_csv(io.BytesIO(captured_downloads["upcoming_90_days.csv"]()), encoding="utf-8-sig")
     assert list(rows.engagement_id) == ["U1", "U2", "U3", "U4", "F-E18", "U8", "F-E17"]
     assert list(rows.week)[:3] == ["Week of 30 Nov 2026", "Week of 30 Nov 2026", "Week of 7 Dec 2026"]
-    weeks = pd.read_csv(io.BytesIO(captured_downloads["upcoming_90_days_by_week.csv"]()),
-                        encoding="utf-8-sig")
+    weeks = pd.read_csv(io.BytesIO(captured_downloads["upcoming_90_days_by_week.csv"]()), encoding="utf-8-sig")
     assert list(weeks.engagements) == [2, 2, 1, 1, 1]
 
 
 def test_agenda_rows_narrows_and_groups_by_monday():
-    frame = pd.DataFrame({
-        "start_date": [dt.date(2026, 12, 6), dt.date(2026, 11, 30), dt.date(2026, 12, 7), dt.date(2026, 12, 8),
-                       dt.date(2026, 12, 2)],
-        "title": ["Sun", "Today", "Mon", "Tue", "Cancelled"], "country": ["Mexico"] * 5, "iso3": ["MEX"] * 5,
-        "mission_area": ["border"] * 5, "engagement_type": ["meeting"] * 5,
-        "status": ["planned", "planned", "planned", "planned", "cancelled"], "engagement_id": list("abcde")})
+    frame = pd.DataFrame(
+        {
+            "start_date": [
+                dt.date(2026, 12, 6),
+                dt.date(2026, 11, 30),
+                dt.date(2026, 12, 7),
+                dt.date(2026, 12, 8),
+                dt.date(2026, 12, 2),
+            ],
+            "title": ["Sun", "Today", "Mon", "Tue", "Cancelled"],
+            "country": ["Mexico"] * 5,
+            "iso3": ["MEX"] * 5,
+            "mission_area": ["border"] * 5,
+            "engagement_type": ["meeting"] * 5,
+            "status": ["planned", "planned", "planned", "planned", "cancelled"],
+            "engagement_id": list("abcde"),
+        }
+    )
     rows = agenda.agenda_rows(frame, TODAY, 7)
     assert list(rows.title) == ["Sun", "Mon"]
     assert list(rows.week) == ["Week of 30 Nov 2026", "Week of 7 Dec 2026"]

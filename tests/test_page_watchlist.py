@@ -12,6 +12,7 @@ negotiation has other partners, so it is no renewal of it), W-A8 SGP restricted 
 - Expiring within 180 days (by 29 May 2027) with no renewal in negotiation: W-A6, W-A2 = 2 (W-A3 has one);
   with 365 days W-A5 joins = 3; a restricted viewer also sees W-A8 = 3 at 180 days.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -27,33 +28,75 @@ from support import agreement, engagement, write_csv
 PAGE = "pages/8_Watchlist.py"
 TILES = ("Gone quiet", "Engagement fell", "Expiring, no renewal")
 DATES = {
-    "CAN": ["2026-01-10", "2026-01-20", "2026-02-10", "2026-03-10", "2026-04-10", "2026-05-10",
-            "2026-07-01", "2026-11-20"],
+    "CAN": [
+        "2026-01-10",
+        "2026-01-20",
+        "2026-02-10",
+        "2026-03-10",
+        "2026-04-10",
+        "2026-05-10",
+        "2026-07-01",
+        "2026-11-20",
+    ],
     "MEX": ["2026-02-15", "2026-03-15"],
-    "GBR": ["2026-01-05", "2026-02-05", "2026-03-05", "2026-04-05", "2026-05-05", "2026-06-10", "2026-08-10",
-            "2026-10-10"],
-    "DEU": ["2025-12-01", "2025-12-15", "2026-01-05", "2026-01-25", "2026-02-14", "2026-03-01", "2026-03-20",
-            "2026-04-02", "2026-04-22", "2026-05-12"],
+    "GBR": [
+        "2026-01-05",
+        "2026-02-05",
+        "2026-03-05",
+        "2026-04-05",
+        "2026-05-05",
+        "2026-06-10",
+        "2026-08-10",
+        "2026-10-10",
+    ],
+    "DEU": [
+        "2025-12-01",
+        "2025-12-15",
+        "2026-01-05",
+        "2026-01-25",
+        "2026-02-14",
+        "2026-03-01",
+        "2026-03-20",
+        "2026-04-02",
+        "2026-04-22",
+        "2026-05-12",
+    ],
     "FRA": ["2026-09-15"],
 }
 PLACE = {"city": "", "latitude": "", "longitude": "", "end_date": "", "sensitivity": "internal"}
-ENGAGEMENTS = [engagement(f"W-{iso}{i}", start_date=day, country=iso, **PLACE)
-               for iso, days in DATES.items() for i, day in enumerate(days, 1)]
+ENGAGEMENTS = [
+    engagement(f"W-{iso}{i}", start_date=day, country=iso, **PLACE)
+    for iso, days in DATES.items()
+    for i, day in enumerate(days, 1)
+]
 ENGAGEMENTS.append(engagement("W-MEX9", start_date="2026-09-01", country="MEX", status="cancelled", **PLACE))
 OPEN = {"date_signed": "", "date_in_force": "", "date_expires": "", "status": "negotiation"}
 AGREEMENTS = [
     agreement("W-A1", countries="CAN", mission_area="border", date_expires="", sensitivity="internal"),
     agreement("W-A2", countries="MEX", mission_area="border", date_expires="2027-03-01", sensitivity="internal"),
-    agreement("W-A3", countries="GBR", mission_area="counterterrorism", date_expires="2027-01-15",
-              sensitivity="internal"),
+    agreement(
+        "W-A3", countries="GBR", mission_area="counterterrorism", date_expires="2027-01-15", sensitivity="internal"
+    ),
     agreement("W-A4", countries="GBR", mission_area="counterterrorism", sensitivity="internal", **OPEN),
     agreement("W-A5", countries="JPN", mission_area="aviation", date_expires="2027-08-01", sensitivity="internal"),
     agreement("W-A6", countries="FRA;DEU", mission_area="visa", date_expires="2027-02-01", sensitivity="internal"),
     agreement("W-A7", countries="FRA", mission_area="visa", sensitivity="internal", **OPEN),
-    agreement("W-A8", title="Restricted cargo arrangement", countries="SGP", mission_area="cargo",
-              date_expires="2026-12-31", sensitivity="restricted"),
-    agreement("W-A9", countries="CAN", mission_area="cargo", status="expired", date_expires="2025-06-30",
-              sensitivity="internal"),
+    agreement(
+        "W-A8",
+        title="Restricted cargo arrangement",
+        countries="SGP",
+        mission_area="cargo",
+        date_expires="2026-12-31",
+        sensitivity="restricted",
+    ),
+    agreement(
+        "W-A9",
+        countries="CAN",
+        mission_area="cargo",
+        status="expired",
+        date_expires="2025-06-30",
+        sensitivity="internal",
+    ),
 ]
 
 
@@ -114,15 +157,18 @@ def test_the_rules_are_stated_in_words(env):
     assert "notice period (180 days: by 29 May 2027)" in text
 
 
-@pytest.mark.parametrize("key, value, expected", [
-    ("watch_months", 1, ("5", "0", "2")),      # quiet since 31 Oct: + GBR (last Oct 10), FRA (Sep); no fall >= 5
-    ("watch_drop", 30, ("3", "3", "2")),       # GBR's -40% now counts
-    ("watch_drop", 70, ("3", "1", "2")),       # only DEU's -100%
-    ("watch_min", 11, ("3", "0", "2")),        # nobody had 11 before
-    ("watch_min", 6, ("3", "2", "2")),         # CAN had exactly 6
-    ("watch_notice", 365, ("3", "2", "3")),    # W-A5 (1 Aug 2027) joins
-    ("watch_notice", 60, ("3", "2", "0")),     # W-A6 is 63 days away
-])
+@pytest.mark.parametrize(
+    "key, value, expected",
+    [
+        ("watch_months", 1, ("5", "0", "2")),  # quiet since 31 Oct: + GBR (last Oct 10), FRA (Sep); no fall >= 5
+        ("watch_drop", 30, ("3", "3", "2")),  # GBR's -40% now counts
+        ("watch_drop", 70, ("3", "1", "2")),  # only DEU's -100%
+        ("watch_min", 11, ("3", "0", "2")),  # nobody had 11 before
+        ("watch_min", 6, ("3", "2", "2")),  # CAN had exactly 6
+        ("watch_notice", 365, ("3", "2", "3")),  # W-A5 (1 Aug 2027) joins
+        ("watch_notice", 60, ("3", "2", "0")),  # W-A6 is 63 days away
+    ],
+)
 def test_thresholds_are_adjustable(env, key, value, expected):
     at = run_page(PAGE)
     widget = at.slider(key=key) if key == "watch_drop" else at.number_input(key=key)
@@ -137,12 +183,15 @@ def test_widgets_show_the_defaults(env):
     assert at.slider(key="watch_drop").value == 50
 
 
-@pytest.mark.parametrize("query, expected", [
-    ({"country": "DEU"}, ("1", "1", "1")),          # W-A6 (DEU's side only); DEU fell; W-A6 expiring
-    ({"area": "visa"}, ("1", "2", "1")),            # W-A6: DEU quiet, FRA engaged; the engagements are all visa
-    ({"status": "negotiation"}, ("0", "2", "0")),   # no agreement in force among those in negotiation
-    ({"period": "all"}, ("3", "2", "2")),           # the period does not apply
-])
+@pytest.mark.parametrize(
+    "query, expected",
+    [
+        ({"country": "DEU"}, ("1", "1", "1")),  # W-A6 (DEU's side only); DEU fell; W-A6 expiring
+        ({"area": "visa"}, ("1", "2", "1")),  # W-A6: DEU quiet, FRA engaged; the engagements are all visa
+        ({"status": "negotiation"}, ("0", "2", "0")),  # no agreement in force among those in negotiation
+        ({"period": "all"}, ("3", "2", "2")),  # the period does not apply
+    ],
+)
 def test_sidebar_filters_apply(env, query, expected):
     at = run_page(PAGE, query=query)
     assert not at.exception
@@ -165,6 +214,7 @@ def test_windows():
 
 
 def test_fallen_needs_more_than_the_percentage_and_enough_before():
-    change = pd.DataFrame({"iso3": list("ABCD"), "name": list("ABCD"), "recent": [5, 4, 0, 0],
-                           "previous": [10, 10, 4, 5]})
+    change = pd.DataFrame(
+        {"iso3": list("ABCD"), "name": list("ABCD"), "recent": [5, 4, 0, 0], "previous": [10, 10, 4, 5]}
+    )
     assert list(watchlist.fallen(change, drop_percent=50, min_previous=5).iso3) == ["D", "B"]  # A is exactly -50%

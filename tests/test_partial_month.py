@@ -3,6 +3,7 @@
 Without the mark the current month, holding a day or two of data, reads as a collapse at the end of every
 trend (the "false cliff"). The builders in atlas.views.figures decide it, so pages and the briefing agree.
 """
+
 from __future__ import annotations
 
 import csv
@@ -13,31 +14,50 @@ import json
 import pandas as pd
 import pytest
 
-from apptest_support import app_env, captured_downloads, fixture_db, run_page  # noqa: F401  (fixtures)
+from apptest_support import run_page
 from atlas.views import figures
 
 D = dt.date
 
 
 def _monthly(*rows: tuple[str, str, int]) -> pd.DataFrame:
-    return pd.DataFrame({"month": [pd.Timestamp(m) for m, _, _ in rows], "mission_area": [a for _, a, _ in rows],
-                         "engagements": [n for _, _, n in rows]})
+    return pd.DataFrame(
+        {
+            "month": [pd.Timestamp(m) for m, _, _ in rows],
+            "mission_area": [a for _, a, _ in rows],
+            "engagements": [n for _, _, n in rows],
+        }
+    )
 
 
-TREND = _monthly(("2026-10-01", "visa", 30), ("2026-11-01", "visa", 28), ("2026-12-01", "visa", 2),
-                 ("2026-10-01", "cargo", 10), ("2026-12-01", "cargo", 1))
+TREND = _monthly(
+    ("2026-10-01", "visa", 30),
+    ("2026-11-01", "visa", 28),
+    ("2026-12-01", "visa", 2),
+    ("2026-10-01", "cargo", 10),
+    ("2026-12-01", "cargo", 1),
+)
 
 
-@pytest.mark.parametrize(("today", "period", "expected"), [
-    (D(2026, 12, 1), None, {"2026-12-01": "month to date, through 1 Dec"}),
-    (D(2026, 11, 30), None, {}),                                                     # the last day: whole
-    (D(2026, 12, 31), None, {}),
-    (D(2026, 12, 1), (D(2025, 12, 2), D(2026, 12, 1)),                               # "last 12 months"
-     {"2025-12-01": "period starts 2 Dec", "2026-12-01": "month to date, through 1 Dec"}),
-    (D(2026, 11, 30), (D(2026, 1, 1), D(2026, 11, 15)), {"2026-11-01": "period ends 15 Nov"}),
-    (D(2026, 11, 10), (D(2026, 1, 1), D(2027, 3, 31)),                               # later months: planned
-     {"2026-11-01": "month to date, through 10 Nov"}),
-])
+@pytest.mark.parametrize(
+    ("today", "period", "expected"),
+    [
+        (D(2026, 12, 1), None, {"2026-12-01": "month to date, through 1 Dec"}),
+        (D(2026, 11, 30), None, {}),  # the last day: whole
+        (D(2026, 12, 31), None, {}),
+        (
+            D(2026, 12, 1),
+            (D(2025, 12, 2), D(2026, 12, 1)),  # "last 12 months"
+            {"2025-12-01": "period starts 2 Dec", "2026-12-01": "month to date, through 1 Dec"},
+        ),
+        (D(2026, 11, 30), (D(2026, 1, 1), D(2026, 11, 15)), {"2026-11-01": "period ends 15 Nov"}),
+        (
+            D(2026, 11, 10),
+            (D(2026, 1, 1), D(2027, 3, 31)),  # later months: planned
+            {"2026-11-01": "month to date, through 10 Nov"},
+        ),
+    ],
+)
 def test_partial_months(today, period, expected):
     months = pd.date_range("2025-12-01", "2027-03-01", freq="MS")
     found = figures.partial_months(months, today=today, period=period)
@@ -57,7 +77,9 @@ def test_the_mix_hatches_the_partial_month_and_names_it():
     assert list(bars["Visa Security"].marker.opacity) == [1, 1, figures.PARTIAL_OPACITY]
     assert list(bars["Cargo Security"].marker.pattern.shape) == ["", "/"]
     assert list(bars["Visa Security"].customdata) == ["", "", " (month to date, through 1 Dec)"]
-    assert fig.layout.annotations[-1].text == "Partial month (hatched / dashed) — Dec 2026: month to date, through 1 Dec"
+    assert (
+        fig.layout.annotations[-1].text == "Partial month (hatched / dashed) — Dec 2026: month to date, through 1 Dec"
+    )
 
 
 def test_whole_months_are_drawn_as_before():
@@ -75,7 +97,9 @@ def test_lines_end_in_a_dashed_segment_to_an_open_point(build):
     assert list(solid.y) == [30, 28, None], "the solid line stops at the last whole month"
     assert dashed.line.dash == "dash"
     assert [(f"{pd.Timestamp(x):%Y-%m}", y) for x, y in zip(dashed.x, dashed.y) if x is not None] == [
-        ("2026-11", 28), ("2026-12", 2)]
+        ("2026-11", 28),
+        ("2026-12", 2),
+    ]
     assert dashed.marker.symbol == "circle-open"
     assert fig.layout.annotations[-1].text.endswith("Dec 2026: month to date, through 1 Dec")
 
@@ -98,12 +122,14 @@ def test_country_profile_marks_the_month_to_date(app_env, monkeypatch, captured_
     assert spec["layout"]["annotations"][-1]["text"].endswith("Aug 2026: month to date, through 20 Aug")
     rows = list(csv.DictReader(io.StringIO(captured_downloads["engagements_by_month_JPN.csv"]().decode("utf-8-sig"))))
     assert [(r["month"][:10], r["mission_area"], r["engagements"], r["partial"]) for r in rows] == [
-        ("2026-08-01", "aviation", "1.0", "month to date, through 20 Aug")]
+        ("2026-08-01", "aviation", "1.0", "month to date, through 20 Aug")
+    ]
 
 
 def test_mission_areas_download_names_the_partial_month(app_env, captured_downloads):
     at = run_page("pages/3_Mission_Areas.py", {"from": "2026-01-01", "to": "2026-08-19"})
     assert not at.exception
-    rows = list(csv.DictReader(io.StringIO(
-        captured_downloads["engagements_by_month_and_area.csv"]().decode("utf-8-sig"))))
+    rows = list(
+        csv.DictReader(io.StringIO(captured_downloads["engagements_by_month_and_area.csv"]().decode("utf-8-sig")))
+    )
     assert {(r["month"][:7], r["partial"]) for r in rows if r["partial"]} == {("2026-08", "period ends 19 Aug")}

@@ -5,6 +5,7 @@ whose rollups are emptied and whose activity macros are redefined over the raw e
 For random filters, periods and sensitivity ceilings, each query that reads engagements gives identical
 rows from both. An import mixes real records into the demo ones, so the demo counts are tested too.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -26,14 +27,36 @@ COMPONENTS = ["CBP", "ICE", "TSA", "USCG", "OIA", "FLETC"]
 TYPES = ["meeting", "training", "conference", "delegation", "technical_assistance", "information_exchange"]
 TODAY = dt.date(2026, 11, 30)
 FIRST, LAST = dt.date(2018, 10, 1), dt.date(2027, 6, 30)
-QUERIES = ["area_summary", "compare_countries", "compare_monthly", "country_activity", "country_area_activity",
-           "country_monthly_activity", "country_profile", "data_range", "demo_in_scope", "engagement_count",
-           "engagement_points", "engagement_types", "kpi_engagements", "monthly_activity", "new_engagements_since",
-           "newly_engaged_countries", "partner_activity_change", "quiet_partners", "recent_engagements",
-           "region_comparison"]
+QUERIES = [
+    "area_summary",
+    "compare_countries",
+    "compare_monthly",
+    "country_activity",
+    "country_area_activity",
+    "country_monthly_activity",
+    "country_profile",
+    "data_range",
+    "demo_in_scope",
+    "engagement_count",
+    "engagement_points",
+    "engagement_types",
+    "kpi_engagements",
+    "monthly_activity",
+    "new_engagements_since",
+    "newly_engaged_countries",
+    "partner_activity_change",
+    "quiet_partners",
+    "recent_engagements",
+    "region_comparison",
+]
 MAY_BE_EMPTY = {"newly_engaged_countries", "quiet_partners"}  # every partner active, in a dense demo
-ROLLUPS = ("engagement_rollup", "engagement_area_rollup", "engagement_place_rollup", "engagement_day_rollup",
-           "engagement_day_country_rollup")
+ROLLUPS = (
+    "engagement_rollup",
+    "engagement_area_rollup",
+    "engagement_place_rollup",
+    "engagement_day_rollup",
+    "engagement_day_country_rollup",
+)
 MEASURES = """CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, component, engagement_type,
        sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
        CAST(status = 'cancelled' AS BIGINT) AS cancelled, CASE WHEN status <> 'cancelled' THEN participants END
@@ -67,11 +90,20 @@ SELECT CAST(date_trunc('month', start_date) AS DATE) AS month FROM engagements W
 
 def mixed_in(path) -> None:
     """Real (not demo) engagements on top of the generated ones: some cancelled, some on the edge days."""
-    rows = [engagement(f"REAL{i}", country=COUNTRIES[i % len(COUNTRIES)], mission_area=AREAS[i % len(AREAS)],
-                       component=COMPONENTS[i % len(COMPONENTS)], engagement_type=TYPES[i % len(TYPES)],
-                       start_date=(dt.date(2024, 1, 1) + dt.timedelta(days=17 * i)).isoformat(), end_date="",
-                       status=("cancelled", "completed", "planned")[i % 3], sensitivity=("public", "internal")[i % 2])
-            for i in range(60)]
+    rows = [
+        engagement(
+            f"REAL{i}",
+            country=COUNTRIES[i % len(COUNTRIES)],
+            mission_area=AREAS[i % len(AREAS)],
+            component=COMPONENTS[i % len(COMPONENTS)],
+            engagement_type=TYPES[i % len(TYPES)],
+            start_date=(dt.date(2024, 1, 1) + dt.timedelta(days=17 * i)).isoformat(),
+            end_date="",
+            status=("cancelled", "completed", "planned")[i % 3],
+            sensitivity=("public", "internal")[i % 2],
+        )
+        for i in range(60)
+    ]
     csv = write_csv(path.parent / "real.csv", rows)
     assert ingest.import_file(csv, "engagements", path, today=TODAY).outcome == "success"
 
@@ -105,11 +137,19 @@ def params(draw):
     days = (end - start).days + 1
     since = draw(day)
     return {
-        "start": start, "end": end, "prev_start": start - dt.timedelta(days=days),
-        "prev_end": start - dt.timedelta(days=1), "as_of": min(end, TODAY), "today": TODAY,
-        "since": since, "lookback_start": since - dt.timedelta(days=365), "limit": draw(st.sampled_from([5, 40])),
-        "iso3": draw(st.sampled_from(COUNTRIES)), "statuses": [],
-        "areas": draw(subset(AREAS, 3)), "countries": draw(subset(COUNTRIES, 3)),
+        "start": start,
+        "end": end,
+        "prev_start": start - dt.timedelta(days=days),
+        "prev_end": start - dt.timedelta(days=1),
+        "as_of": min(end, TODAY),
+        "today": TODAY,
+        "since": since,
+        "lookback_start": since - dt.timedelta(days=365),
+        "limit": draw(st.sampled_from([5, 40])),
+        "iso3": draw(st.sampled_from(COUNTRIES)),
+        "statuses": [],
+        "areas": draw(subset(AREAS, 3)),
+        "countries": draw(subset(COUNTRIES, 3)),
         "components": draw(st.one_of(st.just([]), subset(COMPONENTS, 2))),
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
@@ -125,8 +165,12 @@ def answer(db: Database, name: str, values: dict) -> pd.DataFrame:
     return frame.sort_values(list(frame.columns), ignore_index=True, na_position="first")
 
 
-@settings(derandomize=True, max_examples=60, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    derandomize=True,
+    max_examples=60,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(values=params(), name=st.sampled_from(QUERIES))
 def test_every_engagement_query_answers_as_the_raw_table_does(pair, values, name):
     rollups, raw = pair
@@ -140,11 +184,24 @@ def test_every_engagement_query_answers_as_the_raw_table_does(pair, values, name
 def test_each_query_over_the_default_period_and_every_ceiling(pair, name, max_rank):
     """Every query at least once, on a period with partial months at both ends, for each ceiling."""
     rollups, raw = pair
-    values = {"start": dt.date(2025, 12, 1), "end": TODAY, "prev_start": dt.date(2024, 12, 1),
-              "prev_end": dt.date(2025, 11, 30), "as_of": TODAY, "today": TODAY, "since": dt.date(2026, 9, 14),
-              "lookback_start": dt.date(2025, 9, 14), "limit": 25, "iso3": "MEX", "statuses": [], "areas": [],
-              "countries": ["MEX", "CAN"] if name.startswith("compare") else [], "components": [], "types": [],
-              "max_rank": max_rank}
+    values = {
+        "start": dt.date(2025, 12, 1),
+        "end": TODAY,
+        "prev_start": dt.date(2024, 12, 1),
+        "prev_end": dt.date(2025, 11, 30),
+        "as_of": TODAY,
+        "today": TODAY,
+        "since": dt.date(2026, 9, 14),
+        "lookback_start": dt.date(2025, 9, 14),
+        "limit": 25,
+        "iso3": "MEX",
+        "statuses": [],
+        "areas": [],
+        "countries": ["MEX", "CAN"] if name.startswith("compare") else [],
+        "components": [],
+        "types": [],
+        "max_rank": max_rank,
+    }
     mine = answer(rollups, name, values)
     assert len(mine) > 0 or name in MAY_BE_EMPTY
     pd.testing.assert_frame_equal(mine, answer(raw, name, values), check_dtype=False)
@@ -189,8 +246,9 @@ def test_upgrade_fills_the_daily_tables_of_an_older_file(tmp_path):
         con.execute("UPDATE metadata SET value = 'older' WHERE key = ?", [schema.KEY])
         assert schema.bring_up_to_date(con) is True
         day_tables_match_raw(con)
-        assert con.execute("SELECT sum(engagements) FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', "
-                           "[], [], [], [], 2)").fetchone() == (300,)
+        assert con.execute(
+            "SELECT sum(engagements) FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', [], [], [], [], 2)"
+        ).fetchone() == (300,)
     finally:
         con.close()
 

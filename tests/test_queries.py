@@ -1,4 +1,5 @@
 """Every query file: documented parameters, runs with known values, exact rows on the fixture."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -6,7 +7,7 @@ import re
 
 import pytest
 
-from apptest_support import TODAY, fixture_db  # noqa: F401
+from apptest_support import TODAY
 from atlas.data import db
 from atlas.data.filters import default_filters
 
@@ -16,9 +17,16 @@ def _v(value):
     return None if value is None or value != value else value
 
 
-PARAMS = dict(default_filters(TODAY).params(), iso3="CAN", limit=50, programs=["csi", "vwp", "preclearance"],
-              search="", horizon=dt.date(2027, 11, 30), since=dt.date(2025, 12, 1),
-              lookback_start=dt.date(2024, 12, 1))
+PARAMS = dict(
+    default_filters(TODAY).params(),
+    iso3="CAN",
+    limit=50,
+    programs=["csi", "vwp", "preclearance"],
+    search="",
+    horizon=dt.date(2027, 11, 30),
+    since=dt.date(2025, 12, 1),
+    lookback_start=dt.date(2024, 12, 1),
+)
 
 
 @pytest.fixture(scope="module")
@@ -61,8 +69,13 @@ def test_missing_parameter_is_an_error(database):
 
 def test_kpis_on_the_fixture(database):
     kpi = database.query("kpi_engagements", PARAMS).iloc[0]
-    assert (kpi.engagements, kpi.countries, kpi.participants, kpi.prev_engagements, kpi.prev_countries) == \
-        (10, 6, 152, 3, 3)
+    assert (kpi.engagements, kpi.countries, kpi.participants, kpi.prev_engagements, kpi.prev_countries) == (
+        10,
+        6,
+        152,
+        3,
+        3,
+    )
     agr = database.query("kpi_agreements", PARAMS).iloc[0]
     assert (agr.in_force, agr.prev_in_force, agr.negotiation, agr.expiring_12m, agr.agreements) == (4, 3, 1, 2, 7)
 
@@ -76,7 +89,10 @@ def test_country_activity_rows(database):
     assert mex[:2] == (2, 1) and mex[2] in {"border", "immigration"}
     assert got == {
         "DEU": (2, 0, "law_enforcement"),
-        "GBR": (1, 0, "counterterrorism"), "SGP": (1, 0, "cargo"), "JPN": (1, 0, "aviation"), "FRA": (0, 1, None),
+        "GBR": (1, 0, "counterterrorism"),
+        "SGP": (1, 0, "cargo"),
+        "JPN": (1, 0, "aviation"),
+        "FRA": (0, 1, None),
     }
 
 
@@ -127,14 +143,41 @@ def test_sensitivity_ceiling_applies_to_every_engagement_query(database):
 # Base tables a query may name directly: reference facts that hold no sensitive record (every viewer sees
 # all of them). Every other table is read through a macro that takes the viewer's $max_rank.
 REFERENCE_TABLES = {
-    "countries",      # the ISO country list and map positions
+    "countries",  # the ISO country list and map positions
     "mission_areas",  # codes, labels, colours
-    "programs",       # public programme sites and memberships, each with its published source
-    "metadata",       # when and how the file was built (build time, schema version, demo settings)
+    "programs",  # public programme sites and memberships, each with its published source
+    "metadata",  # when and how the file was built (build time, schema version, demo settings)
 }
-_KEYWORDS = {"where", "group", "order", "join", "left", "right", "full", "inner", "cross", "on", "using", "limit",
-             "having", "union", "window", "qualify", "natural", "positional", "as", "select", "offset", "except",
-             "intersect", "outer", "anti", "semi", "asof", "lateral"}
+_KEYWORDS = {
+    "where",
+    "group",
+    "order",
+    "join",
+    "left",
+    "right",
+    "full",
+    "inner",
+    "cross",
+    "on",
+    "using",
+    "limit",
+    "having",
+    "union",
+    "window",
+    "qualify",
+    "natural",
+    "positional",
+    "as",
+    "select",
+    "offset",
+    "except",
+    "intersect",
+    "outer",
+    "anti",
+    "semi",
+    "asof",
+    "lateral",
+}
 _TOKEN = re.compile(r"[A-Za-z_][A-Za-z0-9_]*|\$[A-Za-z_]+|\S")
 
 
@@ -158,9 +201,15 @@ def _skip_parens(tokens: list[str], i: int) -> int:
 def tables_read(sql: str) -> set[str]:
     """Names a statement reads FROM or JOINs as tables (not macro calls, subqueries or its own CTEs)."""
     tokens = _tokens(sql)
-    ctes = {tokens[i - 1].lower() for i, t in enumerate(tokens)
-            if t.lower() == "as" and i + 1 < len(tokens) and tokens[i + 1] == "(" and i >= 2
-            and tokens[i - 2].lower() in ("with", ",", "recursive")}
+    ctes = {
+        tokens[i - 1].lower()
+        for i, t in enumerate(tokens)
+        if t.lower() == "as"
+        and i + 1 < len(tokens)
+        and tokens[i + 1] == "("
+        and i >= 2
+        and tokens[i - 2].lower() in ("with", ",", "recursive")
+    }
     found, i = set(), 0
     while i < len(tokens):
         word = tokens[i].lower()
@@ -192,11 +241,14 @@ def tables_read(sql: str) -> set[str]:
 
 def test_the_table_parser_sees_direct_reads():
     assert tables_read("SELECT * FROM engagements") == {"engagements"}
-    assert tables_read("WITH cur AS (SELECT 1 FROM import_log l) SELECT * FROM countries c, cur, "
-                       "metadata m JOIN agreements a USING (x) JOIN activity_in($a, $b) z ON true") == \
-        {"import_log", "countries", "metadata", "agreements"}
-    assert tables_read("SELECT (SELECT count(*) FROM engagement_rollup) FROM (VALUES (1)) t(x) "
-                       "-- FROM agreements\nWHERE 'FROM agreements' <> ''") == {"engagement_rollup"}
+    assert tables_read(
+        "WITH cur AS (SELECT 1 FROM import_log l) SELECT * FROM countries c, cur, "
+        "metadata m JOIN agreements a USING (x) JOIN activity_in($a, $b) z ON true"
+    ) == {"import_log", "countries", "metadata", "agreements"}
+    assert tables_read(
+        "SELECT (SELECT count(*) FROM engagement_rollup) FROM (VALUES (1)) t(x) "
+        "-- FROM agreements\nWHERE 'FROM agreements' <> ''"
+    ) == {"engagement_rollup"}
 
 
 @pytest.mark.parametrize("name", db.query_names())

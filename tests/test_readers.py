@@ -1,4 +1,5 @@
 """atlas.readers on real files: every value as text, with the line number the analyst sees in the file."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -44,10 +45,11 @@ def write_bytes(tmp_path: Path, name: str, data: bytes) -> Path:
 
 # --- CSV -------------------------------------------------------------------------------------------
 
+
 @pytest.mark.parametrize("bom", [False, True], ids=["no-bom", "bom"])
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 def test_csv_bom_and_line_endings(tmp_path, bom, newline):
-    text = newline.join([HEADER, "E1,Visit,FRA", "E2,\"Quoted, with comma\",GBR"]) + newline
+    text = newline.join([HEADER, "E1,Visit,FRA", 'E2,"Quoted, with comma",GBR']) + newline
     path = write_bytes(tmp_path, "e.csv", (b"\xef\xbb\xbf" if bom else b"") + text.encode("utf-8"))
     header, lines, rows = read_all(path)
     assert header == ["engagement_id", "title", "country"]
@@ -57,8 +59,21 @@ def test_csv_bom_and_line_endings(tmp_path, bom, newline):
 
 @pytest.mark.parametrize("newline", ["\n", "\r\n"], ids=["lf", "crlf"])
 def test_csv_quoted_field_over_several_lines_shifts_later_line_numbers(tmp_path, newline):
-    text = newline.join([HEADER, "E1,\"first line", "second line", "third line\",FRA", "E2,After,GBR",
-                         "E3,\"two", "lines\",CAN", "E4,Last,MEX"]) + newline
+    text = (
+        newline.join(
+            [
+                HEADER,
+                'E1,"first line',
+                "second line",
+                'third line",FRA',
+                "E2,After,GBR",
+                'E3,"two',
+                'lines",CAN',
+                "E4,Last,MEX",
+            ]
+        )
+        + newline
+    )
     path = write_bytes(tmp_path, "e.csv", text.encode("utf-8"))
     header, lines, rows = read_all(path)
     assert lines == [2, 5, 6, 8]
@@ -82,12 +97,13 @@ def test_csv_short_rows_are_padded_and_empty_extra_values_dropped(tmp_path):
 
 
 def test_csv_row_with_more_values_than_the_header(tmp_path):
-    path = write_bytes(tmp_path, "e.csv", f"{HEADER}\nE1,a,FRA\nE2,\"x\ny\",GBR\nE3,b,CAN,surprise\n".encode())
+    path = write_bytes(tmp_path, "e.csv", f'{HEADER}\nE1,a,FRA\nE2,"x\ny",GBR\nE3,b,CAN,surprise\n'.encode())
     assert problem_of(path) == "line 5, column -: the row has 4 values but the header has 3 columns"
 
 
-@pytest.mark.parametrize(("suffix", "delimiter"), [(".csv", ","), (".csv", ";"), (".csv", "\t"), (".tsv", "\t"),
-                                                   (".txt", ";")])
+@pytest.mark.parametrize(
+    ("suffix", "delimiter"), [(".csv", ","), (".csv", ";"), (".csv", "\t"), (".tsv", "\t"), (".txt", ";")]
+)
 def test_csv_delimiter_is_taken_from_the_header(tmp_path, suffix, delimiter):
     lines = [["engagement_id", "title", "country"], ["E1", "Paris, France", "FRA"], ["E2", "a;b", "GBR"]]
     quote = lambda v: f'"{v}"' if ("," in v or ";" in v) else v  # noqa: E731
@@ -97,19 +113,36 @@ def test_csv_delimiter_is_taken_from_the_header(tmp_path, suffix, delimiter):
     assert rows == [["E1", "Paris, France", "FRA"], ["E2", "a;b", "GBR"]]
 
 
-@pytest.mark.parametrize(("data", "message"), [
-    ("engagement_id,title\nE1,x\n".encode("utf-16"), "line 1, column -: the file is UTF-16 text; save it as CSV UTF-8"),
-    ("engagement_id,title\nE1,x\n".encode("utf-16-be").join([b"\xfe\xff", b""]),
-     "line 1, column -: the file is UTF-16 text; save it as CSV UTF-8"),
-    ("engagement_id,title\nE1,x\n".encode("utf-16-le"),
-     "line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
-    (b"engagement_id,title\nE1,x\x00y\n",
-     "line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
-    ("engagement_id,title\nE1,Paris\nE2,Côte d'Ivoire\n".encode("latin-1"),
-     "line 3, column -: byte 0xf4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"),
-    ("títle,x\nE1,y\n".encode("cp1252"),
-     "line 1, column -: byte 0xed is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"),
-], ids=["utf16-le-bom", "utf16-be-bom", "utf16-no-bom", "nul-byte", "latin1-line3", "cp1252-header"])
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            "engagement_id,title\nE1,x\n".encode("utf-16"),
+            "line 1, column -: the file is UTF-16 text; save it as CSV UTF-8",
+        ),
+        (
+            "engagement_id,title\nE1,x\n".encode("utf-16-be").join([b"\xfe\xff", b""]),
+            "line 1, column -: the file is UTF-16 text; save it as CSV UTF-8",
+        ),
+        (
+            "engagement_id,title\nE1,x\n".encode("utf-16-le"),
+            "line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8",
+        ),
+        (
+            b"engagement_id,title\nE1,x\x00y\n",
+            "line 1, column -: the file is not text (it contains NUL bytes); save it as CSV UTF-8",
+        ),
+        (
+            "engagement_id,title\nE1,Paris\nE2,Côte d'Ivoire\n".encode("latin-1"),
+            "line 3, column -: byte 0xf4 is not valid UTF-8 (is the file Latin-1 or Windows-1252?)",
+        ),
+        (
+            "títle,x\nE1,y\n".encode("cp1252"),
+            "line 1, column -: byte 0xed is not valid UTF-8 (is the file Latin-1 or Windows-1252?)",
+        ),
+    ],
+    ids=["utf16-le-bom", "utf16-be-bom", "utf16-no-bom", "nul-byte", "latin1-line3", "cp1252-header"],
+)
 def test_csv_encoding_problems(tmp_path, data, message):
     assert problem_of(write_bytes(tmp_path, "e.csv", data)) == message
 
@@ -120,7 +153,8 @@ def test_csv_bad_byte_far_into_the_file_is_found_while_streaming(tmp_path):
     data = ("engagement_id,title\n" + good).encode() + "E5001,Zürich\n".encode("latin-1")
     assert len(data) > 65536
     assert problem_of(write_bytes(tmp_path, "e.csv", data)) == (
-        "line 5002, column -: byte 0xfc is not valid UTF-8 (is the file Latin-1 or Windows-1252?)")
+        "line 5002, column -: byte 0xfc is not valid UTF-8 (is the file Latin-1 or Windows-1252?)"
+    )
 
 
 def test_csv_field_longer_than_the_limit(tmp_path):
@@ -134,11 +168,14 @@ def test_csv_field_at_the_limit_is_read(tmp_path):
     assert len(rows[0][1]) == 100_000
 
 
-@pytest.mark.parametrize(("columns", "message"), [
-    (200, None),
-    (201, "line 1, column -: the file has 201 columns; an import file has at most 200"),
-    (5000, "line 1, column -: the file has 5000 columns; an import file has at most 200"),
-])
+@pytest.mark.parametrize(
+    ("columns", "message"),
+    [
+        (200, None),
+        (201, "line 1, column -: the file has 201 columns; an import file has at most 200"),
+        (5000, "line 1, column -: the file has 5000 columns; an import file has at most 200"),
+    ],
+)
 def test_column_limit(tmp_path, columns, message):
     names = ",".join(f"c{i}" for i in range(columns))
     path = write_bytes(tmp_path, "wide.csv", f"{names}\n{','.join(['1'] * columns)}\n".encode())
@@ -149,15 +186,18 @@ def test_column_limit(tmp_path, columns, message):
         assert problem_of(path) == message
 
 
-@pytest.mark.parametrize(("name", "data", "message"), [
-    ("e.json", b"{}", "line 1, column -: unsupported file type '.json'; use .csv, .xlsx or .parquet"),
-    ("e", b"a,b\n", "line 1, column -: unsupported file type ''; use .csv, .xlsx or .parquet"),
-    ("e.csv", b"", "line 1, column -: the file is empty"),
-    ("e.xlsx", b"", "line 1, column -: the file is empty"),
-    ("e.parquet", b"", "line 1, column -: the file is empty"),
-    ("e.xlsx", b"engagement_id,title\nE1,x\n", "line 1, column -: not a readable .xlsx workbook (BadZipFile)"),
-    ("e.parquet", b"engagement_id,title\nE1,x\n", "line 1, column -: not a readable Parquet file (ArrowInvalid)"),
-])
+@pytest.mark.parametrize(
+    ("name", "data", "message"),
+    [
+        ("e.json", b"{}", "line 1, column -: unsupported file type '.json'; use .csv, .xlsx or .parquet"),
+        ("e", b"a,b\n", "line 1, column -: unsupported file type ''; use .csv, .xlsx or .parquet"),
+        ("e.csv", b"", "line 1, column -: the file is empty"),
+        ("e.xlsx", b"", "line 1, column -: the file is empty"),
+        ("e.parquet", b"", "line 1, column -: the file is empty"),
+        ("e.xlsx", b"engagement_id,title\nE1,x\n", "line 1, column -: not a readable .xlsx workbook (BadZipFile)"),
+        ("e.parquet", b"engagement_id,title\nE1,x\n", "line 1, column -: not a readable Parquet file (ArrowInvalid)"),
+    ],
+)
 def test_files_that_are_not_tables(tmp_path, name, data, message):
     assert problem_of(write_bytes(tmp_path, name, data)) == message
 
@@ -172,6 +212,7 @@ def test_suffix_is_case_insensitive(tmp_path):
 
 
 # --- XLSX ------------------------------------------------------------------------------------------
+
 
 def test_xlsx_first_sheet_typed_cells_and_sheet_row_numbers(tmp_path):
     from openpyxl import Workbook
@@ -229,19 +270,22 @@ def test_xlsx_damaged_sheet_is_a_file_problem(tmp_path):
 
 # --- Parquet ---------------------------------------------------------------------------------------
 
+
 def test_parquet_typed_columns_become_text(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({
-        "engagement_id": ["E1", "E2", None],
-        "start_date": pa.array([dt.date(2024, 3, 5), None, dt.date(2023, 12, 31)], pa.date32()),
-        "end_date": pa.array([dt.datetime(2024, 3, 7), dt.datetime(2024, 3, 7, 9, 15), None], pa.timestamp("us")),
-        "participants": pa.array([12, None, 0], pa.int64()),
-        "latitude": [48.8566, float("nan"), -33.5],
-        "demo": [True, False, None],
-        "amount": pa.array([decimal.Decimal("5.10"), None, None], pa.decimal128(5, 2)),
-    })
+    table = pa.table(
+        {
+            "engagement_id": ["E1", "E2", None],
+            "start_date": pa.array([dt.date(2024, 3, 5), None, dt.date(2023, 12, 31)], pa.date32()),
+            "end_date": pa.array([dt.datetime(2024, 3, 7), dt.datetime(2024, 3, 7, 9, 15), None], pa.timestamp("us")),
+            "participants": pa.array([12, None, 0], pa.int64()),
+            "latitude": [48.8566, float("nan"), -33.5],
+            "demo": [True, False, None],
+            "amount": pa.array([decimal.Decimal("5.10"), None, None], pa.decimal128(5, 2)),
+        }
+    )
     pq.write_table(table, tmp_path / "e.parquet")
     header, lines, rows = read_all(tmp_path / "e.parquet")
     assert header == ["engagement_id", "start_date", "end_date", "participants", "latitude", "demo", "amount"]
@@ -265,8 +309,12 @@ def test_parquet_damaged_data_pages_are_a_file_problem(tmp_path):
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    table = pa.table({"engagement_id": [f"E{i}" for i in range(200)],
-                      "title": [f"Title number {i} with some text" for i in range(200)]})
+    table = pa.table(
+        {
+            "engagement_id": [f"E{i}" for i in range(200)],
+            "title": [f"Title number {i} with some text" for i in range(200)],
+        }
+    )
     pq.write_table(table, tmp_path / "good.parquet", compression="none")
     data = bytearray((tmp_path / "good.parquet").read_bytes())
     data[100:600] = b"\xab" * 500
@@ -276,6 +324,7 @@ def test_parquet_damaged_data_pages_are_a_file_problem(tmp_path):
 
 
 # --- streaming in chunks ---------------------------------------------------------------------------
+
 
 @pytest.mark.parametrize("kind", ["csv", "xlsx", "parquet"])
 def test_chunks_keep_line_numbers_across_chunk_boundaries(tmp_path, monkeypatch, kind):
@@ -296,35 +345,42 @@ def test_csv_chunks_count_physical_lines(tmp_path, monkeypatch):
 
 # --- small pieces ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize(("raw", "name"), [
-    ("Engagement ID ", "engagement_id"),
-    ("\ufeffengagement_id", "engagement_id"),
-    ("Start-Date", "start_date"),
-    ("  MISSION   AREA", "mission_area"),
-    ("Mission\tArea", "mission_area"),
-    ("date_in-force", "date_in_force"),
-    (None, ""),
-    (7, "7"),
-])
+
+@pytest.mark.parametrize(
+    ("raw", "name"),
+    [
+        ("Engagement ID ", "engagement_id"),
+        ("\ufeffengagement_id", "engagement_id"),
+        ("Start-Date", "start_date"),
+        ("  MISSION   AREA", "mission_area"),
+        ("Mission\tArea", "mission_area"),
+        ("date_in-force", "date_in_force"),
+        (None, ""),
+        (7, "7"),
+    ],
+)
 def test_normalise_header(raw, name):
     assert normalise_header(raw) == name
 
 
-@pytest.mark.parametrize(("value", "text"), [
-    (None, ""),
-    (True, "true"),
-    (False, "false"),
-    (dt.datetime(2024, 3, 5), "2024-03-05"),
-    (dt.datetime(2024, 3, 5, 10, 30), "2024-03-05 10:30:00"),
-    (dt.date(2024, 3, 5), "2024-03-05"),
-    (5.0, "5"),
-    (5.5, "5.5"),
-    (float("nan"), ""),
-    (0.1 + 0.2, "0.30000000000000004"),
-    (7, "7"),
-    (decimal.Decimal("5.10"), "5.10"),
-    ("  verbatim  ", "  verbatim  "),
-])
+@pytest.mark.parametrize(
+    ("value", "text"),
+    [
+        (None, ""),
+        (True, "true"),
+        (False, "false"),
+        (dt.datetime(2024, 3, 5), "2024-03-05"),
+        (dt.datetime(2024, 3, 5, 10, 30), "2024-03-05 10:30:00"),
+        (dt.date(2024, 3, 5), "2024-03-05"),
+        (5.0, "5"),
+        (5.5, "5.5"),
+        (float("nan"), ""),
+        (0.1 + 0.2, "0.30000000000000004"),
+        (7, "7"),
+        (decimal.Decimal("5.10"), "5.10"),
+        ("  verbatim  ", "  verbatim  "),
+    ],
+)
 def test_cell_text(value, text):
     assert cell_text(value) == text
 
@@ -341,10 +397,17 @@ def test_whitespace_is_exactly_what_str_strip_removes():
     assert readers.WHITESPACE == "".join(ch for ch in map(chr, range(sys.maxunicode + 1)) if ch.isspace())
 
 
-@pytest.mark.parametrize(("values", "blank"), [
-    ([], True), ([""], True), (["", " ", "\t"], True), (["\u3000", "\xa0", "\x85", "\x1c", "\u2028"], True),
-    (["", "x"], False), (["\u200b"], False),  # a zero-width space is not whitespace to str.strip() either
-])
+@pytest.mark.parametrize(
+    ("values", "blank"),
+    [
+        ([], True),
+        ([""], True),
+        (["", " ", "\t"], True),
+        (["\u3000", "\xa0", "\x85", "\x1c", "\u2028"], True),
+        (["", "x"], False),
+        (["\u200b"], False),  # a zero-width space is not whitespace to str.strip() either
+    ],
+)
 def test_blank_row_rule_is_the_same_in_python_and_arrow(values, blank):
     import pyarrow as pa
 
@@ -354,23 +417,35 @@ def test_blank_row_rule_is_the_same_in_python_and_arrow(values, blank):
         assert (mask is not None and mask.to_pylist() == [True]) is blank
 
 
-@pytest.mark.parametrize(("header", "delimiter"), [
-    ("a,b,c", ","), ("a;b;c", ";"), ("a\tb\tc", "\t"), ("a;b,c", ","), ("a", ","), ("a;b;c,d", ";"),
-])
+@pytest.mark.parametrize(
+    ("header", "delimiter"),
+    [
+        ("a,b,c", ","),
+        ("a;b;c", ";"),
+        ("a\tb\tc", "\t"),
+        ("a;b,c", ","),
+        ("a", ","),
+        ("a;b;c,d", ";"),
+    ],
+)
 def test_pick_delimiter(header, delimiter):
     assert readers.pick_delimiter(header) == delimiter
 
 
-@pytest.mark.parametrize(("head", "problem"), [
-    (b"\xff\xfea\x00", "the file is UTF-16 text; save it as CSV UTF-8"),
-    (b"a,b\x00", "the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
-    (b"\xef\xbb\xbfa,b\n", None),
-])
+@pytest.mark.parametrize(
+    ("head", "problem"),
+    [
+        (b"\xff\xfea\x00", "the file is UTF-16 text; save it as CSV UTF-8"),
+        (b"a,b\x00", "the file is not text (it contains NUL bytes); save it as CSV UTF-8"),
+        (b"\xef\xbb\xbfa,b\n", None),
+    ],
+)
 def test_sniff_encoding_problem(head, problem):
     assert readers.sniff_encoding_problem(head) == problem
 
 
 # --- issue 15.10: a workbook is bounded before it is parsed ------------------------------------------
+
 
 def _rewrite(source: Path, target: Path, member: str, write) -> Path:
     """A copy of the workbook `source` whose `member` is written anew by `write(stream, old_text)`."""
@@ -412,8 +487,12 @@ def far_column_xlsx(tmp_path: Path, rows: int = 20_000, *, dimension: bool = Tru
     workbook.save(tmp_path / "far.xlsx")
     if dimension:
         return tmp_path / "far.xlsx"
-    return _rewrite(tmp_path / "far.xlsx", tmp_path / "far_nodim.xlsx", "xl/worksheets/sheet1.xml",
-                    lambda stream, text: stream.write(re.sub(r"<dimension [^>]*/>", "", text).encode()))
+    return _rewrite(
+        tmp_path / "far.xlsx",
+        tmp_path / "far_nodim.xlsx",
+        "xl/worksheets/sheet1.xml",
+        lambda stream, text: stream.write(re.sub(r"<dimension [^>]*/>", "", text).encode()),
+    )
 
 
 PROBE = """
@@ -435,8 +514,13 @@ print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
 
 def probe(path: Path) -> tuple[str, float, int]:
     """Read `path` in a process of its own: (the problem or 'read', seconds, peak memory in MB)."""
-    done = subprocess.run([sys.executable, "-c", PROBE, str(path)], capture_output=True, text=True, timeout=120,
-                          cwd=Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, str(path)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=Path(__file__).resolve().parent.parent,
+    )
     message, seconds, megabytes = done.stdout.strip().splitlines()[-3:]
     return message, float(seconds), int(megabytes)
 
@@ -445,8 +529,10 @@ def test_a_workbook_with_a_150_million_character_cell_is_refused_quickly_in_litt
     path = huge_cell_xlsx(tmp_path)
     assert path.stat().st_size < 1_000_000
     message, seconds, megabytes = probe(path)
-    assert message == ("line 1, column -: a cell holds more than 100,000 characters (in xl/worksheets/sheet1.xml); "
-                       "an import cell holds at most that")
+    assert message == (
+        "line 1, column -: a cell holds more than 100,000 characters (in xl/worksheets/sheet1.xml); "
+        "an import cell holds at most that"
+    )
     assert seconds < 10 and megabytes < 250, (seconds, megabytes)
 
 
@@ -462,8 +548,10 @@ def test_a_workbook_with_a_cell_at_column_xfd_is_refused_quickly(tmp_path, dimen
     path = far_column_xlsx(tmp_path, dimension=dimension)
     message, seconds, megabytes = probe(path)
     # refused from the sheet's own size or the cells it names, before a row is parsed
-    assert message == ("line 1, column -: the first sheet is 16,384 columns wide (to column XFD); an import "
-                       "sheet has at most 100: delete the unused columns")
+    assert message == (
+        "line 1, column -: the first sheet is 16,384 columns wide (to column XFD); an import "
+        "sheet has at most 100: delete the unused columns"
+    )
     assert seconds < 15 and megabytes < 250, (seconds, megabytes)
 
 

@@ -13,13 +13,14 @@ Hand-counted from the CSVs (see data/reference/SOURCES.md):
 - csi_ports.csv 58 rows (3 UNCERTAIN), dhs_overseas_posts_partial.csv 50 rows (the 12 VSP rows UNCERTAIN),
   dhs_international_footprint_headlines.csv 20 rows.
 """
+
 from __future__ import annotations
 
 import csv
 
 import pytest
 
-from apptest_support import ROOT, TODAY, fixture_db  # noqa: F401
+from apptest_support import ROOT, TODAY
 from atlas.data import build, db
 from atlas.data.filters import default_filters
 from atlas.views import maps
@@ -45,10 +46,17 @@ def programs(database):
     return database.query("programs", {"programs": sorted(set(build.PROGRAM_CODES.values()))})
 
 
-@pytest.mark.parametrize(("name", "count"), [
-    ("cbp_preclearance_locations.csv", 22), ("pcsc_agreements_partial.csv", 44), ("vwp_countries.csv", 45),
-    ("csi_ports.csv", 58), ("dhs_overseas_posts_partial.csv", 50), ("dhs_international_footprint_headlines.csv", 20),
-])
+@pytest.mark.parametrize(
+    ("name", "count"),
+    [
+        ("cbp_preclearance_locations.csv", 22),
+        ("pcsc_agreements_partial.csv", 44),
+        ("vwp_countries.csv", 45),
+        ("csi_ports.csv", 58),
+        ("dhs_overseas_posts_partial.csv", 50),
+        ("dhs_international_footprint_headlines.csv", 20),
+    ],
+)
 def test_row_counts_of_the_reference_files(name, count):
     assert len(rows_of(name)) == count
 
@@ -62,10 +70,14 @@ def test_the_shipped_files_are_the_resourced_ones():
 
 
 def test_every_programme_row_is_loaded_with_its_source_and_as_of_verbatim(programs):
-    expected = sorted((r["iso3"], r["place"], r["status"], r["source_url"], r["source_as_of"])
-                      for name in build.PROGRAM_FILES for r in rows_of(name))
-    loaded = sorted(programs[["iso3", "place", "status", "source_url", "source_as_of"]].itertuples(index=False,
-                                                                                                   name=None))
+    expected = sorted(
+        (r["iso3"], r["place"], r["status"], r["source_url"], r["source_as_of"])
+        for name in build.PROGRAM_FILES
+        for r in rows_of(name)
+    )
+    loaded = sorted(
+        programs[["iso3", "place", "status", "source_url", "source_as_of"]].itertuples(index=False, name=None)
+    )
     assert len(loaded) == 22 + 44 + 45 + 58 + 50
     assert [tuple(v or "" for v in row) for row in loaded] == expected
     assert programs.source_url.str.strip().str.len().gt(0).all(), "every row names its source"
@@ -114,32 +126,67 @@ def test_vwp_members_and_former_members(programs):
     assert sorted(vwp.loc[~vwp.is_current, "iso3"]) == ["ARG", "ROU", "URY"]
     assert sorted(vwp.loc[vwp.uncertain, "iso3"]) == ["ARG"]
     qatar = vwp[vwp.iso3 == "QAT"].iloc[0]
-    assert (qatar.status, qatar.source_as_of) == ("designated (participating)", "Federal Register 2024-09-26 (89 FR 78783)")
+    assert (qatar.status, qatar.source_as_of) == (
+        "designated (participating)",
+        "Federal Register 2024-09-26 (89 FR 78783)",
+    )
 
 
 def test_programme_summary_counts(database):
     # One summary row per programme and primary mission area (the Victoria ferry is border, not aviation).
     summary = database.query("programs_summary").groupby("program_code")[["sites", "current", "uncertain"]].sum()
-    assert summary.loc[["preclearance", "pcsc", "vwp", "csi", "vsp"], ["sites", "current", "uncertain"]
-                       ].values.tolist() == [[22, 17, 2], [44, 44, 4], [45, 42, 1], [58, 58, 3], [12, 12, 12]]
+    assert summary.loc[
+        ["preclearance", "pcsc", "vwp", "csi", "vsp"], ["sites", "current", "uncertain"]
+    ].values.tolist() == [[22, 17, 2], [44, 44, 4], [45, 42, 1], [58, 58, 3], [12, 12, 12]]
 
 
 def test_headlines_are_loaded(database):
-    rows = database.cursor().execute(
-        "SELECT count(*), count(*) FILTER (WHERE source_url IS NULL) FROM footprint_headlines").fetchone()
+    rows = (
+        database.cursor()
+        .execute("SELECT count(*), count(*) FILTER (WHERE source_url IS NULL) FROM footprint_headlines")
+        .fetchone()
+    )
     assert rows == (20, 0)
 
 
-@pytest.mark.parametrize(("iso3", "current_rows", "programmes", "not_current"), [
-    ("CAN", 15, {"CBP Preclearance": 10, "Container Security Initiative (CSI)": 3, "CBP attaché office": 1,
-                 "ICE Visa Security Program (VSP) unit": 1}, ["CBP Preclearance"]),
-    ("SWE", 3, {"Container Security Initiative (CSI)": 1, "Preventing and Combating Serious Crime (PCSC) agreement": 1,
-                "Visa Waiver Program (VWP)": 1}, ["CBP Preclearance"]),
-    ("IRL", 4, {"CBP Preclearance": 2, "Preventing and Combating Serious Crime (PCSC) agreement": 1,
-                "Visa Waiver Program (VWP)": 1}, []),
-    ("ROU", 1, {"Preventing and Combating Serious Crime (PCSC) agreement": 1}, ["Visa Waiver Program (VWP)"]),
-    ("DOM", 1, {"Container Security Initiative (CSI)": 1}, ["CBP Preclearance"]),
-])
+@pytest.mark.parametrize(
+    ("iso3", "current_rows", "programmes", "not_current"),
+    [
+        (
+            "CAN",
+            15,
+            {
+                "CBP Preclearance": 10,
+                "Container Security Initiative (CSI)": 3,
+                "CBP attaché office": 1,
+                "ICE Visa Security Program (VSP) unit": 1,
+            },
+            ["CBP Preclearance"],
+        ),
+        (
+            "SWE",
+            3,
+            {
+                "Container Security Initiative (CSI)": 1,
+                "Preventing and Combating Serious Crime (PCSC) agreement": 1,
+                "Visa Waiver Program (VWP)": 1,
+            },
+            ["CBP Preclearance"],
+        ),
+        (
+            "IRL",
+            4,
+            {
+                "CBP Preclearance": 2,
+                "Preventing and Combating Serious Crime (PCSC) agreement": 1,
+                "Visa Waiver Program (VWP)": 1,
+            },
+            [],
+        ),
+        ("ROU", 1, {"Preventing and Combating Serious Crime (PCSC) agreement": 1}, ["Visa Waiver Program (VWP)"]),
+        ("DOM", 1, {"Container Security Initiative (CSI)": 1}, ["CBP Preclearance"]),
+    ],
+)
 def test_country_profile_programme_counts(database, iso3, current_rows, programmes, not_current):
     params = dict(default_filters(TODAY).params(), iso3=iso3)
     profile = database.query("country_profile", params).iloc[0]

@@ -1,4 +1,5 @@
 """The process-wide query result cache (atlas.db.ResultCache, Database.cached_query)."""
+
 from __future__ import annotations
 
 import threading
@@ -7,7 +8,7 @@ import time
 import pandas as pd
 import pytest
 
-from apptest_support import TODAY, fixture_db  # noqa: F401
+from apptest_support import TODAY
 from atlas.data import db, vocab
 from atlas.data.filters import default_filters
 
@@ -37,8 +38,8 @@ def test_least_recently_used_goes_first():
     cache = db.ResultCache(max_entries=2)
     cache.get("a", frame)
     cache.get("b", frame)
-    cache.get("a", frame)          # a is now the most recent
-    cache.get("c", frame)          # evicts b
+    cache.get("a", frame)  # a is now the most recent
+    cache.get("c", frame)  # evicts b
     runs = []
     cache.get("a", lambda: runs.append("a") or frame())
     cache.get("b", lambda: runs.append("b") or frame())

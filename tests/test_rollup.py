@@ -6,6 +6,7 @@ atlas/data/macros.sql). For random filter combinations and random periods (mid-m
 periods inside one month, periods beyond the data), every measure of activity_in, area_activity_in,
 area_trend_in and place_activity_in must equal a direct GROUP BY over the raw table.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -52,8 +53,10 @@ def filters(draw):
     start = draw(day)
     shape = draw(st.sampled_from(["any", "same_month", "whole_months", "one_day"]))
     if shape == "same_month":
-        end = min(dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1),
-                  start + dt.timedelta(days=draw(st.integers(0, 30))))
+        end = min(
+            dt.date(start.year + start.month // 12, start.month % 12 + 1, 1) - dt.timedelta(days=1),
+            start + dt.timedelta(days=draw(st.integers(0, 30))),
+        )
     elif shape == "whole_months":
         start = start.replace(day=1)
         end = draw(day)
@@ -65,82 +68,124 @@ def filters(draw):
     start, end = min(start, end), max(start, end)
     subset = lambda values, most: st.lists(st.sampled_from(values), max_size=most, unique=True)  # noqa: E731
     return {
-        "start": start, "end": end,
-        "areas": draw(subset(AREAS, 3)), "countries": draw(subset(COUNTRIES, 3)),
+        "start": start,
+        "end": end,
+        "areas": draw(subset(AREAS, 3)),
+        "countries": draw(subset(COUNTRIES, 3)),
         "components": draw(st.one_of(st.just([]), subset(COMPONENTS, 2))),
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
     }
 
 
-CHECK = settings(derandomize=True, max_examples=80, deadline=None,
-                 suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+CHECK = settings(
+    derandomize=True,
+    max_examples=80,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
 
 @CHECK
 @given(params=filters())
 def test_activity_in_matches_the_raw_table(db, params):
     keys = "month, iso3, mission_area, component, engagement_type, sensitivity_rank"
-    from_rollup = rows(db, f"""
+    from_rollup = rows(
+        db,
+        f"""
         SELECT {keys}, sum(engagements), sum(planned), sum(cancelled), sum(participants), sum(demo)
-        FROM activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""", params)
-    from_raw = rows(db, f"""
+        FROM activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
+    from_raw = rows(
+        db,
+        f"""
         SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, component,
                engagement_type, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'), sum(participants) FILTER (WHERE status <> 'cancelled'),
                count(*) FILTER (WHERE is_demo)
-        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""", params)
+        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
     assert from_rollup == from_raw
 
 
 @CHECK
 @given(params=filters())
 def test_area_activity_in_matches_the_raw_table(db, params):
-    from_rollup = rows(db, f"""
+    from_rollup = rows(
+        db,
+        f"""
         SELECT month, iso3, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
                sum(participants), sum(demo)
-        FROM area_activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""", params)
-    from_raw = rows(db, f"""
+        FROM area_activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
+    from_raw = rows(
+        db,
+        f"""
         SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, sensitivity_rank,
                count(*), count(*) FILTER (WHERE status = 'planned'), count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
-        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""", params)
+        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
     assert from_rollup == from_raw
 
 
 @CHECK
 @given(params=filters())
 def test_area_trend_in_matches_the_raw_table(db, params):
-    from_rollup = rows(db, f"""
+    from_rollup = rows(
+        db,
+        f"""
         SELECT month, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
                sum(participants), sum(demo), sum(demo_active)
-        FROM area_trend_in({ARGS}) GROUP BY ALL ORDER BY ALL""", params)
-    from_raw = rows(db, f"""
+        FROM area_trend_in({ARGS}) GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
+    from_raw = rows(
+        db,
+        f"""
         SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, mission_area, sensitivity_rank,
                count(*), count(*) FILTER (WHERE status = 'planned'), count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo),
                count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
-        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""", params)
+        FROM engagements {FILTERS} GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
     assert from_rollup == from_raw
 
 
 @CHECK
 @given(params=filters())
 def test_place_activity_in_matches_the_raw_table(db, params):
-    from_rollup = rows(db, f"""
+    from_rollup = rows(
+        db,
+        f"""
         SELECT iso3, lat, lon, mission_area, sum(engagements), max(latest), bool_or(approximate)
-        FROM place_activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""", params)
-    from_raw = rows(db, f"""
+        FROM place_activity_in({ARGS}) GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
+    from_raw = rows(
+        db,
+        f"""
         SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2) AS lat, round(coalesce(e.longitude, c.lon), 2) AS lon,
                e.mission_area, count(*), max(e.start_date), bool_or(e.latitude IS NULL)
         FROM (SELECT * FROM engagements {FILTERS}) e JOIN countries c USING (iso3)
         WHERE e.status <> 'cancelled'
-        GROUP BY ALL ORDER BY ALL""", params)
+        GROUP BY ALL ORDER BY ALL""",
+        params,
+    )
     assert from_rollup == from_raw
 
 
-@settings(derandomize=True, max_examples=30, deadline=None,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@settings(
+    derandomize=True,
+    max_examples=30,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 @given(params=filters())
 def test_the_export_count_is_the_size_of_the_export(db, params):
     assert int(db.query("engagement_count", params).engagements[0]) == len(db.query("engagements_export", params))
@@ -148,11 +193,20 @@ def test_the_export_count_is_the_size_of_the_export(db, params):
 
 def test_the_generated_data_exercises_every_path(db):
     """Several months, both edges and whole months: the property tests above are not vacuous."""
-    params = {"start": dt.date(2025, 3, 17), "end": dt.date(2026, 2, 11), "areas": [], "countries": [],
-              "components": [], "types": [], "max_rank": 2}
+    params = {
+        "start": dt.date(2025, 3, 17),
+        "end": dt.date(2026, 2, 11),
+        "areas": [],
+        "countries": [],
+        "components": [],
+        "types": [],
+        "max_rank": 2,
+    }
     months = rows(db, f"SELECT count(DISTINCT month), sum(engagements) FROM area_activity_in({ARGS})", params)[0]
     edges = rows(db, "SELECT count(*) FROM period_edges($start, $end)", params)[0][0]
     assert months[0] == 12 and months[1] > 300
     assert 0 < edges < months[1]
-    assert rows(db, "SELECT count(*) FROM engagement_area_rollup", {})[0][0] < rows(
-        db, "SELECT count(*) FROM engagement_rollup", {})[0][0]
+    assert (
+        rows(db, "SELECT count(*) FROM engagement_area_rollup", {})[0][0]
+        < rows(db, "SELECT count(*) FROM engagement_rollup", {})[0][0]
+    )

@@ -1,5 +1,6 @@
 """Issue 15, nothing lost, nothing leaked: broken files at start-up, the ceiling on whole-table queries,
 the audit beside the database, and exports that import back unchanged."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -12,7 +13,6 @@ import duckdb
 import pandas as pd
 import pytest
 
-from apptest_support import app_env, fixture_db  # noqa: F401  (fixtures)
 from atlas.data import audit, export, ingest
 from atlas.data.build import build
 from atlas.data.db import BrokenDatabase, Database, connect
@@ -29,6 +29,7 @@ def load(db: Path, folder: Path, name: str, rows: list[dict]) -> ingest.ImportRe
 
 
 # --- 12: a broken database at start-up says which file, what is wrong and what to do ----------------
+
 
 def _truncated(db: Path) -> None:
     data = db.read_bytes()
@@ -58,11 +59,15 @@ def _garbage_wal(db: Path) -> None:
     db.with_name(db.name + ".wal").write_bytes(os.urandom(4096))
 
 
-BREAKAGES = {"truncated": (_truncated, "cannot be read"), "zeroed": (_zeroed, "cannot be read"),
-             "csv": (lambda db: db.write_text("engagement_id,title\nE1,x\n"), "is not a DuckDB database file"),
-             "empty": (lambda db: db.write_bytes(b""), "is not a DuckDB database file"),
-             "sqlite": (_sqlite, "is a SQLite file"), "directory": (_directory, "is a folder"),
-             "garbage wal": (_garbage_wal, "write-ahead log")}
+BREAKAGES = {
+    "truncated": (_truncated, "cannot be read"),
+    "zeroed": (_zeroed, "cannot be read"),
+    "csv": (lambda db: db.write_text("engagement_id,title\nE1,x\n"), "is not a DuckDB database file"),
+    "empty": (lambda db: db.write_bytes(b""), "is not a DuckDB database file"),
+    "sqlite": (_sqlite, "is a SQLite file"),
+    "directory": (_directory, "is a folder"),
+    "garbage wal": (_garbage_wal, "write-ahead log"),
+}
 
 
 @pytest.mark.parametrize("breakage", BREAKAGES)
@@ -85,8 +90,9 @@ def test_a_sqlite_file_never_makes_duckdb_fetch_an_extension(empty_db, tmp_path,
         Database.open(empty_db)
     con = connect()
     try:
-        assert con.execute("SELECT current_setting('autoload_known_extensions'), "
-                           "current_setting('autoinstall_known_extensions')").fetchone() == (False, False)
+        assert con.execute(
+            "SELECT current_setting('autoload_known_extensions'), current_setting('autoinstall_known_extensions')"
+        ).fetchone() == (False, False)
         # even handed straight to DuckDB, the file is refused without an install attempt
         with pytest.raises(duckdb.Error, match="(?i)install"):
             con.execute("ATTACH ? AS s", [str(empty_db)])
@@ -101,25 +107,49 @@ def test_damage_found_by_a_later_query_is_the_same_clear_error(tmp_path, empty_d
     try:
         size = empty_db.stat().st_size
         data = bytearray(empty_db.read_bytes())
-        data[size // 3: size - 8192] = bytes(size - 8192 - size // 3)  # the data blocks, not the header
+        data[size // 3 : size - 8192] = bytes(size - 8192 - size // 3)  # the data blocks, not the header
         with open(empty_db, "r+b") as f:  # in place: the open view reads the same inode
             f.write(bytes(data))
         with pytest.raises(BrokenDatabase, match=f"The database {empty_db} is damaged"):
-            database.query("engagements_export", {"start": dt.date(2000, 1, 1), "end": TODAY, "areas": [],
-                                                  "countries": [], "components": [], "types": [], "max_rank": 2})
+            database.query(
+                "engagements_export",
+                {
+                    "start": dt.date(2000, 1, 1),
+                    "end": TODAY,
+                    "areas": [],
+                    "countries": [],
+                    "components": [],
+                    "types": [],
+                    "max_rank": 2,
+                },
+            )
     finally:
         database.close()
 
 
 # --- 6: the whole-table queries read through the ceiling ------------------------------------------
 
+
 @pytest.fixture
 def levels_db(tmp_path, empty_db) -> Path:
-    load(empty_db, tmp_path, "internal", [engagement("I1", start_date="2024-05-02", end_date="", sensitivity="internal"),
-                                          engagement("P1", start_date="2024-06-10", end_date="", sensitivity="public")])
-    load(empty_db, tmp_path, "secret", [engagement("R1", start_date="2019-01-05", end_date="", sensitivity="restricted",
-                                                   title="Restricted visit")])
-    bad = write_csv(tmp_path / "restricted_names.csv", [engagement("R2", country="Secretland", sensitivity="restricted")])
+    load(
+        empty_db,
+        tmp_path,
+        "internal",
+        [
+            engagement("I1", start_date="2024-05-02", end_date="", sensitivity="internal"),
+            engagement("P1", start_date="2024-06-10", end_date="", sensitivity="public"),
+        ],
+    )
+    load(
+        empty_db,
+        tmp_path,
+        "secret",
+        [engagement("R1", start_date="2019-01-05", end_date="", sensitivity="restricted", title="Restricted visit")],
+    )
+    bad = write_csv(
+        tmp_path / "restricted_names.csv", [engagement("R2", country="Secretland", sensitivity="restricted")]
+    )
     assert ingest.import_file(bad, "engagements", empty_db, today=TODAY).outcome == "rejected"
     return empty_db
 
@@ -128,8 +158,11 @@ def test_freshness_counts_only_admitted_records_and_imports(levels_db):
     database = Database.open(levels_db)
     try:
         log = {r[0]: r[1] for r in query(levels_db, "SELECT file_name, finished_at FROM import_log")}
-        for rank, records, last in ((PUBLIC, 1, "internal.csv"), (INTERNAL, 2, "internal.csv"),
-                                    (RESTRICTED, 3, "secret.csv")):
+        for rank, records, last in (
+            (PUBLIC, 1, "internal.csv"),
+            (INTERNAL, 2, "internal.csv"),
+            (RESTRICTED, 3, "secret.csv"),
+        ):
             row = database.query("data_freshness", {"max_rank": rank}).set_index("table_name").loc["engagements"]
             assert row.records == records
             assert pd.Timestamp(row.last_import) == pd.Timestamp(log[last])
@@ -149,13 +182,15 @@ def test_history_and_range_hide_what_is_above_the_ceiling(levels_db):
         assert "Secretland" not in internal.to_csv()
         first = database.query("data_range", {"max_rank": INTERNAL}).first_day[0]
         assert pd.Timestamp(first).date() == dt.date(2024, 5, 1)
-        assert pd.Timestamp(database.query("data_range", {"max_rank": RESTRICTED}).first_day[0]).date() == \
-            dt.date(2019, 1, 1)
+        assert pd.Timestamp(database.query("data_range", {"max_rank": RESTRICTED}).first_day[0]).date() == dt.date(
+            2019, 1, 1
+        )
     finally:
         database.close()
 
 
 # --- 5: the audit ----------------------------------------------------------------------------------
+
 
 def test_the_audit_is_append_only_and_obeys_the_ceiling(tmp_path, empty_db):
     source = write_csv(tmp_path / "restricted.csv", [engagement("R1", sensitivity="restricted")])
@@ -170,8 +205,12 @@ def test_the_audit_is_append_only_and_obeys_the_ceiling(tmp_path, empty_db):
     assert [e["max_rank"] for e in audit.read(empty_db, INTERNAL)] == [INTERNAL]
     assert audit.read(empty_db, PUBLIC) == []
     first = audit.read(empty_db, RESTRICTED)[-1]
-    assert (first["who"], first["signed_in"], first["outcome"], first["file_name"]) == \
-        ("analyst@example.gov", True, "success", "restricted.csv")
+    assert (first["who"], first["signed_in"], first["outcome"], first["file_name"]) == (
+        "analyst@example.gov",
+        True,
+        "success",
+        "restricted.csv",
+    )
     assert first["counts"] == {"rows_read": 1, "inserted": 1, "updated": 0, "unchanged": 0, "rejected": 0}
     assert first["sha256"] == audit.sha256_file(source) and first["at"].endswith("+00:00")
     failed = audit.read(empty_db, RESTRICTED)[1]
@@ -181,6 +220,7 @@ def test_the_audit_is_append_only_and_obeys_the_ceiling(tmp_path, empty_db):
     # a restore swaps the database file, never the audit beside it
     before = path.read_bytes()
     from atlas.data import store
+
     store.restore(empty_db)
     assert path.read_bytes().startswith(before)
     assert audit.read(empty_db, PUBLIC)[0]["action"] == "restore"
@@ -188,8 +228,20 @@ def test_the_audit_is_append_only_and_obeys_the_ceiling(tmp_path, empty_db):
 
 # --- 9: an export imports back unchanged, hostile values included ----------------------------------
 
-HOSTILE_TITLES = ["=1+6", "'=1+6", "\r=1+6", "@SUM(A1)", " =HYPERLINK(1)", "＝1+1", "-2+3", "-5", "+cmd|' /C calc'!A0",
-                  "''@x", "plain", "a\rb"]
+HOSTILE_TITLES = [
+    "=1+6",
+    "'=1+6",
+    "\r=1+6",
+    "@SUM(A1)",
+    " =HYPERLINK(1)",
+    "＝1+1",
+    "-2+3",
+    "-5",
+    "+cmd|' /C calc'!A0",
+    "''@x",
+    "plain",
+    "a\rb",
+]
 HOSTILE_IDS = ["=E1", "'=E1", "-E2", "'-E2", "@E3", "E4"]
 
 
@@ -206,8 +258,18 @@ def test_an_export_with_hostile_values_imports_back_unchanged(tmp_path, empty_db
     assert stored == {r["engagement_id"]: r["title"] for r in rows}
     database = Database.open(empty_db)
     try:
-        frame = database.query("engagements_export", {"start": dt.date(2000, 1, 1), "end": TODAY, "areas": [],
-                                                      "countries": [], "components": [], "types": [], "max_rank": 2})
+        frame = database.query(
+            "engagements_export",
+            {
+                "start": dt.date(2000, 1, 1),
+                "end": TODAY,
+                "areas": [],
+                "countries": [],
+                "components": [],
+                "types": [],
+                "max_rank": 2,
+            },
+        )
     finally:
         database.close()
     path = tmp_path / f"export.{kind}"
@@ -226,14 +288,19 @@ def test_stale_copies_of_a_killed_restore_are_swept_too(tmp_path, empty_db):
     left = empty_db.with_name(f".{empty_db.name}.4242.deadbeef.tmp")
     shutil.copyfile(empty_db, left)
     from atlas.data import store
+
     store.restore(empty_db)
     assert not left.exists()
 
 
 # --- 11: a 'since' date in a link outside [2000-01-01, today] is clamped, with a notice ----------------
 
-SINCE_CASES = {"0001-01-01": dt.date(2000, 1, 1), "9999-12-31": dt.date(2026, 11, 30),
-               "2030-01-01": dt.date(2026, 11, 30), "2026-12-05": dt.date(2026, 11, 30)}
+SINCE_CASES = {
+    "0001-01-01": dt.date(2000, 1, 1),
+    "9999-12-31": dt.date(2026, 11, 30),
+    "2030-01-01": dt.date(2026, 11, 30),
+    "2026-12-05": dt.date(2026, 11, 30),
+}
 
 
 @pytest.mark.usefixtures("app_env")

@@ -1,5 +1,6 @@
 """atlas.data.schema: creating the schema and macros, the version mark, bringing an older file up to date,
 and rebuilding the derived tables to exactly what an import leaves."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -16,8 +17,15 @@ SCHEMA_TEXT = schema.SCHEMA_SQL.read_text(encoding="utf-8")
 MACROS_TEXT = schema.MACROS_SQL.read_text(encoding="utf-8")
 TABLES = sorted(re.findall(r"^CREATE TABLE (\w+)", SCHEMA_TEXT, re.M))
 MACROS = sorted(set(re.findall(r"^CREATE OR REPLACE MACRO (\w+)", MACROS_TEXT, re.M)))
-DERIVED = ("engagement_rollup", "engagement_area_rollup", "engagement_place_rollup", "engagement_day_rollup",
-           "engagement_day_country_rollup", "agreement_facts", "agreement_status_spans")
+DERIVED = (
+    "engagement_rollup",
+    "engagement_area_rollup",
+    "engagement_place_rollup",
+    "engagement_day_rollup",
+    "engagement_day_country_rollup",
+    "agreement_facts",
+    "agreement_status_spans",
+)
 
 
 def _tables(con) -> list[str]:
@@ -25,23 +33,43 @@ def _tables(con) -> list[str]:
 
 
 def _macros(con) -> list[str]:
-    return sorted(r[0] for r in con.execute(
-        "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') "
-        "AND NOT internal AND schema_name = 'main'").fetchall())
+    return sorted(
+        r[0]
+        for r in con.execute(
+            "SELECT DISTINCT function_name FROM duckdb_functions() WHERE function_type IN ('macro', 'table_macro') "
+            "AND NOT internal AND schema_name = 'main'"
+        ).fetchall()
+    )
 
 
 @pytest.fixture
 def filled_db(empty_db, tmp_path):
     """The empty build with two engagements and two agreements imported."""
-    engagements = [engagement("E1"), engagement("E2", country="MEX", city="", latitude="", longitude="",
-                                                start_date="2024-04-02", end_date="", participants="30")]
-    agreements = [agreement("A1", countries="FRA;CAN"),
-                  agreement("A2", countries="MEX", status="negotiation", date_signed="", date_in_force="",
-                            date_expires="")]
-    assert ingest.import_file(write_csv(tmp_path / "e.csv", engagements), "engagements", empty_db,
-                              today=TODAY).outcome == "success"
-    assert ingest.import_file(write_csv(tmp_path / "a.csv", agreements), "agreements", empty_db,
-                              today=TODAY).outcome == "success"
+    engagements = [
+        engagement("E1"),
+        engagement(
+            "E2",
+            country="MEX",
+            city="",
+            latitude="",
+            longitude="",
+            start_date="2024-04-02",
+            end_date="",
+            participants="30",
+        ),
+    ]
+    agreements = [
+        agreement("A1", countries="FRA;CAN"),
+        agreement("A2", countries="MEX", status="negotiation", date_signed="", date_in_force="", date_expires=""),
+    ]
+    assert (
+        ingest.import_file(write_csv(tmp_path / "e.csv", engagements), "engagements", empty_db, today=TODAY).outcome
+        == "success"
+    )
+    assert (
+        ingest.import_file(write_csv(tmp_path / "a.csv", agreements), "agreements", empty_db, today=TODAY).outcome
+        == "success"
+    )
     return empty_db
 
 
@@ -67,8 +95,9 @@ def test_is_current_reads_the_version_mark():
     assert schema.is_current(con) is False
     schema.mark_current(con)
     assert schema.is_current(con) is True
-    assert con.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchall() == \
-        [(schema.schema_version(),)]
+    assert con.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchall() == [
+        (schema.schema_version(),)
+    ]
     con.close()
 
 
@@ -92,8 +121,10 @@ def test_bring_up_to_date_restores_what_an_older_version_lacked(filled_db):
         assert schema.is_current(con) is True
         assert _tables(con) == TABLES  # the missing tables back, agreement_summary gone
         assert _macros(con) == MACROS
-        assert con.execute("SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
-                           "[], [], 2) ORDER BY iso3").fetchall() == [("FRA", 1), ("MEX", 1)]
+        assert con.execute(
+            "SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
+            "[], [], 2) ORDER BY iso3"
+        ).fetchall() == [("FRA", 1), ("MEX", 1)]
         assert schema.bring_up_to_date(con) is False
     finally:
         con.close()
@@ -128,12 +159,17 @@ def test_the_rollups_after_an_import_are_exact(filled_db):
         (dt.date(2024, 3, 5), "visa", 1, 1, 0, 0, 12, 0, 0),
         (dt.date(2024, 4, 2), "visa", 1, 1, 0, 0, 30, 0, 0),
     ]
-    places = query(filled_db, "SELECT month, iso3, lat, lon, engagements, latest, approximate, place "
-                              "FROM engagement_place_rollup ORDER BY month")
+    places = query(
+        filled_db,
+        "SELECT month, iso3, lat, lon, engagements, latest, approximate, place "
+        "FROM engagement_place_rollup ORDER BY month",
+    )
     assert places[0] == (dt.date(2024, 3, 1), "FRA", 48.86, 2.35, 1, dt.date(2024, 3, 5), False, "Paris")
     assert places[1][:2] + places[1][4:] == (dt.date(2024, 4, 1), "MEX", 1, dt.date(2024, 4, 2), True, "Mexico")
-    assert query(filled_db, "SELECT agreement_id, partners, iso3s, n_partners, dated_from, first_event "
-                            "FROM agreement_facts ORDER BY 1") == [
+    assert query(
+        filled_db,
+        "SELECT agreement_id, partners, iso3s, n_partners, dated_from, first_event FROM agreement_facts ORDER BY 1",
+    ) == [
         ("A1", "Canada; France", ["CAN", "FRA"], 2, dt.date(2020, 1, 15), dt.date(2020, 1, 15)),
         ("A2", "Mexico", ["MEX"], 1, None, TODAY),
     ]

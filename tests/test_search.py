@@ -6,6 +6,7 @@ Fixture facts (tests/fixtures/engagements.csv, default period 2025-12-01..2026-1
 outside the period); "watchlist" is in F-E07's summary only; F-E08 ("Restricted visa consultation") is
 restricted.
 """
+
 from __future__ import annotations
 
 import csv
@@ -14,7 +15,7 @@ import datetime as dt
 
 import pytest
 
-from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401  (fixtures)
+from apptest_support import TODAY, run_page
 from atlas.data import build, db, ingest, vocab
 from atlas.data.filters import default_filters
 
@@ -33,16 +34,19 @@ def search(database, text: str, f=None, limit: int = 50) -> list[str]:
     return list(database.query("engagement_search", {**f.params(), "search": text, "limit": limit}).engagement_id)
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("berlin", ["F-E12", "F-E11"]),                        # city, newest first
-    ("BERLIN", ["F-E12", "F-E11"]),                        # case-insensitive
-    ("canada", ["F-E03", "F-E02", "F-E01"]),               # country name (and F-E01's title)
-    ("watchlist", ["F-E07"]),                              # summary
-    ("Aviation delegation to Tokyo", ["F-E10"]),           # a whole title
-    ("<b>CT</b>", ["F-E07"]),                              # markup in a title is just text
-    ("", []),                                              # nothing typed: nothing found
-    ("no such thing", []),
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("berlin", ["F-E12", "F-E11"]),  # city, newest first
+        ("BERLIN", ["F-E12", "F-E11"]),  # case-insensitive
+        ("canada", ["F-E03", "F-E02", "F-E01"]),  # country name (and F-E01's title)
+        ("watchlist", ["F-E07"]),  # summary
+        ("Aviation delegation to Tokyo", ["F-E10"]),  # a whole title
+        ("<b>CT</b>", ["F-E07"]),  # markup in a title is just text
+        ("", []),  # nothing typed: nothing found
+        ("no such thing", []),
+    ],
+)
 def test_exact_matches(database, text, expected):
     assert search(database, text) == expected
 
@@ -51,7 +55,11 @@ def test_the_filters_apply(database):
     f = default_filters(TODAY)
     assert search(database, "canada", dataclasses.replace(f, mission_areas=("aviation",))) == ["F-E02"]
     assert search(database, "canada", dataclasses.replace(f, start=dt.date(2024, 12, 1))) == [
-        "F-E03", "F-E02", "F-E01", "F-E13"]
+        "F-E03",
+        "F-E02",
+        "F-E01",
+        "F-E13",
+    ]
     assert search(database, "berlin", dataclasses.replace(f, countries=("MEX",))) == []
 
 
@@ -59,7 +67,8 @@ def test_restricted_records_need_the_ceiling(database):
     f = default_filters(TODAY)
     assert search(database, "restricted") == []
     assert search(database, "restricted", dataclasses.replace(f, max_rank=vocab.SENSITIVITY_RANK["restricted"])) == [
-        "F-E08"]
+        "F-E08"
+    ]
 
 
 def test_total_counts_every_match_whatever_the_limit(database):
@@ -86,15 +95,18 @@ def wildcard_db(tmp_path_factory):
     opened.close()
 
 
-@pytest.mark.parametrize(("text", "expected"), [
-    ("%", ["W-1"]),               # LIKE would match everything
-    ("_", ["W-2"]),               # LIKE would match every title
-    ("100%", ["W-1"]),
-    ("b%r", []),                  # LIKE would match "Border_ops" and "Broader"
-    ("Border_", ["W-2"]),
-    ("r_v", []),                  # LIKE would match "review"
-    ("\\", []),                   # an escape character is a character too
-])
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("%", ["W-1"]),  # LIKE would match everything
+        ("_", ["W-2"]),  # LIKE would match every title
+        ("100%", ["W-1"]),
+        ("b%r", []),  # LIKE would match "Border_ops" and "Broader"
+        ("Border_", ["W-2"]),
+        ("r_v", []),  # LIKE would match "review"
+        ("\\", []),  # an escape character is a character too
+    ],
+)
 def test_wildcard_characters_are_literal(wildcard_db, text, expected):
     assert search(wildcard_db, text) == expected
 

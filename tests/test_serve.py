@@ -1,4 +1,5 @@
 """tools/serve.py: two real replicas behind a real nginx, sticky by cookie, the app loads through the proxy."""
+
 from __future__ import annotations
 
 import http.cookiejar
@@ -57,8 +58,13 @@ def test_the_proxy_and_every_replica_are_healthy(cluster):
     for port in cluster.replica_ports:
         assert serve.healthy(f"http://127.0.0.1:{port}{serve.HEALTH}")
     conf = (cluster.work / "nginx.conf").read_text()
-    for line in ("daemon off;", "hash $atlas_replica consistent;", "proxy_http_version 1.1;",
-                 "proxy_set_header Upgrade $http_upgrade;", "proxy_set_header Connection $connection_upgrade;"):
+    for line in (
+        "daemon off;",
+        "hash $atlas_replica consistent;",
+        "proxy_http_version 1.1;",
+        "proxy_set_header Upgrade $http_upgrade;",
+        "proxy_set_header Connection $connection_upgrade;",
+    ):
         assert line in conf
     assert all(f"server 127.0.0.1:{p} " in conf for p in cluster.replica_ports)
 

@@ -2,6 +2,7 @@
 row-by-row reader (atlas.data.readers) for everything. Each file below is staged both ways, each path forced
 (the fast path must accept the file, or the test fails), and `stage` must match value for value, line for line.
 """
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -43,17 +44,28 @@ FILES = {
     "semicolon": (ENGAGEMENT_HEADER.replace(",", ";") + "\nE1;Visit, with a comma;2024-03-05;FRA;visa\n", {}),
     "tab": (ENGAGEMENT_HEADER.replace(",", "\t") + "\nE1\tVisit\t2024-03-05\tFRA\tvisa\n", {"name": "e.tsv"}),
     "bom": (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\n", {"bom": True}),
-    "crlf": (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\n,,,,\nE2,Talks,2024-04-01,MEX,cargo\n",
-             {"newline": "\r\n"}),
-    "crlf and bom, no final line end": (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\nE2,x,y,z,w",
-                                        {"newline": "\r\n", "bom": True}),
-    "quoted fields": (ENGAGEMENT_HEADER + '\n"E1","Visit, ""the"" talks","2024-03-05"," FRA ",visa\n'
-                      'E2,"",2024-04-01,"MEX;CAN",""\n', {}),
-    "blank rows": (ENGAGEMENT_HEADER + "\n,,,,\nE1,Visit,2024-03-05,FRA,visa\n , ,\t, ,\n"
-                   "E2,Talks,2024-04-01,MEX,cargo\n\u3000,\xa0,\u2028,\x85,\x1c\n", {}),
+    "crlf": (
+        ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\n,,,,\nE2,Talks,2024-04-01,MEX,cargo\n",
+        {"newline": "\r\n"},
+    ),
+    "crlf and bom, no final line end": (
+        ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\nE2,x,y,z,w",
+        {"newline": "\r\n", "bom": True},
+    ),
+    "quoted fields": (
+        ENGAGEMENT_HEADER + '\n"E1","Visit, ""the"" talks","2024-03-05"," FRA ",visa\nE2,"",2024-04-01,"MEX;CAN",""\n',
+        {},
+    ),
+    "blank rows": (
+        ENGAGEMENT_HEADER + "\n,,,,\nE1,Visit,2024-03-05,FRA,visa\n , ,\t, ,\n"
+        "E2,Talks,2024-04-01,MEX,cargo\n\u3000,\xa0,\u2028,\x85,\x1c\n",
+        {},
+    ),
     "a partly blank row is a record": (ENGAGEMENT_HEADER + "\n,,,,visa\n , , ,\xa0,\n", {}),
     "columns reordered, optional ones missing, extra ignored": (
-        "Mission Area,Engagement ID,notes,Title,start_date,COUNTRY\nvisa,E1,keep out,Visit,2024-03-05,FRA\n", {}),
+        "Mission Area,Engagement ID,notes,Title,start_date,COUNTRY\nvisa,E1,keep out,Visit,2024-03-05,FRA\n",
+        {},
+    ),
     "unicode": (ENGAGEMENT_HEADER + "\nE1,Réunion à Zürich — 会议,2024-03-05,CIV,visa\n", {}),
     "no final line end": (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa", {}),
     "empty lines": (ENGAGEMENT_HEADER + "\n\nE1,Visit,2024-03-05,FRA,visa\n\n\nE2,Talks,2024-04-01,MEX,cargo\n\n", {}),
@@ -74,8 +86,10 @@ def test_blank_rows_are_dropped_and_line_numbers_kept(tmp_path):
     path = _write(tmp_path, FILES["blank rows"][0])
     for fast in (True, False):
         rows, read, ignored = _stage(path, ENGAGEMENTS, fast=fast)
-        assert [r[:6] for r in rows] == [(3, "E1", "Visit", "2024-03-05", "", "FRA"),
-                                         (5, "E2", "Talks", "2024-04-01", "", "MEX")]
+        assert [r[:6] for r in rows] == [
+            (3, "E1", "Visit", "2024-03-05", "", "FRA"),
+            (5, "E2", "Talks", "2024-04-01", "", "MEX"),
+        ]
         assert (read, ignored) == (2, [])
 
 
@@ -84,13 +98,44 @@ def test_values_are_the_text_as_written(tmp_path):
     rows, read, _ = _stage(path, ENGAGEMENTS, fast=True)
     columns = ("line",) + ENGAGEMENTS.columns
     assert [dict(zip(columns, r)) for r in rows] == [
-        {"line": 2, "engagement_id": "E1", "title": 'Visit, "the" talks', "start_date": "2024-03-05",
-         "end_date": "", "country": " FRA ", "city": "", "latitude": "", "longitude": "", "mission_area": "visa",
-         "engagement_type": "", "component": "", "status": "", "participants": "", "summary": "",
-         "sensitivity": "", "demo": ""},
-        {"line": 3, "engagement_id": "E2", "title": "", "start_date": "2024-04-01", "end_date": "",
-         "country": "MEX;CAN", "city": "", "latitude": "", "longitude": "", "mission_area": "", "engagement_type": "",
-         "component": "", "status": "", "participants": "", "summary": "", "sensitivity": "", "demo": ""},
+        {
+            "line": 2,
+            "engagement_id": "E1",
+            "title": 'Visit, "the" talks',
+            "start_date": "2024-03-05",
+            "end_date": "",
+            "country": " FRA ",
+            "city": "",
+            "latitude": "",
+            "longitude": "",
+            "mission_area": "visa",
+            "engagement_type": "",
+            "component": "",
+            "status": "",
+            "participants": "",
+            "summary": "",
+            "sensitivity": "",
+            "demo": "",
+        },
+        {
+            "line": 3,
+            "engagement_id": "E2",
+            "title": "",
+            "start_date": "2024-04-01",
+            "end_date": "",
+            "country": "MEX;CAN",
+            "city": "",
+            "latitude": "",
+            "longitude": "",
+            "mission_area": "",
+            "engagement_type": "",
+            "component": "",
+            "status": "",
+            "participants": "",
+            "summary": "",
+            "sensitivity": "",
+            "demo": "",
+        },
     ]
 
 
@@ -112,12 +157,16 @@ def test_line_numbers_run_on_across_arrow_blocks(tmp_path):
     assert fast[1] == 200 - len(range(3, 200, 7))
 
 
-@pytest.mark.parametrize(("text", "options", "lines"), [
-    (ENGAGEMENT_HEADER + '\nE1,"Visit\nover two lines",2024-03-05,FRA,visa\nE2,x,y,z,w\n', {}, [2, 4]),
-    (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\nE2,x,y,z,w\n", {"newline": "\r"}, [2, 3]),
-    (ENGAGEMENT_HEADER + "\nE1,Visit\nE2,x,y,z,w\n", {}, [2, 3]),
-    (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa,,\n", {}, [2]),
-], ids=["a line break inside quotes", "bare CR line ends", "a short row", "empty values beyond the header"])
+@pytest.mark.parametrize(
+    ("text", "options", "lines"),
+    [
+        (ENGAGEMENT_HEADER + '\nE1,"Visit\nover two lines",2024-03-05,FRA,visa\nE2,x,y,z,w\n', {}, [2, 4]),
+        (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa\nE2,x,y,z,w\n", {"newline": "\r"}, [2, 3]),
+        (ENGAGEMENT_HEADER + "\nE1,Visit\nE2,x,y,z,w\n", {}, [2, 3]),
+        (ENGAGEMENT_HEADER + "\nE1,Visit,2024-03-05,FRA,visa,,\n", {}, [2]),
+    ],
+    ids=["a line break inside quotes", "bare CR line ends", "a short row", "empty values beyond the header"],
+)
 def test_the_fast_path_declines_what_is_not_plain_and_the_row_path_reads_it(tmp_path, text, options, lines):
     path = _write(tmp_path, text, **options)
     con = duckdb.connect()

@@ -1,4 +1,5 @@
 """atlas.store: copy-on-write imports, snapshots, restore, and readers that never see half an import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -35,6 +36,7 @@ def stray_files(db: Path) -> list[str]:
 
 
 # --- the writer ----------------------------------------------------------------------------------
+
 
 def test_writer_changes_a_copy_and_swaps_it_in(empty_db):
     inode = os.stat(empty_db).st_ino
@@ -79,8 +81,9 @@ def test_rejected_and_unchanged_imports_take_no_snapshot(tmp_path, empty_db):
 def test_two_writers_take_turns(tmp_path, empty_db):
     path = write_csv(tmp_path / "e.csv", [engagement("E1")])
     outcome: list = []
-    second = threading.Thread(target=lambda: outcome.append(
-        ingest.import_file(path, "engagements", empty_db, today=TODAY).outcome))
+    second = threading.Thread(
+        target=lambda: outcome.append(ingest.import_file(path, "engagements", empty_db, today=TODAY).outcome)
+    )
     with store.writing(empty_db) as writer:
         writer.con.execute("INSERT INTO metadata VALUES ('first', 'writer')")
         second.start()
@@ -94,6 +97,7 @@ def test_two_writers_take_turns(tmp_path, empty_db):
 
 
 # --- snapshots and restore --------------------------------------------------------------------------
+
 
 def test_only_the_last_five_snapshots_are_kept(tmp_path, empty_db):
     reader = Database.open(empty_db)  # opened before all seven imports
@@ -159,6 +163,7 @@ def test_rebuilding_keeps_the_old_database_as_a_snapshot(tmp_path, empty_db):
 
 # --- readers ---------------------------------------------------------------------------------------
 
+
 def test_a_reader_keeps_its_generation_until_it_reopens(tmp_path, empty_db):
     import_rows(empty_db, tmp_path, "one", [engagement("E1"), engagement("E2")])
     old = Database.open(empty_db)
@@ -199,6 +204,7 @@ def test_a_reader_of_a_missing_file(tmp_path):
 
 
 # --- issue 15: snapshots belong to their database, restore checks, distinct states, no stray copies -----
+
 
 def test_snapshots_of_a_database_with_a_clashing_name_are_not_its_own(tmp_path, empty_db):
     # a.duckdb and a-test.duckdb side by side: the old pattern a-*.duckdb took a-test's for a's.
@@ -329,6 +335,8 @@ def test_restore_is_audited_and_the_audit_survives_it(tmp_path, empty_db):
     store.restore(empty_db)
     entries = audit.read(empty_db, 0)
     assert [(e["action"], e["outcome"], e["who"], e["signed_in"]) for e in entries] == [
-        ("restore", "success", audit.os_user(), False), ("restore", "success", "analyst@example.gov", True)]
+        ("restore", "success", audit.os_user(), False),
+        ("restore", "success", "analyst@example.gov", True),
+    ]
     assert entries[1]["file_name"] == snapshot.name and len(entries[1]["sha256"]) == 64
     assert audit.audit_path(empty_db).parent == empty_db.parent

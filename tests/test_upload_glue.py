@@ -1,4 +1,5 @@
 """The Data page's upload glue: staged files are cleaned up, and a file's check is not redone on every rerun."""
+
 from __future__ import annotations
 
 import os
@@ -8,7 +9,7 @@ import time
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from apptest_support import TODAY, app_env, fixture_db, run_page  # noqa: F401  (fixtures)
+from apptest_support import TODAY, run_page
 from atlas.app import ui, upload
 from atlas.data import audit, ingest
 
@@ -64,20 +65,24 @@ def test_a_check_is_kept_until_the_file_or_the_database_changes(app_env, tmp_pat
     at.run()
     at.run()
     assert calls == [True], "reruns reuse the check"
-    assert original(upload, "engagements", db, today=TODAY).inserted == 1     # the database changes
+    assert original(upload, "engagements", db, today=TODAY).inserted == 1  # the database changes
     at.run()
-    assert calls == [True, True] and at.markdown[0].value == "new 0"          # checked again: now unchanged
+    assert calls == [True, True] and at.markdown[0].value == "new 0"  # checked again: now unchanged
 
 
 # --- issue 15.10: staged uploads are private, short-lived and capped; 15.7: uploads off without sign-in --
+
 
 def test_staged_uploads_are_private_and_beside_the_database(tmp_path, monkeypatch):
     monkeypatch.setenv("ATLAS_DB", str(tmp_path / "db" / "atlas.duckdb"))
     path = ui.stage_upload(Uploaded("e.csv", ROWS.encode()), "engagements")
     root = tmp_path / "db" / ".atlas-uploads"
     assert path.parent.parent == root
-    assert (oct(root.stat().st_mode & 0o777), oct(path.parent.stat().st_mode & 0o777),
-            oct(path.stat().st_mode & 0o777)) == (oct(0o700), oct(0o700), oct(0o600))
+    assert (
+        oct(root.stat().st_mode & 0o777),
+        oct(path.parent.stat().st_mode & 0o777),
+        oct(path.stat().st_mode & 0o777),
+    ) == (oct(0o700), oct(0o700), oct(0o600))
 
 
 def test_staged_uploads_older_than_an_hour_go_and_at_most_twenty_are_kept(tmp_path, monkeypatch):

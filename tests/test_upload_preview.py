@@ -1,5 +1,6 @@
 """Issue 11.11: a check shows the rows as they will be stored, each country name with the country it resolved
 to, every problem in full; and every value the documentation gives as an example is accepted."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -23,21 +24,36 @@ def check(path: Path, table: str, db: Path, **kw) -> ingest.ImportResult:
 
 
 def test_the_preview_shows_the_rows_as_they_will_be_stored(tmp_path, empty_db):
-    rows = [engagement("E1", country="Republic of Korea", mission_area="Visa Security", title="Talks"),
-            engagement("E2", country="Korea, Republic of", mission_area="CARGO", start_date="3/9/2024", end_date=""),
-            engagement("E3", country="Republic of Korea", mission_area="border security and training"),
-            engagement("E4", country="Narnia")]
+    rows = [
+        engagement("E1", country="Republic of Korea", mission_area="Visa Security", title="Talks"),
+        engagement("E2", country="Korea, Republic of", mission_area="CARGO", start_date="3/9/2024", end_date=""),
+        engagement("E3", country="Republic of Korea", mission_area="border security and training"),
+        engagement("E4", country="Narnia"),
+    ]
     result = check(write_csv(tmp_path / "e.csv", rows), "engagements", empty_db, skip_invalid=True)
     preview = result.preview
-    assert list(preview.columns) == ["engagement_id", "title", "country", "iso3", "mission_area", "start_date",
-                                     "end_date", "sensitivity"]
-    assert [tuple(r) for r in preview[["engagement_id", "title", "country", "iso3", "mission_area"]].itertuples(
-        index=False)] == [("E1", "Talks", "South Korea", "KOR", "Visa Security"),
-                          ("E2", "Engagement E2", "South Korea", "KOR", "Cargo Security"),
-                          ("E3", "Engagement E3", "South Korea", "KOR", "Border Security and Training")]
+    assert list(preview.columns) == [
+        "engagement_id",
+        "title",
+        "country",
+        "iso3",
+        "mission_area",
+        "start_date",
+        "end_date",
+        "sensitivity",
+    ]
+    assert [
+        tuple(r) for r in preview[["engagement_id", "title", "country", "iso3", "mission_area"]].itertuples(index=False)
+    ] == [
+        ("E1", "Talks", "South Korea", "KOR", "Visa Security"),
+        ("E2", "Engagement E2", "South Korea", "KOR", "Cargo Security"),
+        ("E3", "Engagement E3", "South Korea", "KOR", "Border Security and Training"),
+    ]
     assert str(preview.start_date[1])[:10] == "2024-03-09"
-    assert upload.mapping_lines(result) == ["Republic of Korea -> South Korea (KOR), 2 rows",
-                                            "Korea, Republic of -> South Korea (KOR), 1 row"]
+    assert upload.mapping_lines(result) == [
+        "Republic of Korea -> South Korea (KOR), 2 rows",
+        "Korea, Republic of -> South Korea (KOR), 1 row",
+    ]
 
 
 def test_a_rejected_file_still_previews_its_valid_rows(tmp_path, empty_db):
@@ -53,26 +69,29 @@ def test_the_preview_of_agreements_names_every_party(tmp_path, empty_db):
     result = check(write_csv(tmp_path / "a.csv", rows), "agreements", empty_db)
     assert result.preview.country[0] == "South Korea, Mexico, United States"
     assert result.preview.iso3[0] == "KOR, MEX, USA"
-    assert upload.mapping_lines(result) == ["Mexico -> Mexico (MEX), 1 row",
-                                            "Republic of Korea -> South Korea (KOR), 1 row"]
+    assert upload.mapping_lines(result) == [
+        "Mexico -> Mexico (MEX), 1 row",
+        "Republic of Korea -> South Korea (KOR), 1 row",
+    ]
 
 
 def test_the_preview_is_at_most_fifty_rows(tmp_path, empty_db):
-    result = check(write_csv(tmp_path / "e.csv", [engagement(f"E{i:03}") for i in range(120)]), "engagements",
-                   empty_db)
+    result = check(write_csv(tmp_path / "e.csv", [engagement(f"E{i:03}") for i in range(120)]), "engagements", empty_db)
     assert len(result.preview) == 50 and result.inserted == 120
 
 
 def test_every_problem_is_listed_in_full(tmp_path, empty_db):
-    result = check(write_csv(tmp_path / "e.csv", [engagement("E1", mission_area="x" * 80)]), "engagements",
-                   empty_db)
+    result = check(write_csv(tmp_path / "e.csv", [engagement("E1", mission_area="x" * 80)]), "engagements", empty_db)
     frame = upload.problem_rows(result)
     assert list(frame.columns) == ["Line", "Column", "Problem"]
-    assert frame.Problem[0] == f"unknown mission area '{'x' * 60}…' (use one of: visa, aviation, cargo, border, " \
-                               "immigration, law_enforcement, counterterrorism)"
+    assert (
+        frame.Problem[0] == f"unknown mission area '{'x' * 60}…' (use one of: visa, aviation, cargo, border, "
+        "immigration, law_enforcement, counterterrorism)"
+    )
 
 
 # --- the documented vocabulary and the validator agree ------------------------------------------------
+
 
 def documented(readme: Path, column: str, section: int) -> str:
     """The 'accepts' cell of `column` in the `section`-th import table (0: engagements, 1: agreements)."""
@@ -87,7 +106,9 @@ def documented(readme: Path, column: str, section: int) -> str:
 def listed(cell: str) -> list[str]:
     """'CBP, ICE (HSI), TSA (or full names)' -> ['CBP', 'ICE (HSI)', 'TSA']; backticked examples are taken too."""
     ticks = re.findall(r"`([^`]+)`", cell)
-    if ":" in cell.split(";")[0].split("`")[0]:  # prose ('a code or label, any case: ...'): only its examples are values
+    if (
+        ":" in cell.split(";")[0].split("`")[0]
+    ):  # prose ('a code or label, any case: ...'): only its examples are values
         return ticks
     plain = re.sub(r"`[^`]*`|\((?:or|default)[^)]*\)|;.*$", "", cell)
     items = [i.strip() for i in re.split(r",(?![^(]*\))", plain) if i.strip()]
@@ -95,8 +116,9 @@ def listed(cell: str) -> list[str]:
 
 
 README = ROOT / "data" / "README.md"
-VOCABULARY_COLUMNS = [("engagements", 0, c) for c in ("mission_area", "engagement_type", "component", "status",
-                                                      "sensitivity")]
+VOCABULARY_COLUMNS = [
+    ("engagements", 0, c) for c in ("mission_area", "engagement_type", "component", "status", "sensitivity")
+]
 VOCABULARY_COLUMNS += [("agreements", 1, c) for c in ("agreement_type", "status")]
 
 

@@ -1,4 +1,5 @@
 """A database built by another version is refused with a clear message and brought up to date in place."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -10,10 +11,26 @@ from atlas.data import ingest, schema
 from atlas.data.db import Database
 from support import agreement, dump_tables, engagement, query, run_cli, write_csv
 
-KPI = {"start": "2024-01-01", "end": "2024-12-31", "prev_start": "2023-01-01", "prev_end": "2023-12-31",
-       "areas": [], "countries": [], "components": [], "types": [], "max_rank": 2}
-KPI_ROW = {"engagements": 2, "countries": 2, "participants": 24, "planned": 0, "demo": 0, "prev_engagements": 0,
-           "prev_countries": 0}
+KPI = {
+    "start": "2024-01-01",
+    "end": "2024-12-31",
+    "prev_start": "2023-01-01",
+    "prev_end": "2023-12-31",
+    "areas": [],
+    "countries": [],
+    "components": [],
+    "types": [],
+    "max_rank": 2,
+}
+KPI_ROW = {
+    "engagements": 2,
+    "countries": 2,
+    "participants": 24,
+    "planned": 0,
+    "demo": 0,
+    "prev_engagements": 0,
+    "prev_countries": 0,
+}
 
 
 def _age(db, *, mark: str | None = "older"):
@@ -30,8 +47,10 @@ def _age(db, *, mark: str | None = "older"):
 
 def _refusal(db) -> str:
     path = db.resolve()
-    return (f"{path} was built by another version of Partner Atlas. Bring it up to date with "
-            f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it.")
+    return (
+        f"{path} was built by another version of Partner Atlas. Bring it up to date with "
+        f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it."
+    )
 
 
 @pytest.fixture
@@ -63,8 +82,9 @@ def test_upgrade_brings_it_up_to_date_and_keeps_the_records(two_engagements):
     _age(two_engagements)
     result = run_cli("upgrade", "--db", two_engagements)
     assert (result.returncode, result.stdout, result.stderr) == (0, f"Upgraded {two_engagements}\n", "")
-    assert query(two_engagements, "SELECT value FROM metadata WHERE key = ?", [schema.KEY]) == \
-        [(schema.schema_version(),)]
+    assert query(two_engagements, "SELECT value FROM metadata WHERE key = ?", [schema.KEY]) == [
+        (schema.schema_version(),)
+    ]
     assert dump_tables(two_engagements) == before, "records are never touched"
     db = Database.open(two_engagements)
     try:
@@ -82,11 +102,16 @@ def test_an_import_brings_an_outdated_file_up_to_date(two_engagements, tmp_path)
     db = Database.open(two_engagements)
     try:
         cur = db.cursor()
-        assert cur.execute("SELECT agreement_id, partners, n_partners FROM agreement_facts").fetchall() == \
-            [("A1", "Canada; France", 2)]
-        assert cur.execute("SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
-                           "[], [], 2) ORDER BY iso3").fetchall() == [("FRA", 1), ("MEX", 1)]
-        assert cur.execute("SELECT iso3, engagements FROM engagement_place_rollup ORDER BY iso3").fetchall() == \
-            [("FRA", 1), ("MEX", 1)]
+        assert cur.execute("SELECT agreement_id, partners, n_partners FROM agreement_facts").fetchall() == [
+            ("A1", "Canada; France", 2)
+        ]
+        assert cur.execute(
+            "SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
+            "[], [], 2) ORDER BY iso3"
+        ).fetchall() == [("FRA", 1), ("MEX", 1)]
+        assert cur.execute("SELECT iso3, engagements FROM engagement_place_rollup ORDER BY iso3").fetchall() == [
+            ("FRA", 1),
+            ("MEX", 1),
+        ]
     finally:
         db.close()

@@ -1,5 +1,6 @@
 """Briefing-mode glue: the slides for the session's filters and the link's slide list, kiosk mode, their files,
 the country brief's download, and the wall-screen styles."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -17,16 +18,17 @@ from atlas.data.db import Database
 from atlas.views import briefing, country_brief, slides
 
 LOG = logging.getLogger(__name__)
-STAGE_W, STAGE_H = 1920, 1080      # every slide is laid out in this frame, then scaled to the screen
-SLIDES = "brief_slides"            # the slide list as the URL carries it ('' for the usual deck)
+STAGE_W, STAGE_H = 1920, 1080  # every slide is laid out in this frame, then scaled to the screen
+SLIDES = "brief_slides"  # the slide list as the URL carries it ('' for the usual deck)
 SLIDES_SEEN = "brief_slides_seen"  # the URL's slide list last adopted
-KIOSK = "brief_kiosk"               # kiosk mode, from the link
-LAST_GOOD = "brief_last_good"      # the last slide drawn without error, shown while the data is refreshed
+KIOSK = "brief_kiosk"  # kiosk mode, from the link
+LAST_GOOD = "brief_last_good"  # the last slide drawn without error, shown while the data is refreshed
 
 
 @dataclass(frozen=True)
 class View:
     """How the briefing is shown: the slide keys in order, kiosk or not, and what the link got wrong."""
+
     keys: tuple[str, ...]
     kiosk: bool
     notices: tuple[str, ...] = ()
@@ -43,14 +45,13 @@ def briefing_filters() -> flt.Filters:
     url = str(link.get("slides", ""))
     if url != st.session_state.get(SLIDES_SEEN):
         keys, _ = briefing.parse_keys(url, f)
-        st.session_state[SLIDES] = ",".join(keys) if url else ""   # as the link gave them, minus unknown ones
+        st.session_state[SLIDES] = ",".join(keys) if url else ""  # as the link gave them, minus unknown ones
     write_briefing_url(f)
     return f
 
 
 def write_briefing_url(f: flt.Filters) -> None:
-    extra = url_extras("briefing") | {"slides": st.session_state.get(SLIDES, ""),
-                                      "kiosk": "1" if kiosk() else ""}
+    extra = url_extras("briefing") | {"slides": st.session_state.get(SLIDES, ""), "kiosk": "1" if kiosk() else ""}
     _write_url(f, extra)
     st.session_state[SLIDES_SEEN] = extra["slides"]
 
@@ -74,6 +75,7 @@ def choose_slides(f: flt.Filters, keys: list[str]) -> None:
 def slide_options(f: flt.Filters, chosen: tuple[str, ...]) -> list[str]:
     """Every slide one can pick: the fixed ones, each mission area, each country."""
     from atlas.data import vocab
+
     countries = query("countries_list")
     options = list(briefing.SIMPLE_KEYS) + [f"area:{m.code}" for m in vocab.MISSION_AREAS]
     options += [f"country:{iso}" for iso in countries.iso3]
@@ -107,13 +109,15 @@ def safe_slide(f: flt.Filters, view: View, index: int) -> tuple[briefing.Deck | 
         LOG.exception("briefing slide %s could not be built", index)
         st.session_state.pop("brief_deck", None)
         last = st.session_state.get(LAST_GOOD)
-        return None, last or briefing.Slide("refreshing", "Data being refreshed",
-                                            bullets=["The briefing continues as soon as the new data is in."])
+        return None, last or briefing.Slide(
+            "refreshing", "Data being refreshed", bullets=["The briefing continues as soon as the new data is in."]
+        )
 
 
 @functools.lru_cache(maxsize=4)
-def _export_files(path: str, signature: tuple, f: flt.Filters, since: dt.date, as_of: str,
-                  keys: tuple[str, ...]) -> tuple[bytes, bytes]:
+def _export_files(
+    path: str, signature: tuple, f: flt.Filters, since: dt.date, as_of: str, keys: tuple[str, ...]
+) -> tuple[bytes, bytes]:
     # Runs when a download is clicked, outside the script run: no session state, plain queries.
     db = Database.open(path)
     try:
@@ -132,13 +136,26 @@ def briefing_downloads(f: flt.Filters, deck: briefing.Deck) -> None:
     db = database()
     args = (str(db.path), db.signature, f, since_date(f), deck.as_of, tuple(deck.keys))
     cols = st.columns(2)
-    cols[0].download_button(".pptx", icon=":material/download:", data=lambda: _export_files(*args)[0],
-                            file_name="partner-atlas-briefing.pptx",
-                            mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
-                            key="brief_pptx", on_click="ignore", width="stretch")
-    cols[1].download_button(".pdf", icon=":material/download:", data=lambda: _export_files(*args)[1],
-                            file_name="partner-atlas-briefing.pdf", mime="application/pdf", key="brief_pdf",
-                            on_click="ignore", width="stretch")
+    cols[0].download_button(
+        ".pptx",
+        icon=":material/download:",
+        data=lambda: _export_files(*args)[0],
+        file_name="partner-atlas-briefing.pptx",
+        mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        key="brief_pptx",
+        on_click="ignore",
+        width="stretch",
+    )
+    cols[1].download_button(
+        ".pdf",
+        icon=":material/download:",
+        data=lambda: _export_files(*args)[1],
+        file_name="partner-atlas-briefing.pdf",
+        mime="application/pdf",
+        key="brief_pdf",
+        on_click="ignore",
+        width="stretch",
+    )
 
 
 @functools.lru_cache(maxsize=8)
@@ -154,10 +171,17 @@ def country_brief_download(f: flt.Filters, iso3: str, *, key: str = "country_bri
     """One click: a printable 1-2 page PDF brief on this country for a bilateral meeting (offline)."""
     db = database()
     args = (str(db.path), db.signature, f, iso3, as_of_text())
-    st.download_button("Country brief (PDF)", icon=":material/picture_as_pdf:", data=lambda: _country_brief(*args),
-                       file_name=f"partner-atlas-brief-{iso3}.pdf", mime="application/pdf", key=key,
-                       on_click="ignore", help="Headline numbers, trend, agreements and renewals, engagements, "
-                       "programmes with sources and the region comparison, on one or two printable pages.")
+    st.download_button(
+        "Country brief (PDF)",
+        icon=":material/picture_as_pdf:",
+        data=lambda: _country_brief(*args),
+        file_name=f"partner-atlas-brief-{iso3}.pdf",
+        mime="application/pdf",
+        key=key,
+        on_click="ignore",
+        help="Headline numbers, trend, agreements and renewals, engagements, "
+        "programmes with sources and the region comparison, on one or two printable pages.",
+    )
 
 
 def scale_script() -> str:
@@ -181,9 +205,12 @@ def briefing_css(kiosk: bool = False) -> str:
     """The 1920x1080 frame, no sidebar or toolbar, no scrolling, projector colours, large type; in kiosk the
     controls stay in the page (their keyboard shortcuts work) but are visually hidden."""
     b = briefing
-    hidden = """.st-key-brief_controls { position: absolute !important; width: 1px !important; height: 1px !important;
-  overflow: hidden !important; clip-path: inset(50%) !important; white-space: nowrap; margin: 0 !important; }""" \
-        if kiosk else ""
+    hidden = (
+        """.st-key-brief_controls { position: absolute !important; width: 1px !important; height: 1px !important;
+  overflow: hidden !important; clip-path: inset(50%) !important; white-space: nowrap; margin: 0 !important; }"""
+        if kiosk
+        else ""
+    )
     return f"""<style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stExpandSidebarButton"],
 header[data-testid="stHeader"], [data-testid="stToolbar"], [data-testid="stDecoration"],

@@ -1,4 +1,5 @@
 """The database this session reads and the named queries it runs, cached per database generation."""
+
 from __future__ import annotations
 
 from concurrent.futures import ThreadPoolExecutor
@@ -7,8 +8,8 @@ import pandas as pd
 import streamlit as st
 
 from atlas import config
-from atlas.data import filters as flt
 from atlas.app.viewer import viewer_rank
+from atlas.data import filters as flt
 from atlas.data.db import BrokenDatabase, Database, file_signature
 from atlas.data.schema import OutdatedDatabase
 from atlas.views.format import as_of_text as format_as_of
@@ -58,8 +59,9 @@ def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None
     longest first. The workers touch no Streamlit API: the database is looked up once, here.
     """
     db = database()
-    calls = [(job, _params(filters, {})) if isinstance(job, str) else (job[0], _params(filters, job[1]))
-             for job in jobs]
+    calls = [
+        (job, _params(filters, {})) if isinstance(job, str) else (job[0], _params(filters, job[1])) for job in jobs
+    ]
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(lambda call: db.cached_query(*call), calls))
 

@@ -1,4 +1,5 @@
 """The session's filters, kept in plain session_state keys (they survive page changes) and in the URL."""
+
 from __future__ import annotations
 
 import dataclasses
@@ -14,17 +15,16 @@ from atlas.app.viewer import viewer_rank
 from atlas.data import countries as country_table
 from atlas.data import filters as flt
 
-
-STATE = "atlas_filters"          # the Filters value; plain key, survives page changes
-
-
-SELECTED = "atlas_country"       # the country the profile shows
+STATE = "atlas_filters"  # the Filters value; plain key, survives page changes
 
 
-URL_SEEN = "atlas_url_seen"      # the query string last applied or written
+SELECTED = "atlas_country"  # the country the profile shows
 
 
-SINCE = "atlas_since"            # the "what changed since" date (None: 30 days before today)
+URL_SEEN = "atlas_url_seen"  # the query string last applied or written
+
+
+SINCE = "atlas_since"  # the "what changed since" date (None: 30 days before today)
 
 
 EARLIEST_SINCE = dt.date(2000, 1, 1)  # no record the app shows is older; earlier dates overflow date arithmetic
@@ -82,6 +82,7 @@ def _on_range() -> None:
 def _on_list(name: str) -> Callable[[], None]:
     def callback() -> None:
         _set(**{name: tuple(st.session_state[_widget_key(name)])})
+
     return callback
 
 
@@ -90,6 +91,7 @@ def _on_priority(codes: tuple[str, ...]) -> Callable[[], None]:
         _set(countries=codes, regions=())
         if len(codes) == 1:
             st.session_state[SELECTED] = codes[0]
+
     return callback
 
 
@@ -133,8 +135,10 @@ def _apply_url(today: dt.date) -> None:
             since = clamp_since(asked, today)
             st.session_state[SINCE] = since
             if since != asked:
-                notices.append(f"The 'since' date in the link ({asked.isoformat()}) is outside "
-                               f"{EARLIEST_SINCE.isoformat()} to today; showing changes since {since.isoformat()}")
+                notices.append(
+                    f"The 'since' date in the link ({asked.isoformat()}) is outside "
+                    f"{EARLIEST_SINCE.isoformat()} to today; showing changes since {since.isoformat()}"
+                )
     st.session_state[NOTICES] = notices
     st.session_state[URL_SEEN] = url
 

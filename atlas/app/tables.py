@@ -1,7 +1,9 @@
 """Tables of records with readable headers and labels, and the record exports of the Data page."""
+
 from __future__ import annotations
 
 import html
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -19,10 +21,12 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
         out["mission_area"] = out["mission_area"].map(vocab.mission_area_label)
     if "agreement_type" in out:
         out["agreement_type"] = out["agreement_type"].map(
-            lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c) if isinstance(c, str) else c)
+            lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c) if isinstance(c, str) else c
+        )
     if "engagement_type" in out:
         out["engagement_type"] = out["engagement_type"].map(
-            lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c)
+            lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c
+        )
     for column in ("status", "previous_status"):
         if column in out:
             pairs = vocab.AGREEMENT_STATUSES if "agreement_id" in out else vocab.ENGAGEMENT_STATUSES
@@ -36,53 +40,89 @@ def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
 MAX_TABLE_ROWS = 300  # drawn on the page; the downloads always hold every row
 
 
-def table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
-          column_config: dict | None = None, height: int | None = None) -> None:
+def table(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    key: str,
+    columns: list[str] | None = None,
+    column_config: dict | None = None,
+    height: int | None = None,
+) -> None:
     """A table of data rows with CSV and Excel downloads of all of them (long tables draw the first few
     hundred, so what a rerun sends does not grow with the data)."""
     shown = _labelled(frame)
     if columns:
         shown = shown[[c for c in columns if c in shown]]
-    kwargs = {"height": height} if height else {}
+    kwargs: dict[str, Any] = {"height": height} if height else {}
     # Readable headers: the page's own, else the column name in words ("last_import" -> "Last import").
     headers = {c: str(c).replace("_", " ").capitalize() for c in shown.columns} | (column_config or {})
-    st.dataframe(shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=headers,
-                 key=f"df_{key}", **kwargs)
+    st.dataframe(
+        shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=headers, key=f"df_{key}", **kwargs
+    )
     if len(shown) > MAX_TABLE_ROWS:
         st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")
     downloads(shown, name, key=key)
 
 
-def ranked_table(frame: pd.DataFrame, *, label: str, value: str, colour: str, caption: str,
-                 value_header: str = "Engagements") -> None:
+def ranked_table(
+    frame: pd.DataFrame, *, label: str, value: str, colour: str, caption: str, value_header: str = "Engagements"
+) -> None:
     """A short ranking as an HTML table: name, a bar in `colour`, the number in full (never clipped: the number
     column is as wide as its longest number and does not wrap)."""
     top = max(float(frame[value].max()), 1.0) if len(frame) else 1.0
     rows = "".join(
-        f'<tr><td style="padding:0.15em 0.4em 0.15em 0;overflow-wrap:anywhere">{html.escape(str(name))}</td>'
-        f'<td style="width:40%;padding:0 0.4em" aria-hidden="true"><div style="height:0.75em;border-radius:2px;'
+        f'<tr><td style="padding:0.15em 0.4em 0.15em 0;overflow-wrap:break-word">{html.escape(str(name))}</td>'
+        f'<td style="width:30%;padding:0 0.4em" aria-hidden="true"><div style="height:0.75em;border-radius:2px;'
         f'width:{100 * float(n) / top:.1f}%;min-width:2px;background:{colour}"></div></td>'
         f'<td class="atlas-number" style="text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums">'
         f"{int(n):,}</td></tr>"
-        for name, n in zip(frame[label], frame[value]))
-    st.html(f'<table class="atlas-ranked" style="width:100%;border-collapse:collapse;font-size:0.95rem;border:none">'
-            f'<caption style="text-align:left;font-weight:600;padding-bottom:0.3em">{html.escape(caption)}</caption>'
-            f'<thead><tr><th scope="col" style="text-align:left;font-weight:400">Country</th>'
-            # The header spans bar and number, so a narrow card shrinks the bar, never the number.
-            f'<th scope="col" colspan="2" style="text-align:right;font-weight:400">{html.escape(value_header)}</th>'
-            "</tr></thead>"
-            f"<tbody>{rows}</tbody></table>")
+        for name, n in zip(frame[label], frame[value])
+    )
+    st.html(
+        f'<table class="atlas-ranked" style="width:100%;border-collapse:collapse;font-size:0.95rem;border:none">'
+        f'<caption style="text-align:left;font-weight:600;padding-bottom:0.3em">{html.escape(caption)}</caption>'
+        f'<thead><tr><th scope="col" style="text-align:left;font-weight:400">Country</th>'
+        # The header spans bar and number, so a narrow card shrinks the bar, never the number.
+        # A soft hyphen lets a long header ("Engage-ments") break in a narrow card, not push the numbers out.
+        f'<th scope="col" colspan="2" style="text-align:right;font-weight:400">'
+        f'{html.escape(value_header).replace("Engagements", "Engage&shy;ments")}</th>'
+        "</tr></thead>"
+        f"<tbody>{rows}</tbody></table>"
+    )
 
 
 def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
-    table(frame, f"engagements_{key}", key=key, height=height,
-          columns=["start_date", "title", "country", "city", "mission_area", "engagement_type", "component",
-                   "status", "participants", "demo"],
-          column_config={"start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-                         "title": st.column_config.TextColumn("Engagement", width="large"),
-                         "country": "Country", "city": "City", "component": "Component", "status": "Status",
-                         "demo": "Demo", "mission_area": "Mission area", "engagement_type": "Type", "participants":
-                         st.column_config.NumberColumn("Participants", format="%d")})
+    table(
+        frame,
+        f"engagements_{key}",
+        key=key,
+        height=height,
+        columns=[
+            "start_date",
+            "title",
+            "country",
+            "city",
+            "mission_area",
+            "engagement_type",
+            "component",
+            "status",
+            "participants",
+            "demo",
+        ],
+        column_config={
+            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn("Engagement", width="large"),
+            "country": "Country",
+            "city": "City",
+            "component": "Component",
+            "status": "Status",
+            "demo": "Demo",
+            "mission_area": "Mission area",
+            "engagement_type": "Type",
+            "participants": st.column_config.NumberColumn("Participants", format="%d"),
+        },
+    )
 
 
 def _agreement_columns() -> dict:
@@ -94,34 +134,74 @@ def _agreement_columns() -> dict:
         "title": st.column_config.TextColumn("Agreement", width="large"),
         "partners": st.column_config.TextColumn("Partner countries", width="medium"),
         "previous_status": st.column_config.TextColumn("From", help="— : first recorded status"),
-        "status": "Status", "agreement_type": "Type", "mission_area": "Mission area", "component": "Component",
-        "date_signed": day("Signed", format="YYYY-MM-DD"), "date_in_force": day("In force", format="YYYY-MM-DD"),
+        "status": "Status",
+        "agreement_type": "Type",
+        "mission_area": "Mission area",
+        "component": "Component",
+        "date_signed": day("Signed", format="YYYY-MM-DD"),
+        "date_in_force": day("In force", format="YYYY-MM-DD"),
         "date_expires": day("Expires", format="YYYY-MM-DD"),
         "days_to_expiry": st.column_config.NumberColumn("Days to expiry", format="%d"),
         "days_left": st.column_config.NumberColumn("Days left", format="%d"),
-        "source": st.column_config.TextColumn("Recorded from", help=(
-            "dates: the agreement's own signature / entry-into-force / expiry dates; "
-            "import: a later import changed the status; renewal: a later expiry date")),
-        "agreement_id": "ID", "demo": st.column_config.TextColumn("Demo", width="small"),
+        "source": st.column_config.TextColumn(
+            "Recorded from",
+            help=(
+                "dates: the agreement's own signature / entry-into-force / expiry dates; "
+                "import: a later import changed the status; renewal: a later expiry date"
+            ),
+        ),
+        "agreement_id": "ID",
+        "demo": st.column_config.TextColumn("Demo", width="small"),
     }
 
 
-AGREEMENT_TABLE_COLUMNS = ["title", "partners", "status", "agreement_type", "mission_area", "date_signed",
-                           "date_in_force", "date_expires", "days_to_expiry", "component", "agreement_id", "demo"]
+AGREEMENT_TABLE_COLUMNS = [
+    "title",
+    "partners",
+    "status",
+    "agreement_type",
+    "mission_area",
+    "date_signed",
+    "date_in_force",
+    "date_expires",
+    "days_to_expiry",
+    "component",
+    "agreement_id",
+    "demo",
+]
 
 
-def agreement_table(frame: pd.DataFrame, name: str, *, key: str, columns: list[str] | None = None,
-                    labels: dict | None = None, height: int | None = None) -> None:
+def agreement_table(
+    frame: pd.DataFrame,
+    name: str,
+    *,
+    key: str,
+    columns: list[str] | None = None,
+    labels: dict | None = None,
+    height: int | None = None,
+) -> None:
     """Agreement rows, with the same headers and formats wherever they appear (and their downloads);
     `columns` picks and orders them, `labels` renames one for its context."""
-    table(frame, name, key=key, columns=columns or AGREEMENT_TABLE_COLUMNS, height=height,
-          column_config=_agreement_columns() | (labels or {}))
+    table(
+        frame,
+        name,
+        key=key,
+        columns=columns or AGREEMENT_TABLE_COLUMNS,
+        height=height,
+        column_config=_agreement_columns() | (labels or {}),
+    )
 
 
 def status_change_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
     frame = frame.assign(previous_status=frame["previous_status"].fillna("—"))
-    agreement_table(frame, f"agreement_status_changes_{key}", key=key, height=height, labels={"status": "To"},
-                    columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"])
+    agreement_table(
+        frame,
+        f"agreement_status_changes_{key}",
+        key=key,
+        height=height,
+        labels={"status": "To"},
+        columns=["changed_on", "title", "partners", "previous_status", "status", "source", "demo"],
+    )
 
 
 def engagement_export(f: flt.Filters) -> None:
@@ -133,18 +213,28 @@ def engagement_export(f: flt.Filters) -> None:
     if n == 0:
         empty_state("engagement records", f)
         return
-    st.markdown(f"**{n:,} engagement record(s)** match: {md_escape(f.describe())} (planned and cancelled "
-                "included). Columns as the import expects them, plus iso3, region, sensitivity and demo.")
+    st.markdown(
+        f"**{n:,} engagement record(s)** match: {md_escape(f.describe())} (planned and cancelled "
+        "included). Columns as the import expects them, plus iso3, region, sensitivity and demo."
+    )
     db, params = database(), f.params()
-    _download_buttons(lambda: db.query("engagements_export", params), f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}",
-                      key="export_engagements",
-                      csv_refused=f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters."
-                      if n > export.MAX_CSV_ROWS else None,
-                      xlsx_refused=f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the "
-                      "filters." if n > export.MAX_XLSX_ROWS else None)
+    _download_buttons(
+        lambda: db.query("engagements_export", params),
+        f"engagements_{f.start:%Y%m%d}_{f.end:%Y%m%d}",
+        key="export_engagements",
+        csv_refused=f"More than {export.MAX_CSV_ROWS:,} records: narrow the period or the filters."
+        if n > export.MAX_CSV_ROWS
+        else None,
+        xlsx_refused=f"More than {export.MAX_XLSX_ROWS:,} records for Excel: use CSV, or narrow the filters."
+        if n > export.MAX_XLSX_ROWS
+        else None,
+    )
     if n > export.MAX_CSV_ROWS:
-        st.warning(f"{n:,} records are more than one export holds ({export.MAX_CSV_ROWS:,}). Narrow the period "
-                   "or the filters in the sidebar, or export in parts.", icon=":material/warning:")
+        st.warning(
+            f"{n:,} records are more than one export holds ({export.MAX_CSV_ROWS:,}). Narrow the period "
+            "or the filters in the sidebar, or export in parts.",
+            icon=":material/warning:",
+        )
 
 
 def agreement_export(f: flt.Filters) -> None:
@@ -153,6 +243,8 @@ def agreement_export(f: flt.Filters) -> None:
     if rows.empty:
         empty_state("agreement records", f)
         return
-    st.markdown(f"**{len(rows):,} agreement record(s)** match: {md_escape(f.describe())}. Columns as the import "
-                "expects them (countries as ISO3 codes), plus sensitivity, demo and partner names.")
+    st.markdown(
+        f"**{len(rows):,} agreement record(s)** match: {md_escape(f.describe())}. Columns as the import "
+        "expects them (countries as ISO3 codes), plus sensitivity, demo and partner names."
+    )
     _download_buttons(lambda: rows, f"agreements_{f.start:%Y%m%d}_{f.end:%Y%m%d}", key="export_agreements")

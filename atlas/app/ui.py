@@ -4,6 +4,7 @@ Every page starts with `f = ui.sidebar("page-key")`, asks for data with `ui.quer
 figure with atlas.views and draws it with `ui.plotly` / `ui.table`. The glue itself lives in the modules
 named below, one concern each; this module only gathers what pages use.
 """
+
 from __future__ import annotations
 
 from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
@@ -14,16 +15,52 @@ from atlas.app.state import PAGES, select_country, selected_country, since_date
 from atlas.app.tables import agreement_export, engagement_export, engagement_table, status_change_table, table
 from atlas.app.upload import audit_trail, check_upload, run_upload, snapshot_list, stage_upload
 from atlas.app.viewer import viewer_may_import
-from atlas.app.widgets import (PLOTLY_CONFIG, area_legend, downloads, empty_state, md_escape, page_header,
-                               picked_country, plotly)
+from atlas.app.widgets import (
+    PLOTLY_CONFIG,
+    area_legend,
+    downloads,
+    empty_state,
+    md_escape,
+    page_header,
+    picked_country,
+    plotly,
+)
 from atlas.views.format import delta_text
 
 __all__ = [
-    "PAGES", "PLOTLY_CONFIG", "agreement_export", "audit_trail", "area_legend", "as_of_text", "briefing_css", "briefing_deck",
-    "briefing_downloads", "briefing_filters", "check_upload", "country_brief_download",
-    "database", "delta_text", "downloads",
-    "empty_state", "engagement_export", "engagement_table", "md_escape", "page_header", "picked_country",
-    "plotly", "prefetch", "query", "run_upload", "select_country", "selected_country", "sidebar",
-    "since_date", "snapshot_list", "stage_upload", "status_change_table", "table", "viewer_may_import",
+    "PAGES",
+    "PLOTLY_CONFIG",
+    "agreement_export",
+    "audit_trail",
+    "area_legend",
+    "as_of_text",
+    "briefing_css",
+    "briefing_deck",
+    "briefing_downloads",
+    "briefing_filters",
+    "check_upload",
+    "country_brief_download",
+    "database",
+    "delta_text",
+    "downloads",
+    "empty_state",
+    "engagement_export",
+    "engagement_table",
+    "md_escape",
+    "page_header",
+    "picked_country",
+    "plotly",
+    "prefetch",
+    "query",
+    "run_upload",
+    "select_country",
+    "selected_country",
+    "sidebar",
+    "since_date",
+    "snapshot_list",
+    "stage_upload",
+    "status_change_table",
+    "table",
+    "viewer_may_import",
     "what_changed_section",
 ]

@@ -4,6 +4,7 @@ Staged files live in a private folder beside the database (mode 0700, files 0600
 import or after STAGED_FOR, and at most STAGED_FILES / STAGED_BYTES of them are kept (oldest removed first).
 An importer on this page imports at their own level (viewer_rank); the command line is the trusted path.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -22,12 +23,12 @@ from atlas.app.viewer import login_configured, viewer_email, viewer_may_import, 
 from atlas.data import audit, ingest, store
 from atlas.data.db import file_signature
 
-UPLOADS = "atlas_upload"            # session key: the last upload check (its inputs and its result)
+UPLOADS = "atlas_upload"  # session key: the last upload check (its inputs and its result)
 ALLOW_UPLOAD_ENV = "ATLAS_ALLOW_UPLOAD"  # "1": uploads on the Data page without sign-in (a local deployment)
-MAX_UPLOAD_ENV = "ATLAS_MAX_UPLOAD_MB"   # the largest file the Data page takes, in MB (default 200)
+MAX_UPLOAD_ENV = "ATLAS_MAX_UPLOAD_MB"  # the largest file the Data page takes, in MB (default 200)
 STAGED_FOR = dt.timedelta(hours=1)  # staged upload files older than this are removed
-STAGED_FILES = 20                   # at most this many staged files are kept ...
-STAGED_BYTES = 500 << 20            # ... holding at most this many bytes; the oldest go first
+STAGED_FILES = 20  # at most this many staged files are kept ...
+STAGED_BYTES = 500 << 20  # ... holding at most this many bytes; the oldest go first
 
 
 class UploadRefused(ValueError):
@@ -65,12 +66,16 @@ def stage_upload(uploaded, table: str) -> Path:
     Stale files are removed on the way, and the oldest beyond the cap; too large a file is refused."""
     size, limit = getattr(uploaded, "size", None), max_upload_bytes()
     if size is not None and size > limit:
-        raise UploadRefused(f"The file is {size / (1 << 20):,.0f} MB; the Data page takes files up to "
-                            f"{limit / (1 << 20):,.0f} MB. Import larger files with `python -m atlas import`.")
+        raise UploadRefused(
+            f"The file is {size / (1 << 20):,.0f} MB; the Data page takes files up to "
+            f"{limit / (1 << 20):,.0f} MB. Import larger files with `python -m atlas import`."
+        )
     data = uploaded.getvalue()
     if len(data) > limit:
-        raise UploadRefused(f"The file is {len(data) / (1 << 20):,.0f} MB; the Data page takes files up to "
-                            f"{limit / (1 << 20):,.0f} MB. Import larger files with `python -m atlas import`.")
+        raise UploadRefused(
+            f"The file is {len(data) / (1 << 20):,.0f} MB; the Data page takes files up to "
+            f"{limit / (1 << 20):,.0f} MB. Import larger files with `python -m atlas import`."
+        )
     root = _private_root()
     _remove_stale(root)
     folder = root / f"{table}-{hashlib.sha256(data).hexdigest()[:16]}"
@@ -139,34 +144,65 @@ def run_upload(path: Path, table: str, skip_invalid: bool):
     """Import the staged file for real (a copy swapped in whole; see atlas.data.store) at the viewer's level,
     recorded in the audit as the signed-in viewer; the staged file is removed after."""
     try:
-        return ingest.import_file(path, table, config.db_path(), skip_invalid=skip_invalid, who=viewer_email(),
-                                  level=viewer_rank())
+        return ingest.import_file(
+            path, table, config.db_path(), skip_invalid=skip_invalid, who=viewer_email(), level=viewer_rank()
+        )
     finally:
         remove_staged(path)
 
 
 def snapshot_list() -> list[dict]:
     """The snapshots kept for the database, newest first, as rows for a table."""
-    return [{"snapshot": p.name, "size_mb": round(p.stat().st_size / 1e6, 1),
-             "taken": pd.Timestamp(p.stat().st_mtime, unit="s").strftime("%Y-%m-%d %H:%M")}
-            for p in store.snapshots(config.db_path())]
+    return [
+        {
+            "snapshot": p.name,
+            "size_mb": round(p.stat().st_size / 1e6, 1),
+            "taken": pd.Timestamp(p.stat().st_mtime, unit="s").strftime("%Y-%m-%d %H:%M"),
+        }
+        for p in store.snapshots(config.db_path())
+    ]
 
 
 def audit_trail(limit: int = 200) -> pd.DataFrame:
     """The audit entries this viewer may see (imports, failed imports, restores), newest first."""
     entries = audit.read(config.db_path(), viewer_rank(), limit=limit)
-    rows = [{"at": e.get("at"), "who": e.get("who"), "action": e.get("action"), "outcome": e.get("outcome"),
-             "table_name": e.get("table"), "file_name": e.get("file_name"),
-             **{k: (e.get("counts") or {}).get(k) for k in ("rows_read", "inserted", "updated", "rejected")},
-             "message": e.get("message")} for e in entries]
-    return pd.DataFrame(rows, columns=["at", "who", "action", "outcome", "table_name", "file_name", "rows_read",
-                                       "inserted", "updated", "rejected", "message"])
+    rows = [
+        {
+            "at": e.get("at"),
+            "who": e.get("who"),
+            "action": e.get("action"),
+            "outcome": e.get("outcome"),
+            "table_name": e.get("table"),
+            "file_name": e.get("file_name"),
+            **{k: (e.get("counts") or {}).get(k) for k in ("rows_read", "inserted", "updated", "rejected")},
+            "message": e.get("message"),
+        }
+        for e in entries
+    ]
+    return pd.DataFrame(
+        rows,
+        columns=[
+            "at",
+            "who",
+            "action",
+            "outcome",
+            "table_name",
+            "file_name",
+            "rows_read",
+            "inserted",
+            "updated",
+            "rejected",
+            "message",
+        ],
+    )
 
 
 def problem_rows(check, limit: int = 500) -> pd.DataFrame:
     """Every problem of a check (up to `limit`) as a table of line, column and reason."""
-    return pd.DataFrame([{"Line": p.line, "Column": p.column, "Problem": p.reason} for p in check.problems[:limit]],
-                        columns=["Line", "Column", "Problem"])
+    return pd.DataFrame(
+        [{"Line": p.line, "Column": p.column, "Problem": p.reason} for p in check.problems[:limit]],
+        columns=["Line", "Column", "Problem"],
+    )
 
 
 def mapping_lines(check) -> list[str]:
@@ -175,5 +211,7 @@ def mapping_lines(check) -> list[str]:
     frame = check.country_mappings
     if frame is None:
         return []
-    return [f"{r.spelling} -> {r.country} ({r.iso3}), {r.rows:,} row{'s' if r.rows != 1 else ''}"
-            for r in frame.itertuples()]
+    return [
+        f"{r.spelling} -> {r.country} ({r.iso3}), {r.rows:,} row{'s' if r.rows != 1 else ''}"
+        for r in frame.itertuples()
+    ]

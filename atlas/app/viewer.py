@@ -1,4 +1,5 @@
 """Who is looking: sign-in (when configured) and the sensitivity ceiling every query is capped by."""
+
 from __future__ import annotations
 
 import streamlit as st
@@ -18,8 +19,10 @@ def _viewer() -> tuple[str | None, list[str]]:
     user = st.user
     if not getattr(user, "is_logged_in", False):
         return None, []
-    groups = user.get("groups") or []
-    return user.get("email"), [str(g) for g in (groups if isinstance(groups, (list, tuple)) else [groups])]
+    groups: object = user.get("groups") or []
+    email = user.get("email")
+    listed = groups if isinstance(groups, (list, tuple)) else [groups]
+    return (str(email) if email else None), [str(g) for g in listed]
 
 
 def viewer_rank() -> int:

@@ -1,4 +1,5 @@
 """Page furniture: headers, the demo label, empty states, charts, legends, download buttons, the click decoder."""
+
 from __future__ import annotations
 
 import html
@@ -41,8 +42,14 @@ _COMPACT_CSS = """<style>
 </style>"""
 
 
-def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None,
-                demo: tuple[int, int] | None = None, shows: tuple[str, ...] = ("engagements", "agreements")) -> None:
+def page_header(
+    title: str,
+    f: flt.Filters,
+    *,
+    subtitle: str | None = None,
+    demo: tuple[int, int] | None = None,
+    shows: tuple[str, ...] = ("engagements", "agreements"),
+) -> None:
     """Title, then one line: what the page shows, what the numbers are filtered to, data freshness; then the
     demo-data label.
 
@@ -60,8 +67,10 @@ def page_header(title: str, f: flt.Filters, *, subtitle: str | None = None,
     st.caption(" · ".join(p for p in parts if p))
     if demo is None:
         found = query("demo_in_scope", f)
-        demo = (int(found.demo_engagements[0]) if "engagements" in shows else 0,
-                int(found.demo_agreements[0]) if "agreements" in shows else 0)
+        demo = (
+            int(found.demo_engagements[0]) if "engagements" in shows else 0,
+            int(found.demo_agreements[0]) if "agreements" in shows else 0,
+        )
     demo_label(*demo)
 
 
@@ -72,7 +81,8 @@ def demo_label(engagements: int, agreements: int) -> None:
         st.warning(
             f"**DEMO DATA** — {' and '.join(shown)} shown here are generated for demonstration, not real "
             "activity. Programme sites (VWP, Preclearance, CSI, PCSC, posts) are real, sourced facts.",
-            icon=":material/warning:")
+            icon=":material/warning:",
+        )
 
 
 def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | None = None) -> None:
@@ -80,32 +90,59 @@ def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | N
     _download_buttons(lambda: frame, name, key=key or name, xlsx=xlsx)
 
 
-def _download_buttons(rows: Callable[[], pd.DataFrame], name: str, *, key: str, xlsx: bool = True,
-                      csv_refused: str | None = None, xlsx_refused: str | None = None) -> None:
+def _download_buttons(
+    rows: Callable[[], pd.DataFrame],
+    name: str,
+    *,
+    key: str,
+    xlsx: bool = True,
+    csv_refused: str | None = None,
+    xlsx_refused: str | None = None,
+) -> None:
     """CSV and Excel buttons; `rows` runs only when one is clicked (outside the script run, so it must not
     call Streamlit). A refusal disables its button and is its tooltip."""
     with st.container(horizontal=True, gap="small"):
-        st.download_button("CSV", data=lambda: export.to_csv_bytes(rows()), file_name=f"{name}.csv",
-                           mime="text/csv", key=f"csv_{key}", on_click="ignore", icon=":material/download:",
-                           disabled=csv_refused is not None, help=csv_refused)
+        st.download_button(
+            "CSV",
+            data=lambda: export.to_csv_bytes(rows()),
+            file_name=f"{name}.csv",
+            mime="text/csv",
+            key=f"csv_{key}",
+            on_click="ignore",
+            icon=":material/download:",
+            disabled=csv_refused is not None,
+            help=csv_refused,
+        )
         if xlsx:
-            st.download_button("Excel", data=lambda: export.to_xlsx_bytes(rows(), name), file_name=f"{name}.xlsx",
-                               mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                               key=f"xlsx_{key}", on_click="ignore", icon=":material/download:",
-                               disabled=xlsx_refused is not None, help=xlsx_refused)
+            st.download_button(
+                "Excel",
+                data=lambda: export.to_xlsx_bytes(rows(), name),
+                file_name=f"{name}.xlsx",
+                mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                key=f"xlsx_{key}",
+                on_click="ignore",
+                icon=":material/download:",
+                disabled=xlsx_refused is not None,
+                help=xlsx_refused,
+            )
 
 
 def empty_state(what: str, f: flt.Filters, *, hint: str = "Widen the period or clear a filter in the sidebar.") -> None:
     """Say why there is nothing to show, and what to change."""
-    st.info(f"No {md_escape(what)} for these filters ({md_escape(f.describe())}). {md_escape(hint)}",
-            icon=":material/search_off:")
+    st.info(
+        f"No {md_escape(what)} for these filters ({md_escape(f.describe())}). {md_escape(hint)}",
+        icon=":material/search_off:",
+    )
 
 
 def plotly(fig, *, key: str, on_select: str | None = None, height: int | None = None):
     if height:
         fig.update_layout(height=height)
-    kwargs = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
-    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, **kwargs)
+    if on_select:
+        return st.plotly_chart(
+            fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select="rerun", selection_mode="points"
+        )
+    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
 
 
 def clicked_country(event) -> str | None:
@@ -150,15 +187,24 @@ def picked_country(event, layer_ids: tuple[str, ...] = ()) -> str | None:
 def count_legend(items: list[tuple[str, str]], noun: str, *, extra: list[tuple[str, str]] | None = None) -> None:
     """What a colour on a map means: one swatch per count class, `items` = (range, colour), then `extra`
     swatches (label, CSS) for other marks."""
-    swatch = ('<span style="margin-right:1em;white-space:nowrap"><span style="display:inline-block;width:0.9em;'
-              'height:0.9em;{css};margin-right:0.3em;vertical-align:-0.1em"></span>{label}</span>')
+    swatch = (
+        '<span style="margin-right:1em;white-space:nowrap"><span style="display:inline-block;width:0.9em;'
+        'height:0.9em;{css};margin-right:0.3em;vertical-align:-0.1em"></span>{label}</span>'
+    )
     parts = [swatch.format(css=f"background:{c};border:1px solid #888", label=html.escape(r)) for r, c in items]
     parts += [swatch.format(css=css, label=html.escape(label)) for label, css in (extra or [])]
     st.html(f'<div style="font-size:0.9rem;line-height:1.8"><b>{html.escape(noun)}:</b> {"".join(parts)}</div>')
 
 
-def numbers_behind(frame: pd.DataFrame, *, what: str = "this map", key: str, name: str, columns: dict[str, str],
-                   download: pd.DataFrame | None = None) -> None:
+def numbers_behind(
+    frame: pd.DataFrame,
+    *,
+    what: str = "this map",
+    key: str,
+    name: str,
+    columns: dict[str, str],
+    download: pd.DataFrame | None = None,
+) -> None:
     """The text alternative's second half: the numbers a chart or map draws, as a table (`columns` maps a
     column to its header) in an expander, with CSV/Excel of `download` (default: those columns)."""
     with st.expander(f"Numbers behind {what}"):
@@ -172,5 +218,6 @@ def area_legend() -> None:
         f'<span style="margin-right:1.2em;white-space:nowrap"><span style="display:inline-block;width:0.9em;'
         f'height:0.9em;border-radius:50%;background:{a.colour};margin-right:0.35em;vertical-align:-0.1em">'
         f"</span>{html.escape(a.label)}</span>"
-        for a in vocab.MISSION_AREAS)
+        for a in vocab.MISSION_AREAS
+    )
     st.html(f'<div style="font-size:0.95rem;line-height:2">{items}</div>')

@@ -19,6 +19,7 @@ The roles file is TOML, at $ATLAS_ROLES (default .streamlit/roles.toml):
     users = ["analyst@example.gov"]
     groups = ["oia-data"]
 """
+
 from __future__ import annotations
 
 import os
@@ -84,7 +85,7 @@ def _names(value: object, where: str) -> frozenset[str]:
     # `users = "a@x"` means that one user, not the set of its characters.
     items = [value] if isinstance(value, str) else value
     if not isinstance(items, list) or not all(isinstance(v, str) for v in items):
-        raise RolesError(f"{where} must be a list of names, such as [\"a@example.gov\"]")
+        raise RolesError(f'{where} must be a list of names, such as ["a@example.gov"]')
     return frozenset(v.strip().lower() for v in items if v.strip())
 
 
@@ -111,8 +112,10 @@ def setting_problem() -> str | None:
     level = config.max_sensitivity()
     if level in vocab.SENSITIVITY_RANK:
         return None
-    return (f"ATLAS_MAX_SENSITIVITY={level!r} is not a sensitivity level (use public, internal or restricted): "
-            "showing public records only.")
+    return (
+        f"ATLAS_MAX_SENSITIVITY={level!r} is not a sensitivity level (use public, internal or restricted): "
+        "showing public records only."
+    )
 
 
 def rank_for(email: str | None, groups: Iterable[str], roles: Roles) -> int:

@@ -10,6 +10,7 @@ replaced), and is shown only to viewers cleared for it; an entry of unknown rank
 highest level. A restore copies a whole file and names no record, so it is recorded at public: every
 viewer may learn that the data was brought back to an earlier state.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -56,9 +57,19 @@ def sha256_file(path: Path) -> str | None:
         return None
 
 
-def record(db: Path | str, action: str, outcome: str, *, who: str | None = None, table: str | None = None,
-           file: Path | str | None = None, sha256: str | None = None, counts: Mapping[str, int] | None = None,
-           max_rank: int | None = None, message: str | None = None) -> dict[str, Any]:
+def record(
+    db: Path | str,
+    action: str,
+    outcome: str,
+    *,
+    who: str | None = None,
+    table: str | None = None,
+    file: Path | str | None = None,
+    sha256: str | None = None,
+    counts: Mapping[str, int] | None = None,
+    max_rank: int | None = None,
+    message: str | None = None,
+) -> dict[str, Any]:
     """Append one entry (and return it). `who`: the signed-in user; the OS user when None.
 
     `max_rank`: the highest sensitivity rank among the records the action touched; None when unknown
@@ -97,20 +108,44 @@ def record(db: Path | str, action: str, outcome: str, *, who: str | None = None,
     return entry
 
 
-def record_import(db: Path | str, result: Any, file: Path | str, *, who: str | None = None,
-                  max_rank: int | None = None) -> dict[str, Any]:
+def record_import(
+    db: Path | str, result: Any, file: Path | str, *, who: str | None = None, max_rank: int | None = None
+) -> dict[str, Any]:
     """An import's entry from its ImportResult (outcome, table, counts)."""
-    return record(db, "import", result.outcome, who=who, table=result.table, file=file,
-                  counts={k: getattr(result, k) for k in COUNTS}, max_rank=max_rank,
-                  message=f"{len(result.problems)} problem(s)" if result.problems else None)
+    return record(
+        db,
+        "import",
+        result.outcome,
+        who=who,
+        table=result.table,
+        file=file,
+        counts={k: getattr(result, k) for k in COUNTS},
+        max_rank=max_rank,
+        message=f"{len(result.problems)} problem(s)" if result.problems else None,
+    )
 
 
-def record_failure(db: Path | str, table: str, file: Path | str, error: BaseException, *,
-                   who: str | None = None, max_rank: int | None = None) -> dict[str, Any]:
+def record_failure(
+    db: Path | str,
+    table: str,
+    file: Path | str,
+    error: BaseException,
+    *,
+    who: str | None = None,
+    max_rank: int | None = None,
+) -> dict[str, Any]:
     """An import that raised (a full disk, a broken database): what it was, and the real cause."""
     cause = error.__cause__ or error.__context__ or error
-    return record(db, "import", "error", who=who, table=table, file=file, max_rank=max_rank,
-                  message=f"{type(error).__name__}: {error}" + (f" (cause: {cause})" if cause is not error else ""))
+    return record(
+        db,
+        "import",
+        "error",
+        who=who,
+        table=table,
+        file=file,
+        max_rank=max_rank,
+        message=f"{type(error).__name__}: {error}" + (f" (cause: {cause})" if cause is not error else ""),
+    )
 
 
 def read(db: Path | str, max_rank: int, *, limit: int | None = None) -> list[dict[str, Any]]:

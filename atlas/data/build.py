@@ -1,4 +1,5 @@
 """Build a database from scratch: schema, reference geography, sourced programme facts, demo data."""
+
 from __future__ import annotations
 
 import csv
@@ -29,12 +30,18 @@ PROGRAM_CODES = {
     "CBP attaché office": "cbp_attache",
     "ICE HSI attaché office (example, not a full list)": "hsi",
 }
-PROGRAM_FILES = ("vwp_countries.csv", "cbp_preclearance_locations.csv", "csi_ports.csv",
-                 "pcsc_agreements_partial.csv", "dhs_overseas_posts_partial.csv")
+PROGRAM_FILES = (
+    "vwp_countries.csv",
+    "cbp_preclearance_locations.csv",
+    "csi_ports.csv",
+    "pcsc_agreements_partial.csv",
+    "dhs_overseas_posts_partial.csv",
+)
 # Not current: a membership that ended, or a site announced but not (yet) operational. The announced test reads
 # the status the way the Activity map does (atlas.views.maps.is_announced), so a hollow dot is never counted.
-_NOT_CURRENT = re.compile(r"NOT a current member|rescinded|terminated|^\s*(?:announced|planned)|not (?:yet )?operational",
-                          re.IGNORECASE)
+_NOT_CURRENT = re.compile(
+    r"NOT a current member|rescinded|terminated|^\s*(?:announced|planned)|not (?:yet )?operational", re.IGNORECASE
+)
 _UNCERTAIN = re.compile(r"uncertain|not confirmed|unclear|status unknown", re.IGNORECASE)
 
 
@@ -53,12 +60,19 @@ def load_reference(con) -> None:
     con.register("alias_frame", aliases)
     con.execute("INSERT INTO country_aliases SELECT alias_key, alias, iso3 FROM alias_frame")
     con.unregister("alias_frame")
-    con.executemany("INSERT INTO mission_areas VALUES (?, ?, ?, ?, ?)",
-                    [(m.code, m.label, m.colour, m.description, i) for i, m in enumerate(vocab.MISSION_AREAS)])
+    con.executemany(
+        "INSERT INTO mission_areas VALUES (?, ?, ?, ?, ?)",
+        [(m.code, m.label, m.colour, m.description, i) for i, m in enumerate(vocab.MISSION_AREAS)],
+    )
     con.executemany("INSERT INTO programs VALUES (" + ", ".join("?" * 16) + ")", program_rows())
     with (REFERENCE_DIR / "dhs_international_footprint_headlines.csv").open(encoding="utf-8", newline="") as f:
-        headlines = [tuple(r[k] or None for k in ("program", "mission_area", "metric", "value", "scope",
-                                                  "source_url", "source_as_of", "notes")) for r in csv.DictReader(f)]
+        headlines = [
+            tuple(
+                r[k] or None
+                for k in ("program", "mission_area", "metric", "value", "scope", "source_url", "source_as_of", "notes")
+            )
+            for r in csv.DictReader(f)
+        ]
     con.executemany("INSERT INTO footprint_headlines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", headlines)
 
 
@@ -80,19 +94,38 @@ def program_rows() -> list[tuple]:
                 status, notes = r["status"], r.get("notes") or ""
                 if not r["source_url"].strip():
                     raise ValueError(f"{name}: a row without a source_url ({r['iso3']} {r['place']!r})")
-                out.append((
-                    r["program"], PROGRAM_CODES[r["program"]], _primary_area(r["mission_area"]), r["mission_area"],
-                    r["iso3"], r["place"] or None, r["iata_or_locode"] or None,
-                    float(r["latitude"]) if r["latitude"] else None,
-                    float(r["longitude"]) if r["longitude"] else None,
-                    status, not _NOT_CURRENT.search(status), r["year_joined"] or None,
-                    r["source_url"], r["source_as_of"], bool(_UNCERTAIN.search(status + " " + notes)), notes or None,
-                ))
+                out.append(
+                    (
+                        r["program"],
+                        PROGRAM_CODES[r["program"]],
+                        _primary_area(r["mission_area"]),
+                        r["mission_area"],
+                        r["iso3"],
+                        r["place"] or None,
+                        r["iata_or_locode"] or None,
+                        float(r["latitude"]) if r["latitude"] else None,
+                        float(r["longitude"]) if r["longitude"] else None,
+                        status,
+                        not _NOT_CURRENT.search(status),
+                        r["year_joined"] or None,
+                        r["source_url"],
+                        r["source_as_of"],
+                        bool(_UNCERTAIN.search(status + " " + notes)),
+                        notes or None,
+                    )
+                )
     return out
 
 
-def build(db: Path, *, engagements: int = DEFAULT_ENGAGEMENTS, agreements: int = DEFAULT_AGREEMENTS,
-          seed: int = DEFAULT_SEED, with_demo: bool = True, today: dt.date | None = None) -> list[ingest.ImportResult]:
+def build(
+    db: Path,
+    *,
+    engagements: int = DEFAULT_ENGAGEMENTS,
+    agreements: int = DEFAULT_AGREEMENTS,
+    seed: int = DEFAULT_SEED,
+    with_demo: bool = True,
+    today: dt.date | None = None,
+) -> list[ingest.ImportResult]:
     """Write a fresh database to `db` (the old one, if any, is kept as a snapshot)."""
     results = []
     with store.writing(Path(db), fresh=True) as writer:

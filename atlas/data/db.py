@@ -3,6 +3,7 @@
 Every SQL statement the app runs goes through `Database.query` (or `run_sql` for the fixed
 statements of import and build), so values are always bound, never formatted into SQL text.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from atlas.data import schema
 from atlas.config import QUERIES_DIR
+from atlas.data import schema
 
 PARAM_RE = re.compile(r"(?<![:\w])\$([A-Za-z_][A-Za-z0-9_]*)")
 HEADER_PARAMS_RE = re.compile(r"^--\s*params:\s*(.*)$", re.MULTILINE | re.IGNORECASE)
@@ -32,8 +33,11 @@ PUBLIC_RANK = 0  # vocab.SENSITIVITY_RANK["public"]: the ceiling of a query give
 
 # Every connection we open: DuckDB must never fetch or load an extension on its own (a SQLite file
 # handed to ATTACH made it try to download sqlite_scanner). What we use (parquet, json, icu) is built in.
-SAFE_CONFIG = {"autoload_known_extensions": False, "autoinstall_known_extensions": False,
-               "allow_community_extensions": False}
+SAFE_CONFIG = {
+    "autoload_known_extensions": False,
+    "autoinstall_known_extensions": False,
+    "allow_community_extensions": False,
+}
 DUCKDB_MAGIC = b"DUCK"  # bytes 8-11 of every DuckDB database file
 FIX = "Bring back a snapshot with `python -m atlas restore`, or rebuild it with `python -m atlas build`."
 
@@ -65,8 +69,11 @@ def check_file(path: Path) -> None:
     if wal.exists():
         # Imports write a private copy and swap it in checkpointed, so the live file never has a log of
         # its own: this one was written outside Partner Atlas or cut short, and a copy would drop it.
-        raise BrokenDatabase(path, f"has a write-ahead log beside it ({wal.name}), left by a write outside "
-                             "Partner Atlas or one cut short", f"Move {wal.name} aside, then start again. " + FIX)
+        raise BrokenDatabase(
+            path,
+            f"has a write-ahead log beside it ({wal.name}), left by a write outside Partner Atlas or one cut short",
+            f"Move {wal.name} aside, then start again. " + FIX,
+        )
 
 
 def attach(con: duckdb.DuckDBPyConnection, path: Path) -> str:
@@ -76,8 +83,8 @@ def attach(con: duckdb.DuckDBPyConnection, path: Path) -> str:
         con.execute(f"ATTACH ? AS {CATALOG} (READ_ONLY)", [str(path)])
         con.execute(f"USE {CATALOG}")
         has_metadata = con.execute(
-            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'metadata'",
-            [CATALOG]).fetchone()
+            "SELECT count(*) FROM duckdb_tables() WHERE database_name = ? AND table_name = 'metadata'", [CATALOG]
+        ).fetchone()
         if not has_metadata or not has_metadata[0]:
             raise BrokenDatabase(path, "is a DuckDB file but not a Partner Atlas database (no metadata table)")
         found = con.execute("SELECT value FROM metadata WHERE key = ?", [schema.KEY]).fetchone()
@@ -151,7 +158,7 @@ def query_names() -> list[str]:
     return sorted(p.stem for p in QUERIES_DIR.glob("*.sql"))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def query_text(name: str) -> str:
     """The SQL of queries/<name>.sql; only names of files in that folder are accepted."""
     if name not in query_names():
@@ -166,7 +173,7 @@ def used_params(sql: str) -> set[str]:
     return set(PARAM_RE.findall(body))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _query_params(name: str) -> tuple[str, ...]:
     return tuple(sorted(used_params(query_text(name))))
 
@@ -269,7 +276,7 @@ class Database:
     results: ResultCache = field(default_factory=ResultCache, repr=False)
 
     @classmethod
-    def open(cls, path: Path | str) -> "Database":
+    def open(cls, path: Path | str) -> Database:
         # Attach into a private in-memory instance: duckdb.connect(path) shares one cached instance
         # per path inside a process, which would keep serving the file an import has replaced.
         path = Path(path).resolve()
@@ -286,7 +293,8 @@ class Database:
             con.close()
             raise schema.OutdatedDatabase(
                 f"{path} was built by another version of Partner Atlas. Bring it up to date with "
-                f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it.")
+                f"`python -m atlas upgrade --db {path}` (make run does this), or rebuild it."
+            )
         return cls(path=path, con=con, signature=signature)
 
     def is_stale(self) -> bool:

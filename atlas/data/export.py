@@ -7,6 +7,7 @@ already starts with apostrophes before such text gets one more, so no two values
 import removes exactly that one apostrophe (`original_text`, or the SQL macro of the same name), so an
 export imports back unchanged. CSV cells holding a comma, quote, CR or LF are quoted, lines end in CRLF.
 """
+
 from __future__ import annotations
 
 import csv

@@ -1,4 +1,5 @@
 """The shared filters: one frozen value, its query parameters, and its URL form. No streamlit here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -25,7 +26,9 @@ def fiscal_year_start(day: dt.date) -> dt.date:
     return dt.date(day.year if day.month >= 10 else day.year - 1, 10, 1)
 
 
-def preset_range(preset: str, today: dt.date, data_range: tuple[dt.date, dt.date] | None = None) -> tuple[dt.date, dt.date]:
+def preset_range(
+    preset: str, today: dt.date, data_range: tuple[dt.date, dt.date] | None = None
+) -> tuple[dt.date, dt.date]:
     if preset == "fytd":
         return fiscal_year_start(today), today
     if preset == "all":
@@ -85,11 +88,19 @@ class Filters:
         prev_start, prev_end = self.previous
         prev_as_of = min(prev_end, self.today)
         return {
-            "start": self.start, "end": self.end, "prev_start": prev_start, "prev_end": prev_end,
-            "as_of": self.as_of, "prev_as_of": prev_as_of, "today": self.today,
-            "areas": list(self.mission_areas), "countries": list(self.country_scope()),
-            "components": list(self.components), "types": list(self.engagement_types),
-            "statuses": list(self.agreement_statuses), "max_rank": self.max_rank,
+            "start": self.start,
+            "end": self.end,
+            "prev_start": prev_start,
+            "prev_end": prev_end,
+            "as_of": self.as_of,
+            "prev_as_of": prev_as_of,
+            "today": self.today,
+            "areas": list(self.mission_areas),
+            "countries": list(self.country_scope()),
+            "components": list(self.components),
+            "types": list(self.engagement_types),
+            "statuses": list(self.agreement_statuses),
+            "max_rank": self.max_rank,
         }
 
     def describe(self) -> str:
@@ -106,8 +117,9 @@ class Filters:
         if self.engagement_types:
             parts.append(", ".join(vocab.label_of(vocab.ENGAGEMENT_TYPES, t) for t in self.engagement_types))
         if self.agreement_statuses:
-            parts.append("agreements " + ", ".join(vocab.label_of(vocab.AGREEMENT_STATUSES, s)
-                                                   for s in self.agreement_statuses))
+            parts.append(
+                "agreements " + ", ".join(vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in self.agreement_statuses)
+            )
         if len(parts) == 1:
             parts.append("all mission areas, all countries")
         return " · ".join(parts)
@@ -122,8 +134,12 @@ def default_filters(today: dt.date, max_rank: int | None = None) -> Filters:
 # --- URL query string ----------------------------------------------------------------------------
 
 URL_KEYS = {
-    "mission_areas": "area", "regions": "region", "countries": "country", "components": "component",
-    "engagement_types": "type", "agreement_statuses": "status",
+    "mission_areas": "area",
+    "regions": "region",
+    "countries": "country",
+    "components": "component",
+    "engagement_types": "type",
+    "agreement_statuses": "status",
 }
 
 
@@ -159,8 +175,9 @@ def _first(value) -> str:
     return str(value)
 
 
-def from_query(query: Mapping[str, object], base: Filters,
-               data_range: tuple[dt.date, dt.date] | None = None) -> tuple[Filters, list[str]]:
+def from_query(
+    query: Mapping[str, object], base: Filters, data_range: tuple[dt.date, dt.date] | None = None
+) -> tuple[Filters, list[str]]:
     """Filters from a URL's query values, starting from `base`; unknown or malformed values are
     dropped and described in the returned notices, never raised."""
     notices: list[str] = []

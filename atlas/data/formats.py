@@ -5,6 +5,7 @@ that the import (atlas.data.ingest) reads `fmt.something` instead of asking whic
 here is fixed (identifiers from these lists, the checks' macros from ingest/checks.py); file content is never
 spliced into it.
 """
+
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -52,8 +53,11 @@ class FileFormat:
 
 # Fields every record carries after its own, computed by the import (ingest/load.py binds the $ values).
 RECORD_SUFFIX = ("sensitivity", "sensitivity_rank", "is_demo", "import_id", "updated_at")
-SHARED_VOCABULARIES = {"mission_area": vocab.MISSION_AREA_LOOKUP, "component": vocab.COMPONENT_LOOKUP,
-                       "sensitivity": vocab.SENSITIVITY_LOOKUP}
+SHARED_VOCABULARIES = {
+    "mission_area": vocab.MISSION_AREA_LOOKUP,
+    "component": vocab.COMPONENT_LOOKUP,
+    "sensitivity": vocab.SENSITIVITY_LOOKUP,
+}
 
 
 def _codes(pairs) -> str:
@@ -63,49 +67,111 @@ def _codes(pairs) -> str:
 ENGAGEMENTS = FileFormat(
     table="engagements",
     id_column="engagement_id",
-    columns=("engagement_id", "title", "start_date", "end_date", "country", "city", "latitude", "longitude",
-             "mission_area", "engagement_type", "component", "status", "participants", "summary",
-             # optional extras: who may see the record, and whether it is generated demo data
-             "sensitivity", "demo"),
+    columns=(
+        "engagement_id",
+        "title",
+        "start_date",
+        "end_date",
+        "country",
+        "city",
+        "latitude",
+        "longitude",
+        "mission_area",
+        "engagement_type",
+        "component",
+        "status",
+        "participants",
+        "summary",
+        # optional extras: who may see the record, and whether it is generated demo data
+        "sensitivity",
+        "demo",
+    ),
     required=("engagement_id", "title", "start_date", "country", "mission_area"),
     country_column="country",
     many_countries=False,
     date_columns=("start_date", "end_date"),
-    vocabularies={**SHARED_VOCABULARIES, "engagement_type": vocab.ENGAGEMENT_TYPE_LOOKUP,
-                  "status": vocab.ENGAGEMENT_STATUS_LOOKUP},
+    vocabularies={
+        **SHARED_VOCABULARIES,
+        "engagement_type": vocab.ENGAGEMENT_TYPE_LOOKUP,
+        "status": vocab.ENGAGEMENT_STATUS_LOOKUP,
+    },
     checks=(
-        Check("end_date", "v_end_date < v_start_date",
-              "'end date ' || v_end_date || ' is before start date ' || v_start_date"),
+        Check(
+            "end_date",
+            "v_end_date < v_start_date",
+            "'end date ' || v_end_date || ' is before start date ' || v_start_date",
+        ),
         Check("country", "NOT is_blank(country) AND len(v_countries) = 0", "'unknown country ' || quoted(country)"),
-        Check("latitude", "NOT is_blank(latitude) AND num(latitude) IS NULL",
-              "'latitude ' || quoted(latitude) || ' is not a number'"),
-        Check("latitude", "num(latitude) NOT BETWEEN -90 AND 90",
-              "'latitude ' || num(latitude) || ' is out of range (-90 to 90)'"),
-        Check("longitude", "NOT is_blank(longitude) AND num(longitude) IS NULL",
-              "'longitude ' || quoted(longitude) || ' is not a number'"),
-        Check("longitude", "num(longitude) NOT BETWEEN -180 AND 180",
-              "'longitude ' || num(longitude) || ' is out of range (-180 to 180)'"),
-        Check("longitude", "num(latitude) IS NOT NULL AND is_blank(longitude)", "'missing longitude: latitude is given'"),
-        Check("latitude", "num(longitude) IS NOT NULL AND is_blank(latitude)", "'missing latitude: longitude is given'"),
-        Check("engagement_type", "NOT is_blank(engagement_type) AND v_engagement_type IS NULL",
-              f"'unknown engagement type ' || quoted(engagement_type) || ' (use one of: {_codes(vocab.ENGAGEMENT_TYPES)})'"),
-        Check("status", "NOT is_blank(status) AND v_status IS NULL",
-              f"'unknown status ' || quoted(status) || ' (use one of: {_codes(vocab.ENGAGEMENT_STATUSES)})'"),
-        Check("participants", "NOT is_blank(participants) AND num(participants) IS NULL",
-              "'participants must be a number, not ' || quoted(participants)"),
-        Check("participants", "num(participants) < 0", "'participants cannot be negative (' || trim(participants) || ')'"),
-        Check("participants", "num(participants) >= 0 AND num(participants) <> floor(num(participants))",
-              "'participants must be a whole number (' || trim(participants) || ')'"),
-        Check("participants", "num(participants) > 1000000",
-              "'participants ' || trim(participants) || ' is implausibly large'"),
+        Check(
+            "latitude",
+            "NOT is_blank(latitude) AND num(latitude) IS NULL",
+            "'latitude ' || quoted(latitude) || ' is not a number'",
+        ),
+        Check(
+            "latitude",
+            "num(latitude) NOT BETWEEN -90 AND 90",
+            "'latitude ' || num(latitude) || ' is out of range (-90 to 90)'",
+        ),
+        Check(
+            "longitude",
+            "NOT is_blank(longitude) AND num(longitude) IS NULL",
+            "'longitude ' || quoted(longitude) || ' is not a number'",
+        ),
+        Check(
+            "longitude",
+            "num(longitude) NOT BETWEEN -180 AND 180",
+            "'longitude ' || num(longitude) || ' is out of range (-180 to 180)'",
+        ),
+        Check(
+            "longitude", "num(latitude) IS NOT NULL AND is_blank(longitude)", "'missing longitude: latitude is given'"
+        ),
+        Check(
+            "latitude", "num(longitude) IS NOT NULL AND is_blank(latitude)", "'missing latitude: longitude is given'"
+        ),
+        Check(
+            "engagement_type",
+            "NOT is_blank(engagement_type) AND v_engagement_type IS NULL",
+            f"'unknown engagement type ' || quoted(engagement_type) || ' (use one of: {_codes(vocab.ENGAGEMENT_TYPES)})'",
+        ),
+        Check(
+            "status",
+            "NOT is_blank(status) AND v_status IS NULL",
+            f"'unknown status ' || quoted(status) || ' (use one of: {_codes(vocab.ENGAGEMENT_STATUSES)})'",
+        ),
+        Check(
+            "participants",
+            "NOT is_blank(participants) AND num(participants) IS NULL",
+            "'participants must be a number, not ' || quoted(participants)",
+        ),
+        Check(
+            "participants", "num(participants) < 0", "'participants cannot be negative (' || trim(participants) || ')'"
+        ),
+        Check(
+            "participants",
+            "num(participants) >= 0 AND num(participants) <> floor(num(participants))",
+            "'participants must be a whole number (' || trim(participants) || ')'",
+        ),
+        Check(
+            "participants",
+            "num(participants) > 1000000",
+            "'participants ' || trim(participants) || ' is implausibly large'",
+        ),
     ),
     record=(
-        ("title", "title"), ("start_date", "v_start_date"), ("end_date", "v_end_date"), ("iso3", "v_countries[1]"),
-        ("city", "nullif(city, '')"), ("latitude", "num(latitude)"), ("longitude", "num(longitude)"),
-        ("mission_area", "v_mission_area"), ("engagement_type", "v_engagement_type"), ("component", "v_component"),
+        ("title", "title"),
+        ("start_date", "v_start_date"),
+        ("end_date", "v_end_date"),
+        ("iso3", "v_countries[1]"),
+        ("city", "nullif(city, '')"),
+        ("latitude", "num(latitude)"),
+        ("longitude", "num(longitude)"),
+        ("mission_area", "v_mission_area"),
+        ("engagement_type", "v_engagement_type"),
+        ("component", "v_component"),
         # An engagement given no status is planned when it starts after the import date, else completed.
         ("status", "coalesce(v_status, CASE WHEN v_start_date > $today THEN 'planned' ELSE 'completed' END)"),
-        ("participants", "CAST(num(participants) AS INTEGER)"), ("summary", "nullif(summary, '')"),
+        ("participants", "CAST(num(participants) AS INTEGER)"),
+        ("summary", "nullif(summary, '')"),
     ),
     current="SELECT * FROM engagements",
     insert_order="start_date",
@@ -115,35 +181,75 @@ ENGAGEMENTS = FileFormat(
 AGREEMENTS = FileFormat(
     table="agreements",
     id_column="agreement_id",
-    columns=("agreement_id", "title", "agreement_type", "countries", "mission_area", "status", "date_signed",
-             "date_in_force", "date_expires", "component", "summary", "sensitivity", "demo"),
+    columns=(
+        "agreement_id",
+        "title",
+        "agreement_type",
+        "countries",
+        "mission_area",
+        "status",
+        "date_signed",
+        "date_in_force",
+        "date_expires",
+        "component",
+        "summary",
+        "sensitivity",
+        "demo",
+    ),
     required=("agreement_id", "title", "countries", "mission_area", "status"),
     country_column="countries",
     many_countries=True,
     date_columns=("date_signed", "date_in_force", "date_expires"),
-    vocabularies={**SHARED_VOCABULARIES, "agreement_type": vocab.AGREEMENT_TYPE_LOOKUP,
-                  "status": vocab.AGREEMENT_STATUS_LOOKUP},
+    vocabularies={
+        **SHARED_VOCABULARIES,
+        "agreement_type": vocab.AGREEMENT_TYPE_LOOKUP,
+        "status": vocab.AGREEMENT_STATUS_LOOKUP,
+    },
     checks=(
         # A list of only separators names no country: missing, like a blank one.
-        Check("countries", "is_blank(countries) OR (len(v_countries) = 0 AND len(bad_countries) = 0)",
-              "'missing required value'"),
-        Check("countries", "len(bad_countries) > 0",
-              "'unknown countr' || CASE WHEN len(bad_countries) = 1 THEN 'y ' ELSE 'ies ' END "
-              "|| array_to_string(list_transform(bad_countries, lambda x: '''' || x || ''''), ', ')"),
-        Check("status", "NOT is_blank(status) AND v_status IS NULL",
-              f"'unknown status ' || quoted(status) || ' (use one of: {_codes(vocab.AGREEMENT_STATUSES)})'"),
-        Check("agreement_type", "NOT is_blank(agreement_type) AND v_agreement_type IS NULL",
-              f"'unknown agreement type ' || quoted(agreement_type) || ' (use one of: {_codes(vocab.AGREEMENT_TYPES)})'"),
-        Check("date_in_force", "v_date_in_force < v_date_signed",
-              "'date in force ' || v_date_in_force || ' is before date signed ' || v_date_signed"),
-        Check("date_expires", "v_date_expires < coalesce(v_date_in_force, v_date_signed)",
-              "'expiry date ' || v_date_expires || ' is before the agreement took effect ' "
-              "|| coalesce(v_date_in_force, v_date_signed)"),
+        Check(
+            "countries",
+            "is_blank(countries) OR (len(v_countries) = 0 AND len(bad_countries) = 0)",
+            "'missing required value'",
+        ),
+        Check(
+            "countries",
+            "len(bad_countries) > 0",
+            "'unknown countr' || CASE WHEN len(bad_countries) = 1 THEN 'y ' ELSE 'ies ' END "
+            "|| array_to_string(list_transform(bad_countries, lambda x: '''' || x || ''''), ', ')",
+        ),
+        Check(
+            "status",
+            "NOT is_blank(status) AND v_status IS NULL",
+            f"'unknown status ' || quoted(status) || ' (use one of: {_codes(vocab.AGREEMENT_STATUSES)})'",
+        ),
+        Check(
+            "agreement_type",
+            "NOT is_blank(agreement_type) AND v_agreement_type IS NULL",
+            f"'unknown agreement type ' || quoted(agreement_type) || ' (use one of: {_codes(vocab.AGREEMENT_TYPES)})'",
+        ),
+        Check(
+            "date_in_force",
+            "v_date_in_force < v_date_signed",
+            "'date in force ' || v_date_in_force || ' is before date signed ' || v_date_signed",
+        ),
+        Check(
+            "date_expires",
+            "v_date_expires < coalesce(v_date_in_force, v_date_signed)",
+            "'expiry date ' || v_date_expires || ' is before the agreement took effect ' "
+            "|| coalesce(v_date_in_force, v_date_signed)",
+        ),
     ),
     record=(
-        ("title", "title"), ("agreement_type", "v_agreement_type"), ("mission_area", "v_mission_area"),
-        ("status", "v_status"), ("date_signed", "v_date_signed"), ("date_in_force", "v_date_in_force"),
-        ("date_expires", "v_date_expires"), ("component", "v_component"), ("summary", "nullif(summary, '')"),
+        ("title", "title"),
+        ("agreement_type", "v_agreement_type"),
+        ("mission_area", "v_mission_area"),
+        ("status", "v_status"),
+        ("date_signed", "v_date_signed"),
+        ("date_in_force", "v_date_in_force"),
+        ("date_expires", "v_date_expires"),
+        ("component", "v_component"),
+        ("summary", "nullif(summary, '')"),
         ("parties", "list_sort(v_countries)"),
     ),
     current="""SELECT a.*, coalesce((SELECT list_sort(list(p.iso3)) FROM agreement_parties p

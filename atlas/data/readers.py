@@ -3,6 +3,7 @@
 Files are streamed: a large file is never held in memory whole. Every value comes out as text
 ("" for empty) so that validation sees exactly what the analyst typed.
 """
+
 from __future__ import annotations
 
 import csv
@@ -32,8 +33,10 @@ MAX_XLSX_CELLS = 50_000_000
 SUFFIXES = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".parquet": "parquet", ".pq": "parquet"}
 # What a blank value may hold: exactly the characters str.strip() removes (tests/test_readers.py checks
 # that), spelled out so that the Arrow fast path of the import trims the very same ones.
-WHITESPACE = ("\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
-              "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000")
+WHITESPACE = (
+    "\t\n\x0b\x0c\r\x1c\x1d\x1e\x1f \x85\xa0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007"
+    "\u2008\u2009\u200a\u2028\u2029\u202f\u205f\u3000"
+)
 
 
 class FileProblem(Exception):
@@ -100,6 +103,7 @@ def open_table(path: Path) -> TableFile:
 
 
 # --- CSV ---------------------------------------------------------------------------------------
+
 
 def sniff_encoding_problem(head: bytes) -> str | None:
     """Why the first bytes of a file show it is not UTF-8 text (UTF-16, binary), or None."""
@@ -192,6 +196,7 @@ def _csv_chunks(reader, stream, width: int, path: Path) -> Iterator[Chunk]:
 
 # --- XLSX and Parquet --------------------------------------------------------------------------
 
+
 def cell_text(value: object) -> str:
     """A spreadsheet or Parquet cell as the text an analyst would have typed."""
     if value is None:
@@ -221,11 +226,17 @@ def _xlsx_bounds(path: Path) -> None:
 
     try:
         with zipfile.ZipFile(path) as archive:
-            parts = [i for i in archive.infolist()
-                     if i.filename == "xl/sharedStrings.xml" or i.filename.startswith("xl/worksheets/")]
+            parts = [
+                i
+                for i in archive.infolist()
+                if i.filename == "xl/sharedStrings.xml" or i.filename.startswith("xl/worksheets/")
+            ]
             if sum(i.file_size for i in parts) > MAX_XLSX_BYTES:
-                raise FileProblem(1, f"the workbook unpacks to more than {MAX_XLSX_BYTES >> 20:,} MB of sheets; "
-                                     "save it as CSV or Parquet")
+                raise FileProblem(
+                    1,
+                    f"the workbook unpacks to more than {MAX_XLSX_BYTES >> 20:,} MB of sheets; "
+                    "save it as CSV or Parquet",
+                )
             for info in parts:
                 run = 0  # bytes since the last '<': text between two tags
                 with archive.open(info) as stream:
@@ -239,8 +250,11 @@ def _xlsx_bounds(path: Path) -> None:
                             if run <= MAX_XLSX_RUN:
                                 run = len(block) - 1 - int(tags[-1])
                         if run > MAX_XLSX_RUN:
-                            raise FileProblem(1, f"a cell holds more than {MAX_FIELD_CHARS:,} characters "
-                                                 f"(in {info.filename}); an import cell holds at most that")
+                            raise FileProblem(
+                                1,
+                                f"a cell holds more than {MAX_FIELD_CHARS:,} characters "
+                                f"(in {info.filename}); an import cell holds at most that",
+                            )
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError) as exc:
         raise FileProblem(1, f"not a readable .xlsx workbook ({type(exc).__name__})") from None
 
@@ -277,8 +291,11 @@ def _open_xlsx(path: Path) -> TableFile:
         width = max(sheet.max_column or 0, _sheet_width(sheet)) or None
         if width is not None and width > MAX_XLSX_COLUMNS:
             workbook.close()
-            raise FileProblem(1, f"the first sheet is {width:,} columns wide (to column {get_column_letter(width)}); "
-                                 f"an import sheet has at most {MAX_XLSX_COLUMNS}: delete the unused columns")
+            raise FileProblem(
+                1,
+                f"the first sheet is {width:,} columns wide (to column {get_column_letter(width)}); "
+                f"an import sheet has at most {MAX_XLSX_COLUMNS}: delete the unused columns",
+            )
         # Never pad a row to a far cell: read at most one column past the limit, which is then reported.
         rows = sheet.iter_rows(values_only=True, max_col=min(width or MAX_XLSX_COLUMNS + 1, MAX_XLSX_COLUMNS + 1))
         header_row = next(rows, None)
@@ -310,7 +327,9 @@ def _xlsx_chunks(rows, width: int, workbook) -> Iterator[Chunk]:
             number += 1
             cells += len(values)
             if cells > MAX_XLSX_CELLS:
-                raise FileProblem(number, f"the sheet has more than {MAX_XLSX_CELLS:,} cells; save it as CSV or Parquet")
+                raise FileProblem(
+                    number, f"the sheet has more than {MAX_XLSX_CELLS:,} cells; save it as CSV or Parquet"
+                )
             texts = [cell_text(v) for v in values]
             if any(len(t) > MAX_FIELD_CHARS for t in texts):
                 raise FileProblem(number, f"a value is longer than {MAX_FIELD_CHARS:,} characters")
@@ -370,4 +389,3 @@ def sha256_of(path: Path) -> str:
         for block in iter(lambda: f.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
-

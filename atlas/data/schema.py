@@ -3,6 +3,7 @@
 The one module that reads schema.sql and macros.sql. The derived tables (the engagement rollups, the agreement
 facts and status spans) are rebuilt here too, since the macros read them and their shape is the schema's.
 """
+
 from __future__ import annotations
 
 import functools

@@ -9,6 +9,7 @@ Snapshots of `a.duckdb` are `backups/a-<YYYYmmddTHHMMSSffffff>.duckdb`, matched 
 snapshots of `a-test.duckdb` (`backups/a-test-<stamp>.duckdb`) are never taken for a's. A database
 whose name does not end in .duckdb keeps `backups/<full name>-<stamp>.snapshot`.
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -170,7 +171,7 @@ def take_snapshot(db: Path, *, keep: int = KEEP_SNAPSHOTS) -> Path:
         os.link(db, target)
     except OSError:
         shutil.copy2(db, target)
-    for old in [p for p in snapshots(db) if p != target][max(keep - 1, 0):]:
+    for old in [p for p in snapshots(db) if p != target][max(keep - 1, 0) :]:
         old.unlink(missing_ok=True)
     return target
 
@@ -184,8 +185,9 @@ def check_restorable(path: Path) -> None:
             version = attach(con, path)
         except BrokenDatabase as exc:
             raise BrokenDatabase(path, exc.problem, fix) from exc
-        tables = {r[0] for r in con.execute(
-            "SELECT table_name FROM duckdb_tables() WHERE database_name = 'atlas'").fetchall()}
+        tables = {
+            r[0] for r in con.execute("SELECT table_name FROM duckdb_tables() WHERE database_name = 'atlas'").fetchall()
+        }
         missing = [t for t in CORE_TABLES if t not in tables]
         if missing or not version:
             what = f"no {', '.join(missing)} table" if missing else "no schema version"
@@ -227,6 +229,13 @@ def restore(db: Path, snapshot: Path | None = None, *, who: str | None = None) -
             _remove_temp(tmp)
             audit.record(db, "restore", "error", who=who, file=snapshot, max_rank=audit.PUBLIC, message=str(exc))
             raise
-    audit.record(db, "restore", "success", who=who, file=snapshot, max_rank=audit.PUBLIC,
-                 message=f"replaced state kept as {kept.name}" if kept else "no database was there")
+    audit.record(
+        db,
+        "restore",
+        "success",
+        who=who,
+        file=snapshot,
+        max_rank=audit.PUBLIC,
+        message=f"replaced state kept as {kept.name}" if kept else "no database was there",
+    )
     return snapshot

@@ -3,6 +3,7 @@
 One place for each fact. The database tables of the same names are filled from here,
 and import resolves user spellings against these lists.
 """
+
 from __future__ import annotations
 
 import unicodedata
@@ -18,20 +19,48 @@ class MissionArea:
 
 
 MISSION_AREAS: tuple[MissionArea, ...] = (
-    MissionArea("visa", "Visa Security", "#0072B2",
-                "Visa security and screening, Visa Waiver Program, information sharing on travellers."),
-    MissionArea("aviation", "Aviation Security", "#2C94F2",
-                "Aviation and airport security, Preclearance, last-point-of-departure flights."),
-    MissionArea("cargo", "Cargo Security", "#816935",
-                "Cargo and supply-chain security, Container Security Initiative ports, trade."),
-    MissionArea("border", "Border Security and Training", "#009E73",
-                "Border management, capacity building and training of foreign border officials."),
-    MissionArea("immigration", "Immigration Policy", "#CC79A7",
-                "Immigration policy, asylum and refugee cooperation, returns and readmission."),
-    MissionArea("law_enforcement", "Law Enforcement", "#D55E00",
-                "Law-enforcement cooperation, investigations, serious-crime information sharing."),
-    MissionArea("counterterrorism", "Counter-Terrorism", "#AE8D49",
-                "Counter-terrorism cooperation, terrorist travel, watchlisting."),
+    MissionArea(
+        "visa",
+        "Visa Security",
+        "#0072B2",
+        "Visa security and screening, Visa Waiver Program, information sharing on travellers.",
+    ),
+    MissionArea(
+        "aviation",
+        "Aviation Security",
+        "#2C94F2",
+        "Aviation and airport security, Preclearance, last-point-of-departure flights.",
+    ),
+    MissionArea(
+        "cargo",
+        "Cargo Security",
+        "#816935",
+        "Cargo and supply-chain security, Container Security Initiative ports, trade.",
+    ),
+    MissionArea(
+        "border",
+        "Border Security and Training",
+        "#009E73",
+        "Border management, capacity building and training of foreign border officials.",
+    ),
+    MissionArea(
+        "immigration",
+        "Immigration Policy",
+        "#CC79A7",
+        "Immigration policy, asylum and refugee cooperation, returns and readmission.",
+    ),
+    MissionArea(
+        "law_enforcement",
+        "Law Enforcement",
+        "#D55E00",
+        "Law-enforcement cooperation, investigations, serious-crime information sharing.",
+    ),
+    MissionArea(
+        "counterterrorism",
+        "Counter-Terrorism",
+        "#AE8D49",
+        "Counter-terrorism cooperation, terrorist travel, watchlisting.",
+    ),
 )
 MISSION_AREA_BY_CODE = {m.code: m for m in MISSION_AREAS}
 MISSION_AREA_COLOURS = {m.code: m.colour for m in MISSION_AREAS}
@@ -53,8 +82,17 @@ COMPONENTS: tuple[tuple[str, str], ...] = (
     ("OIA", "Office of International Affairs"),
 )
 # data/README.md documents "ICE (HSI)": Homeland Security Investigations is part of ICE.
-COMPONENT_ALIASES = {"HSI": "ICE", "ICE (HSI)": "ICE", "ICE HSI": "ICE", "ICE/HSI": "ICE", "DHS PLCY": "PLCY", "OFFICE OF INTERNATIONAL AFFAIRS": "OIA",
-                     "DHS OIA": "OIA", "COAST GUARD": "USCG", "SECRET SERVICE": "USSS"}
+COMPONENT_ALIASES = {
+    "HSI": "ICE",
+    "ICE (HSI)": "ICE",
+    "ICE HSI": "ICE",
+    "ICE/HSI": "ICE",
+    "DHS PLCY": "PLCY",
+    "OFFICE OF INTERNATIONAL AFFAIRS": "OIA",
+    "DHS OIA": "OIA",
+    "COAST GUARD": "USCG",
+    "SECRET SERVICE": "USSS",
+}
 
 ENGAGEMENT_TYPES: tuple[tuple[str, str], ...] = (
     ("meeting", "Meeting"),
@@ -88,8 +126,11 @@ AGREEMENT_STATUSES: tuple[tuple[str, str], ...] = (
     ("terminated", "Terminated"),
 )
 AGREEMENT_STATUS_COLOURS = {
-    "negotiation": "#E69F00", "signed": "#56B4E9", "in_force": "#009E73",
-    "expired": "#999999", "terminated": "#D55E00",
+    "negotiation": "#E69F00",
+    "signed": "#56B4E9",
+    "in_force": "#009E73",
+    "expired": "#999999",
+    "terminated": "#D55E00",
 }
 
 # Ranked: a viewer cleared for a level sees that level and every lower one.
@@ -128,20 +169,38 @@ def _lookup(pairs: tuple[tuple[str, str], ...], extra: dict[str, str] | None = N
 
 MISSION_AREA_LOOKUP = _lookup(
     tuple((m.code, m.label) for m in MISSION_AREAS),
-    {"border security": "border", "border training": "border", "law enforcement": "law_enforcement",
-     "counter-terrorism": "counterterrorism", "counter terrorism": "counterterrorism",
-     "ct": "counterterrorism", "immigration": "immigration", "visa": "visa"},
+    {
+        "border security": "border",
+        "border training": "border",
+        "law enforcement": "law_enforcement",
+        "counter-terrorism": "counterterrorism",
+        "counter terrorism": "counterterrorism",
+        "ct": "counterterrorism",
+        "immigration": "immigration",
+        "visa": "visa",
+    },
 )
 COMPONENT_LOOKUP = _lookup(COMPONENTS, COMPONENT_ALIASES)
-ENGAGEMENT_TYPE_LOOKUP = _lookup(ENGAGEMENT_TYPES, {"meetings": "meeting", "delegations": "delegation",
-                                                    "trainings": "training", "ta": "technical_assistance"})
-ENGAGEMENT_STATUS_LOOKUP = _lookup(ENGAGEMENT_STATUSES, {"canceled": "cancelled", "scheduled": "planned",
-                                                         "held": "completed", "complete": "completed"})
-AGREEMENT_TYPE_LOOKUP = _lookup(AGREEMENT_TYPES, {"memorandum of understanding": "mou",
-                                                  "memorandum of cooperation": "mou"})
-AGREEMENT_STATUS_LOOKUP = _lookup(AGREEMENT_STATUSES, {"in negotiation": "negotiation", "negotiating": "negotiation",
-                                                       "entered into force": "in_force", "active": "in_force",
-                                                       "in force": "in_force"})
+ENGAGEMENT_TYPE_LOOKUP = _lookup(
+    ENGAGEMENT_TYPES,
+    {"meetings": "meeting", "delegations": "delegation", "trainings": "training", "ta": "technical_assistance"},
+)
+ENGAGEMENT_STATUS_LOOKUP = _lookup(
+    ENGAGEMENT_STATUSES, {"canceled": "cancelled", "scheduled": "planned", "held": "completed", "complete": "completed"}
+)
+AGREEMENT_TYPE_LOOKUP = _lookup(
+    AGREEMENT_TYPES, {"memorandum of understanding": "mou", "memorandum of cooperation": "mou"}
+)
+AGREEMENT_STATUS_LOOKUP = _lookup(
+    AGREEMENT_STATUSES,
+    {
+        "in negotiation": "negotiation",
+        "negotiating": "negotiation",
+        "entered into force": "in_force",
+        "active": "in_force",
+        "in force": "in_force",
+    },
+)
 SENSITIVITY_LOOKUP = _lookup(SENSITIVITIES)
 
 

@@ -6,9 +6,11 @@
                        f.today, 30)
     bullets = [f"{r.week}: {r.title} ({r.country})" for r in rows.head(5).itertuples()]
 """
+
 from __future__ import annotations
 
 import datetime as dt
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -16,16 +18,16 @@ import plotly.graph_objects as go
 from atlas.data import vocab
 from atlas.views import figures
 
-WINDOWS = (7, 30, 90)           # the agenda's choices, in days from today
+WINDOWS = (7, 30, 90)  # the agenda's choices, in days from today
 DEFAULT_WINDOW = 30
-MAX_ROWS = 2000                 # listed and exported; the weekly counts are exact whatever the number
+MAX_ROWS = 2000  # listed and exported; the weekly counts are exact whatever the number
 PROFILE_PAGE = "Country_Profile"
 
 
 def week_start(day: object) -> dt.date:
     """The Monday of the week `day` falls in."""
-    day = pd.Timestamp(day).date()
-    return day - dt.timedelta(days=day.weekday())
+    date = pd.Timestamp(day).date()
+    return date - dt.timedelta(days=date.weekday())
 
 
 def week_label(monday: object) -> str:
@@ -47,15 +49,19 @@ def agenda_rows(frame: pd.DataFrame, today: dt.date, days: int) -> pd.DataFrame:
     `frame` has the columns of queries/upcoming_engagements.sql (any wider window is narrowed here).
     """
     start = pd.to_datetime(frame["start_date"])
-    keep = (frame["status"] == "planned") & (start > pd.Timestamp(today)) & \
-        (start <= pd.Timestamp(today + dt.timedelta(days=days)))
+    keep = (
+        (frame["status"] == "planned")
+        & (start > pd.Timestamp(today))
+        & (start <= pd.Timestamp(today + dt.timedelta(days=days)))
+    )
     rows = frame[keep].copy()
     rows["start_date"] = pd.to_datetime(rows["start_date"]).dt.date
     rows["week_start"] = [week_start(d) for d in rows["start_date"]]
     rows["week"] = [week_label(d) for d in rows["week_start"]]
     rows["area"] = [vocab.mission_area_label(c) for c in rows["mission_area"]]
-    rows["type"] = [vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else "" for c in
-                    rows["engagement_type"]]
+    rows["type"] = [
+        vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else "" for c in rows["engagement_type"]
+    ]
     rows["profile"] = [profile_link(i, n) for i, n in zip(rows["iso3"], rows["country"])]
     return rows.sort_values(["start_date", "title", "engagement_id"], kind="stable").reset_index(drop=True)
 
@@ -64,9 +70,11 @@ def week_totals(weekly: pd.DataFrame) -> pd.DataFrame:
     """One row per week (week_start, week, engagements, countries, demo) from queries/upcoming_by_week.sql."""
     if weekly.empty:
         return pd.DataFrame({"week_start": [], "week": [], "engagements": [], "countries": [], "demo": []})
-    totals = (weekly.assign(week_start=pd.to_datetime(weekly["week_start"]).dt.date)
-              .groupby("week_start", as_index=False)
-              .agg(engagements=("engagements", "sum"), countries=("iso3", "nunique"), demo=("demo", "sum")))
+    totals = (
+        weekly.assign(week_start=pd.to_datetime(weekly["week_start"]).dt.date)
+        .groupby("week_start", as_index=False)
+        .agg(engagements=("engagements", "sum"), countries=("iso3", "nunique"), demo=("demo", "sum"))
+    )
     totals.insert(1, "week", [week_label(d) for d in totals["week_start"]])
     return totals.astype({"engagements": int, "countries": int, "demo": int})
 
@@ -80,8 +88,11 @@ def weekly_figure(weekly: pd.DataFrame, *, height: int = 300) -> go.Figure:
     traces = figures._area_bars(frame, "week_start", "engagements", order, labels, horizontal=False)
     for trace in traces:
         trace["hovertemplate"] = "Week of %{x}<br>" + trace["name"] + ": %{y:,}<extra></extra>"
-    layout = {"barmode": "stack", "yaxis": {"title": {"text": "Planned engagements"}},
-              "xaxis": {"title": {"text": "Week of (Monday)"}, "type": "category"}}
+    layout: dict[str, Any] = {
+        "barmode": "stack",
+        "yaxis": {"title": {"text": "Planned engagements"}},
+        "xaxis": {"title": {"text": "Week of (Monday)"}, "type": "category"},
+    }
     if len(frame) and frame.groupby("week_start")["engagements"].sum().max() <= 5:
         layout["yaxis"]["dtick"] = 1
     return figures._figure(traces, layout, height=height)

@@ -1,4 +1,5 @@
 """Text for the agreement charts beside atlas.views.figures: row labels that read. Plain functions: no streamlit."""
+
 from __future__ import annotations
 
 import html

@@ -4,6 +4,7 @@ No streamlit here: `build_slides` takes a query runner `run(name, filters, **ext
 (ui.query in the app, Database.query in the export and tests) and the slide keys to show, in order:
 headline, map, partners, areas (the mix), area:<code>, agreements, renewals, changes, country:<ISO3>.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -21,8 +22,21 @@ from atlas.views import figures, worldmap
 from atlas.views.format import delta_text
 from atlas.views.slide import Chart, Deck, Number, Slide, display_title, month_label, partner_names
 
-__all__ = ["AREA_COLOURS", "Chart", "Deck", "Number", "Slide", "build_slides", "contrast", "lighten", "default_keys", "parse_keys", "style",
-           "what_changed", "what_changed_slide"]
+__all__ = [
+    "AREA_COLOURS",
+    "Chart",
+    "Deck",
+    "Number",
+    "Slide",
+    "build_slides",
+    "contrast",
+    "lighten",
+    "default_keys",
+    "parse_keys",
+    "style",
+    "what_changed",
+    "what_changed_slide",
+]
 
 Runner = Callable[..., pd.DataFrame]
 EXPIRING_SOON_DAYS = 90
@@ -32,16 +46,23 @@ FOREGROUND = "#f4f6fb"
 MUTED = "#b8c2d6"
 ACCENT = "#F0E442"
 PROJECTOR_SCALE = [[0.0, "#1f3b6f"], [0.08, "#2f6db5"], [0.3, "#56B4E9"], [1.0, "#F0E442"]]
-CHART_TEXT = 24          # nothing on a slide is smaller, across a room
-MAP_LABELS = 5           # the leading countries named on the map slide
+CHART_TEXT = 24  # nothing on a slide is smaller, across a room
+MAP_LABELS = 5  # the leading countries named on the map slide
 SIMPLE_KEYS = ("headline", "map", "partners", "areas", "agreements", "renewals", "changes")
-KEY_LABELS = {"headline": "Headline numbers", "map": "Map", "partners": "Top partners", "areas": "Mission-area mix",
-              "agreements": "Agreements pipeline", "renewals": "Renewals due", "changes": "What changed"}
+KEY_LABELS = {
+    "headline": "Headline numbers",
+    "map": "Map",
+    "partners": "Top partners",
+    "areas": "Mission-area mix",
+    "agreements": "Agreements pipeline",
+    "renewals": "Renewals due",
+    "changes": "What changed",
+}
 
 
 def luminance(colour: str) -> float:
     """WCAG relative luminance of a '#rrggbb' colour."""
-    channels = [int(colour.lstrip("#")[i:i + 2], 16) / 255 for i in (0, 2, 4)]
+    channels = [int(colour.lstrip("#")[i : i + 2], 16) / 255 for i in (0, 2, 4)]
     r, g, b = (c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in channels)
     return 0.2126 * r + 0.7152 * g + 0.0722 * b
 
@@ -54,7 +75,7 @@ def contrast(a: str, b: str) -> float:
 
 def lighten(colour: str, minimum: float = 3.0, background: str = BACKGROUND) -> str:
     """The colour mixed with white just enough to stand out `minimum`:1 against the (dark) background."""
-    rgb = [int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4)]
+    rgb = [int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)]
     for step in range(21):
         t = step / 20
         mixed = "#" + "".join(f"{round(c + (255 - c) * t):02X}" for c in rgb)
@@ -83,16 +104,26 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
     fig = go.Figure(fig)
     big = dict(size=CHART_TEXT, color=FOREGROUND)
     fig.update_layout(
-        paper_bgcolor=BACKGROUND, plot_bgcolor=BACKGROUND, height=height, title=None,
-        font=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT), margin=dict(l=10, r=30, t=10, b=10),
+        paper_bgcolor=BACKGROUND,
+        plot_bgcolor=BACKGROUND,
+        height=height,
+        title=None,
+        font=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT),
+        margin=dict(l=10, r=30, t=10, b=10),
         legend=dict(font=big, orientation="h", y=1.02, yanchor="bottom", x=0, xanchor="left"),
         hoverlabel=dict(font_size=CHART_TEXT),
     )
     for axes in (fig.update_xaxes, fig.update_yaxes):
-        axes(gridcolor="#2a3a5e", zerolinecolor="#2a3a5e", title_font=big, tickfont=big, automargin=True,
-             title_standoff=16)
+        axes(
+            gridcolor="#2a3a5e",
+            zerolinecolor="#2a3a5e",
+            title_font=big,
+            tickfont=big,
+            automargin=True,
+            title_standoff=16,
+        )
     fig.update_annotations(font=big)
-    for trace in fig.data:   # the mission-area colours, brighter on the navy
+    for trace in fig.data:  # the mission-area colours, brighter on the navy
         for part in ("marker", "line"):
             if "color" in getattr(trace, part, {}) and isinstance(trace[part].color, str):
                 trace[part].color = _brighter(trace[part].color)
@@ -100,15 +131,25 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
             trace.fillcolor = _brighter(trace.fillcolor)
     fig.update_geos(bgcolor=BACKGROUND, landcolor="#24324f", countrycolor="#4a5b80", showocean=False)
     # On a dark screen "more" must be brighter, not darker.
-    fig.update_traces(selector=dict(type="choropleth"), marker_line_color=BACKGROUND, colorscale=PROJECTOR_SCALE,
-                      colorbar=dict(tickfont=big, title=dict(font=big), thickness=20, len=0.7,
-                                    # large tick labels below their ticks, so the top one clears the title
-                                    ticklabelposition="outside bottom"))
+    fig.update_traces(
+        selector=dict(type="choropleth"),
+        marker_line_color=BACKGROUND,
+        colorscale=PROJECTOR_SCALE,
+        colorbar=dict(
+            tickfont=big,
+            title=dict(font=big),
+            thickness=20,
+            len=0.7,
+            # large tick labels below their ticks, so the top one clears the title
+            ticklabelposition="outside bottom",
+        ),
+    )
     fig.update_traces(selector=dict(type="scattergeo", mode="markers"), marker_colorscale=PROJECTOR_SCALE)
     return fig
 
 
 # --- which slides -----------------------------------------------------------------------------------
+
 
 def default_keys(f: Filters) -> list[str]:
     """The usual deck: one slide per chosen mission area, or the mix when none is chosen."""
@@ -158,14 +199,25 @@ def build_slides(run: Runner, f: Filters, *, since: dt.date, as_of: str, keys: I
     """The slides named by `keys` (default: headline, map, top partners, one slide per chosen mission area
     or the mix, agreements pipeline, renewals due, what changed since `since`), in that order."""
     keys = list(keys) if keys is not None else default_keys(f)
-    return Deck(builders=[_builder(run, f, since, key) for key in keys], filters_text=f.describe(), as_of=as_of,
-                demo=_has_demo(run, f), keys=keys)
+    return Deck(
+        builders=[_builder(run, f, since, key) for key in keys],
+        filters_text=f.describe(),
+        as_of=as_of,
+        demo=_has_demo(run, f),
+        keys=keys,
+    )
 
 
 def _builder(run: Runner, f: Filters, since: dt.date, key: str) -> Callable[[], Slide]:
     kind, _, arg = key.partition(":")
-    simple = {"headline": _headline, "map": _map, "partners": _partners, "areas": _mix, "agreements": _agreements,
-              "renewals": _renewals}
+    simple = {
+        "headline": _headline,
+        "map": _map,
+        "partners": _partners,
+        "areas": _mix,
+        "agreements": _agreements,
+        "renewals": _renewals,
+    }
     if kind in simple:
         return lambda: simple[kind](run, f)
     if kind == "changes":
@@ -179,19 +231,29 @@ def _builder(run: Runner, f: Filters, since: dt.date, key: str) -> Callable[[], 
 
 # --- the slides -------------------------------------------------------------------------------------
 
+
 def _headline(run: Runner, f: Filters) -> Slide:
     kpi = run("kpi_engagements", f).iloc[0]
     agr = run("kpi_agreements", f).iloc[0]
     monthly = run("monthly_activity", f)
-    return Slide("headline", "Partner activity at a glance", numbers=[
-        Number("Engagements", f"{int(kpi.engagements):,}", _versus(kpi.engagements, kpi.prev_engagements)),
-        Number("Partner countries", f"{int(kpi.countries or 0):,}", _versus(kpi.countries or 0, kpi.prev_countries or 0)),
-        Number("Agreements in force", f"{int(agr.in_force):,}", _versus(agr.in_force, agr.prev_in_force)),
-        Number("In negotiation", f"{int(agr.negotiation):,}"),
-        Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
-    ], figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
+    return Slide(
+        "headline",
+        "Partner activity at a glance",
+        numbers=[
+            Number("Engagements", f"{int(kpi.engagements):,}", _versus(kpi.engagements, kpi.prev_engagements)),
+            Number(
+                "Partner countries",
+                f"{int(kpi.countries or 0):,}",
+                _versus(kpi.countries or 0, kpi.prev_countries or 0),
+            ),
+            Number("Agreements in force", f"{int(agr.in_force):,}", _versus(agr.in_force, agr.prev_in_force)),
+            Number("In negotiation", f"{int(agr.negotiation):,}"),
+            Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
+        ],
+        figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
         chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
-        note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.")
+        note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.",
+    )
 
 
 def _map(run: Runner, f: Filters) -> Slide:
@@ -202,18 +264,29 @@ def _map(run: Runner, f: Filters) -> Slide:
     if len(active):
         figure = worldmap.world_choropleth(countries)
         # The leading countries named on the map itself, so the room need not guess the shapes.
-        figure.add_trace(go.Scattergeo(
-            lat=list(leaders.lat), lon=list(leaders.lon), mode="markers+text", hoverinfo="skip", showlegend=False,
-            text=[f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()],
-            textposition="middle right", marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
-            textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT, shadow=f"0 0 4px {BACKGROUND}"),
-            name="Leading partners"))
+        figure.add_trace(
+            go.Scattergeo(
+                lat=list(leaders.lat),
+                lon=list(leaders.lon),
+                mode="markers+text",
+                hoverinfo="skip",
+                showlegend=False,
+                text=[f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()],
+                textposition="middle right",
+                marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
+                textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT, shadow=f"0 0 4px {BACKGROUND}"),
+                name="Leading partners",
+            )
+        )
     return Slide(
-        "map", "Where we are active", figure=figure,
+        "map",
+        "Where we are active",
+        figure=figure,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
         note=f"{len(active)} partner countries engaged; brighter means more engagements; the {len(leaders)} "
-             "busiest are named.")
+        "busiest are named.",
+    )
 
 
 def _partners(run: Runner, f: Filters) -> Slide:
@@ -221,11 +294,15 @@ def _partners(run: Runner, f: Filters) -> Slide:
     by_area = run("country_area_activity", f)
     top = countries[countries.engagements > 0].head(3)
     return Slide(
-        "partners", "Top partner countries",
+        "partners",
+        "Top partner countries",
         figure=figures.top_partners(by_area, n=10) if len(by_area) else None,
         chart=_area_chart(by_area, "name", n=10) if len(by_area) else None,
-        bullets=[f"{r.name}: {int(r.engagements):,} · {_versus(r.engagements, r.prev_engagements) or 'new'}"
-                 for r in top.itertuples()])
+        bullets=[
+            f"{r.name}: {int(r.engagements):,} · {_versus(r.engagements, r.prev_engagements) or 'new'}"
+            for r in top.itertuples()
+        ],
+    )
 
 
 def _area(run: Runner, f: Filters, code: str) -> Slide:
@@ -236,20 +313,25 @@ def _area(run: Runner, f: Filters, code: str) -> Slide:
     by_area = run("country_area_activity", scoped)
     leaders = by_area[by_area.mission_area == code].head(5)
     return Slide(
-        f"area_{code}", area.label,
+        f"area_{code}",
+        area.label,
         figure=_trend(figures.area_trend_lines, part, f) if len(part) else None,
         chart=_monthly_chart(part, f, "line") if len(part) else None,
         bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
         or ["No engagements in this mission area for these filters."],
-        note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}")
+        note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}",
+    )
 
 
 def _mix(run: Runner, f: Filters) -> Slide:
     monthly = run("monthly_activity", f)
-    return Slide("areas", "Mission-area mix over time",
-                 figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
-                 chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
-                 bullets=[] if len(monthly) else ["No engagements for these filters."])
+    return Slide(
+        "areas",
+        "Mission-area mix over time",
+        figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
+        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        bullets=[] if len(monthly) else ["No engagements for these filters."],
+    )
 
 
 def _agreements(run: Runner, f: Filters) -> Slide:
@@ -257,27 +339,44 @@ def _agreements(run: Runner, f: Filters) -> Slide:
     totals = pipeline.groupby("status")["agreements"].sum()
     statuses = [s for s, _ in vocab.AGREEMENT_STATUSES]
     return Slide(
-        "agreements", "Agreements pipeline",
+        "agreements",
+        "Agreements pipeline",
         figure=figures.pipeline(pipeline) if len(pipeline) else None,
-        chart=_area_chart(pipeline, "status", order=statuses, value="agreements", kind="column",
-                          labels=[vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in statuses]) if len(pipeline) else None,
+        chart=_area_chart(
+            pipeline,
+            "status",
+            order=statuses,
+            value="agreements",
+            kind="column",
+            labels=[vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in statuses],
+        )
+        if len(pipeline)
+        else None,
         bullets=[] if len(pipeline) else ["No agreements for these filters."],
         sources="Agreement records and their status history",
-        note=" · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses))
+        note=" · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses),
+    )
 
 
 def _renewals(run: Runner, f: Filters) -> Slide:
     renewals = run("renewals_due", f, horizon=f.today + dt.timedelta(days=365))
     soon = renewals[renewals.days_left <= EXPIRING_SOON_DAYS]
     return Slide(
-        "renewals", "Renewals due in the next 12 months",
-        numbers=[Number(f"Within {EXPIRING_SOON_DAYS} days", f"{len(soon):,}"),
-                 Number("Within 12 months", f"{len(renewals):,}")],
-        bullets=[f"{pd.Timestamp(r.date_expires):%d %b %Y}: {display_title(r.title)}"
-                 + (f" – {partner_names(r.partners)}" if partner_names(r.partners) else "")
-                 for r in renewals.head(4).itertuples()] or ["No renewals due in the next 12 months."],
+        "renewals",
+        "Renewals due in the next 12 months",
+        numbers=[
+            Number(f"Within {EXPIRING_SOON_DAYS} days", f"{len(soon):,}"),
+            Number("Within 12 months", f"{len(renewals):,}"),
+        ],
+        bullets=[
+            f"{pd.Timestamp(r.date_expires):%d %b %Y}: {display_title(r.title)}"
+            + (f" – {partner_names(r.partners)}" if partner_names(r.partners) else "")
+            for r in renewals.head(4).itertuples()
+        ]
+        or ["No renewals due in the next 12 months."],
         sources="Agreement records and their status history",
-        note=f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.")
+        note=f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.",
+    )
 
 
 def _country(run: Runner, f: Filters, iso3: str) -> Slide:
@@ -286,20 +385,25 @@ def _country(run: Runner, f: Filters, iso3: str) -> Slide:
     monthly = run("country_monthly_activity", scoped, iso3=iso3)
     monthly = monthly[monthly.engagements > 0]
     return Slide(
-        f"country_{iso3}", str(p["name"]), numbers=[
+        f"country_{iso3}",
+        str(p["name"]),
+        numbers=[
             Number("Engagements", f"{int(p.engagements):,}", _versus(p.engagements, p.prev_engagements)),
             Number("Participants", f"{int(p.participants):,}"),
             Number("Agreements in force", f"{int(p.in_force or 0):,}"),
             Number("In negotiation", f"{int(p.negotiation or 0):,}"),
-            Number("Programmes present", f"{_programmes(run, iso3):,}")],
+            Number("Programmes present", f"{_programmes(run, iso3):,}"),
+        ],
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
         chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else [f"No engagements with {p['name']} in the period."],
         sources="Engagement and agreement records; programme sources on the Country profile",
-        note=" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None)
+        note=" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None,
+    )
 
 
 # --- charts -----------------------------------------------------------------------------------------
+
 
 def _trend(builder: Callable[..., go.Figure], monthly: pd.DataFrame, f: Filters) -> go.Figure:
     # The trend builders mark the month still running when they know today (as on the pages).
@@ -315,28 +419,51 @@ def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
     first = min(seen.min(), pd.Timestamp(f.start).to_period("M").to_timestamp())
     last = max(seen.max(), pd.Timestamp(min(f.end, f.today)).to_period("M").to_timestamp())
     months = list(pd.date_range(first, last, freq="MS"))
-    table = monthly.assign(month=pd.to_datetime(monthly["month"])).pivot_table(
-        index="month", columns="mission_area", values="engagements", aggfunc="sum").reindex(months).fillna(0)
+    table = (
+        monthly.assign(month=pd.to_datetime(monthly["month"]))
+        .pivot_table(index="month", columns="mission_area", values="engagements", aggfunc="sum")
+        .reindex(months)
+        .fillna(0)
+    )
     codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns]
-    return Chart(kind, [month_label(m, f.today) for m in months],
-                 [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
-                 [AREA_COLOURS[c] for c in codes], "Engagements per month")
+    return Chart(
+        kind,
+        [month_label(m, f.today) for m in months],
+        [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
+        [AREA_COLOURS[c] for c in codes],
+        "Engagements per month",
+    )
 
 
-def _area_chart(frame: pd.DataFrame, category: str, *, n: int | None = None, order: list | None = None,
-                value: str = "engagements", kind: str = "bar", labels: list[str] | None = None) -> Chart:
+def _area_chart(
+    frame: pd.DataFrame,
+    category: str,
+    *,
+    n: int | None = None,
+    order: list | None = None,
+    value: str = "engagements",
+    kind: str = "bar",
+    labels: list[str] | None = None,
+) -> Chart:
     """Stacked by mission area: the top `n` categories by total (bars run bottom to top), or `order`."""
     if order is None:
         totals = frame.groupby(category)[value].sum().sort_values(ascending=False).head(n)
         order = list(totals.index[::-1])
-    table = frame.pivot_table(index=category, columns="mission_area", values=value, aggfunc="sum").reindex(order).fillna(0)
+    table = (
+        frame.pivot_table(index=category, columns="mission_area", values=value, aggfunc="sum").reindex(order).fillna(0)
+    )
     codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns and table[m.code].sum() > 0]
-    return Chart(kind, [str(x) for x in (labels or order)],
-                 [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
-                 [AREA_COLOURS[c] for c in codes], "Engagements" if value == "engagements" else "Agreements")
+    return Chart(
+        kind,
+        [str(x) for x in (labels or order)],
+        [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
+        [AREA_COLOURS[c] for c in codes],
+        "Engagements" if value == "engagements" else "Agreements",
+    )
 
 
 # --- what changed -----------------------------------------------------------------------------------
+
 
 @dataclasses.dataclass
 class Changes:
@@ -350,10 +477,12 @@ class Changes:
 def what_changed_jobs(f: Filters, since: dt.date, *, limit: int = 200) -> list[tuple[str, dict]]:
     """The queries behind 'what changed since', with their parameters (a page may run them ahead)."""
     since = min(since, f.today)
-    return [("new_engagements_since", {"since": since, "limit": limit}),
-            ("status_changes", {"since": since, "limit": limit}),
-            ("newly_engaged_countries", {"since": since, "lookback_start": since - dt.timedelta(days=365)}),
-            ("renewals_due", {"horizon": f.today + dt.timedelta(days=EXPIRING_SOON_DAYS)})]
+    return [
+        ("new_engagements_since", {"since": since, "limit": limit}),
+        ("status_changes", {"since": since, "limit": limit}),
+        ("newly_engaged_countries", {"since": since, "lookback_start": since - dt.timedelta(days=365)}),
+        ("renewals_due", {"horizon": f.today + dt.timedelta(days=EXPIRING_SOON_DAYS)}),
+    ]
 
 
 def what_changed(run: Runner, f: Filters, since: dt.date, *, limit: int = 200) -> Changes:
@@ -365,19 +494,28 @@ def what_changed(run: Runner, f: Filters, since: dt.date, *, limit: int = 200) -
 
 def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:
     c = what_changed(run, f, since)
-    bullets = [f"{pd.Timestamp(r.changed_on):%d %b}: {display_title(r.title)} – "
-               f"{vocab.label_of(vocab.AGREEMENT_STATUSES, r.previous_status) if isinstance(r.previous_status, str) else 'new'}"
-               f" → {vocab.label_of(vocab.AGREEMENT_STATUSES, r.status)}" for r in c.status_changes.head(3).itertuples()]
-    bullets += [f"Newly engaged: {r.name} ({int(r.engagements)} since {pd.Timestamp(r.first_date):%d %b})"
-                for r in c.new_countries.head(2).itertuples()]
+    bullets = [
+        f"{pd.Timestamp(r.changed_on):%d %b}: {display_title(r.title)} – "
+        f"{vocab.label_of(vocab.AGREEMENT_STATUSES, r.previous_status) if isinstance(r.previous_status, str) else 'new'}"
+        f" → {vocab.label_of(vocab.AGREEMENT_STATUSES, r.status)}"
+        for r in c.status_changes.head(3).itertuples()
+    ]
+    bullets += [
+        f"Newly engaged: {r.name} ({int(r.engagements)} since {pd.Timestamp(r.first_date):%d %b})"
+        for r in c.new_countries.head(2).itertuples()
+    ]
     return Slide(
-        "changes", f"What changed since {c.since:%d %b %Y}",
-        numbers=[Number("New engagements", f"{_total(c.new_engagements):,}"),
-                 Number("Agreement status changes", f"{_total(c.status_changes):,}"),
-                 Number("Newly engaged countries", f"{len(c.new_countries):,}"),
-                 Number(f"Expiring within {EXPIRING_SOON_DAYS} days", f"{len(c.expiring):,}")],
+        "changes",
+        f"What changed since {c.since:%d %b %Y}",
+        numbers=[
+            Number("New engagements", f"{_total(c.new_engagements):,}"),
+            Number("Agreement status changes", f"{_total(c.status_changes):,}"),
+            Number("Newly engaged countries", f"{len(c.new_countries):,}"),
+            Number(f"Expiring within {EXPIRING_SOON_DAYS} days", f"{len(c.expiring):,}"),
+        ],
         bullets=bullets or ["No agreement status changes or newly engaged countries in this window."],
-        sources="Engagement records; agreement status history (recorded on import)")
+        sources="Engagement records; agreement status history (recorded on import)",
+    )
 
 
 def _total(frame: pd.DataFrame) -> int:

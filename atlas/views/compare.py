@@ -1,5 +1,6 @@
 """Partner countries side by side: the choice from a link, headline table, trend on one scale, mission-area
 mix, agreements by status, programmes present. DataFrame -> figure or table; no streamlit here."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -13,13 +14,18 @@ from atlas.views import figures
 from atlas.views.format import delta_text
 
 MAX_COUNTRIES = 4
-URL_KEY = "compare"             # ?compare=CAN,MEX,GBR
+URL_KEY = "compare"  # ?compare=CAN,MEX,GBR
 SEPARATOR = ","
 # One colour and dash per place in the choice (Okabe-Ito, with a dash so print and colour-blind readers tell them).
 LINE_STYLES = (("#0072B2", "solid"), ("#D55E00", "dash"), ("#009E73", "dot"), ("#CC79A7", "dashdot"))
-HEADLINES = (("engagements", "Engagements in period"), ("change", "Change vs previous period"),
-             ("participants", "Participants"), ("in_force", "Agreements in force"),
-             ("negotiation", "In negotiation"), ("programs", "Programmes present"))
+HEADLINES = (
+    ("engagements", "Engagements in period"),
+    ("change", "Change vs previous period"),
+    ("participants", "Participants"),
+    ("in_force", "Agreements in force"),
+    ("negotiation", "In negotiation"),
+    ("programs", "Programmes present"),
+)
 
 
 def parse_codes(text: object) -> tuple[tuple[str, ...], list[str]]:
@@ -76,8 +82,9 @@ def partial_months(start: dt.date, end: dt.date, today: dt.date) -> dict[pd.Time
     return marks
 
 
-def trend_figure(grid: pd.DataFrame, names: dict[str, str], *, start: dt.date, end: dt.date, today: dt.date,
-                 height: int = 360) -> go.Figure:
+def trend_figure(
+    grid: pd.DataFrame, names: dict[str, str], *, start: dt.date, end: dt.date, today: dt.date, height: int = 360
+) -> go.Figure:
     """One line per country on one shared scale: engagements per month; a partial month is marked."""
     marks = partial_months(start, end, today)
     traces = []
@@ -86,39 +93,73 @@ def trend_figure(grid: pd.DataFrame, names: dict[str, str], *, start: dt.date, e
         colour, dash = LINE_STYLES[i % len(LINE_STYLES)]
         name = figures.esc(names.get(code, code))
         notes = [f" ({marks[m]})" if m in marks else "" for m in part["month"]]
-        traces.append({"type": "scatter", "mode": "lines+markers", "name": name, "x": list(part["month"]),
-                       "y": list(part["engagements"]), "customdata": notes,
-                       "line": {"color": colour, "width": 3, "dash": dash},
-                       "marker": {"size": [10 if n else 6 for n in notes], "color": colour,
-                                  "symbol": ["circle-open" if n else "circle" for n in notes]},
-                       "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + name + ": %{y:,}<extra></extra>"})
-    layout: dict = {"yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
-                    "xaxis": {"title": {"text": None}}, "margin": {"t": 40}}
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": name,
+                "x": list(part["month"]),
+                "y": list(part["engagements"]),
+                "customdata": notes,
+                "line": {"color": colour, "width": 3, "dash": dash},
+                "marker": {
+                    "size": [10 if n else 6 for n in notes],
+                    "color": colour,
+                    "symbol": ["circle-open" if n else "circle" for n in notes],
+                },
+                "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + name + ": %{y:,}<extra></extra>",
+            }
+        )
+    layout: dict = {
+        "yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
+        "xaxis": {"title": {"text": None}},
+        "margin": {"t": 40},
+    }
     if len(grid) and grid["engagements"].max() <= 5:
         layout["yaxis"]["dtick"] = 1
-    layout["annotations"] = [{"x": m.strftime("%Y-%m-%d"), "xref": "x", "y": 1, "yref": "paper", "text": text,
-                              "showarrow": False, "yanchor": "bottom", "font": {"color": "#666"}}
-                             for m, text in marks.items() if m in set(grid["month"])]
+    layout["annotations"] = [
+        {
+            "x": m.strftime("%Y-%m-%d"),
+            "xref": "x",
+            "y": 1,
+            "yref": "paper",
+            "text": text,
+            "showarrow": False,
+            "yanchor": "bottom",
+            "font": {"color": "#666"},
+        }
+        for m, text in marks.items()
+        if m in set(grid["month"])
+    ]
     return figures._figure(traces, layout, height=height)
 
 
-def area_mix_figure(by_area: pd.DataFrame, codes: Sequence[str], names: dict[str, str], *,
-                    height: int = 300) -> go.Figure:
+def area_mix_figure(
+    by_area: pd.DataFrame, codes: Sequence[str], names: dict[str, str], *, height: int = 300
+) -> go.Figure:
     """Each country's engagements by mission area as one bar of 100%, in the order chosen (top first)."""
     order = [c for c in codes if c in set(by_area["iso3"])][::-1]
-    traces = figures._area_bars(by_area, "iso3", "engagements", order, [figures.esc(names.get(c, c)) for c in order],
-                                horizontal=True)
+    traces = figures._area_bars(
+        by_area, "iso3", "engagements", order, [figures.esc(names.get(c, c)) for c in order], horizontal=True
+    )
     for trace in traces:
         trace["hovertemplate"] = "%{y}<br>" + figures.esc(trace["name"]) + ": %{x:.0f}%<extra></extra>"
-    return figures._figure(traces, {"barmode": "stack", "barnorm": "percent",
-                                    "xaxis": {"title": {"text": "Share of the country's engagements (%)"},
-                                              "range": [0, 100]},
-                                    "yaxis": {"automargin": True}, "legend": {"traceorder": "normal"}},
-                           height=max(height, 90 + 55 * len(order)))
+    return figures._figure(
+        traces,
+        {
+            "barmode": "stack",
+            "barnorm": "percent",
+            "xaxis": {"title": {"text": "Share of the country's engagements (%)"}, "range": [0, 100]},
+            "yaxis": {"automargin": True},
+            "legend": {"traceorder": "normal"},
+        },
+        height=max(height, 90 + 55 * len(order)),
+    )
 
 
-def agreements_figure(by_status: pd.DataFrame, codes: Sequence[str], names: dict[str, str], *,
-                      height: int = 320) -> go.Figure:
+def agreements_figure(
+    by_status: pd.DataFrame, codes: Sequence[str], names: dict[str, str], *, height: int = 320
+) -> go.Figure:
     """Agreements per country by current status (lifecycle order), bars side by side."""
     labels = [figures.esc(names.get(c, c)) for c in codes]
     traces = []
@@ -126,9 +167,16 @@ def agreements_figure(by_status: pd.DataFrame, codes: Sequence[str], names: dict
         part = by_status[by_status["status"] == status].set_index("iso3")["agreements"].reindex(list(codes))
         if part.fillna(0).sum() == 0:
             continue
-        traces.append({"type": "bar", "name": label, "x": labels, "y": list(part.fillna(0).astype(int)),
-                       "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS[status]},
-                       "hovertemplate": "%{x}<br>" + label + ": %{y:,}<extra></extra>"})
+        traces.append(
+            {
+                "type": "bar",
+                "name": label,
+                "x": labels,
+                "y": list(part.fillna(0).astype(int)),
+                "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS[status]},
+                "hovertemplate": "%{x}<br>" + label + ": %{y:,}<extra></extra>",
+            }
+        )
     layout: dict = {"barmode": "group", "yaxis": {"title": {"text": "Agreements"}}}
     if len(by_status) and by_status["agreements"].max() <= 5:
         layout["yaxis"]["dtick"] = 1

@@ -4,6 +4,7 @@ Headline numbers and trend, agreements with status and next renewal, recent and 
 programmes present with their sources, the region comparison and a small locator map; the demo label and the
 sensitivity level on every page. No streamlit: `run(name, filters, **extra)` runs the named queries.
 """
+
 from __future__ import annotations
 
 import dataclasses
@@ -39,22 +40,34 @@ SOURCES = "Engagement and agreement records (import log); programme sources as l
 def _styles() -> dict[str, ParagraphStyle]:
     regular, bold = fonts()
     base = ParagraphStyle("body", fontName=regular, fontSize=9, leading=11.5, textColor=INK)
-    return {"body": base, "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=GREY),
-            "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=20, leading=24),
-            "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11.5, leading=14, spaceBefore=7,
-                                 spaceAfter=3),
-            "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.5),
-            "num": ParagraphStyle("num", parent=base, fontName=bold, fontSize=17, leading=20),
-            "badge": ParagraphStyle("badge", parent=base, fontName=bold, fontSize=9, textColor=colors.HexColor("#9a3412"))}
+    return {
+        "body": base,
+        "small": ParagraphStyle("small", parent=base, fontSize=7.5, leading=9, textColor=GREY),
+        "h1": ParagraphStyle("h1", parent=base, fontName=bold, fontSize=20, leading=24),
+        "h2": ParagraphStyle("h2", parent=base, fontName=bold, fontSize=11.5, leading=14, spaceBefore=7, spaceAfter=3),
+        "cell": ParagraphStyle("cell", parent=base, fontSize=8, leading=9.5),
+        "num": ParagraphStyle("num", parent=base, fontName=bold, fontSize=17, leading=20),
+        "badge": ParagraphStyle("badge", parent=base, fontName=bold, fontSize=9, textColor=colors.HexColor("#9a3412")),
+    }
 
 
 def _table(rows: list[list[str]], widths: list[float], s: dict) -> Table:
     cells = [[Paragraph(escape(str(v)), s["cell"]) for v in row] for row in rows]
     table = Table(cells, colWidths=widths, repeatRows=1, hAlign="LEFT")
-    table.setStyle(TableStyle([("LINEBELOW", (0, 0), (-1, 0), 0.8, INK), ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
-                               ("FONTNAME", (0, 0), (-1, 0), fonts()[1]), ("VALIGN", (0, 0), (-1, -1), "TOP"),
-                               ("LEFTPADDING", (0, 0), (-1, -1), 2), ("RIGHTPADDING", (0, 0), (-1, -1), 4),
-                               ("TOPPADDING", (0, 0), (-1, -1), 1.5), ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5)]))
+    table.setStyle(
+        TableStyle(
+            [
+                ("LINEBELOW", (0, 0), (-1, 0), 0.8, INK),
+                ("LINEBELOW", (0, 1), (-1, -1), 0.3, RULE),
+                ("FONTNAME", (0, 0), (-1, 0), fonts()[1]),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+                ("LEFTPADDING", (0, 0), (-1, -1), 2),
+                ("RIGHTPADDING", (0, 0), (-1, -1), 4),
+                ("TOPPADDING", (0, 0), (-1, -1), 1.5),
+                ("BOTTOMPADDING", (0, 0), (-1, -1), 1.5),
+            ]
+        )
+    )
     for i in range(len(rows[0])):
         cells[0][i].style = ParagraphStyle("head", parent=s["cell"], fontName=fonts()[1])
     return table
@@ -79,12 +92,29 @@ def _day(value) -> str:
 
 def _locator(profile, iso3: str) -> go.Figure:
     row = next((c for c in country_table.load_countries() if c["iso3"] == iso3), {})
-    frame = pd.DataFrame([{"iso3": iso3, "name": profile["name"], "small": bool(row.get("small")),
-                           "lat": profile.lat, "lon": profile.lon, "engagements": 1}])
+    frame = pd.DataFrame(
+        [
+            {
+                "iso3": iso3,
+                "name": profile["name"],
+                "small": bool(row.get("small")),
+                "lat": profile.lat,
+                "lon": profile.lon,
+                "engagements": 1,
+            }
+        ]
+    )
     fig = worldmap.world_choropleth(frame, colour="#D55E00", height=260)
     fig.update_traces(showscale=False, selector=dict(type="choropleth"))
-    fig.add_trace(go.Scattergeo(lat=[profile.lat], lon=[profile.lon], mode="markers", showlegend=False,
-                                marker=dict(size=9, color="#D55E00", line=dict(color="white", width=1))))
+    fig.add_trace(
+        go.Scattergeo(
+            lat=[profile.lat],
+            lon=[profile.lon],
+            mode="markers",
+            showlegend=False,
+            marker=dict(size=9, color="#D55E00", line=dict(color="white", width=1)),
+        )
+    )
     fig.update_layout(margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white")
     return fig
 
@@ -99,42 +129,79 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     monthly = run("country_monthly_activity", view, iso3=iso3)
     agreements = run("agreements_list", view, search="")
     recent = run("recent_engagements", view, limit=8)
-    upcoming = run("recent_engagements", dataclasses.replace(view, start=today + dt.timedelta(days=1),
-                                                             end=today + dt.timedelta(days=365)), limit=200)
+    upcoming = run(
+        "recent_engagements",
+        dataclasses.replace(view, start=today + dt.timedelta(days=1), end=today + dt.timedelta(days=365)),
+        limit=200,
+    )
     upcoming = upcoming.sort_values("start_date").head(6)
     programmes = run("country_programs", iso3=iso3)
     region = run("region_comparison", view, iso3=iso3)
-    demo = int(p.demo or 0) > 0 or bool(agreements.get("is_demo", pd.Series(dtype=bool)).any()) \
+    demo = (
+        int(p.demo or 0) > 0
+        or bool(agreements.get("is_demo", pd.Series(dtype=bool)).any())
         or bool(recent.get("is_demo", pd.Series(dtype=bool)).any())
+    )
     sensitivity = vocab.SENSITIVITIES[min(f.max_rank, len(vocab.SENSITIVITIES) - 1)][1]
-    stamp = (f"Filters: {view.describe()} · Data as of {as_of or '—'} · Sensitivity: up to {sensitivity}"
-             + (" · DEMO DATA – generated records, not real activity" if demo else "") + f" · Sources: {SOURCES}")
+    stamp = (
+        f"Filters: {view.describe()} · Data as of {as_of or '—'} · Sensitivity: up to {sensitivity}"
+        + (" · DEMO DATA – generated records, not real activity" if demo else "")
+        + f" · Sources: {SOURCES}"
+    )
 
-    trend = figures.area_mix_over_time(monthly[monthly.engagements > 0], today=f.today, height=300) \
-        if int(monthly.engagements.sum()) else None
+    trend = (
+        figures.area_mix_over_time(monthly[monthly.engagements > 0], today=f.today, height=300)
+        if int(monthly.engagements.sum())
+        else None
+    )
     jobs = [(_locator(p, iso3), 420, 240)] + ([(_print(trend), 760, 300)] if trend is not None else [])
     images = slides.figure_images(jobs)
 
     story: list = []
     where = " · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x)
     story.append(Paragraph(f"Country brief: {escape(str(p['name']))}", s["h1"]))
-    story.append(Paragraph(escape(f"{where} · prepared {today:%d %b %Y} for a bilateral meeting · period "
-                                  f"{f.start:%d %b %Y} – {f.end:%d %b %Y}"), s["body"]))
-    marks = [f"Sensitivity: up to {sensitivity}"] + (["DEMO DATA – generated records, not real activity"] if demo else [])
+    story.append(
+        Paragraph(
+            escape(
+                f"{where} · prepared {today:%d %b %Y} for a bilateral meeting · period "
+                f"{f.start:%d %b %Y} – {f.end:%d %b %Y}"
+            ),
+            s["body"],
+        )
+    )
+    marks = [f"Sensitivity: up to {sensitivity}"] + (
+        ["DEMO DATA – generated records, not real activity"] if demo else []
+    )
     story.append(Paragraph(escape(" · ".join(marks)), s["badge"]))
     story.append(Spacer(1, 4))
 
-    numbers = [(f"{int(p.engagements):,}", "Engagements", delta_text(p.engagements, p.prev_engagements)),
-               (f"{int(p.participants):,}", "Participants", None),
-               (f"{int(p.in_force or 0):,}", "Agreements in force", None),
-               (f"{int(p.negotiation or 0):,}", "In negotiation", None),
-               # programmes, not sites (ten Preclearance airports are one programme), as on the Country profile
-               (f"{programmes[programmes.is_current].program.nunique():,}", "Programmes present", None)]
-    tiles = Table([[Paragraph(v, s["num"]) for v, _, _ in numbers],
-                   [Paragraph(escape(label + (f" ({d} vs previous period)" if d else "")), s["cell"])
-                    for _, label, d in numbers]], colWidths=[36 * mm] * 5)
-    tiles.setStyle(TableStyle([("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef2f8")),
-                               ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white), ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    numbers = [
+        (f"{int(p.engagements):,}", "Engagements", delta_text(p.engagements, p.prev_engagements)),
+        (f"{int(p.participants):,}", "Participants", None),
+        (f"{int(p.in_force or 0):,}", "Agreements in force", None),
+        (f"{int(p.negotiation or 0):,}", "In negotiation", None),
+        # programmes, not sites (ten Preclearance airports are one programme), as on the Country profile
+        (f"{programmes[programmes.is_current].program.nunique():,}", "Programmes present", None),
+    ]
+    tiles = Table(
+        [
+            [Paragraph(v, s["num"]) for v, _, _ in numbers],
+            [
+                Paragraph(escape(label + (f" ({d} vs previous period)" if d else "")), s["cell"])
+                for _, label, d in numbers
+            ],
+        ],
+        colWidths=[36 * mm] * 5,
+    )
+    tiles.setStyle(
+        TableStyle(
+            [
+                ("BACKGROUND", (0, 0), (-1, -1), colors.HexColor("#eef2f8")),
+                ("LINEAFTER", (0, 0), (-2, -1), 2, colors.white),
+                ("VALIGN", (0, 0), (-1, -1), "TOP"),
+            ]
+        )
+    )
     story.append(tiles)
 
     story.append(Paragraph("Trend and location", s["h2"]))
@@ -148,17 +215,32 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     story.append(row)
 
     story.append(Paragraph("Agreements", s["h2"]))
-    due = agreements[(agreements.status == "in_force") & agreements.date_expires.notna()
-                     & (agreements.days_to_expiry >= 0)].sort_values("date_expires")
+    due = agreements[
+        (agreements.status == "in_force") & agreements.date_expires.notna() & (agreements.days_to_expiry >= 0)
+    ].sort_values("date_expires")
     if len(due):
         first = due.iloc[0]
-        story.append(Paragraph(escape(f"Next renewal: {display_title(first.title)} expires {_day(first.date_expires)} "
-                                      f"({int(first.days_to_expiry)} days)."), s["body"]))
+        story.append(
+            Paragraph(
+                escape(
+                    f"Next renewal: {display_title(first.title)} expires {_day(first.date_expires)} "
+                    f"({int(first.days_to_expiry)} days)."
+                ),
+                s["body"],
+            )
+        )
     if len(agreements):
         rows = [["Agreement", "Partners", "Status", "In force", "Expires"]]
         for r in agreements.head(10).itertuples():
-            rows.append([display_title(r.title), partner_names(r.partners, 3) or "—",
-                         vocab.label_of(vocab.AGREEMENT_STATUSES, r.status), _day(r.date_in_force), _day(r.date_expires)])
+            rows.append(
+                [
+                    display_title(r.title),
+                    partner_names(r.partners, 3) or "—",
+                    vocab.label_of(vocab.AGREEMENT_STATUSES, r.status),
+                    _day(r.date_in_force),
+                    _day(r.date_expires),
+                ]
+            )
         story.append(_table(rows, [70 * mm, 42 * mm, 22 * mm, 22 * mm, 22 * mm], s))
         if len(agreements) > 10:
             story.append(Paragraph(f"… and {len(agreements) - 10} more on the Country profile.", s["small"]))
@@ -169,11 +251,20 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     rows = [["Date", "Engagement", "Mission area", "Type", "Status"]]
     for label, frame in (("", recent), ("upcoming", upcoming)):
         for r in frame.itertuples():
-            rows.append([_day(r.start_date), r.title, vocab.mission_area_label(r.mission_area),
-                         vocab.label_of(vocab.ENGAGEMENT_TYPES, r.engagement_type),
-                         "Upcoming" if label else vocab.label_of(vocab.ENGAGEMENT_STATUSES, r.status)])
-    story.append(_table(rows, [22 * mm, 74 * mm, 34 * mm, 28 * mm, 20 * mm], s) if len(rows) > 1
-                 else Paragraph("No engagements in the period.", s["body"]))
+            rows.append(
+                [
+                    _day(r.start_date),
+                    r.title,
+                    vocab.mission_area_label(r.mission_area),
+                    vocab.label_of(vocab.ENGAGEMENT_TYPES, r.engagement_type),
+                    "Upcoming" if label else vocab.label_of(vocab.ENGAGEMENT_STATUSES, r.status),
+                ]
+            )
+    story.append(
+        _table(rows, [22 * mm, 74 * mm, 34 * mm, 28 * mm, 20 * mm], s)
+        if len(rows) > 1
+        else Paragraph("No engagements in the period.", s["body"])
+    )
 
     story.append(Paragraph("Programmes present", s["h2"]))
     current = programmes[programmes.is_current]
@@ -182,7 +273,9 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
         rows = [["Programme", "Sites", "Sources (as of)"]]
         for name, group in current.groupby("program", sort=False):
             places = [str(x) for x in group.place if isinstance(x, str) and x and not x.startswith("(")]
-            sites = f"{len(group)}: " + ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+            sites = (
+                f"{len(group)}: " + ", ".join(places[:4]) + (f" and {len(places) - 4} more" if len(places) > 4 else "")
+            )
             rows.append([name, sites if places else str(len(group)), _sources(group)])
         story.append(_table(rows, [48 * mm, 80 * mm, 52 * mm], s))
     else:
@@ -195,10 +288,18 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     total, engaged = int(region.engagements.sum()), int((region.engagements > 0).sum())
     mine = region[region.selected]
     if int(p.engagements) and len(mine):
-        story.append(Paragraph(escape(f"Rank {int(mine['rank'].iloc[0])} of {engaged} partner countries in the region; "
-                                      f"{int(p.engagements) / total:.0%} of the region's {total:,} engagements."), s["body"]))
-    rows = [["Rank", "Country", "Engagements"]] + [[str(int(r.rank)), r.name, f"{int(r.engagements):,}"]
-                                                   for r in region.head(5).itertuples()]
+        story.append(
+            Paragraph(
+                escape(
+                    f"Rank {int(mine['rank'].iloc[0])} of {engaged} partner countries in the region; "
+                    f"{int(p.engagements) / total:.0%} of the region's {total:,} engagements."
+                ),
+                s["body"],
+            )
+        )
+    rows = [["Rank", "Country", "Engagements"]] + [
+        [str(int(r.rank)), r.name, f"{int(r.engagements):,}"] for r in region.head(5).itertuples()
+    ]
     story.append(_table(rows, [14 * mm, 60 * mm, 26 * mm], s))
 
     def stamp_page(canvas, doc) -> None:
@@ -207,13 +308,24 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
         canvas.setFillColor(GREY)
         for i, line in enumerate(simpleSplit(stamp, fonts()[0], 6.5, A4[0] - 30 * mm)[:3]):
             canvas.drawString(15 * mm, 12 * mm - i * 8, line)
-        canvas.drawRightString(A4[0] - 15 * mm, A4[1] - 10 * mm, f"Partner Atlas · {sensitivity}"
-                               + (" · DEMO" if demo else "") + f" · page {doc.page}")
+        canvas.drawRightString(
+            A4[0] - 15 * mm,
+            A4[1] - 10 * mm,
+            f"Partner Atlas · {sensitivity}" + (" · DEMO" if demo else "") + f" · page {doc.page}",
+        )
         canvas.restoreState()
 
     buffer = io.BytesIO()
-    doc = SimpleDocTemplate(buffer, pagesize=A4, leftMargin=15 * mm, rightMargin=15 * mm, topMargin=14 * mm,
-                            bottomMargin=22 * mm, title=f"Country brief: {p['name']}", author="Partner Atlas")
+    doc = SimpleDocTemplate(
+        buffer,
+        pagesize=A4,
+        leftMargin=15 * mm,
+        rightMargin=15 * mm,
+        topMargin=14 * mm,
+        bottomMargin=22 * mm,
+        title=f"Country brief: {p['name']}",
+        author="Partner Atlas",
+    )
     doc.build(story, onFirstPage=stamp_page, onLaterPages=stamp_page)
     return buffer.getvalue()
 
@@ -221,8 +333,13 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
 def _print(fig: go.Figure) -> go.Figure:
     """Print sizes for a chart on paper."""
     fig = go.Figure(fig)
-    fig.update_layout(font=dict(size=15), legend=dict(font=dict(size=13)), paper_bgcolor="white",
-                      plot_bgcolor="white", margin=dict(l=10, r=10, t=40, b=10))
+    fig.update_layout(
+        font=dict(size=15),
+        legend=dict(font=dict(size=13)),
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        margin=dict(l=10, r=10, t=40, b=10),
+    )
     fig.update_xaxes(automargin=True)
     fig.update_yaxes(automargin=True, gridcolor="#e3e8ef")
     return fig

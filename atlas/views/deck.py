@@ -1,6 +1,7 @@
 """The briefing as an editable PowerPoint deck: native text boxes and native charts (the numbers are inside, so
 staff can restyle and edit them), the map as a picture, and the filters, as-of and sources in the speaker notes.
 No streamlit, no queries."""
+
 from __future__ import annotations
 
 import io
@@ -15,17 +16,32 @@ from pptx.util import Emu, Pt
 from atlas.views import briefing
 from atlas.views.slide import Chart, Deck, Slide
 
-PX = 12192000 // 1920          # EMU per pixel of the 1920x1080 frame (16:9, 13.33 in wide): 1 px = 0.5 pt
-CHART_TYPES = {"bar": XL_CHART_TYPE.BAR_STACKED, "column": XL_CHART_TYPE.COLUMN_STACKED,
-               "line": XL_CHART_TYPE.LINE_MARKERS}
+PX = 12192000 // 1920  # EMU per pixel of the 1920x1080 frame (16:9, 13.33 in wide): 1 px = 0.5 pt
+CHART_TYPES = {
+    "bar": XL_CHART_TYPE.BAR_STACKED,
+    "column": XL_CHART_TYPE.COLUMN_STACKED,
+    "line": XL_CHART_TYPE.LINE_MARKERS,
+}
 
 
 def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
 
 
-def _box(page, x: int, y: int, w: int, h: int, text: str, *, size: float, colour: str = briefing.FOREGROUND,
-         bold: bool = False, align=PP_ALIGN.LEFT, anchor=MSO_ANCHOR.TOP):
+def _box(
+    page,
+    x: int,
+    y: int,
+    w: int,
+    h: int,
+    text: str,
+    *,
+    size: float,
+    colour: str = briefing.FOREGROUND,
+    bold: bool = False,
+    align=PP_ALIGN.LEFT,
+    anchor=MSO_ANCHOR.TOP,
+):
     """A text box at frame pixels; size in points."""
     box = page.shapes.add_textbox(Emu(x * PX), Emu(y * PX), Emu(w * PX), Emu(h * PX))
     frame = box.text_frame
@@ -112,16 +128,31 @@ def _slide(presentation, deck: Deck, slide: Slide, picture: bytes | None) -> Non
         page.shapes.add_picture(io.BytesIO(picture), Emu(48 * PX), Emu(top * PX), height=Emu((bottom - top) * PX))
     if slide.bullets:
         x = 48 + body_w + 40 if has_body else 48
-        _box(page, x, top, 1824 - (x - 48), bottom - top, "\n".join(f"• {b}" for b in slide.bullets),
-             size=18 if large or not has_body else 15)
+        _box(
+            page,
+            x,
+            top,
+            1824 - (x - 48),
+            bottom - top,
+            "\n".join(f"• {b}" for b in slide.bullets),
+            size=18 if large or not has_body else 15,
+        )
     if slide.note:
         _box(page, 48, 1080 - 110, 1824, 50, slide.note, size=13, colour=briefing.MUTED)
     footer = deck.footer_line() + ("  ·  DEMO DATA" if deck.demo else "")
     _box(page, 48, 1080 - 52, 1824, 40, footer, size=11, colour=briefing.MUTED)
     notes = page.notes_slide.notes_text_frame
-    notes.text = "\n".join(x for x in (slide.note, f"Filters: {deck.filters_text}", f"Data as of {deck.as_of}",
-                                       f"Sources: {slide.sources}",
-                                       "DEMO DATA – generated records, not real activity" if deck.demo else None) if x)
+    notes.text = "\n".join(
+        x
+        for x in (
+            slide.note,
+            f"Filters: {deck.filters_text}",
+            f"Data as of {deck.as_of}",
+            f"Sources: {slide.sources}",
+            "DEMO DATA – generated records, not real activity" if deck.demo else None,
+        )
+        if x
+    )
 
 
 def to_pptx(deck: Deck, pictures: dict[str, bytes]) -> bytes:

@@ -3,10 +3,12 @@
 Every text that came from the data is escaped before it reaches hover text: plotly renders a subset
 of HTML there. Mission areas always wear the colours defined in vocab.
 """
+
 from __future__ import annotations
 
 import datetime as dt
 import html
+from typing import Any
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -23,15 +25,25 @@ def esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def _figure(traces: list[dict], layout: dict | None = None, *, title: str | None = None, height: int = 420,
-            legend: bool = True) -> go.Figure:
+def _figure(
+    traces: list[dict], layout: dict | None = None, *, title: str | None = None, height: int = 420, legend: bool = True
+) -> go.Figure:
     """One figure from plain dicts, validated once: plotly's update_* calls cost far more per property."""
-    base = {
+    base: dict[str, Any] = {
         "title": {"text": esc(title), "x": 0, "xanchor": "left"} if title else None,
-        "height": height, "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
-        "font": {"family": FONT}, "showlegend": legend,
+        "height": height,
+        "margin": {"l": 10, "r": 10, "t": 50 if title else 10, "b": 10},
+        "font": {"family": FONT},
+        "showlegend": legend,
         # Above the plot: a fixed distance from the data whatever the chart's height.
-        "legend": {"orientation": "h", "yanchor": "bottom", "y": 1.01, "xanchor": "left", "x": 0, "title": {"text": ""}},
+        "legend": {
+            "orientation": "h",
+            "yanchor": "bottom",
+            "y": 1.01,
+            "xanchor": "left",
+            "x": 0,
+            "title": {"text": ""},
+        },
         "hoverlabel": {"font": {"size": 14}},
     }
     if base["title"] is None:
@@ -45,18 +57,40 @@ def _today_line(today, colour: str, text: str, position: str = "left") -> dict:
     """A dotted vertical line at today, labelled above the plot."""
     day = pd.Timestamp(today).strftime("%Y-%m-%d")
     return {
-        "shapes": [{"type": "line", "xref": "x", "yref": "paper", "x0": day, "x1": day, "y0": 0, "y1": 1,
-                    "line": {"dash": "dot", "color": colour, "width": 1.5}}],
-        "annotations": [{"x": day, "xref": "x", "y": 1, "yref": "paper", "text": text, "showarrow": False,
-                         "xanchor": "right" if position == "left" else "center", "yanchor": "bottom",
-                         "font": {"color": colour}}],
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day,
+                "x1": day,
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": colour, "width": 1.5},
+            }
+        ],
+        "annotations": [
+            {
+                "x": day,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "text": text,
+                "showarrow": False,
+                "xanchor": "right" if position == "left" else "center",
+                "yanchor": "bottom",
+                "font": {"color": colour},
+            }
+        ],
     }
 
 
 # --- bars and lines -------------------------------------------------------------------------------
 
-def _area_bars(frame: pd.DataFrame, category: str, value: str, order: list, labels: list[str], *,
-               horizontal: bool) -> list[dict]:
+
+def _area_bars(
+    frame: pd.DataFrame, category: str, value: str, order: list, labels: list[str], *, horizontal: bool
+) -> list[dict]:
     """One stacked bar trace per mission area (in vocabulary order), over the categories in `order`."""
     traces = []
     for code in _AREA_ORDER:
@@ -65,12 +99,17 @@ def _area_bars(frame: pd.DataFrame, category: str, value: str, order: list, labe
             continue
         label = vocab.mission_area_label(code)
         axis = "%{y}" if horizontal else "%{x}"
-        traces.append({
-            "type": "bar", "name": label, "marker": {"color": vocab.MISSION_AREA_COLOURS[code]},
-            "orientation": "h" if horizontal else "v",
-            ("y" if horizontal else "x"): labels, ("x" if horizontal else "y"): list(part),
-            "hovertemplate": f"{axis}<br>{esc(label)}: %{{{'x' if horizontal else 'y'}:,}}<extra></extra>",
-        })
+        traces.append(
+            {
+                "type": "bar",
+                "name": label,
+                "marker": {"color": vocab.MISSION_AREA_COLOURS[code]},
+                "orientation": "h" if horizontal else "v",
+                ("y" if horizontal else "x"): labels,
+                ("x" if horizontal else "y"): list(part),
+                "hovertemplate": f"{axis}<br>{esc(label)}: %{{{'x' if horizontal else 'y'}:,}}<extra></extra>",
+            }
+        )
     return traces
 
 
@@ -78,10 +117,15 @@ def top_partners(by_area: pd.DataFrame, *, n: int = 10, title: str | None = None
     """Horizontal bars of the busiest partner countries, stacked by mission area."""
     totals = by_area.groupby("name")["engagements"].sum().sort_values(ascending=False).head(n)
     order = list(totals.index[::-1])
-    traces = _area_bars(by_area[by_area["name"].isin(order)], "name", "engagements", order,
-                        [esc(n) for n in order], horizontal=True)
-    return _figure(traces, {"barmode": "stack", "xaxis": {"title": {"text": "Engagements"}},
-                            "yaxis": {"automargin": True}}, title=title, height=height)
+    traces = _area_bars(
+        by_area[by_area["name"].isin(order)], "name", "engagements", order, [esc(n) for n in order], horizontal=True
+    )
+    return _figure(
+        traces,
+        {"barmode": "stack", "xaxis": {"title": {"text": "Engagements"}}, "yaxis": {"automargin": True}},
+        title=title,
+        height=height,
+    )
 
 
 def clickable_partners(fig: go.Figure, by_area: pd.DataFrame) -> go.Figure:
@@ -123,8 +167,9 @@ def partial_months(months, *, today: dt.date, period: tuple[dt.date, dt.date] | 
     return notes
 
 
-def mark_partial(monthly: pd.DataFrame, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None
-                 ) -> pd.DataFrame:
+def mark_partial(
+    monthly: pd.DataFrame, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None
+) -> pd.DataFrame:
     """The monthly frame with a `partial` column saying which months are partial and why ('' when whole),
     for downloads of the rows behind a trend."""
     notes = partial_months(monthly["month"], today=today, period=period)
@@ -136,10 +181,23 @@ def _partial_note(notes: dict) -> dict:
     if not notes:
         return {}
     text = " · ".join(f"{m:%b %Y}: {n}" for m, n in notes.items())
-    return {"annotations": [{"x": 1, "xref": "paper", "xanchor": "right", "y": 0, "yref": "paper", "yanchor": "top",
-                             "yshift": -24, "showarrow": False, "font": {"size": 12},
-                             "text": f"Partial month (hatched / dashed) — {esc(text)}"}],
-            "margin": {"b": 44}}
+    return {
+        "annotations": [
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "right",
+                "y": 0,
+                "yref": "paper",
+                "yanchor": "top",
+                "yshift": -24,
+                "showarrow": False,
+                "font": {"size": 12},
+                "text": f"Partial month (hatched / dashed) — {esc(text)}",
+            }
+        ],
+        "margin": {"b": 44},
+    }
 
 
 def _notes_of(monthly: pd.DataFrame, today, period) -> dict:
@@ -151,6 +209,7 @@ def _month_key(value) -> pd.Timestamp:
 
 
 # --- trends ---------------------------------------------------------------------------------------
+
 
 def _bar_traces(monthly: pd.DataFrame, notes: dict) -> list[dict]:
     traces = []
@@ -164,9 +223,17 @@ def _bar_traces(monthly: pd.DataFrame, notes: dict) -> list[dict]:
         if any(flags):
             marker["pattern"] = {"shape": [PARTIAL_PATTERN if f else "" for f in flags], "solidity": 0.45}
             marker["opacity"] = [PARTIAL_OPACITY if f else 1 for f in flags]
-        traces.append({"type": "bar", "x": part["month"], "y": part["engagements"], "name": label, "marker": marker,
-                       "customdata": [f" ({notes[_month_key(m)]})" if f else "" for m, f in zip(part["month"], flags)],
-                       "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>"})
+        traces.append(
+            {
+                "type": "bar",
+                "x": part["month"],
+                "y": part["engagements"],
+                "name": label,
+                "marker": marker,
+                "customdata": [f" ({notes[_month_key(m)]})" if f else "" for m, f in zip(part["month"], flags)],
+                "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>",
+            }
+        )
     return traces
 
 
@@ -177,10 +244,19 @@ def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None =
     months, counts = list(part["month"]), list(part["engagements"])
     flags = [_month_key(m) in notes for m in months]
     hover = "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>"
-    solid = {"type": "scatter", "mode": "lines+markers", "name": label, "legendgroup": code,
-             "x": part["month"], "y": [None if f else n for n, f in zip(counts, flags)],
-             "line": {"color": colour, "width": 3}, "marker": {"size": 5}, "customdata": [""] * len(months),
-             "hovertemplate": hover, **(axes or {})}
+    solid = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": label,
+        "legendgroup": code,
+        "x": part["month"],
+        "y": [None if f else n for n, f in zip(counts, flags)],
+        "line": {"color": colour, "width": 3},
+        "marker": {"size": 5},
+        "customdata": [""] * len(months),
+        "hovertemplate": hover,
+        **(axes or {}),
+    }
     if not any(flags):
         return [solid]
     xs, ys, sizes, custom = [], [], [], []
@@ -197,21 +273,41 @@ def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None =
         ys.append(None)
         sizes.append(0)
         custom.append("")
-    dashed = {"type": "scatter", "mode": "lines+markers", "name": f"{label} (partial month)", "legendgroup": code,
-              "showlegend": False, "x": xs, "y": ys, "connectgaps": False, "customdata": custom,
-              "line": {"color": colour, "width": 2, "dash": "dash"},
-              "marker": {"size": sizes, "symbol": "circle-open", "color": colour, "line": {"width": 2}},
-              "hovertemplate": hover, **(axes or {})}
+    dashed = {
+        "type": "scatter",
+        "mode": "lines+markers",
+        "name": f"{label} (partial month)",
+        "legendgroup": code,
+        "showlegend": False,
+        "x": xs,
+        "y": ys,
+        "connectgaps": False,
+        "customdata": custom,
+        "line": {"color": colour, "width": 2, "dash": "dash"},
+        "marker": {"size": sizes, "symbol": "circle-open", "color": colour, "line": {"width": 2}},
+        "hovertemplate": hover,
+        **(axes or {}),
+    }
     return [solid, dashed]
 
 
-def area_mix_over_time(monthly: pd.DataFrame, *, title: str | None = None, height: int = 380,
-                       today: dt.date | None = None, period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+def area_mix_over_time(
+    monthly: pd.DataFrame,
+    *,
+    title: str | None = None,
+    height: int = 380,
+    today: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> go.Figure:
     """Engagements per month stacked by mission area; months after today are planned activity; a month the
     data covers only in part (the current one, or one cut by the period) is hatched and named under the plot."""
     notes = _notes_of(monthly, today, period)
-    layout: dict = {"barmode": "stack", "bargap": 0.1, "yaxis": {"title": {"text": "Engagements per month"}},
-                    "xaxis": {"title": {"text": None}}}
+    layout: dict = {
+        "barmode": "stack",
+        "bargap": 0.1,
+        "yaxis": {"title": {"text": "Engagements per month"}},
+        "xaxis": {"title": {"text": None}},
+    }
     if len(monthly) and monthly.groupby("month")["engagements"].sum().max() <= 5:
         layout["yaxis"]["dtick"] = 1  # a handful of engagements: whole numbers on the axis, not 0.2 steps
     if today is not None and len(monthly) and pd.Timestamp(monthly["month"].max()) > pd.Timestamp(today):
@@ -223,19 +319,42 @@ def area_mix_over_time(monthly: pd.DataFrame, *, title: str | None = None, heigh
     return _figure(_bar_traces(monthly, notes), layout, title=title, height=height)
 
 
-def area_trend_lines(monthly: pd.DataFrame, *, title: str | None = None, height: int = 360,
-                     today: dt.date | None = None, period: tuple[dt.date, dt.date] | None = None) -> go.Figure:
+def area_trend_lines(
+    monthly: pd.DataFrame,
+    *,
+    title: str | None = None,
+    height: int = 360,
+    today: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+) -> go.Figure:
     """One line per mission area: engagements per month; a partial month is an open point on a dashed end."""
     notes = _notes_of(monthly, today, period)
-    traces = [t for code in _AREA_ORDER if len(part := monthly[monthly["mission_area"] == code])
-              for t in _line_traces(part, code, notes)]
-    return _figure(traces, {"yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
-                            "xaxis": {"title": {"text": None}}, **_partial_note(notes)}, title=title, height=height)
+    traces = [
+        t
+        for code in _AREA_ORDER
+        if len(part := monthly[monthly["mission_area"] == code])
+        for t in _line_traces(part, code, notes)
+    ]
+    return _figure(
+        traces,
+        {
+            "yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
+            "xaxis": {"title": {"text": None}},
+            **_partial_note(notes),
+        },
+        title=title,
+        height=height,
+    )
 
 
-def area_small_multiples(monthly: pd.DataFrame, *, today: dt.date | None = None,
-                         period: tuple[dt.date, dt.date] | None = None, columns: int = 4,
-                         panel_height: int = 150) -> go.Figure:
+def area_small_multiples(
+    monthly: pd.DataFrame,
+    *,
+    today: dt.date | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    columns: int = 4,
+    panel_height: int = 150,
+) -> go.Figure:
     """One small line chart per mission area (vocabulary order), on one shared scale, each titled with its
     area: seven lines on one chart cannot be told apart."""
     notes = _notes_of(monthly, today, period)
@@ -255,16 +374,37 @@ def area_small_multiples(monthly: pd.DataFrame, *, today: dt.date | None = None,
         x0 = col * (width + gap)
         y1 = 1 - row * (panel_height + title_px + ticks_px) / plot_px - title_px / plot_px
         y0 = y1 - panel_height / plot_px
-        layout[f"xaxis{suffix}"] = {"domain": [x0, x0 + width], "anchor": f"y{suffix}", "type": "date",
-                                   **({} if k == 0 else {"matches": "x"})}
-        layout[f"yaxis{suffix}"] = {"domain": [max(y0, 0), y1], "anchor": f"x{suffix}", "range": [0, top],
-                                   "rangemode": "tozero", "showticklabels": col == 0,
-                                   **({"dtick": 1} if top <= 6 else {}), **({} if k == 0 else {"matches": "y"})}
-        layout["annotations"].append({"text": f"<b>{esc(vocab.mission_area_label(code))}</b>", "showarrow": False,
-                                      "xref": "paper", "yref": "paper", "x": x0, "y": y1, "xanchor": "left",
-                                      "yanchor": "bottom", "font": {"size": 14, "color": vocab.MISSION_AREA_COLOURS[code]}})
-        traces += _line_traces(monthly[monthly["mission_area"] == code], code, notes,
-                               axes={"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"})
+        layout[f"xaxis{suffix}"] = {
+            "domain": [x0, x0 + width],
+            "anchor": f"y{suffix}",
+            "type": "date",
+            **({} if k == 0 else {"matches": "x"}),
+        }
+        layout[f"yaxis{suffix}"] = {
+            "domain": [max(y0, 0), y1],
+            "anchor": f"x{suffix}",
+            "range": [0, top],
+            "rangemode": "tozero",
+            "showticklabels": col == 0,
+            **({"dtick": 1} if top <= 6 else {}),
+            **({} if k == 0 else {"matches": "y"}),
+        }
+        layout["annotations"].append(
+            {
+                "text": f"<b>{esc(vocab.mission_area_label(code))}</b>",
+                "showarrow": False,
+                "xref": "paper",
+                "yref": "paper",
+                "x": x0,
+                "y": y1,
+                "xanchor": "left",
+                "yanchor": "bottom",
+                "font": {"size": 14, "color": vocab.MISSION_AREA_COLOURS[code]},
+            }
+        )
+        traces += _line_traces(
+            monthly[monthly["mission_area"] == code], code, notes, axes={"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        )
     note = _partial_note(notes)
     layout["annotations"] += note.get("annotations", [])
     margin = {"t": 10, "b": 44 if note else 24, "l": 40}
@@ -276,8 +416,9 @@ def by_type(types: pd.DataFrame, *, title: str | None = None, height: int = 340)
     order = list(types.groupby("engagement_type")["engagements"].sum().sort_values().index)
     labels = [vocab.label_of(vocab.ENGAGEMENT_TYPES, t) for t in order]
     traces = _area_bars(types, "engagement_type", "engagements", order, labels, horizontal=True)
-    return _figure(traces, {"barmode": "stack", "xaxis": {"title": {"text": "Engagements"}}}, title=title,
-                   height=height)
+    return _figure(
+        traces, {"barmode": "stack", "xaxis": {"title": {"text": "Engagements"}}}, title=title, height=height
+    )
 
 
 def region_comparison(region: pd.DataFrame, *, n: int = 15, title: str | None = None, height: int = 380) -> go.Figure:
@@ -286,11 +427,17 @@ def region_comparison(region: pd.DataFrame, *, n: int = 15, title: str | None = 
     if not top["selected"].any():
         top = pd.concat([top.head(n - 1), region[region["selected"]]])
     top = top.iloc[::-1]
-    trace = {"type": "bar", "orientation": "h", "y": [esc(n) for n in top["name"]], "x": list(top["engagements"]),
-             "marker": {"color": ["#0072B2" if s else "#9fb7cc" for s in top["selected"]]},
-             "hovertemplate": "%{y}: %{x:,} engagements<extra></extra>"}
-    return _figure([trace], {"xaxis": {"title": {"text": "Engagements in period"}}}, title=title, height=height,
-                   legend=False)
+    trace = {
+        "type": "bar",
+        "orientation": "h",
+        "y": [esc(n) for n in top["name"]],
+        "x": list(top["engagements"]),
+        "marker": {"color": ["#0072B2" if s else "#9fb7cc" for s in top["selected"]]},
+        "hovertemplate": "%{y}: %{x:,} engagements<extra></extra>",
+    }
+    return _figure(
+        [trace], {"xaxis": {"title": {"text": "Engagements in period"}}}, title=title, height=height, legend=False
+    )
 
 
 def pipeline(pipeline_frame: pd.DataFrame, *, title: str | None = None, height: int = 340) -> go.Figure:
@@ -298,8 +445,7 @@ def pipeline(pipeline_frame: pd.DataFrame, *, title: str | None = None, height: 
     statuses = [s for s, _ in vocab.AGREEMENT_STATUSES]
     labels = [vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in statuses]
     traces = _area_bars(pipeline_frame, "status", "agreements", statuses, labels, horizontal=False)
-    return _figure(traces, {"barmode": "stack", "yaxis": {"title": {"text": "Agreements"}}}, title=title,
-                   height=height)
+    return _figure(traces, {"barmode": "stack", "yaxis": {"title": {"text": "Agreements"}}}, title=title, height=height)
 
 
 GANTT_MAX_ROWS = 40  # agreements drawn on one lifecycle timeline; a page's table lists the rest
@@ -322,31 +468,64 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
         start = pd.Timestamp(row.lifecycle_start) if pd.notna(row.lifecycle_start) else pd.Timestamp(today)
         end = pd.Timestamp(row.date_expires) if pd.notna(row.date_expires) else max(horizon, start)
         status_label = vocab.label_of(vocab.AGREEMENT_STATUSES, row.status)
-        bar = bars.setdefault(row.status, {
-            "type": "bar", "orientation": "h", "name": status_label, "legendgroup": row.status,
-            "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS.get(row.status, "#888")}, "hoverinfo": "text",
-            "y": [], "x": [], "base": [], "hovertext": [], "width": 0.6})
+        bar = bars.setdefault(
+            row.status,
+            {
+                "type": "bar",
+                "orientation": "h",
+                "name": status_label,
+                "legendgroup": row.status,
+                "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS.get(row.status, "#888")},
+                "hoverinfo": "text",
+                "y": [],
+                "x": [],
+                "base": [],
+                "hovertext": [],
+                "width": 0.6,
+            },
+        )
         bar["y"].append(y)
         bar["x"].append((end - start).total_seconds() * 1000)
         bar["base"].append(start.strftime("%Y-%m-%d"))
-        bar["hovertext"].append(f"<b>{esc(row.title)}</b><br>{esc(row.partners)}<br>Status: {status_label}"
-                                f"<br>Signed: {_day(row.date_signed)} · In force: {_day(row.date_in_force)}"
-                                f" · Expires: {_day(row.date_expires)}")
+        bar["hovertext"].append(
+            f"<b>{esc(row.title)}</b><br>{esc(row.partners)}<br>Status: {status_label}"
+            f"<br>Signed: {_day(row.date_signed)} · In force: {_day(row.date_in_force)}"
+            f" · Expires: {_day(row.date_expires)}"
+        )
     traces = list(bars.values())
     # Marker names differ from the status names ("Signed", "In force") the bars already use in the legend.
-    for column, symbol, name in (("date_signed", "line-ns-open", "Signature date"),
-                                 ("date_in_force", "diamond", "Entry into force")):
+    for column, symbol, name in (
+        ("date_signed", "line-ns-open", "Signature date"),
+        ("date_in_force", "diamond", "Entry into force"),
+    ):
         marks = data[data[column].notna()]
         if len(marks):
-            traces.append({"type": "scatter", "mode": "markers", "name": name, "hoverinfo": "skip",
-                           "x": marks[column], "y": list(marks.index),
-                           "marker": {"symbol": symbol, "size": 10, "color": "#222", "line": {"width": 2}}})
+            traces.append(
+                {
+                    "type": "scatter",
+                    "mode": "markers",
+                    "name": name,
+                    "hoverinfo": "skip",
+                    "x": marks[column],
+                    "y": list(marks.index),
+                    "marker": {"symbol": symbol, "size": 10, "color": "#222", "line": {"width": 2}},
+                }
+            )
     labels = [agreement_figures.row_label(t, p, GANTT_LABEL_CHARS) for t, p in zip(data["title"], data["partners"])]
-    layout = {"barmode": "overlay", "xaxis": {"type": "date", "title": {"text": None}},
-              "yaxis": {"automargin": True, "tickmode": "array", "tickvals": list(range(len(data))),
-                        "ticktext": labels, "range": [-0.5, len(data) - 0.5], "zeroline": False,
-                        "showgrid": False},
-              **_today_line(today, "#D55E00", "today", position="center")}
+    layout = {
+        "barmode": "overlay",
+        "xaxis": {"type": "date", "title": {"text": None}},
+        "yaxis": {
+            "automargin": True,
+            "tickmode": "array",
+            "tickvals": list(range(len(data))),
+            "ticktext": labels,
+            "range": [-0.5, len(data) - 0.5],
+            "zeroline": False,
+            "showgrid": False,
+        },
+        **_today_line(today, "#D55E00", "today", position="center"),
+    }
     fig = _figure(traces, layout, title=title, height=max(320, 40 * len(data) + 90))
     if not title:
         fig.layout.margin.t = 30  # room for the "today" label above the plot

@@ -1,4 +1,5 @@
 """Formatters for numbers and dates as every page, slide and file shows them: one definition each."""
+
 from __future__ import annotations
 
 import datetime as dt

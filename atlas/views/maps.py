@@ -9,6 +9,7 @@ text in the fields it names (`name`, `detail`, `type`). Streamlit's frontend HTM
 puts into the template, so data is escaped exactly once, there: escaping it here as well would show
 `&quot;` on screen. Lines of `detail` are separated by newlines, which the tooltip's style keeps.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,17 +20,21 @@ import pydeck as pdk
 
 from atlas.data import vocab
 from atlas.data.countries import load_countries
+from atlas.views.scales import (  # noqa: F401  (re-exported: the maps' colour scale)
+    BLUES,
+    BORDER,
+    MAX_CLASSES,
+    NO_ACTIVITY,
+    class_colours,
+    class_label,
+    class_of,
+    count_classes,
+    hex_to_rgb,
+    legend,
+    shade,
+)
 
 BASEMAP_URL = "app/static/geo/countries.geojson"
-# Translucent, so the map reads on the light and the dark theme alike (the map cannot know which is on):
-# land without activity is light grey on white and dark grey on black; borders are a soft line on both.
-NO_ACTIVITY = (140, 150, 165, 90)
-BORDER = (255, 255, 255, 130)
-# Sequential blues from light to dark (ColorBrewer Blues), one per count class.
-BLUES = ("#c6dbef", "#9ecae1", "#6baed6", "#4292c6", "#2171b5", "#08519c", "#08306b")
-# Lower bounds of the count classes: 1, 2-4, 5-9, 10-19, ... (roughly logarithmic, in round numbers).
-_STEPS = (1, 2, 5)
-MAX_CLASSES = len(BLUES)
 PROGRAM_LAYERS = {
     "csi": ("CSI ports", (230, 159, 0)),
     "preclearance": ("Preclearance airports", (86, 180, 233)),
@@ -40,75 +45,19 @@ PROGRAM_LAYERS = {
 # tooltip is the bold name and a hint; the style hides the unfilled detail field (Streamlit leaves a
 # field it cannot find as literal text). Rows of every other layer fill name, detail and type.
 TOOLTIP = {
-    "html": ('<div class="atlas-tip atlas-tip-{type}"><b>{name}</b><div class="atlas-tip-detail">{detail}</div>'
-             '</div><style>.atlas-tip-Feature .atlas-tip-detail{display:none}'
-             '.atlas-tip-Feature::after{content:"Click to open its profile";display:block}</style>'),
-    "style": {"backgroundColor": "#1f2430", "color": "#ffffff", "fontSize": "14px", "maxWidth": "360px",
-              "whiteSpace": "pre-line"},
+    "html": (
+        '<div class="atlas-tip atlas-tip-{type}"><b>{name}</b><div class="atlas-tip-detail">{detail}</div>'
+        "</div><style>.atlas-tip-Feature .atlas-tip-detail{display:none}"
+        '.atlas-tip-Feature::after{content:"Click to open its profile";display:block}</style>'
+    ),
+    "style": {
+        "backgroundColor": "#1f2430",
+        "color": "#ffffff",
+        "fontSize": "14px",
+        "maxWidth": "360px",
+        "whiteSpace": "pre-line",
+    },
 }
-
-
-def hex_to_rgb(colour: str) -> list[int]:
-    colour = colour.lstrip("#")
-    return [int(colour[i:i + 2], 16) for i in (0, 2, 4)]
-
-
-def count_classes(top: float) -> list[tuple[int, int]]:
-    """Count classes (low, high) covering 1..top in round, roughly logarithmic steps, at most MAX_CLASSES.
-
-    >>> count_classes(39)
-    [(1, 1), (2, 4), (5, 9), (10, 19), (20, 39)]
-    """
-    top = max(1, int(math.ceil(top or 0)))
-    bounds, scale = [], 1
-    while True:
-        for step in _STEPS:
-            if step * scale > top:
-                break
-            bounds.append(step * scale)
-        else:
-            scale *= 10
-            continue
-        break
-    while len(bounds) > MAX_CLASSES:  # merge the smallest classes: the busiest partners need the steps
-        del bounds[1]
-    return [(low, (bounds[i + 1] - 1) if i + 1 < len(bounds) else top) for i, low in enumerate(bounds)]
-
-
-def class_of(value: float, classes: list[tuple[int, int]]) -> int:
-    """The index of the class holding `value` (values above the last class fall in it)."""
-    for index, (_, high) in enumerate(classes):
-        if value <= high:
-            return index
-    return len(classes) - 1
-
-
-def class_label(low: int, high: int) -> str:
-    return f"{low:,}" if low == high else f"{low:,}–{high:,}"
-
-
-def class_colours(count: int) -> list[str]:
-    """`count` blues spread over the whole light-to-dark range."""
-    if count <= 1:
-        return [BLUES[len(BLUES) // 2]]
-    return [BLUES[round(i * (len(BLUES) - 1) / (count - 1))] for i in range(count)]
-
-
-def legend(values: pd.Series) -> list[tuple[str, str]]:
-    """(range label, colour) per class for these counts, as the map draws them; empty when none is positive."""
-    positive = values[values > 0]
-    if positive.empty:
-        return []
-    classes = count_classes(float(positive.max()))
-    return list(zip([class_label(*c) for c in classes], class_colours(len(classes))))
-
-
-def shade(value: float, top: float) -> tuple[int, int, int, int]:
-    """The blue of `value`'s class among the classes up to `top`; neutral for no activity."""
-    if not value or value <= 0 or not top:
-        return NO_ACTIVITY
-    classes = count_classes(top)
-    return (*hex_to_rgb(class_colours(len(classes))[class_of(value, classes)]), 255)
 
 
 def colour_expression(colour_by_index: dict[int, tuple[int, ...]], default: tuple[int, ...]) -> str:
@@ -127,7 +76,9 @@ def colour_expression(colour_by_index: dict[int, tuple[int, ...]], default: tupl
     return expression
 
 
-def basemap_layer(activity: pd.DataFrame | None, *, value: str = "engagements", layer_id: str = "countries") -> pdk.Layer:
+def basemap_layer(
+    activity: pd.DataFrame | None, *, value: str = "engagements", layer_id: str = "countries"
+) -> pdk.Layer:
     """Countries from the static GeoJSON, shaded by `value` per iso3 (None: all neutral); pickable, so a
     click selects the feature (its properties.iso3) and a hover shows its name."""
     colours: dict[int, tuple[int, ...]] = {}
@@ -139,9 +90,18 @@ def basemap_layer(activity: pd.DataFrame | None, *, value: str = "engagements", 
                 colours[index_of[iso3]] = shade(amount, top)
     expression = colour_expression(colours, NO_ACTIVITY)
     return pdk.Layer(
-        "GeoJsonLayer", BASEMAP_URL, id=layer_id, pickable=True, stroked=True, filled=True,
-        get_fill_color=expression, get_line_color=list(BORDER), line_width_min_pixels=0.5,
-        wrap_longitude=True, auto_highlight=True, highlight_color=[255, 200, 0, 140],
+        "GeoJsonLayer",
+        BASEMAP_URL,
+        id=layer_id,
+        pickable=True,
+        stroked=True,
+        filled=True,
+        get_fill_color=expression,
+        get_line_color=list(BORDER),
+        line_width_min_pixels=0.5,
+        wrap_longitude=True,
+        auto_highlight=True,
+        highlight_color=[255, 200, 0, 140],
         # A new expression must recolour the same (cached) features.
         update_triggers={"getFillColor": [hashlib.md5(expression.encode()).hexdigest()]},
     )
@@ -156,7 +116,9 @@ def _detail(*lines: str) -> str:
     return "\n".join(line for line in lines if line)
 
 
-def activity_centroids(activity: pd.DataFrame, *, value: str = "engagements", label: str = "engagements") -> pd.DataFrame:
+def activity_centroids(
+    activity: pd.DataFrame, *, value: str = "engagements", label: str = "engagements"
+) -> pd.DataFrame:
     """One point per active country (tooltips with the numbers, visibility for small states)."""
     data = activity[activity[value] > 0].copy()
     if data.empty:
@@ -169,9 +131,12 @@ def activity_centroids(activity: pd.DataFrame, *, value: str = "engagements", la
     areas = data["top_area"] if "top_area" in data else pd.Series(None, index=data.index)
     data["name"] = [_text(n) for n in data["name"]]
     data["detail"] = [
-        _detail(f"{v:,.0f} {label}", f"previous period: {p:,.0f}" if value == "engagements" else "",
-                f"leading area: {vocab.mission_area_label(a)}" if isinstance(a, str) else "",
-                "click to open the country profile")
+        _detail(
+            f"{v:,.0f} {label}",
+            f"previous period: {p:,.0f}" if value == "engagements" else "",
+            f"leading area: {vocab.mission_area_label(a)}" if isinstance(a, str) else "",
+            "click to open the country profile",
+        )
         for v, p, a in zip(data[value], prev, areas)
     ]
     data["type"] = "country"
@@ -180,9 +145,18 @@ def activity_centroids(activity: pd.DataFrame, *, value: str = "engagements", la
 
 def centroid_layer(points: pd.DataFrame, *, layer_id: str = "activity") -> pdk.Layer:
     return pdk.Layer(
-        "ScatterplotLayer", points, id=layer_id, pickable=True, get_position=["lon", "lat"],
-        get_fill_color="colour", get_radius="radius", radius_units="pixels", stroked=True,
-        get_line_color=[40, 40, 40, 200], line_width_min_pixels=1, wrap_longitude=True,
+        "ScatterplotLayer",
+        points,
+        id=layer_id,
+        pickable=True,
+        get_position=["lon", "lat"],
+        get_fill_color="colour",
+        get_radius="radius",
+        radius_units="pixels",
+        stroked=True,
+        get_line_color=[40, 40, 40, 200],
+        line_width_min_pixels=1,
+        wrap_longitude=True,
     )
 
 
@@ -191,24 +165,44 @@ def engagement_points_layer(points: pd.DataFrame, *, hexagons: bool = False) -> 
     data = points.copy()
     if hexagons:
         return pdk.Layer(
-            "HexagonLayer", data[["lon", "lat", "engagements"]], id="hexagons", get_position=["lon", "lat"],
-            get_elevation_weight="engagements", get_color_weight="engagements", elevation_aggregation="SUM",
-            color_aggregation="SUM", radius=150_000, extruded=False, coverage=0.9, opacity=0.55, pickable=False,
+            "HexagonLayer",
+            data[["lon", "lat", "engagements"]],
+            id="hexagons",
+            get_position=["lon", "lat"],
+            get_elevation_weight="engagements",
+            get_color_weight="engagements",
+            elevation_aggregation="SUM",
+            color_aggregation="SUM",
+            radius=150_000,
+            extruded=False,
+            coverage=0.9,
+            opacity=0.55,
+            pickable=False,
         )
     top = float(data["engagements"].max()) if len(data) else 1.0
     data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS.get(a, "#888888")) + [200] for a in data["top_area"]]
     data["radius"] = [2.5 + 9 * math.sqrt(v / top) for v in data["engagements"]]
     data["name"] = [f"{_text(p)} ({_text(c)})" for p, c in zip(data["place"], data["country"])]
     data["detail"] = [
-        _detail(f"{n:,} engagements", f"mostly {vocab.mission_area_label(a)}",
-                "location approximate (country centre)" if approx else "")
+        _detail(
+            f"{n:,} engagements",
+            f"mostly {vocab.mission_area_label(a)}",
+            "location approximate (country centre)" if approx else "",
+        )
         for n, a, approx in zip(data["engagements"], data["top_area"], data["approximate"])
     ]
     data["type"] = "place"
     return pdk.Layer(
-        "ScatterplotLayer", data[["lon", "lat", "colour", "radius", "name", "detail", "type"]], id="engagements",
-        get_position=["lon", "lat"], get_fill_color="colour", get_radius="radius", radius_units="pixels",
-        pickable=True, stroked=False, wrap_longitude=True,
+        "ScatterplotLayer",
+        data[["lon", "lat", "colour", "radius", "name", "detail", "type"]],
+        id="engagements",
+        get_position=["lon", "lat"],
+        get_fill_color="colour",
+        get_radius="radius",
+        radius_units="pixels",
+        pickable=True,
+        stroked=False,
+        wrap_longitude=True,
     )
 
 
@@ -245,13 +239,23 @@ def arcs_layer(by_area: pd.DataFrame, *, top: int = 30) -> pdk.Layer:
     data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS[a]) + [190] for a in data["mission_area"]]
     data["width"] = [1.5 + 4 * math.sqrt(v / biggest) for v in data["engagements"]]
     data["name"] = [_text(n) for n in data["name"]]
-    data["detail"] = [_detail(f"{v:,} engagements", f"leading area: {vocab.mission_area_label(a)}")
-                      for a, v in zip(data["mission_area"], data["engagements"])]
+    data["detail"] = [
+        _detail(f"{v:,} engagements", f"leading area: {vocab.mission_area_label(a)}")
+        for a, v in zip(data["mission_area"], data["engagements"])
+    ]
     data["type"] = "arc"
     return pdk.Layer(
-        "ArcLayer", data[["iso3", "src", "dst", "colour", "width", "name", "detail", "type"]], id="arcs",
-        get_source_position="src", get_target_position="dst", get_source_color="colour",
-        get_target_color="colour", get_width="width", width_units="pixels", pickable=True, get_height=0.4,
+        "ArcLayer",
+        data[["iso3", "src", "dst", "colour", "width", "name", "detail", "type"]],
+        id="arcs",
+        get_source_position="src",
+        get_target_position="dst",
+        get_source_color="colour",
+        get_target_color="colour",
+        get_width="width",
+        width_units="pixels",
+        pickable=True,
+        get_height=0.4,
         parameters={"depthCompare": "always", "depthWriteEnabled": False},
     )
 
@@ -269,15 +273,21 @@ def program_rows(sites: pd.DataFrame, code: str) -> pd.DataFrame:
     data = sites[sites["program_code"] == code].copy()
     announced = [is_announced(s) for s in data["status"]]
     data["announced"] = announced
-    data["colour"] = [list(colour) + ([0] if ann else [230] if cur else [90])
-                      for ann, cur in zip(announced, data["is_current"])]
+    data["colour"] = [
+        list(colour) + ([0] if ann else [230] if cur else [90]) for ann, cur in zip(announced, data["is_current"])
+    ]
     data["line"] = [list(colour) + [255] if ann else [20, 20, 20, 255] for ann in announced]
     data["line_width"] = [3 if ann else 1.5 for ann in announced]
     data["name"] = [f"{_text(r.place) or _text(r.country)} ({_text(r.country)})" for r in data.itertuples()]
     data["detail"] = [
-        _detail(_text(r.program), "ANNOUNCED, not yet operational" if ann else "",
-                f"status: {_text(r.status)}", "⚠ UNCERTAIN in the sources" if r.uncertain else "",
-                f"source: {_text(r.source_url).split(' ; ')[0]}", f"as of: {_text(r.source_as_of)}")
+        _detail(
+            _text(r.program),
+            "ANNOUNCED, not yet operational" if ann else "",
+            f"status: {_text(r.status)}",
+            "⚠ UNCERTAIN in the sources" if r.uncertain else "",
+            f"source: {_text(r.source_url).split(' ; ')[0]}",
+            f"as of: {_text(r.source_as_of)}",
+        )
         for r, ann in zip(data.itertuples(), announced)
     ]
     data["type"] = "site"
@@ -289,20 +299,41 @@ def program_layers(sites: pd.DataFrame, code: str) -> list[pdk.Layer]:
     """One programme's sites (each tooltip carrying the source and its as-of date), and a "?" beside each
     site the sources leave uncertain."""
     data = program_rows(sites, code)
-    layers = [pdk.Layer(
-        "ScatterplotLayer", data[["lon", "lat", "colour", "line", "line_width", "name", "detail", "type", "iso3"]],
-        id=f"program_{code}", get_position=["lon", "lat"], get_fill_color="colour", get_radius=5,
-        radius_units="pixels", stroked=True, get_line_color="line", get_line_width="line_width",
-        line_width_units="pixels", pickable=True,
-    )]
+    layers = [
+        pdk.Layer(
+            "ScatterplotLayer",
+            data[["lon", "lat", "colour", "line", "line_width", "name", "detail", "type", "iso3"]],
+            id=f"program_{code}",
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius=5,
+            radius_units="pixels",
+            stroked=True,
+            get_line_color="line",
+            get_line_width="line_width",
+            line_width_units="pixels",
+            pickable=True,
+        )
+    ]
     uncertain = data[data["mark"] != ""]
     if len(uncertain):
-        layers.append(pdk.Layer(
-            "TextLayer", uncertain[["lon", "lat", "mark"]], id=f"program_{code}_uncertain", get_position=["lon", "lat"],
-            get_text="mark", get_size=15, get_color=[20, 20, 20, 255], get_pixel_offset=[10, -10],
-            font_weight=700, outline_width=3, outline_color=[255, 255, 255, 255], pickable=False,
-            font_settings={"sdf": True},
-        ))
+        layers.append(
+            pdk.Layer(
+                "TextLayer",
+                uncertain[["lon", "lat", "mark"]],
+                id=f"program_{code}_uncertain",
+                get_position=["lon", "lat"],
+                get_text="mark",
+                get_size=15,
+                get_color=[20, 20, 20, 255],
+                get_pixel_offset=[10, -10],
+                font_weight=700,
+                outline_width=3,
+                outline_color=[255, 255, 255, 255],
+                pickable=False,
+                font_settings={"sdf": True},
+            )
+        )
     return layers
 
 
@@ -322,12 +353,20 @@ def arc_view_longitude(by_area: pd.DataFrame, *, top: int = 30) -> float:
     return (min(ends) + max(ends)) / 2
 
 
-def deck(layers: list[pdk.Layer], *, zoom: float = WORLD_ZOOM, latitude: float = 20.0, longitude: float = -20.0,
-         height: int = 560) -> pdk.Deck:
+def deck(
+    layers: list[pdk.Layer],
+    *,
+    zoom: float = WORLD_ZOOM,
+    latitude: float = 20.0,
+    longitude: float = -20.0,
+    height: int = 560,
+) -> pdk.Deck:
     """A deck with no map provider (no tiles, no requests) and a repeating world for antimeridian arcs."""
     return pdk.Deck(
-        layers=layers, map_provider=None,
+        layers=layers,
+        map_provider=None,
         initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=zoom, min_zoom=0.3, max_zoom=8),
         views=[pdk.View(type="MapView", controller=True, repeat=True)],
-        tooltip=TOOLTIP, height=height,
+        tooltip=TOOLTIP,
+        height=height,
     )

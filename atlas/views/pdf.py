@@ -1,5 +1,6 @@
 """PDF files with a real text layer (searchable, copyable), drawn with reportlab: the briefing deck, one 16:9
 page per slide, each stamped with its filters, as-of and sources. No streamlit, no queries, no network."""
+
 from __future__ import annotations
 
 import io
@@ -13,10 +14,12 @@ from reportlab.pdfgen import canvas
 from atlas.views import briefing
 from atlas.views.slide import Deck, Slide
 
-FONT_FILES = {"Atlas": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
-              "Atlas-Bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf")}
+FONT_FILES = {
+    "Atlas": ("DejaVuSans.ttf", "LiberationSans-Regular.ttf"),
+    "Atlas-Bold": ("DejaVuSans-Bold.ttf", "LiberationSans-Bold.ttf"),
+}
 FONT_DIRS = ("/usr/share/fonts/truetype/dejavu", "/usr/share/fonts/truetype/liberation")
-PAGE_W, PAGE_H = 960.0, 540.0     # points; the 1920x1080 frame at half a point per pixel
+PAGE_W, PAGE_H = 960.0, 540.0  # points; the 1920x1080 frame at half a point per pixel
 
 
 def fonts() -> tuple[str, str]:
@@ -33,11 +36,22 @@ def fonts() -> tuple[str, str]:
 
 def _hex(colour: str) -> tuple[float, float, float]:
     colour = colour.lstrip("#")
-    return tuple(int(colour[i:i + 2], 16) / 255 for i in (0, 2, 4))
+    red, green, blue = (int(colour[i : i + 2], 16) / 255 for i in (0, 2, 4))
+    return red, green, blue
 
 
-def text_lines(c: canvas.Canvas, text: str, x: float, y: float, width: float, *, font: str, size: float,
-               leading: float | None = None, max_lines: int | None = None) -> float:
+def text_lines(
+    c: canvas.Canvas,
+    text: str,
+    x: float,
+    y: float,
+    width: float,
+    *,
+    font: str,
+    size: float,
+    leading: float | None = None,
+    max_lines: int | None = None,
+) -> float:
     """Draw `text` wrapped to `width` from baseline y downwards; returns the y under the last line."""
     leading = leading or size * 1.25
     lines = simpleSplit(text, font, size, width)
@@ -75,14 +89,22 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
             c.setFont(bold, 64 if large else 46)
             c.drawString(x + 10, top - (70 if large else 52), n.value)
             c.setFillColorRGB(*fg)
-            y = text_lines(c, n.label, x + 10, top - (96 if large else 72), tile_w - 20, font=regular,
-                           size=16 if large else 13, max_lines=2)
+            y = text_lines(
+                c,
+                n.label,
+                x + 10,
+                top - (96 if large else 72),
+                tile_w - 20,
+                font=regular,
+                size=16 if large else 13,
+                max_lines=2,
+            )
             if n.delta:
                 c.setFillColorRGB(*muted)
                 text_lines(c, n.delta, x + 10, y - 2, tile_w - 20, font=regular, size=11, max_lines=1)
         top -= height + 16
     bottom = 60 + (24 if slide.note else 0)
-    text_x, text_w = 24, PAGE_W - 48
+    text_x, text_w = 24.0, float(PAGE_W - 48)
     if picture is not None:
         image = ImageReader(io.BytesIO(picture))
         iw, ih = image.getSize()

@@ -3,6 +3,7 @@
 No streamlit, no queries: the slides are filled in by atlas.views.briefing and drawn by the wall screen
 (pages/6_Briefing.py), the .pptx (atlas.views.deck) and the .pdf (atlas.views.pdf).
 """
+
 from __future__ import annotations
 
 import datetime as dt
@@ -29,6 +30,7 @@ class Number:
 class Chart:
     """A chart's numbers, for a native (editable) PowerPoint chart: kind is "bar" (horizontal, stacked),
     "column" (stacked) or "line"; categories run bottom to top for bars, left to right otherwise."""
+
     kind: str
     categories: list[str]
     series: list[tuple[str, list[float]]]
@@ -51,6 +53,7 @@ class Slide:
 @dataclass
 class Deck:
     """The slides in order; each is built when first shown, so a filter change costs one slide's queries."""
+
     builders: list[Callable[[], Slide]]
     filters_text: str
     as_of: str

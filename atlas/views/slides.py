@@ -5,6 +5,7 @@ The export is built on this machine with no network: plotly figures become PNG t
 installed Chromium (BROWSER_PATH, default /usr/bin/chromium) and reads the world boundaries from static/topojson/
 on disk. The .pptx has native text and charts (atlas.views.deck), the .pdf a text layer (atlas.views.pdf).
 """
+
 from __future__ import annotations
 
 import html
@@ -19,12 +20,15 @@ WIDTH, HEIGHT = 1920, 1080
 
 # --- on screen ---------------------------------------------------------------------------------
 
+
 def numbers_html(numbers: list[briefing.Number], *, large: bool = False) -> str:
     tiles = "".join(
         f"<div class='tile'><div class='tile-value'>{html.escape(n.value)}</div>"
         f"<div class='tile-label'>{html.escape(n.label)}</div>"
-        + (f"<div class='tile-delta'>{html.escape(n.delta)}</div>" if n.delta else "") + "</div>"
-        for n in numbers)
+        + (f"<div class='tile-delta'>{html.escape(n.delta)}</div>" if n.delta else "")
+        + "</div>"
+        for n in numbers
+    )
     return f"<div class='tiles{' large' if large else ''}'>{tiles}</div>"
 
 
@@ -36,11 +40,11 @@ def bullets_html(bullets: list[str], *, large: bool = False) -> str:
 def screen_chart_height(slide: briefing.Slide, *, kiosk: bool) -> int:
     """The chart's height in the 1920x1080 frame: what is left under the controls, title, numbers and note,
     above the footer line."""
-    height = HEIGHT - 12 - 84 - 50                      # top padding, title, footer line
-    height -= 0 if kiosk else 76                         # the controls bar
+    height = HEIGHT - 12 - 84 - 50  # top padding, title, footer line
+    height -= 0 if kiosk else 76  # the controls bar
     height -= 228 + 16 if slide.numbers else 0
     height -= (40 if len(slide.note or "") <= 110 else 74) + 16 if slide.note else 0
-    return height - 16 - 12                              # the gap under the title, and a margin
+    return height - 16 - 12  # the gap under the title, and a margin
 
 
 def screen_chart_width(slide: briefing.Slide) -> int:
@@ -52,6 +56,7 @@ def screen_chart_width(slide: briefing.Slide) -> int:
 
 # --- static images -------------------------------------------------------------------------------
 
+
 class ExportUnavailable(RuntimeError):
     """The machine lacks what the export needs (Chromium for chart images)."""
 
@@ -59,8 +64,10 @@ class ExportUnavailable(RuntimeError):
 def chromium_path() -> str:
     path = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
     if not Path(path).exists():
-        raise ExportUnavailable(f"Chromium not found at {path}: install it (apt-get install -y chromium) "
-                                "or set BROWSER_PATH; chart images need it.")
+        raise ExportUnavailable(
+            f"Chromium not found at {path}: install it (apt-get install -y chromium) "
+            "or set BROWSER_PATH; chart images need it."
+        )
     return path
 
 

@@ -4,6 +4,7 @@ Boundaries come from static/topojson/ (the page passes topojsonURL), so the maps
 in count classes (maps.count_classes: 1, 2-4, 5-9, ...), named in a legend of ranges, so a partner with 5
 does not look like one with 39.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -16,21 +17,30 @@ from atlas.views.maps import class_colours, class_label, count_classes
 NO_ACTIVITY = "#e8eef4"
 
 
-def world_choropleth(frame: pd.DataFrame, *, value: str = "engagements", label: str = "Engagements",
-                     title: str | None = None, height: int = 460, colour: str | None = None) -> go.Figure:
+def world_choropleth(
+    frame: pd.DataFrame,
+    *,
+    value: str = "engagements",
+    label: str = "Engagements",
+    title: str | None = None,
+    height: int = 460,
+    colour: str | None = None,
+) -> go.Figure:
     """Countries shaded by `value`'s class; small states get a marker in the same colour so they can be seen.
 
     `frame` needs iso3, name, small, lat, lon and the value column.
     """
     traces, geo = _choropleth_parts(frame, value=value, label=label, colour=colour)
-    layout = {"geo": geo, "annotations": [_legend(legend_text(frame, value=value, colour=colour), label,
-                                                  horizontal=False)]}
+    layout = {
+        "geo": geo,
+        "annotations": [_legend(legend_text(frame, value=value, colour=colour), label, horizontal=False)],
+    }
     return _figure(traces, layout, title=title, height=height, legend=False)
 
 
 def tints(colour: str, count: int) -> list[str]:
     """`count` steps from a pale tint of `colour` to the colour itself."""
-    r, g, b = (int(colour.lstrip("#")[i:i + 2], 16) for i in (0, 2, 4))
+    r, g, b = (int(colour.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))
     out = []
     for step in range(count):
         share = 0.3 + 0.7 * (step / (count - 1) if count > 1 else 1)
@@ -51,34 +61,70 @@ def class_scale(top: float, colours: list[str]) -> list[list]:
     return scale
 
 
-def _choropleth_parts(frame: pd.DataFrame, *, value: str, label: str, colour: str | None,
-                      outline: bool = False) -> tuple[list[dict], dict]:
+def _choropleth_parts(
+    frame: pd.DataFrame, *, value: str, label: str, colour: str | None, outline: bool = False
+) -> tuple[list[dict], dict]:
     data = frame[frame[value] > 0]
     top = float(data[value].max()) if len(data) else 1.0
     classes = count_classes(top)
     colours = tints(colour, len(classes)) if colour else class_colours(len(classes))
     scale = class_scale(top, colours)
     hover = [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(data["name"], data[value])]
-    traces = [{
-        "type": "choropleth", "locations": list(data["iso3"]), "z": list(data[value]), "locationmode": "ISO-3",
-        "colorscale": scale, "zmin": 0.5, "zmax": top + 0.5, "hovertext": hover, "hoverinfo": "text",
-        "marker": {"line": {"color": "#555555" if outline else "white", "width": 0.6 if outline else 0.4}},
-        "showscale": False, "showlegend": False, "customdata": list(data["iso3"]), "name": label,
-    }]
+    traces = [
+        {
+            "type": "choropleth",
+            "locations": list(data["iso3"]),
+            "z": list(data[value]),
+            "locationmode": "ISO-3",
+            "colorscale": scale,
+            "zmin": 0.5,
+            "zmax": top + 0.5,
+            "hovertext": hover,
+            "hoverinfo": "text",
+            "marker": {"line": {"color": "#555555" if outline else "white", "width": 0.6 if outline else 0.4}},
+            "showscale": False,
+            "showlegend": False,
+            "customdata": list(data["iso3"]),
+            "name": label,
+        }
+    ]
     small = data[data["small"].astype(bool)]
     if len(small):
-        traces.append({
-            "type": "scattergeo", "lat": list(small["lat"]), "lon": list(small["lon"]), "mode": "markers",
-            "customdata": list(small["iso3"]), "showlegend": False, "name": "Small states", "hoverinfo": "text",
-            "marker": {"size": 6 if outline else 9, "color": list(small[value]), "colorscale": scale, "cmin": 0.5,
-                       "cmax": top + 0.5, "line": {"color": "#333", "width": 0.6 if outline else 0.8}},
-            "hovertext": [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(small["name"], small[value])],
-        })
-    geo = {"projection": {"type": "natural earth"}, "resolution": 50, "showcountries": True,
-           "countrycolor": "rgba(140,140,140,0.6)", "showcoastlines": False, "showland": True,
-           # Translucent grey: light on a light theme, mid-grey on a dark one.
-           "landcolor": "rgba(200,200,200,0.35)",
-           "showocean": False, "showframe": False, "bgcolor": "rgba(0,0,0,0)", "lataxis": {"range": [-58, 85]}}
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lat": list(small["lat"]),
+                "lon": list(small["lon"]),
+                "mode": "markers",
+                "customdata": list(small["iso3"]),
+                "showlegend": False,
+                "name": "Small states",
+                "hoverinfo": "text",
+                "marker": {
+                    "size": 6 if outline else 9,
+                    "color": list(small[value]),
+                    "colorscale": scale,
+                    "cmin": 0.5,
+                    "cmax": top + 0.5,
+                    "line": {"color": "#333", "width": 0.6 if outline else 0.8},
+                },
+                "hovertext": [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(small["name"], small[value])],
+            }
+        )
+    geo = {
+        "projection": {"type": "natural earth"},
+        "resolution": 50,
+        "showcountries": True,
+        "countrycolor": "rgba(140,140,140,0.6)",
+        "showcoastlines": False,
+        "showland": True,
+        # Translucent grey: light on a light theme, mid-grey on a dark one.
+        "landcolor": "rgba(200,200,200,0.35)",
+        "showocean": False,
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+        "lataxis": {"range": [-58, 85]},
+    }
     return traces, geo
 
 
@@ -93,17 +139,27 @@ def legend_text(frame: pd.DataFrame, *, value: str, colour: str | None = None, s
 
 def _legend(text: str, title: str | None, *, horizontal: bool) -> dict:
     """A legend as one annotation (no extra traces): bottom left, over the ocean."""
-    return {"text": (f"<b>{esc(title)}</b>" + ("  " if horizontal else "<br>") if title else "") + text,
-            "xref": "paper", "yref": "paper", "x": 0, "y": 0, "xanchor": "left", "yanchor": "bottom",
-            "align": "left", "showarrow": False, "font": {"size": 11 if horizontal else 13}}
+    return {
+        "text": (f"<b>{esc(title)}</b>" + ("  " if horizontal else "<br>") if title else "") + text,
+        "xref": "paper",
+        "yref": "paper",
+        "x": 0,
+        "y": 0,
+        "xanchor": "left",
+        "yanchor": "bottom",
+        "align": "left",
+        "showarrow": False,
+        "font": {"size": 11 if horizontal else 13},
+    }
 
 
 def area_map(frame: pd.DataFrame, code: str, *, value: str = "engagements", height: int = 260) -> go.Figure:
     """A small world map of one mission area in tints of its own colour: no colour bar but a one-line legend
     of the count classes, countries with activity outlined (a pale tint must still stand out from bare land),
     small-state dots kept small."""
-    traces, geo = _choropleth_parts(frame, value=value, label="Engagements", colour=vocab.MISSION_AREA_COLOURS[code],
-                                    outline=True)
+    traces, geo = _choropleth_parts(
+        frame, value=value, label="Engagements", colour=vocab.MISSION_AREA_COLOURS[code], outline=True
+    )
     colour = vocab.MISSION_AREA_COLOURS[code]
     legend = _legend(legend_text(frame, value=value, colour=colour, separator="  "), None, horizontal=True)
     layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "annotations": [legend]}

@@ -1,8 +1,8 @@
 """A real Streamlit server and a real Chromium, with every request to another host blocked and counted."""
+
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -16,8 +16,15 @@ import pytest
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
 CHROMIUM = os.environ.get("ATLAS_CHROMIUM", "/usr/bin/chromium")
-LAUNCH_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-               "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+LAUNCH_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TODAY = "2026-11-30"
 
 pytestmark = pytest.mark.e2e
@@ -35,8 +42,11 @@ def chromium_path() -> str:
         return CHROMIUM
     how = "Install it with `apt-get install -y chromium` (Debian), or set ATLAS_CHROMIUM to its path."
     if os.environ.get("CI") or not os.environ.get("ATLAS_SKIP_E2E"):
-        pytest.fail(f"Chromium not found at {CHROMIUM}: the end-to-end tests need a real browser. {how} "
-                    "Outside CI you may skip them with ATLAS_SKIP_E2E=1.", pytrace=False)
+        pytest.fail(
+            f"Chromium not found at {CHROMIUM}: the end-to-end tests need a real browser. {how} "
+            "Outside CI you may skip them with ATLAS_SKIP_E2E=1.",
+            pytrace=False,
+        )
     pytest.skip(f"ATLAS_SKIP_E2E is set and Chromium is missing. {how}")
 
 
@@ -59,9 +69,24 @@ def start_server(db: Path, log: Path, extra_env: dict | None = None) -> Server:
     env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY, PYTHONUNBUFFERED="1", **(extra_env or {}))
     handle = log.open("w")
     process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", str(ROOT / "dashboard.py"), "--server.port", str(port),
-         "--server.address", "127.0.0.1", "--server.headless", "true"],
-        cwd=ROOT, env=env, stdout=handle, stderr=subprocess.STDOUT)
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            str(ROOT / "dashboard.py"),
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+            "--server.headless",
+            "true",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=handle,
+        stderr=subprocess.STDOUT,
+    )
     url = f"http://127.0.0.1:{port}"
     deadline = time.time() + 60
     while time.time() < deadline:
@@ -88,6 +113,7 @@ def stop_server(server: Server) -> None:
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory) -> Path:
     from atlas.data import build
+
     path = tmp_path_factory.mktemp("e2e") / "atlas.duckdb"
     build.build(path, engagements=3000, agreements=200, seed=7)
     return path
@@ -103,6 +129,7 @@ def server(demo_db, tmp_path_factory):
 @dataclass
 class Session:
     """One browser page, with what it tried to fetch elsewhere and what went wrong."""
+
     page: object
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
@@ -112,13 +139,17 @@ class Session:
     def unexpected_failures(self) -> list[str]:
         # Opening a page URL directly, Streamlit's frontend first probes <page>/_stcore/health and
         # <page>/_stcore/host-config to find the app's base path; those two 404s are expected.
-        return [u for u in self.failed_responses
-                if not u.split("?")[0].endswith(("/_stcore/health", "/_stcore/host-config"))]
+        return [
+            u
+            for u in self.failed_responses
+            if not u.split("?")[0].endswith(("/_stcore/health", "/_stcore/host-config"))
+        ]
 
 
 @pytest.fixture(scope="session")
 def browser(chromium_path):
     from playwright.sync_api import sync_playwright
+
     with sync_playwright() as p:
         launched = p.chromium.launch(executable_path=chromium_path, headless=True, args=LAUNCH_ARGS)
         yield launched
@@ -163,7 +194,9 @@ def wait_for_app(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+        "!document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout_ms,
+    )
     page.wait_for_timeout(1500)
 
 

@@ -1,4 +1,5 @@
 """Measuring a slide in the browser: every visible text's box, clipped, off screen, overlapping or too small."""
+
 from __future__ import annotations
 
 MEASURE_JS = """({minPx, skip}) => {

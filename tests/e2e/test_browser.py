@@ -1,9 +1,9 @@
 """Every page in a real Chromium against `streamlit run`: charts and map drawn, no console error,
 and not one request to another host (each is blocked and counted). Screenshots go to tests/artifacts/."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import low_contrast_text, screenshot, wait_for_app
 
 PAGES = [
@@ -71,8 +71,9 @@ def test_copied_url_reopens_the_same_filters(server, open_session):
     session = open_session()
     session.page.goto(server.url + "/?area=cargo&country=CAN")
     wait_for_app(session.page)
-    text = session.page.locator("[data-testid='stMain'] [data-testid='stCaptionContainer']",
-                                has_text="Showing:").first.inner_text()
+    text = session.page.locator(
+        "[data-testid='stMain'] [data-testid='stCaptionContainer']", has_text="Showing:"
+    ).first.inner_text()
     assert "Cargo Security" in text and "Canada" in text
     assert "area=cargo" in session.page.url and "country=CAN" in session.page.url
 

@@ -1,9 +1,9 @@
 """The office's daily pages (Upcoming, Watchlist, Compare) in a real Chromium against `streamlit run` on the demo
 database: drawn, no error, and not one request to another host. Screenshots go to tests/artifacts/."""
+
 from __future__ import annotations
 
 import pytest
-
 from conftest import screenshot
 
 PAGES = [
@@ -18,7 +18,9 @@ def _settled(page, timeout_ms: int = 180_000) -> None:
     """Until the script has finished and nothing is loading (conftest.wait_for_app, with room for a busy machine)."""
     page.wait_for_function(
         "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "!document.querySelector('[data-testid=\"stSkeleton\"]')", timeout=timeout_ms)
+        "!document.querySelector('[data-testid=\"stSkeleton\"]')",
+        timeout=timeout_ms,
+    )
 
 
 @pytest.mark.parametrize("name, path, text, plotly", PAGES, ids=[p[0] for p in PAGES])

@@ -1,5 +1,6 @@
 """Kiosk mode on a wall screen, in a real Chromium: no control visible, the keyboard works, the link's slide list is
 honoured, and an import that lands while the briefing runs shows on the next slide with its new as-of time."""
+
 from __future__ import annotations
 
 import shutil
@@ -33,8 +34,9 @@ def pause(page) -> None:
     toggle = "() => [...document.querySelectorAll('button')].find(b => /Pause|Play/.test(b.textContent))"
     page.wait_for_function(toggle, timeout=60_000)
     page.evaluate(f"() => {{ const b = ({toggle})(); if (b.textContent.includes('Pause')) b.click(); }}")
-    page.wait_for_function("() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))",
-                           timeout=30_000)
+    page.wait_for_function(
+        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))", timeout=30_000
+    )
 
 
 def no_error_on_the_wall(page) -> None:
@@ -86,10 +88,19 @@ def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open
         before = int(page.locator(".tile-value").first.inner_text().replace(",", ""))
         as_of = page.locator(".kiosk-status").inner_text()
 
-        rows = [engagement(f"KIOSK-{i}", start_date="2026-11-20", end_date="2026-11-20", country="FRA",
-                           title=f"Kiosk import check {i}") for i in range(3)]
-        result = run_cli("import", "engagements", write_csv(tmp_path / "new.csv", rows), "--db", db,
-                         env={"ATLAS_TODAY": TODAY})
+        rows = [
+            engagement(
+                f"KIOSK-{i}",
+                start_date="2026-11-20",
+                end_date="2026-11-20",
+                country="FRA",
+                title=f"Kiosk import check {i}",
+            )
+            for i in range(3)
+        ]
+        result = run_cli(
+            "import", "engagements", write_csv(tmp_path / "new.csv", rows), "--db", db, env={"ATLAS_TODAY": TODAY}
+        )
         assert result.returncode == 0, result.stdout + result.stderr
 
         page.keyboard.press("ArrowRight")
@@ -97,8 +108,11 @@ def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open
         no_error_on_the_wall(page)
         page.keyboard.press("ArrowRight")
         wait_shown(page, "1 / 2", "Partner activity at a glance")
-        page.wait_for_function("(n) => document.querySelector('.tile-value').innerText.replace(/,/g, '') === String(n)",
-                               arg=before + 3, timeout=30_000)
+        page.wait_for_function(
+            "(n) => document.querySelector('.tile-value').innerText.replace(/,/g, '') === String(n)",
+            arg=before + 3,
+            timeout=30_000,
+        )
         assert page.locator(".kiosk-status").inner_text() != as_of, "the new as-of time is shown"
         no_error_on_the_wall(page)
         screenshot(page, "kiosk_after_import")

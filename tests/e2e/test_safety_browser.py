@@ -1,5 +1,6 @@
 """Safety in a real browser: hostile text never runs or injects elements; imports while sessions are
 open succeed and every reader sees the data before or after, never half; uploads from the Data page."""
+
 from __future__ import annotations
 
 import csv
@@ -18,32 +19,53 @@ HOSTILE = [
     "[click](javascript:window.__xss=4)",
     "**bold** $x$ <b>tag</b>",
 ]
-PAGES = ["/", "/Activity_Map", "/Country_Profile?iso=CAN", "/Mission_Areas", "/Agreements", "/Data",
-         "/Briefing"]
+PAGES = ["/", "/Activity_Map", "/Country_Profile?iso=CAN", "/Mission_Areas", "/Agreements", "/Data", "/Briefing"]
 
 
 @pytest.fixture(scope="module")
 def hostile_server(tmp_path_factory):
     from atlas.data import build, ingest
+
     folder = tmp_path_factory.mktemp("hostile")
     db = folder / "atlas.duckdb"
     build.build(db, with_demo=False)
     engagements = folder / "engagements.csv"
     with engagements.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["engagement_id", "title", "start_date", "country", "city", "mission_area", "summary",
-                    "engagement_type", "participants"])
+        w.writerow(
+            [
+                "engagement_id",
+                "title",
+                "start_date",
+                "country",
+                "city",
+                "mission_area",
+                "summary",
+                "engagement_type",
+                "participants",
+            ]
+        )
         for i, text in enumerate(HOSTILE):
             for iso in ("CAN", "MEX", "SGP"):
                 w.writerow([f"X{i}{iso}", text, f"2026-0{i + 1}-15", iso, text, "visa", text, "meeting", "3"])
     agreements = folder / "agreements.csv"
     with agreements.open("w", newline="", encoding="utf-8") as f:
         w = csv.writer(f)
-        w.writerow(["agreement_id", "title", "countries", "mission_area", "status", "date_signed",
-                    "date_in_force", "date_expires", "summary"])
+        w.writerow(
+            [
+                "agreement_id",
+                "title",
+                "countries",
+                "mission_area",
+                "status",
+                "date_signed",
+                "date_in_force",
+                "date_expires",
+                "summary",
+            ]
+        )
         for i, text in enumerate(HOSTILE):
-            w.writerow([f"XA{i}", text, "CAN;MEX", "visa", "in_force", "2025-12-10", "2026-01-10",
-                        "2027-01-10", text])
+            w.writerow([f"XA{i}", text, "CAN;MEX", "visa", "in_force", "2025-12-10", "2026-01-10", "2027-01-10", text])
     for table, path in (("engagements", engagements), ("agreements", agreements)):
         assert ingest.import_file(path, table, db).outcome == "success"
     server = start_server(db, folder / "log.txt")
@@ -83,6 +105,7 @@ def _headline(page) -> str:
 
 def test_import_while_sessions_are_open(open_session, tmp_path):
     from atlas.data import build
+
     db = tmp_path / "atlas.duckdb"
     build.build(db, engagements=2000, agreements=100, seed=11)
     server = start_server(db, tmp_path / "log.txt")
@@ -103,8 +126,14 @@ def test_import_while_sessions_are_open(open_session, tmp_path):
         done = {}
 
         def run_import():
-            done["result"] = subprocess.run([sys.executable, "-m", "atlas", "import", "engagements", str(new)],
-                                            cwd=ROOT, env=env, capture_output=True, text=True, timeout=120)
+            done["result"] = subprocess.run(
+                [sys.executable, "-m", "atlas", "import", "engagements", str(new)],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
+                timeout=120,
+            )
 
         worker = threading.Thread(target=run_import)
         worker.start()
@@ -133,16 +162,20 @@ def test_import_while_sessions_are_open(open_session, tmp_path):
 
 def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
     from atlas.data import audit, build
+
     db = tmp_path / "atlas.duckdb"
     build.build(db, with_demo=False)
     server = start_server(db, tmp_path / "log.txt", extra_env={"ATLAS_ALLOW_UPLOAD": "1"})
     try:
         good = tmp_path / "engagements.csv"
         long_title = "A very long title " * 12
-        good.write_text("engagement_id,title,start_date,country,mission_area,component\n"
-                        "U1,Upload one,2026-05-01,Canada,Visa Security,ICE (HSI)\n"
-                        f"U2,{long_title.strip()},2026-05-02,Republic of Korea,cargo,CBP\n"
-                        "U3,Broken,2026-02-30,Narnia,nope,CBP\n", encoding="utf-8")
+        good.write_text(
+            "engagement_id,title,start_date,country,mission_area,component\n"
+            "U1,Upload one,2026-05-01,Canada,Visa Security,ICE (HSI)\n"
+            f"U2,{long_title.strip()},2026-05-02,Republic of Korea,cargo,CBP\n"
+            "U3,Broken,2026-02-30,Narnia,nope,CBP\n",
+            encoding="utf-8",
+        )
         session = open_session()
         page = session.page
         page.goto(server.url + "/Data")
@@ -155,8 +188,10 @@ def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
         assert "impossible date '2026-02-30'" in body and "unknown country 'Narnia'" in body
         # every problem in a table that wraps: the whole message is on screen
         table = page.locator("[data-testid='stTable']").first
-        assert "unknown mission area 'nope' (use one of: visa, aviation, cargo, border, immigration, " \
-               "law_enforcement, counterterrorism)" in table.inner_text()
+        assert (
+            "unknown mission area 'nope' (use one of: visa, aviation, cargo, border, immigration, "
+            "law_enforcement, counterterrorism)" in table.inner_text()
+        )
         assert "Nothing to import" in body, "a file with invalid rows is not imported by default"
         # the preview and the countries resolved from names
         # (markdown draws "->" as an arrow)
@@ -182,6 +217,7 @@ def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
 
 def test_the_data_page_does_not_import_without_sign_in_by_default(open_session, tmp_path):
     from atlas.data import build
+
     db = tmp_path / "atlas.duckdb"
     build.build(db, with_demo=False)
     server = start_server(db, tmp_path / "log.txt", extra_env={"ATLAS_ALLOW_UPLOAD": ""})

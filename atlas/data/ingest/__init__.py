@@ -11,6 +11,7 @@ Every import that writes is also appended to the audit beside the database (atla
 with its real cause. An importer below the highest level (the Data page's viewer) may create or replace only
 records at or below that level; the command line is the trusted path, at the highest.
 """
+
 from __future__ import annotations
 
 import contextlib
@@ -34,9 +35,17 @@ HIGHEST = max(vocab.SENSITIVITY_RANK.values())
 IMPORT_MEMORY_LIMIT = "3GB"  # DuckDB memory for an import; working tables spill to disk beyond it
 
 
-def import_file(path: Path | str, table: str, db: Path | str, *, dry_run: bool = False,
-                skip_invalid: bool = False, today: dt.date | None = None, who: str | None = None,
-                level: int | None = None) -> ImportResult:
+def import_file(
+    path: Path | str,
+    table: str,
+    db: Path | str,
+    *,
+    dry_run: bool = False,
+    skip_invalid: bool = False,
+    today: dt.date | None = None,
+    who: str | None = None,
+    level: int | None = None,
+) -> ImportResult:
     """Validate `path` and load it into `table` of the database file `db`.
 
     `who`: the signed-in importer for the audit (None: the OS user). `level`: the importer's highest
@@ -60,9 +69,14 @@ def import_file(path: Path | str, table: str, db: Path | str, *, dry_run: bool =
             result = _import(writer.con, path, fmt, apply=True, skip_invalid=skip_invalid, today=today, level=level)
             writer.snapshot = (result.inserted + result.updated) > 0
     except (OSError, duckdb.Error, BrokenDatabase) as exc:
-        failure = exc if isinstance(exc, BrokenDatabase) else ImportFailed(
-            f"The import of {path.name} into {db} failed: {_cause(exc)}. Nothing was changed; "
-            "free space (or fix the cause) and import again.")
+        failure = (
+            exc
+            if isinstance(exc, BrokenDatabase)
+            else ImportFailed(
+                f"The import of {path.name} into {db} failed: {_cause(exc)}. Nothing was changed; "
+                "free space (or fix the cause) and import again."
+            )
+        )
         # A disk too full even for one line of audit: the error raised below still says what happened.
         with contextlib.suppress(OSError):
             audit.record_failure(db, fmt.table, path, failure, who=who, max_rank=None)
@@ -81,15 +95,24 @@ def _cause(exc: BaseException) -> str:
     return text.splitlines()[0] if text else type(exc).__name__
 
 
-def import_into(con, path: Path | str, table: str, *, skip_invalid: bool = False,
-                today: dt.date | None = None) -> ImportResult:
+def import_into(
+    con, path: Path | str, table: str, *, skip_invalid: bool = False, today: dt.date | None = None
+) -> ImportResult:
     """Import into an open writable connection (the build uses this to load demo data in one go)."""
-    return _import(con, Path(path), FORMATS[table], apply=True, skip_invalid=skip_invalid,
-                   today=today or config_today(), level=HIGHEST)
+    return _import(
+        con,
+        Path(path),
+        FORMATS[table],
+        apply=True,
+        skip_invalid=skip_invalid,
+        today=today or config_today(),
+        level=HIGHEST,
+    )
 
 
-def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool, today: dt.date,
-            level: int) -> ImportResult:
+def _import(
+    con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool, today: dt.date, level: int
+) -> ImportResult:
     result = ImportResult(file_name=path.name, table=fmt.table, dry_run=not apply)
     started = dt.datetime.now()
     # The working tables of a big file are larger than memory should be: beyond this, DuckDB spills them
@@ -109,11 +132,16 @@ def _import(con, path: Path, fmt: FileFormat, *, apply: bool, skip_invalid: bool
     if level < HIGHEST:
         checks.check_level(con, fmt, level)
     result.max_rank = checks.file_rank(con, fmt)
-    result.problems = [Problem(int(r.line), r.column_name, r.reason) for r in
-                       run_sql(con, "SELECT line, column_name, reason FROM problems ORDER BY line, seq").itertuples()]
+    result.problems = [
+        Problem(int(r.line), r.column_name, r.reason)
+        for r in run_sql(con, "SELECT line, column_name, reason FROM problems ORDER BY line, seq").itertuples()
+    ]
     result.rejected = int(run_sql(con, "SELECT count(DISTINCT line) AS n FROM problems").n[0])
-    stats = run_sql(con, "SELECT count(DISTINCT iso) AS n, count(DISTINCT raw) FILTER (WHERE NOT is_code) AS names "
-                         "FROM resolved_countries WHERE iso IS NOT NULL")
+    stats = run_sql(
+        con,
+        "SELECT count(DISTINCT iso) AS n, count(DISTINCT raw) FILTER (WHERE NOT is_code) AS names "
+        "FROM resolved_countries WHERE iso IS NOT NULL",
+    )
     result.countries, result.names_resolved = int(stats.n[0]), int(stats.names[0])
 
     if not apply:

@@ -3,6 +3,7 @@
 Fills `parsed` (the staged text with typed values beside it, v_<column>) and `problems` (line, seq,
 column_name, reason), and drops `stage`.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -38,6 +39,7 @@ CREATE OR REPLACE TEMP MACRO num(x) AS TRY_CAST(nullif(trim(x), '') AS DOUBLE);
 
 
 # --- vocabularies: resolve each distinct spelling once, in Python ----------------------------------
+
 
 def _distinct(con, column: str) -> list[str]:
     return [v for (v,) in con.execute(f"SELECT DISTINCT {column} FROM stage WHERE {column} IS NOT NULL").fetchall()]
@@ -81,33 +83,61 @@ def resolve_vocabularies(con, fmt: FileFormat) -> None:
 
 # --- checks --------------------------------------------------------------------------------------
 
+
 def _shared_checks(fmt: FileFormat) -> list[Check]:
     """Checks every format gets, before its own (fmt.checks)."""
     id_col = fmt.id_column
     # A list of countries is missing also when it holds only separators: the format's own checks say so.
-    checks = [Check(c, f"is_blank({c})", "'missing required value'") for c in fmt.required
-              if not (fmt.many_countries and c == fmt.country_column)]
+    checks = [
+        Check(c, f"is_blank({c})", "'missing required value'")
+        for c in fmt.required
+        if not (fmt.many_countries and c == fmt.country_column)
+    ]
     checks += [
-        Check(id_col, f"NOT is_blank({id_col}) AND line > id_first_line",
-              f"'duplicate {id_col} ' || quoted({id_col}) || ' (first on line ' || id_first_line || ')'"),
-        Check("mission_area", "NOT is_blank(mission_area) AND v_mission_area IS NULL",
-              "'unknown mission area ' || quoted(mission_area) || ' (use one of: "
-              + ", ".join(m.code for m in vocab.MISSION_AREAS) + ")'"),
-        Check("component", "NOT is_blank(component) AND v_component IS NULL",
-              "'unknown component ' || quoted(component) || ' (use one of: "
-              + ", ".join(c for c, _ in vocab.COMPONENTS) + ")'"),
-        Check("sensitivity", "NOT is_blank(sensitivity) AND v_sensitivity IS NULL",
-              "'unknown sensitivity ' || quoted(sensitivity) || ' (use public, internal or restricted)'"),
-        Check(FLAG, f"NOT is_blank({FLAG}) AND v_{FLAG} IS NULL", f"'{FLAG} must be true or false, not ' || quoted({FLAG})"),
+        Check(
+            id_col,
+            f"NOT is_blank({id_col}) AND line > id_first_line",
+            f"'duplicate {id_col} ' || quoted({id_col}) || ' (first on line ' || id_first_line || ')'",
+        ),
+        Check(
+            "mission_area",
+            "NOT is_blank(mission_area) AND v_mission_area IS NULL",
+            "'unknown mission area ' || quoted(mission_area) || ' (use one of: "
+            + ", ".join(m.code for m in vocab.MISSION_AREAS)
+            + ")'",
+        ),
+        Check(
+            "component",
+            "NOT is_blank(component) AND v_component IS NULL",
+            "'unknown component ' || quoted(component) || ' (use one of: "
+            + ", ".join(c for c, _ in vocab.COMPONENTS)
+            + ")'",
+        ),
+        Check(
+            "sensitivity",
+            "NOT is_blank(sensitivity) AND v_sensitivity IS NULL",
+            "'unknown sensitivity ' || quoted(sensitivity) || ' (use public, internal or restricted)'",
+        ),
+        Check(
+            FLAG,
+            f"NOT is_blank({FLAG}) AND v_{FLAG} IS NULL",
+            f"'{FLAG} must be true or false, not ' || quoted({FLAG})",
+        ),
     ]
     # Long text is kept verbatim, but a runaway cell (a pasted document, a broken export) is refused.
     for column in fmt.columns:
         limit = MAX_TEXT.get(column, MAX_TEXT["*"])
-        checks.append(Check(column, f"length({column}) > {limit}",
-                            f"'value is too long (' || length({column}) || ' characters; at most {limit:,})'"))
+        checks.append(
+            Check(
+                column,
+                f"length({column}) > {limit}",
+                f"'value is too long (' || length({column}) || ' characters; at most {limit:,})'",
+            )
+        )
     for column in fmt.date_columns:
-        checks.append(Check(column, f"date_problem({column}, v_{column}) IS NOT NULL",
-                            f"date_problem({column}, v_{column})"))
+        checks.append(
+            Check(column, f"date_problem({column}, v_{column}) IS NOT NULL", f"date_problem({column}, v_{column})")
+        )
     return checks
 
 
@@ -124,13 +154,13 @@ def check(con, fmt: FileFormat) -> None:
             typed.append(f"parse_day(s.{column}) AS v_{column}")
     con.execute(f"""
         CREATE OR REPLACE TEMP TABLE parsed AS
-        SELECT s.*, {', '.join(typed)},
+        SELECT s.*, {", ".join(typed)},
                coalesce(map_country.codes, []) AS v_countries,
                coalesce(map_country.bad, []) AS bad_countries,
                min(s.line) OVER (PARTITION BY trim(s.{id_col})) AS id_first_line
         FROM stage s
         LEFT JOIN map_country ON map_country.raw = s.{fmt.country_column}
-        {' '.join(joins)}
+        {" ".join(joins)}
     """)
     checks = _shared_checks(fmt) + list(fmt.checks)
     checks.sort(key=lambda c: fmt.columns.index(c.column))  # report problems in the file's column order
@@ -146,12 +176,15 @@ def check(con, fmt: FileFormat) -> None:
 
 def rejected_rows(con, fmt: FileFormat) -> pd.DataFrame:
     """The invalid rows as read, with every reason they were refused."""
-    return run_sql(con, f"""
-        SELECT s.line, {', '.join('s.' + c for c in fmt.columns)},
+    return run_sql(
+        con,
+        f"""
+        SELECT s.line, {", ".join("s." + c for c in fmt.columns)},
                string_agg(p.column_name || ': ' || p.reason, '; ' ORDER BY p.seq) AS reason
         FROM parsed s JOIN problems p USING (line)
         GROUP BY ALL ORDER BY s.line
-    """)
+    """,
+    )
 
 
 # --- the importer's level: nobody creates or replaces records above their own -------------------------
@@ -169,7 +202,9 @@ def check_level(con, fmt: FileFormat, level: int) -> None:
     record they would replace. That record is named only as a conflict: nothing more about it is told."""
     id_col = fmt.id_column
     own = f"coalesce(v_sensitivity, '{vocab.DEFAULT_SENSITIVITY}')"
-    run_sql(con, f"""
+    run_sql(
+        con,
+        f"""
         INSERT INTO problems
         SELECT line, 1000, 'sensitivity',
                'you may import records up to ' || $name || ' only, not ' || {own}
@@ -178,7 +213,9 @@ def check_level(con, fmt: FileFormat, level: int) -> None:
         SELECT p.line, 1001, '{id_col}', '{CONFLICT}'
         FROM parsed p JOIN (SELECT {id_col}, sensitivity_rank FROM ({fmt.current})) c ON c.{id_col} = trim(p.{id_col})
         WHERE c.sensitivity_rank > $level
-    """, {"level": level, "name": vocab.SENSITIVITIES[level][0]})
+    """,
+        {"level": level, "name": vocab.SENSITIVITIES[level][0]},
+    )
 
 
 def file_rank(con, fmt: FileFormat) -> int:
@@ -186,12 +223,16 @@ def file_rank(con, fmt: FileFormat) -> int:
     sensitivity counts as the highest): the level an audit entry of this import is shown at."""
     id_col, highest = fmt.id_column, max(vocab.SENSITIVITY_RANK.values())
     own = rank_sql(f"coalesce(v_sensitivity, '{vocab.DEFAULT_SENSITIVITY}')")
-    row = run_sql(con, f"""
+    row = run_sql(
+        con,
+        f"""
         SELECT greatest(
             (SELECT max(CASE WHEN v_sensitivity IS NULL AND NOT is_blank(sensitivity) THEN $highest ELSE {own} END)
              FROM parsed),
             (SELECT max(c.sensitivity_rank) FROM parsed p
              JOIN (SELECT {id_col}, sensitivity_rank FROM ({fmt.current})) c ON c.{id_col} = trim(p.{id_col}))) AS r
-    """, {"highest": highest})
+    """,
+        {"highest": highest},
+    )
     value = row.r[0]
     return int(value) if value == value and value is not None else vocab.SENSITIVITY_RANK["public"]

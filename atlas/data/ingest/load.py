@@ -1,5 +1,6 @@
 """Load the checked rows: build the incoming records, tell inserts from updates from unchanged ones, write
 them with their status history, and log every import."""
+
 from __future__ import annotations
 
 import datetime as dt
@@ -15,21 +16,29 @@ LOGGED_PROBLEMS = 20  # problems written out in full to import_log.message
 
 
 def _rank_case(column: str) -> str:
-    return "CASE " + " ".join(f"WHEN {column} = '{code}' THEN {rank}" for code, rank in vocab.SENSITIVITY_RANK.items()) + " END"
+    return (
+        "CASE "
+        + " ".join(f"WHEN {column} = '{code}' THEN {rank}" for code, rank in vocab.SENSITIVITY_RANK.items())
+        + " END"
+    )
 
 
 def prepare_incoming(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
     """`incoming`: each valid row of `parsed` as the record it would store."""
     params = {"today": today, "import_id": import_id, "now": dt.datetime.now(), "default": vocab.DEFAULT_SENSITIVITY}
     fields = ", ".join(f"{sql} AS {name}" for name, sql in fmt.record)
-    run_sql(con, f"""
+    run_sql(
+        con,
+        f"""
         CREATE OR REPLACE TEMP TABLE incoming AS
         SELECT trim({fmt.id_column}) AS {fmt.id_column}, {fields},
                coalesce(v_sensitivity, $default) AS sensitivity,
                {_rank_case("coalesce(v_sensitivity, $default)")} AS sensitivity_rank,
                coalesce(v_demo, false) AS is_demo, $import_id AS import_id, $now AS updated_at
         FROM parsed WHERE line NOT IN (SELECT line FROM problems)
-    """, params)
+    """,
+        params,
+    )
 
 
 def classify(con, fmt: FileFormat) -> None:
@@ -44,7 +53,7 @@ def classify(con, fmt: FileFormat) -> None:
                CASE WHEN c.{id_col} IS NULL THEN 'insert' WHEN {differs} THEN 'update' ELSE 'same' END AS action,
                c.status AS old_status, c.date_expires_old AS old_expires
         FROM incoming i
-        LEFT JOIN (SELECT *, {fmt.expiry_column or 'NULL'} AS date_expires_old
+        LEFT JOIN (SELECT *, {fmt.expiry_column or "NULL"} AS date_expires_old
                    FROM ({fmt.current})) c ON c.{id_col} = i.{id_col}
     """)
 
@@ -55,8 +64,8 @@ def apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
     columns = fmt.stored_columns
     con.execute(f"DELETE FROM {table} WHERE {id_col} IN (SELECT id FROM diff WHERE action = 'update')")
     con.execute(f"""
-        INSERT INTO {table} ({', '.join(columns)})
-        SELECT {', '.join('i.' + c for c in columns)} FROM incoming i JOIN diff d ON d.id = i.{id_col}
+        INSERT INTO {table} ({", ".join(columns)})
+        SELECT {", ".join("i." + c for c in columns)} FROM incoming i JOIN diff d ON d.id = i.{id_col}
         WHERE d.action <> 'same' ORDER BY i.{fmt.insert_order}
     """)
     if fmt.parties_table:
@@ -75,7 +84,9 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
     """Store each status change so 'what changed since' is computed, never guessed."""
     # New agreements: the lifecycle their dates prove, up to their current status.
     # Known statuses without a date are recorded as first seen on the import date.
-    run_sql(con, """
+    run_sql(
+        con,
+        """
         CREATE OR REPLACE TEMP TABLE new_events AS
         WITH fresh AS (SELECT i.* FROM incoming i JOIN diff d ON d.id = i.agreement_id WHERE d.action = 'insert'),
         events AS (
@@ -98,9 +109,13 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
                lag(status) OVER (PARTITION BY agreement_id ORDER BY changed_on, step) AS previous_status,
                changed_on, source, step
         FROM events
-    """, {"today": today})
+    """,
+        {"today": today},
+    )
     # Known agreements: a changed status, or a renewal (still in force, later expiry), dated on import.
-    run_sql(con, """
+    run_sql(
+        con,
+        """
         INSERT INTO new_events
         SELECT i.agreement_id,
                i.status,
@@ -112,22 +127,29 @@ def _record_status_history(con, import_id: int, today: dt.date) -> None:
         WHERE d.action = 'update'
           AND (i.status <> d.old_status
                OR (i.status = 'in_force' AND i.date_expires > d.old_expires))
-    """, {"today": today})
-    run_sql(con, """
+    """,
+        {"today": today},
+    )
+    run_sql(
+        con,
+        """
         INSERT INTO agreement_status_history
         SELECT agreement_id, status, previous_status, changed_on, source, $import_id,
                coalesce((SELECT max(event_order) FROM agreement_status_history), 0)
                  + row_number() OVER (ORDER BY changed_on, agreement_id, step)
         FROM new_events
-    """, {"import_id": import_id})
+    """,
+        {"import_id": import_id},
+    )
 
 
 def next_import_id(con) -> int:
     return int(run_sql(con, "SELECT nextval('import_id_seq') AS id").id[0])
 
 
-def log(con, path: Path, fmt: FileFormat, result: ImportResult, started: dt.datetime,
-        import_id: int | None = None) -> None:
+def log(
+    con, path: Path, fmt: FileFormat, result: ImportResult, started: dt.datetime, import_id: int | None = None
+) -> None:
     """Write the import, whatever its outcome, to import_log (and its id to the result)."""
     if import_id is None:
         import_id = next_import_id(con)
@@ -135,11 +157,26 @@ def log(con, path: Path, fmt: FileFormat, result: ImportResult, started: dt.date
     message = "; ".join(str(p) for p in result.problems[:LOGGED_PROBLEMS])
     if len(result.problems) > LOGGED_PROBLEMS:
         message += f"; … and {len(result.problems) - LOGGED_PROBLEMS} more"
-    run_sql(con, """
+    run_sql(
+        con,
+        """
         INSERT INTO import_log VALUES ($id, $file, $sha, $table, $read, $accepted, $rejected, $inserted, $updated,
                                       $unchanged, $started, $finished, $outcome, $message)
-    """, {"id": import_id, "file": path.name, "sha": sha256_of(path) if path.exists() else None, "table": fmt.table,
-          "read": result.rows_read, "accepted": result.inserted + result.updated + result.unchanged,
-          "rejected": result.rejected, "inserted": result.inserted, "updated": result.updated,
-          "unchanged": result.unchanged, "started": started, "finished": dt.datetime.now(),
-          "outcome": result.outcome, "message": message or None})
+    """,
+        {
+            "id": import_id,
+            "file": path.name,
+            "sha": sha256_of(path) if path.exists() else None,
+            "table": fmt.table,
+            "read": result.rows_read,
+            "accepted": result.inserted + result.updated + result.unchanged,
+            "rejected": result.rejected,
+            "inserted": result.inserted,
+            "updated": result.updated,
+            "unchanged": result.unchanged,
+            "started": started,
+            "finished": dt.datetime.now(),
+            "outcome": result.outcome,
+            "message": message or None,
+        },
+    )

@@ -1,4 +1,5 @@
 """What an import found and did: its problems, counts and summary, and the file of rejected rows."""
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -49,8 +50,10 @@ class ImportResult:
         """What happened, in the words of the person who ran the import."""
         verb = "Would import" if self.dry_run else "Imported"
         if self.outcome == "rejected":
-            return (f"Rejected {self.file_name}: {len(self.problems)} problem(s) in {self.rejected} row(s); "
-                    f"nothing was imported.")
+            return (
+                f"Rejected {self.file_name}: {len(self.problems)} problem(s) in {self.rejected} row(s); "
+                f"nothing was imported."
+            )
         lines = [
             f"{verb} {self.table} from {self.file_name}",
             f"  rows read:  {self.rows_read:>9,}",

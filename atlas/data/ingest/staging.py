@@ -3,6 +3,7 @@
 Two readers fill it with the same rows: Arrow's multi-threaded CSV reader for plain CSV files (the fast path),
 and atlas.data.readers row by row for everything else. tests/test_staging.py holds them to the same result.
 """
+
 from __future__ import annotations
 
 import csv
@@ -86,6 +87,7 @@ def _create_stage(con, fmt: FileFormat) -> None:
 
 # --- row by row: any file atlas.data.readers reads -------------------------------------------------
 
+
 def stage_rows(con, path: Path, fmt: FileFormat, result: ImportResult) -> None:
     """Stage any readable file (.csv, .xlsx, .parquet) through atlas.data.readers; raises FileProblem."""
     table = open_table(path)
@@ -110,6 +112,7 @@ def stage_rows(con, path: Path, fmt: FileFormat, result: ImportResult) -> None:
 # row-by-row reader would give, with the same line numbers. Anything else, or anything Arrow objects to
 # (a short or long row, bad UTF-8, an unterminated quote, an over-long value), sends the file down the
 # row-by-row path, which reads it again and reports its problems in the usual words.
+
 
 def plain_line_count(path: Path, block_size: int = PLAIN_BLOCK) -> int | None:
     """Physical lines of the file, or None when it has bare CR line ends (which Arrow would not count)."""
@@ -163,10 +166,21 @@ def stage_plain_csv(con, path: Path, fmt: FileFormat, result: ImportResult, *, b
         reader = pacsv.open_csv(
             path,
             read_options=pacsv.ReadOptions(column_names=names, skip_rows=1, block_size=block_size, use_threads=True),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter, quote_char='"', double_quote=True, escape_char=False,
-                                             newlines_in_values=False, ignore_empty_lines=False),
-            convert_options=pacsv.ConvertOptions(column_types={n: pa.string() for n in names}, check_utf8=True,
-                                                 strings_can_be_null=False, quoted_strings_can_be_null=False))
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter,
+                quote_char='"',
+                double_quote=True,
+                escape_char=False,
+                newlines_in_values=False,
+                ignore_empty_lines=False,
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types={n: pa.string() for n in names},
+                check_utf8=True,
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
     except (pa.ArrowException, OSError):
         return False
     select = ", ".join(f"f{at[c]}" if c in at else "''" for c in fmt.columns)
@@ -181,7 +195,8 @@ def stage_plain_csv(con, path: Path, fmt: FileFormat, result: ImportResult, *, b
                 if pc.max(pc.utf8_length(column)).as_py() > MAX_FIELD_CHARS:
                     raise _NotPlain
             table = pa.Table.from_batches([batch]).append_column(
-                "line", pa.array(np.arange(next_line, next_line + n, dtype=np.int64)))
+                "line", pa.array(np.arange(next_line, next_line + n, dtype=np.int64))
+            )
             blank = blank_rows(batch.columns)
             if blank is not None:
                 table = table.filter(pc.invert(blank))
