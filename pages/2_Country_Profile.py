@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.app import ui
 from atlas.app.tables import agreement_table
 from atlas.data import vocab
-from atlas.views import figures
+from atlas.views import figures, lifecycle
 
 st.set_page_config(page_title="Partner Atlas – Country profile", page_icon="🏳️", layout="wide")
 f = ui.sidebar("country")
@@ -131,8 +131,8 @@ agreements = ui.query("agreements_list", view, search="")
 if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:
-    drawn = figures.gantt_rows(agreements)
-    ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
+    drawn = lifecycle.gantt_rows(agreements)
+    ui.plotly(lifecycle.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
     st.caption(
         "Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
         "agreements run to a year from today. ◆ entry into force · | signature."

@@ -6,7 +6,7 @@ import streamlit as st
 from atlas.app import ui
 from atlas.app.tables import agreement_table
 from atlas.data import vocab
-from atlas.views import figures, worldmap
+from atlas.views import figures, lifecycle, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
@@ -84,8 +84,8 @@ agreements = ui.query("agreements_list", f, search="")
 if agreements.empty:
     ui.empty_state("agreements", f)
 else:
-    drawn = figures.gantt_rows(agreements)
-    ui.plotly(figures.lifecycle_gantt(agreements, today=f.today), key="agreement_gantt")
+    drawn = lifecycle.gantt_rows(agreements)
+    ui.plotly(lifecycle.lifecycle_gantt(agreements, today=f.today), key="agreement_gantt")
     if len(agreements) > len(drawn):
         st.info(
             f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "

@@ -7,7 +7,7 @@ import datetime as dt
 import pandas as pd
 import pytest
 
-from atlas.views import figures
+from atlas.views import lifecycle
 from atlas.views.agreement_figures import row_label, shorten
 
 LONG = "Memorandum of Understanding on Border Management and Training (USA-MEX)"
@@ -72,7 +72,7 @@ def test_row_label_is_the_title_over_the_partner_names(title, partners, expected
 
 def test_each_agreement_gets_its_own_gantt_row_without_ids():
     # Equal titles used to share one category row (and got their ids appended to tell them apart).
-    fig = figures.lifecycle_gantt(_frame(LONG, LONG, LONG.replace("MEX", "CAN")), today=dt.date(2026, 11, 30))
+    fig = lifecycle.lifecycle_gantt(_frame(LONG, LONG, LONG.replace("MEX", "CAN")), today=dt.date(2026, 11, 30))
     rows = sorted(y for bar in fig.data if bar.type == "bar" for y in bar.y)
     assert rows == [0, 1, 2]
     assert list(_labels(fig).values()) == ["Memorandum of Understanding on Border…<br>Mexico"] * 3
@@ -82,16 +82,16 @@ def test_each_agreement_gets_its_own_gantt_row_without_ids():
 
 
 def test_the_first_agreement_is_the_top_row():
-    fig = figures.lifecycle_gantt(_frame("First", "Second", "Third"), today=dt.date(2026, 11, 30))
+    fig = lifecycle.lifecycle_gantt(_frame("First", "Second", "Third"), today=dt.date(2026, 11, 30))
     labels = _labels(fig)
     assert [labels[y].split("<br>")[0] for y in sorted(labels, reverse=True)] == ["First", "Second", "Third"]
 
 
 def test_the_row_limit_lives_in_the_builder():
     frame = _frame(*[f"Agreement {i:02d}" for i in range(45)])
-    assert figures.GANTT_MAX_ROWS == 40 and figures.GANTT_LABEL_CHARS == 48
-    assert len(figures.gantt_rows(frame)) == 40
-    fig = figures.lifecycle_gantt(frame, today=dt.date(2026, 11, 30))
+    assert lifecycle.GANTT_MAX_ROWS == 40 and lifecycle.GANTT_LABEL_CHARS == 48
+    assert len(lifecycle.gantt_rows(frame)) == 40
+    fig = lifecycle.lifecycle_gantt(frame, today=dt.date(2026, 11, 30))
     assert sum(len(bar.y) for bar in fig.data if bar.type == "bar") == 40
     assert _labels(fig)[39].startswith("Agreement 00")
     assert all(len(line) <= 48 for text in _labels(fig).values() for line in text.split("<br>"))

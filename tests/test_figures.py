@@ -8,7 +8,7 @@ import pandas as pd
 import pytest
 
 from atlas.data import vocab
-from atlas.views import figures
+from atlas.views import figures, lifecycle
 
 TODAY = dt.date(2026, 6, 30)
 COLOUR = vocab.MISSION_AREA_COLOURS
@@ -163,7 +163,7 @@ def test_lifecycle_gantt_colours_bars_by_status_and_marks_signature_and_force():
         date_in_force=[pd.Timestamp("2020-02-01"), pd.NaT],
         date_expires=[pd.Timestamp("2027-01-01"), pd.NaT],
     )
-    fig = figures.lifecycle_gantt(data, today=TODAY)
+    fig = lifecycle.lifecycle_gantt(data, today=TODAY)
     traces = _traces(fig)
     assert [t["name"] for t in traces] == ["In negotiation", "In force", "Signature date", "Entry into force"]
     assert [t["marker"]["color"] for t in traces[:2]] == [
@@ -182,21 +182,21 @@ def test_lifecycle_gantt_colours_bars_by_status_and_marks_signature_and_force():
 
 
 def test_lifecycle_gantt_draws_at_most_the_row_limit():
-    many = _agreements(figures.GANTT_MAX_ROWS + 5)
-    fig = figures.lifecycle_gantt(many, today=TODAY)
+    many = _agreements(lifecycle.GANTT_MAX_ROWS + 5)
+    fig = lifecycle.lifecycle_gantt(many, today=TODAY)
     (bars,) = [t for t in _traces(fig) if t["type"] == "bar"]
-    assert len(bars["y"]) == figures.GANTT_MAX_ROWS == 40
+    assert len(bars["y"]) == lifecycle.GANTT_MAX_ROWS == 40
     assert len(fig.layout.yaxis.ticktext) == 40
     assert fig.layout.yaxis.ticktext[-1] == "Agreement 0<br>Canada"  # the first ones are kept, on top
-    assert list(figures.gantt_rows(many)["agreement_id"]) == [f"A{i}" for i in range(40)]
+    assert list(lifecycle.gantt_rows(many)["agreement_id"]) == [f"A{i}" for i in range(40)]
 
 
 def test_lifecycle_gantt_shortens_long_labels_at_a_word():
     title = "Memorandum of Understanding on Border Management and Training Cooperation"
-    fig = figures.lifecycle_gantt(_agreements(1, title=[title]), today=TODAY)
+    fig = lifecycle.lifecycle_gantt(_agreements(1, title=[title]), today=TODAY)
     label = fig.layout.yaxis.ticktext[0].split("<br>")[0]
     assert label == "Memorandum of Understanding on Border…"  # "… Management…" would be 49 characters
-    assert len(label) <= figures.GANTT_LABEL_CHARS == 48
+    assert len(label) <= lifecycle.GANTT_LABEL_CHARS == 48
 
 
 @pytest.mark.parametrize("builder", [figures.top_partners, figures.area_mix_over_time])

@@ -14,7 +14,15 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.data import vocab
-from atlas.views import agreement_figures
+from atlas.views.months import (  # noqa: F401  (partial_months and mark_partial are part of this module's API)
+    PARTIAL_OPACITY,
+    PARTIAL_PATTERN,
+    _month_key,
+    _notes_of,
+    _partial_note,
+    mark_partial,
+    partial_months,
+)
 
 FONT = "Source Sans Pro, Arial, sans-serif"
 _AREA_ORDER = [m.code for m in vocab.MISSION_AREAS]
@@ -134,78 +142,6 @@ def clickable_partners(fig: go.Figure, by_area: pd.DataFrame) -> go.Figure:
     for trace in fig.data:
         trace.customdata = [iso_of.get(label) for label in trace.y]
     return fig
-
-
-# --- months the data covers only in part --------------------------------------------------------
-
-PARTIAL_PATTERN = "/"  # hatched bars: a month drawn from part of its days
-PARTIAL_OPACITY = 0.55
-
-
-def partial_months(months, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None) -> dict:
-    """The months the data covers only in part, each with what to say about it: the month of today before its
-    last day ('month to date, through 1 Dec'), and months cut by the period's ends. Months after today are
-    planned activity, not partial."""
-    day = pd.Timestamp(today)
-    start, end = (pd.Timestamp(period[0]), pd.Timestamp(period[1])) if period else (None, None)
-    notes = {}
-    for month in sorted({pd.Timestamp(m).to_period("M").start_time for m in months}):
-        last = month + pd.offsets.MonthEnd(0)
-        if month > day:
-            continue
-        lo = month if start is None else max(month, start)
-        hi = min(last, day) if end is None else min(last, day, end)
-        if lo > hi:
-            continue  # outside the period
-        parts = []
-        if hi < last:
-            parts.append(f"month to date, through {hi.day} {hi:%b}" if hi == day else f"period ends {hi.day} {hi:%b}")
-        if lo > month:
-            parts.append(f"period starts {lo.day} {lo:%b}")
-        if parts:
-            notes[month] = "; ".join(parts)
-    return notes
-
-
-def mark_partial(
-    monthly: pd.DataFrame, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None
-) -> pd.DataFrame:
-    """The monthly frame with a `partial` column saying which months are partial and why ('' when whole),
-    for downloads of the rows behind a trend."""
-    notes = partial_months(monthly["month"], today=today, period=period)
-    return monthly.assign(partial=[notes.get(pd.Timestamp(m).to_period("M").start_time, "") for m in monthly["month"]])
-
-
-def _partial_note(notes: dict) -> dict:
-    """One line under the plot naming the partial months (the hatched bars or dashed ends)."""
-    if not notes:
-        return {}
-    text = " · ".join(f"{m:%b %Y}: {n}" for m, n in notes.items())
-    return {
-        "annotations": [
-            {
-                "x": 1,
-                "xref": "paper",
-                "xanchor": "right",
-                "y": 0,
-                "yref": "paper",
-                "yanchor": "top",
-                "yshift": -24,
-                "showarrow": False,
-                "font": {"size": 12},
-                "text": f"Partial month (hatched / dashed) — {esc(text)}",
-            }
-        ],
-        "margin": {"b": 44},
-    }
-
-
-def _notes_of(monthly: pd.DataFrame, today, period) -> dict:
-    return partial_months(monthly["month"], today=today, period=period) if today is not None and len(monthly) else {}
-
-
-def _month_key(value) -> pd.Timestamp:
-    return pd.Timestamp(value).to_period("M").start_time
 
 
 # --- trends ---------------------------------------------------------------------------------------
@@ -446,94 +382,6 @@ def pipeline(pipeline_frame: pd.DataFrame, *, title: str | None = None, height: 
     labels = [vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in statuses]
     traces = _area_bars(pipeline_frame, "status", "agreements", statuses, labels, horizontal=False)
     return _figure(traces, {"barmode": "stack", "yaxis": {"title": {"text": "Agreements"}}}, title=title, height=height)
-
-
-GANTT_MAX_ROWS = 40  # agreements drawn on one lifecycle timeline; a page's table lists the rest
-GANTT_LABEL_CHARS = 48  # each line of a timeline row's label: the title, then the partners
-
-
-def gantt_rows(agreements: pd.DataFrame) -> pd.DataFrame:
-    """The agreements one lifecycle timeline draws (the first GANTT_MAX_ROWS, in the order given)."""
-    return agreements.head(GANTT_MAX_ROWS)
-
-
-def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | None = None) -> go.Figure:
-    """One bar per agreement from its first recorded date to its expiry (open-ended: to today + 1 year),
-    coloured by status; signature and entry-into-force dates are marked. Each row is labelled with the title
-    (shortened at a word) over its partner countries; ids stay in the tables."""
-    data = gantt_rows(agreements).iloc[::-1].reset_index(drop=True)  # the first agreement on top
-    horizon = pd.Timestamp(today) + pd.DateOffset(years=1)
-    bars: dict[str, dict] = {}
-    for y, row in enumerate(data.itertuples()):
-        start = pd.Timestamp(row.lifecycle_start) if pd.notna(row.lifecycle_start) else pd.Timestamp(today)
-        end = pd.Timestamp(row.date_expires) if pd.notna(row.date_expires) else max(horizon, start)
-        status_label = vocab.label_of(vocab.AGREEMENT_STATUSES, row.status)
-        bar = bars.setdefault(
-            row.status,
-            {
-                "type": "bar",
-                "orientation": "h",
-                "name": status_label,
-                "legendgroup": row.status,
-                "marker": {"color": vocab.AGREEMENT_STATUS_COLOURS.get(row.status, "#888")},
-                "hoverinfo": "text",
-                "y": [],
-                "x": [],
-                "base": [],
-                "hovertext": [],
-                "width": 0.6,
-            },
-        )
-        bar["y"].append(y)
-        bar["x"].append((end - start).total_seconds() * 1000)
-        bar["base"].append(start.strftime("%Y-%m-%d"))
-        bar["hovertext"].append(
-            f"<b>{esc(row.title)}</b><br>{esc(row.partners)}<br>Status: {status_label}"
-            f"<br>Signed: {_day(row.date_signed)} · In force: {_day(row.date_in_force)}"
-            f" · Expires: {_day(row.date_expires)}"
-        )
-    traces = list(bars.values())
-    # Marker names differ from the status names ("Signed", "In force") the bars already use in the legend.
-    for column, symbol, name in (
-        ("date_signed", "line-ns-open", "Signature date"),
-        ("date_in_force", "diamond", "Entry into force"),
-    ):
-        marks = data[data[column].notna()]
-        if len(marks):
-            traces.append(
-                {
-                    "type": "scatter",
-                    "mode": "markers",
-                    "name": name,
-                    "hoverinfo": "skip",
-                    "x": marks[column],
-                    "y": list(marks.index),
-                    "marker": {"symbol": symbol, "size": 10, "color": "#222", "line": {"width": 2}},
-                }
-            )
-    labels = [agreement_figures.row_label(t, p, GANTT_LABEL_CHARS) for t, p in zip(data["title"], data["partners"])]
-    layout = {
-        "barmode": "overlay",
-        "xaxis": {"type": "date", "title": {"text": None}},
-        "yaxis": {
-            "automargin": True,
-            "tickmode": "array",
-            "tickvals": list(range(len(data))),
-            "ticktext": labels,
-            "range": [-0.5, len(data) - 0.5],
-            "zeroline": False,
-            "showgrid": False,
-        },
-        **_today_line(today, "#D55E00", "today", position="center"),
-    }
-    fig = _figure(traces, layout, title=title, height=max(320, 40 * len(data) + 90))
-    if not title:
-        fig.layout.margin.t = 30  # room for the "today" label above the plot
-    return fig
-
-
-def _day(value) -> str:
-    return f"{pd.Timestamp(value):%d %b %Y}" if value is not None and pd.notna(value) else "—"
 
 
 def without_legend(fig: go.Figure) -> go.Figure:

@@ -1,0 +1,81 @@
+"""Months the data covers only in part (the month to date, a period that starts or ends mid-month).
+
+A trend that draws such a month as a whole one ends in a false drop: the builders mark it (hatched bars,
+a dashed end, a note) and the downloads say which month is partial.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import html
+
+import pandas as pd
+
+PARTIAL_PATTERN = "/"  # hatched bars: a month drawn from part of its days
+PARTIAL_OPACITY = 0.55
+
+
+def partial_months(months, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None) -> dict:
+    """The months the data covers only in part, each with what to say about it: the month of today before its
+    last day ('month to date, through 1 Dec'), and months cut by the period's ends. Months after today are
+    planned activity, not partial."""
+    day = pd.Timestamp(today)
+    start, end = (pd.Timestamp(period[0]), pd.Timestamp(period[1])) if period else (None, None)
+    notes = {}
+    for month in sorted({pd.Timestamp(m).to_period("M").start_time for m in months}):
+        last = month + pd.offsets.MonthEnd(0)
+        if month > day:
+            continue
+        lo = month if start is None else max(month, start)
+        hi = min(last, day) if end is None else min(last, day, end)
+        if lo > hi:
+            continue  # outside the period
+        parts = []
+        if hi < last:
+            parts.append(f"month to date, through {hi.day} {hi:%b}" if hi == day else f"period ends {hi.day} {hi:%b}")
+        if lo > month:
+            parts.append(f"period starts {lo.day} {lo:%b}")
+        if parts:
+            notes[month] = "; ".join(parts)
+    return notes
+
+
+def mark_partial(
+    monthly: pd.DataFrame, *, today: dt.date, period: tuple[dt.date, dt.date] | None = None
+) -> pd.DataFrame:
+    """The monthly frame with a `partial` column saying which months are partial and why ('' when whole),
+    for downloads of the rows behind a trend."""
+    notes = partial_months(monthly["month"], today=today, period=period)
+    return monthly.assign(partial=[notes.get(pd.Timestamp(m).to_period("M").start_time, "") for m in monthly["month"]])
+
+
+def _partial_note(notes: dict) -> dict:
+    """One line under the plot naming the partial months (the hatched bars or dashed ends)."""
+    if not notes:
+        return {}
+    text = " · ".join(f"{m:%b %Y}: {n}" for m, n in notes.items())
+    return {
+        "annotations": [
+            {
+                "x": 1,
+                "xref": "paper",
+                "xanchor": "right",
+                "y": 0,
+                "yref": "paper",
+                "yanchor": "top",
+                "yshift": -24,
+                "showarrow": False,
+                "font": {"size": 12},
+                "text": f"Partial month (hatched / dashed) — {html.escape(text)}",
+            }
+        ],
+        "margin": {"b": 44},
+    }
+
+
+def _notes_of(monthly: pd.DataFrame, today, period) -> dict:
+    return partial_months(monthly["month"], today=today, period=period) if today is not None and len(monthly) else {}
+
+
+def _month_key(value) -> pd.Timestamp:
+    return pd.Timestamp(value).to_period("M").start_time
