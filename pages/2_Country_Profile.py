@@ -7,7 +7,7 @@ import streamlit as st
 from atlas.app import ui
 from atlas.app.tables import agreement_table
 from atlas.data import vocab
-from atlas.views import figures, lifecycle
+from atlas.views import figures, lifecycle, maps
 
 st.set_page_config(page_title="Partner Atlas – Country profile", page_icon="🏳️", layout="wide")
 f = ui.sidebar("country")
@@ -166,7 +166,10 @@ st.caption(
     "Rows marked uncertain rest on a weak or dated source: check them before quoting."
 )
 shown = programmes.fillna({"site_code": "", "since": "", "notes": ""}).assign(
-    membership=programmes.is_current.map({True: "Current", False: "NOT current"}),
+    membership=[
+        "Current" if c else ("Announced" if maps.is_announced(s) else "NOT current")
+        for c, s in zip(programmes.is_current, programmes.status)
+    ],
     uncertain=programmes.uncertain.map({True: "Uncertain", False: ""}),
     source_link=programmes.source_url.str.split(r"\s+;\s+").str[0],
 )
@@ -210,14 +213,30 @@ else:
         column_config=labels,
         height=min(38 + 35 * len(current), 560),
     )
-former = shown[~shown.is_current]
-if len(former):
-    st.warning(
-        f"**Not current:** {ui.md_escape(profile['name'])} is **not** currently part of "
-        f"{ui.md_escape(', '.join(former.program.unique()))}. The record below is a former, terminated or "
-        "rescinded membership or site, kept for context.",
-        icon=":material/block:",
+announced = shown[~shown.is_current & shown.status.map(maps.is_announced)]
+if len(announced):
+    st.info(
+        f"**Announced, not yet operational:** {ui.md_escape(', '.join(announced.place.fillna('').unique()))}. "
+        "Not counted as present until the source reports it open.",
+        icon=":material/schedule:",
     )
+    ui.table(
+        announced,
+        f"announced_programmes_{profile.iso3}",
+        key="country_announced",
+        columns=columns,
+        column_config=labels,
+    )
+former = shown[~shown.is_current & ~shown.status.map(maps.is_announced)]
+lapsed = sorted(set(former.program) - set(current.program))
+if len(former):
+    if lapsed:
+        st.warning(
+            f"**Not current:** {ui.md_escape(profile['name'])} is **not** currently part of "
+            f"{ui.md_escape(', '.join(lapsed))}. The record below is a former, terminated or rescinded "
+            "membership or site, kept for context.",
+            icon=":material/block:",
+        )
     ui.table(former, f"former_programmes_{profile.iso3}", key="country_former", columns=columns, column_config=labels)
 
 st.subheader("Recent engagements")
