@@ -55,11 +55,7 @@ def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = Fals
     map_col, list_col = st.columns([3, 2], vertical_alignment="center") if wide else (st.container(),) * 2
     with map_col:
         event = ui.plotly(worldmap.area_map(rows, code, height=map_height), key=f"area_map_{code}", on_select="rerun")
-    points = (event or {}).get("selection", {}).get("points", []) if event else []
-    if points and (points[0].get("location") or points[0].get("customdata")):
-        clicked = points[0].get("location") or points[0].get("customdata")
-        ui.select_country(clicked if isinstance(clicked, str) else clicked[0])
-        st.switch_page(ui.PAGES["country"])
+    ui.open_clicked_country(event)
     with list_col:
         ranked_table(
             rows.head(top_n),

@@ -126,11 +126,7 @@ else:
         key="agreement_map",
         on_select="rerun",
     )
-    points = (event or {}).get("selection", {}).get("points", [])
-    clicked = (points[0].get("location") or points[0].get("customdata")) if points else None
-    if isinstance(clicked, str):  # a country shape gives its location, a small-state dot its customdata
-        ui.select_country(clicked)
-        st.switch_page(ui.PAGES["country"])
+    ui.open_clicked_country(event)
     st.caption(
         f"In force on {f.as_of:%d %b %Y}. An agreement with several partners counts once for each of them. "
         "Click a country to open its profile."

@@ -18,11 +18,12 @@ from atlas.app.viewer import viewer_may_import
 from atlas.app.widgets import (
     PLOTLY_CONFIG,
     area_legend,
+    clicked_country,
     downloads,
     empty_state,
     md_escape,
+    open_clicked_country,
     page_header,
-    picked_country,
     plotly,
 )
 from atlas.views.format import delta_text
@@ -48,7 +49,8 @@ __all__ = [
     "engagement_table",
     "md_escape",
     "page_header",
-    "picked_country",
+    "clicked_country",
+    "open_clicked_country",
     "plotly",
     "prefetch",
     "query",

@@ -179,11 +179,6 @@ def open_clicked_country(event) -> None:
         st.switch_page(PAGES["country"])
 
 
-def picked_country(event, layer_ids: tuple[str, ...] = ()) -> str | None:
-    """Kept for atlas.app.ui's import until it exports clicked_country: the same decoder."""
-    return clicked_country(event)
-
-
 def count_legend(items: list[tuple[str, str]], noun: str, *, extra: list[tuple[str, str]] | None = None) -> None:
     """What a colour on a map means: one swatch per count class, `items` = (range, colour), then `extra`
     swatches (label, CSS) for other marks."""
