@@ -86,7 +86,7 @@ def ranked_table(
         # The header spans bar and number, so a narrow card shrinks the bar, never the number.
         # A soft hyphen lets a long header ("Engage-ments") break in a narrow card, not push the numbers out.
         f'<th scope="col" colspan="2" style="text-align:right;font-weight:400">'
-        f'{html.escape(value_header).replace("Engagements", "Engage&shy;ments")}</th>'
+        f"{html.escape(value_header).replace('Engagements', 'Engage&shy;ments')}</th>"
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
