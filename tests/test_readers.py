@@ -496,7 +496,7 @@ def far_column_xlsx(tmp_path: Path, rows: int = 20_000, *, dimension: bool = Tru
 
 
 PROBE = """
-import resource, sys, time
+import sys, time
 from pathlib import Path
 from atlas.data.readers import FileProblem, open_table
 started = time.perf_counter()
@@ -508,7 +508,8 @@ try:
 except FileProblem as problem:
     print(problem)
 print(time.perf_counter() - started)
-print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)
+# this process's own peak (ru_maxrss would carry the parent's peak over exec)
+print(next(int(l.split()[1]) for l in open("/proc/self/status") if l.startswith("VmHWM")) // 1024)
 """
 
 
