@@ -104,7 +104,11 @@ with right:
     if monthly.empty:
         ui.empty_state("engagements", f)
     else:
-        ui.plotly(figures.area_mix_over_time(monthly, today=f.today), key="mix")
-        ui.downloads(monthly, "engagements_by_month_and_area", key="mix")
+        ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end)), key="mix")
+        ui.downloads(
+            figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
+            "engagements_by_month_and_area",
+            key="mix",
+        )
 
 ui.what_changed_section(f)
