@@ -18,9 +18,10 @@ PAGES = [
 
 def _drawn(page, what: str) -> None:
     if what == "plotly":
-        page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+        # Some charts sit in closed expanders ("Numbers behind this map"): wait for one that is shown.
+        page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=90_000)
     else:
-        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=30_000)
+        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=90_000)
 
 
 @pytest.mark.parametrize("name, path, what", PAGES, ids=[p[0] for p in PAGES])
