@@ -6,8 +6,10 @@ Plain functions, imported by name (`from support import engagement, write_csv`):
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import datetime as dt
+import importlib.util
 import os
 import subprocess
 import sys
@@ -216,3 +218,31 @@ def run_cli(*args: object, env: dict[str, str] | None = None, timeout: float = 6
         text=True,
         timeout=timeout,
     )
+
+
+# --- several replicas behind nginx (tools/serve.py) -------------------------------------------------
+
+
+def serve_tool():
+    """tools/serve.py as a module (it is a script, not part of the package)."""
+    spec = importlib.util.spec_from_file_location("atlas_serve", ROOT / "tools" / "serve.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@contextlib.contextmanager
+def serve_cluster(folder: Path, replicas: int = 2):
+    """A small demo database served by `replicas` Streamlit processes behind a real nginx; all stopped after."""
+    from atlas.data import build
+
+    db = folder / "atlas.duckdb"
+    build.build(db, engagements=2000, agreements=100, seed=7)
+    running = serve_tool().start(replicas, db=db, work=folder / "work", env={"ATLAS_TODAY": "2026-11-30"})
+    try:
+        yield running
+    finally:
+        running.stop()
+    assert all(p.poll() is not None for p in running.processes)

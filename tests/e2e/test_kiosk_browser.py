@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import shutil
 
+import duckdb
 from conftest import TODAY, screenshot, start_server, stop_server, wait_for_app
 
 from support import engagement, run_cli, write_csv
@@ -77,6 +78,13 @@ def test_kiosk_hides_every_control_and_the_keyboard_follows_the_links_slides(ser
 def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open_session, tmp_path):
     db = tmp_path / "atlas.duckdb"
     shutil.copy(demo_db, db)
+    # The wall shows the as-of time to the minute: date the build back so the import's time differs from it.
+    con = duckdb.connect(str(db))
+    con.execute(
+        "UPDATE import_log SET started_at = started_at - INTERVAL 2 DAY, finished_at = finished_at - INTERVAL 2 DAY"
+    )
+    con.execute("UPDATE metadata SET value = '2026-11-28T09:00:00' WHERE key = 'built_at'")
+    con.close()
     running = start_server(db, tmp_path / "streamlit.log")
     try:
         session = open_session(1920, 1080)
