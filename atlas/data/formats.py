@@ -43,6 +43,7 @@ class FileFormat:
     parties_table: str | None = None  # one row per (record, country), filled from the `parties` field
     expiry_column: str | None = None  # a later expiry of an unchanged status is a renewal
     status_history: bool = False  # each status change is stored in agreement_status_history
+    status_changes_table: str | None = None  # each status change of a known record, with when it was written
 
     @property
     def stored_columns(self) -> tuple[str, ...]:
@@ -52,7 +53,7 @@ class FileFormat:
 
 
 # Fields every record carries after its own, computed by the import (ingest/load.py binds the $ values).
-RECORD_SUFFIX = ("sensitivity", "sensitivity_rank", "is_demo", "import_id", "updated_at")
+RECORD_SUFFIX = ("sensitivity", "sensitivity_rank", "is_demo", "import_id", "updated_at", "first_imported_at")
 SHARED_VOCABULARIES = {
     "mission_area": vocab.MISSION_AREA_LOOKUP,
     "component": vocab.COMPONENT_LOOKUP,
@@ -176,6 +177,7 @@ ENGAGEMENTS = FileFormat(
     current="SELECT * FROM engagements",
     insert_order="start_date",
     rebuild_derived=schema.rebuild_rollup,
+    status_changes_table="engagement_status_history",
 )
 
 AGREEMENTS = FileFormat(

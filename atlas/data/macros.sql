@@ -203,6 +203,46 @@ SELECT p.* FROM agreement_parties p JOIN agreements a USING (agreement_id) WHERE
 CREATE OR REPLACE MACRO agreement_history_in(p_max_rank) AS TABLE
 SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id) WHERE a.sensitivity_rank <= p_max_rank;
 
+-- Records an import created or changed at or after the moment p_since (a TIMESTAMP), whatever their dates:
+-- "added or changed since". change: 'new' (first imported since), 'status' (its status is not what it was at
+-- p_since), else 'changed'; status_before: its status at p_since. A record from before first_imported_at was
+-- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere; the period does not.
+CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+SELECT e.*, s.status_before,
+       CASE WHEN e.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
+            WHEN s.status_before IS DISTINCT FROM e.status AND s.engagement_id IS NOT NULL THEN 'status'
+            ELSE 'changed' END AS change
+FROM engagements e
+LEFT JOIN (SELECT engagement_id, arg_min(previous_status, changed_at) AS status_before
+           FROM engagement_status_history WHERE changed_at >= CAST(p_since AS TIMESTAMP)
+           GROUP BY engagement_id) s USING (engagement_id)
+WHERE e.updated_at >= CAST(p_since AS TIMESTAMP)
+  AND e.sensitivity_rank <= p_max_rank
+  AND (len(p_areas) = 0 OR list_contains(p_areas, e.mission_area))
+  AND (len(p_countries) = 0 OR list_contains(p_countries, e.iso3))
+  AND (len(p_components) = 0 OR list_contains(p_components, e.component))
+  AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type));
+
+-- The same for agreements, with their partners from agreement_facts; a status change is an import's event in
+-- the status history (renewals are changes, not status changes), timed by its import's start.
+CREATE OR REPLACE MACRO agreement_changes_in(p_since, p_areas, p_countries, p_components, p_statuses, p_max_rank) AS TABLE
+SELECT a.*, f.partners, f.iso3s, s.status_before,
+       CASE WHEN a.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
+            WHEN s.status_before IS DISTINCT FROM a.status AND s.agreement_id IS NOT NULL THEN 'status'
+            ELSE 'changed' END AS change
+FROM agreements a
+JOIN agreement_facts f USING (agreement_id)
+LEFT JOIN (SELECT h.agreement_id, arg_min(h.previous_status, h.event_order) AS status_before
+           FROM agreement_status_history h JOIN import_log l USING (import_id)
+           WHERE h.source = 'import' AND l.started_at >= CAST(p_since AS TIMESTAMP)
+           GROUP BY h.agreement_id) s USING (agreement_id)
+WHERE a.updated_at >= CAST(p_since AS TIMESTAMP)
+  AND a.sensitivity_rank <= p_max_rank
+  AND (len(p_areas) = 0 OR list_contains(p_areas, a.mission_area))
+  AND (len(p_components) = 0 OR list_contains(p_components, a.component))
+  AND (len(p_statuses) = 0 OR list_contains(p_statuses, a.status))
+  AND (len(p_countries) = 0 OR list_has_any(f.iso3s, p_countries));
+
 -- The sensitivity of each import, from the records that still carry its import_id (import_log has no
 -- level of its own): min_rank and max_rank of those records. An import none of whose records remain
 -- (rejected, failed, unchanged, or since replaced) has no row here: its level is unknown.

@@ -62,11 +62,24 @@ def bring_up_to_date(con) -> bool:
         return False
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
     con.execute(re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema))
+    add_missing_columns(con, schema)
     con.execute("DROP TABLE IF EXISTS agreement_summary")  # an earlier version's; agreement_facts holds it now
     rebuild_rollup(con)
     rebuild_agreement_facts(con)
     mark_current(con)
     return True
+
+
+def add_missing_columns(con, schema: str) -> None:
+    """Add to each stored table the columns schema.sql gives it and an older file lacks (empty in the records
+    already there: a value an older version never kept is not made up)."""
+    have: dict[str, set[str]] = {}
+    for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall():
+        have.setdefault(table, set()).add(column)
+    for table, body in re.findall(r"^CREATE TABLE (\w+) \((.*?)\n\);", schema, re.S | re.M):
+        for column, kind in re.findall(r"^\s+(\w+)\s+([A-Z]+(?:\[\])?)", body, re.M):
+            if table in have and column not in have[table] and column not in ("PRIMARY", "UNIQUE"):
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # names from schema.sql only
 
 
 def rebuild_rollup(con) -> None:

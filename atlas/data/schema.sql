@@ -50,7 +50,8 @@ CREATE TABLE engagements (
     sensitivity_rank  TINYINT NOT NULL,
     is_demo           BOOLEAN NOT NULL,
     import_id         BIGINT,
-    updated_at        TIMESTAMP
+    updated_at        TIMESTAMP,         -- when an import last created or changed it
+    first_imported_at TIMESTAMP          -- when an import first created it (NULL: before this was kept)
 );
 
 CREATE TABLE agreements (
@@ -68,7 +69,8 @@ CREATE TABLE agreements (
     sensitivity_rank  TINYINT NOT NULL,
     is_demo           BOOLEAN NOT NULL,
     import_id         BIGINT,
-    updated_at        TIMESTAMP
+    updated_at        TIMESTAMP,         -- when an import last created or changed it
+    first_imported_at TIMESTAMP          -- when an import first created it (NULL: before this was kept)
 );
 
 -- An agreement can have several partner countries.
@@ -90,6 +92,16 @@ CREATE TABLE agreement_status_history (
     source          VARCHAR NOT NULL,
     import_id       BIGINT,
     event_order     BIGINT NOT NULL    -- breaks ties between events on the same day
+);
+
+-- Every status change of a known engagement made by an import (planned -> completed, cancelled, ...),
+-- when it was written: for "added or changed since". Agreements keep theirs in agreement_status_history.
+CREATE TABLE engagement_status_history (
+    engagement_id   VARCHAR NOT NULL,
+    previous_status VARCHAR,
+    status          VARCHAR NOT NULL,
+    changed_at      TIMESTAMP NOT NULL,  -- the record's updated_at as that import wrote it
+    import_id       BIGINT
 );
 
 -- Real programme sites and memberships, each with its source and as-of date.

@@ -34,7 +34,8 @@ def prepare_incoming(con, fmt: FileFormat, import_id: int, today: dt.date) -> No
         SELECT trim({fmt.id_column}) AS {fmt.id_column}, {fields},
                coalesce(v_sensitivity, $default) AS sensitivity,
                {_rank_case("coalesce(v_sensitivity, $default)")} AS sensitivity_rank,
-               coalesce(v_demo, false) AS is_demo, $import_id AS import_id, $now AS updated_at
+               coalesce(v_demo, false) AS is_demo, $import_id AS import_id, $now AS updated_at,
+               $now AS first_imported_at
         FROM parsed WHERE line NOT IN (SELECT line FROM problems)
     """,
         params,
@@ -51,7 +52,7 @@ def classify(con, fmt: FileFormat) -> None:
         CREATE OR REPLACE TEMP TABLE diff AS
         SELECT i.{id_col} AS id,
                CASE WHEN c.{id_col} IS NULL THEN 'insert' WHEN {differs} THEN 'update' ELSE 'same' END AS action,
-               c.status AS old_status, c.date_expires_old AS old_expires
+               c.status AS old_status, c.date_expires_old AS old_expires, c.first_imported_at AS old_first
         FROM incoming i
         LEFT JOIN (SELECT *, {fmt.expiry_column or "NULL"} AS date_expires_old
                    FROM ({fmt.current})) c ON c.{id_col} = i.{id_col}
@@ -63,11 +64,25 @@ def apply(con, fmt: FileFormat, import_id: int, today: dt.date) -> None:
     id_col, table = fmt.id_column, fmt.table
     columns = fmt.stored_columns
     con.execute(f"DELETE FROM {table} WHERE {id_col} IN (SELECT id FROM diff WHERE action = 'update')")
+    # A replaced record keeps the time it was first imported (NULL if that predates the column).
+    values = [
+        "CASE WHEN d.action = 'update' THEN d.old_first ELSE i.first_imported_at END"
+        if c == "first_imported_at"
+        else "i." + c
+        for c in columns
+    ]
     con.execute(f"""
         INSERT INTO {table} ({", ".join(columns)})
-        SELECT {", ".join("i." + c for c in columns)} FROM incoming i JOIN diff d ON d.id = i.{id_col}
+        SELECT {", ".join(values)} FROM incoming i JOIN diff d ON d.id = i.{id_col}
         WHERE d.action <> 'same' ORDER BY i.{fmt.insert_order}
     """)
+    if fmt.status_changes_table:
+        con.execute(f"""
+            INSERT INTO {fmt.status_changes_table}
+            SELECT i.{id_col}, d.old_status, i.status, i.updated_at, i.import_id
+            FROM incoming i JOIN diff d ON d.id = i.{id_col}
+            WHERE d.action = 'update' AND i.status IS DISTINCT FROM d.old_status
+        """)
     if fmt.parties_table:
         con.execute(f"DELETE FROM {fmt.parties_table} WHERE {id_col} IN (SELECT id FROM diff WHERE action = 'update')")
         con.execute(f"""
