@@ -100,6 +100,7 @@ def show_slide() -> None:
     deck, slide = glue.safe_slide(f, view, state["brief_index"])
     count = len(deck) if deck is not None else len(view.keys)
     state["brief_index"] %= count
+    ui.briefing_shown(state["brief_index"], count, live=deck is not None and not view.kiosk)  # the last-briefing mark
     if controls(count, deck) or state.pop("brief_retime", False):
         st.rerun()  # play/pause and the interval change the timer, which only a full run can set
 

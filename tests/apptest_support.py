@@ -13,7 +13,7 @@ import pytest
 from streamlit.runtime.media_file_manager import MediaFileManager
 from streamlit.testing.v1 import AppTest
 
-from atlas.data import build, ingest
+from atlas.data import build, ingest, marks
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
@@ -41,7 +41,10 @@ def app_env(fixture_db, monkeypatch):
     monkeypatch.setenv("ATLAS_DB", str(fixture_db))
     monkeypatch.setenv("ATLAS_TODAY", TODAY.isoformat())
     monkeypatch.delenv("ATLAS_MAX_SENSITIVITY", raising=False)
-    return fixture_db
+    # A briefing a test gives leaves its mark beside the shared database: no test may see another's.
+    marks.mark_path(fixture_db).unlink(missing_ok=True)
+    yield fixture_db
+    marks.mark_path(fixture_db).unlink(missing_ok=True)
 
 
 def run_page(page: str = "dashboard.py", query: dict | None = None, timeout: float = 30) -> AppTest:

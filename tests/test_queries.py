@@ -26,6 +26,7 @@ PARAMS = dict(
     horizon=dt.date(2027, 11, 30),
     since=dt.date(2025, 12, 1),
     lookback_start=dt.date(2024, 12, 1),
+    since_at=dt.datetime(2000, 1, 1),
 )
 
 

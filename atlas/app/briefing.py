@@ -11,6 +11,7 @@ from dataclasses import dataclass
 import streamlit as st
 
 from atlas import config
+from atlas.app import marks
 from atlas.app.session import as_of_text, database, query
 from atlas.app.state import URL_SEEN, _write_url, current_filters, since_date, url_extras
 from atlas.data import filters as flt
@@ -135,11 +136,12 @@ def briefing_downloads(f: flt.Filters, deck: briefing.Deck) -> None:
     """.pptx (native text and charts) and .pdf (text layer) of the current slides, built on click, offline."""
     db = database()
     args = (str(db.path), db.signature, f, since_date(f), deck.as_of, tuple(deck.keys))
+    token = marks.session_token()  # the download runs outside the script run: take it now
     cols = st.columns(2)
     cols[0].download_button(
         ".pptx",
         icon=":material/download:",
-        data=lambda: _export_files(*args)[0],
+        data=lambda: marks.exported(_export_files(*args)[0], "pptx", token),
         file_name="partner-atlas-briefing.pptx",
         mime="application/vnd.openxmlformats-officedocument.presentationml.presentation",
         key="brief_pptx",
@@ -149,7 +151,7 @@ def briefing_downloads(f: flt.Filters, deck: briefing.Deck) -> None:
     cols[1].download_button(
         ".pdf",
         icon=":material/download:",
-        data=lambda: _export_files(*args)[1],
+        data=lambda: marks.exported(_export_files(*args)[1], "pdf", token),
         file_name="partner-atlas-briefing.pdf",
         mime="application/pdf",
         key="brief_pdf",

@@ -1,17 +1,21 @@
-"""Sections shared by pages: what changed since a date, and the engagement search."""
+"""Sections shared by pages: what changed since a date (and what imports added or changed since a moment), and
+the engagement search."""
 
 from __future__ import annotations
 
+import datetime as dt
 from urllib.parse import urlencode
 
 import streamlit as st
 
+from atlas.app.marks import last_briefing
 from atlas.app.session import query
-from atlas.app.state import _write_url, set_since, since_date, url_extras
+from atlas.app.state import SINCE, _write_url, set_since, since_date, url_extras
 from atlas.app.tables import agreement_table, engagement_table, status_change_table, table
 from atlas.app.widgets import empty_state, md_escape
 from atlas.data import filters as flt
 from atlas.views import briefing
+from atlas.views.changes import CHANGES, added_or_changed, arrivals_rows
 
 
 def what_changed_section(f: flt.Filters) -> None:
@@ -23,6 +27,8 @@ def what_changed_section(f: flt.Filters) -> None:
     if chosen != since_date(f):
         set_since(chosen)
         _write_url(f, url_extras("overview"))
+    since_at, where = since_moment(f)
+    st.caption(f"Showing changes {where}.")
     changes = briefing.what_changed(query, f, chosen)
     cols = st.columns(4)
     cols[0].metric(
@@ -84,6 +90,70 @@ def what_changed_section(f: flt.Filters) -> None:
                 "agreements_expiring_soon",
                 key="changed_expiring",
                 columns=["title", "partners", "date_expires", "days_left", "demo"],
+            )
+    arrivals_section(f, since_at)
+
+
+def since_moment(f: flt.Filters) -> tuple[dt.datetime, str]:
+    """The moment 'added or changed since' counts from, and where it comes from: the date chosen (from its start),
+    else the last briefing, else 30 days ago."""
+    mark = None if st.session_state.get(SINCE) else last_briefing()
+    if mark is not None:
+        return mark.at, f"since the last briefing, {mark.describe()}"
+    day = since_date(f)
+    where = "the date chosen" if st.session_state.get(SINCE) else "30 days ago; no briefing recorded yet"
+    return dt.datetime.combine(day, dt.time.min), f"since {day:%d %b %Y} ({where})"
+
+
+def arrivals_section(f: flt.Filters, since_at: dt.datetime) -> None:
+    """The records imports created or changed since `since_at`, new / status changed / changed, with exact counts."""
+    st.markdown(f"**Added or changed since {since_at:%d %b %Y %H:%M}**")
+    arrivals = added_or_changed(query, f, since_at)
+    cols = st.columns(len(CHANGES) + 1)
+    for col, (change, label) in zip(cols, CHANGES.items()):
+        n_eng, n_agr = arrivals.count(change, "engagement"), arrivals.count(change, "agreement")
+        col.metric(label, f"{n_eng + n_agr:,}", help=f"{n_eng:,} engagement(s), {n_agr:,} agreement(s)")
+    cols[-1].metric("Imports", f"{len(arrivals.imports):,}", help="Imports that wrote records since then.")
+    st.caption(
+        "By when an import wrote each record, whatever the dates it is about: a record imported today about "
+        "last month is counted here. The sidebar's filters apply, but not its period."
+    )
+    tabs = st.tabs([f"{label} ({arrivals.count(change):,})" for change, label in CHANGES.items()])
+    for tab, change in zip(tabs, CHANGES):
+        with tab:
+            rows = arrivals.listed(change)
+            if rows.empty:
+                st.caption("None since then.")
+                continue
+            shown = len(rows) < arrivals.count(change)
+            if shown:
+                st.caption(f"The {len(rows):,} most recently written of each kind are listed.")
+            table(
+                arrivals_rows(rows),
+                f"records_{change}_since",
+                key=f"arrivals_{change}",
+                columns=[
+                    "record",
+                    "title",
+                    "partners",
+                    "mission_area",
+                    "record_date",
+                    "status_change",
+                    "updated_at",
+                    "record_id",
+                    "demo",
+                ],
+                column_config={
+                    "record": "Record",
+                    "title": st.column_config.TextColumn("Title", width="large"),
+                    "partners": "Partner(s)",
+                    "mission_area": "Mission area",
+                    "record_date": st.column_config.DateColumn("Starts / signed", format="YYYY-MM-DD"),
+                    "status_change": "Status",
+                    "updated_at": st.column_config.DatetimeColumn("Written", format="YYYY-MM-DD HH:mm"),
+                    "record_id": "ID",
+                },
+                height=300 if len(rows) > 8 else None,
             )
 
 

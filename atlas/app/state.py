@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from atlas import config
+from atlas.app.marks import last_briefing
 from atlas.app.session import query
 from atlas.app.viewer import viewer_rank
 from atlas.data import countries as country_table
@@ -178,9 +179,13 @@ def clamp_since(day: dt.date, today: dt.date) -> dt.date:
 
 
 def since_date(f: flt.Filters) -> dt.date:
-    """The 'what changed since' date: chosen (kept between EARLIEST_SINCE and today), or 30 days before today."""
+    """The 'what changed since' date: chosen (kept between EARLIEST_SINCE and today), else the day of the last
+    briefing, else 30 days before today."""
     chosen = st.session_state.get(SINCE)
-    return clamp_since(chosen, f.today) if chosen else f.today - dt.timedelta(days=30)
+    if chosen:
+        return clamp_since(chosen, f.today)
+    mark = last_briefing()
+    return clamp_since(mark.at.date(), f.today) if mark else f.today - dt.timedelta(days=30)
 
 
 def set_since(day: dt.date) -> None:

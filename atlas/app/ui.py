@@ -8,6 +8,7 @@ named below, one concern each; this module only gathers what pages use.
 from __future__ import annotations
 
 from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
+from atlas.app.marks import briefing_shown
 from atlas.app.sections import what_changed_section
 from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
@@ -39,6 +40,7 @@ __all__ = [
     "briefing_deck",
     "briefing_downloads",
     "briefing_filters",
+    "briefing_shown",
     "check_upload",
     "country_brief_download",
     "database",

@@ -26,6 +26,7 @@ class Mark:
 
     at: dt.datetime
     via: str
+    by: str = ""  # an opaque token of the app session that gave it (no user name), so it can tell its own
 
     def describe(self) -> str:
         """'28 Nov 14:05, presented', for the 'since' caption."""
@@ -42,21 +43,22 @@ def load(db: Path | str) -> Mark | None:
     """The last briefing recorded for `db`, or None (no file, or one that cannot be read as a mark)."""
     try:
         data = json.loads(mark_path(db).read_text(encoding="utf-8"))
-        return Mark(dt.datetime.fromisoformat(str(data["at"])).replace(microsecond=0), str(data["via"]))
+        at = dt.datetime.fromisoformat(str(data["at"])).replace(microsecond=0)
+        return Mark(at, str(data["via"]), str(data.get("by", "")))
     except (OSError, ValueError, KeyError, TypeError):
         return None
 
 
-def save(db: Path | str, via: str, *, at: dt.datetime | None = None) -> Mark:
+def save(db: Path | str, via: str, *, by: str = "", at: dt.datetime | None = None) -> Mark:
     """Record a briefing given now (or `at`) for `db`, replacing the previous mark in one rename."""
     if via not in WAYS:
         raise ValueError(f"unknown way of giving a briefing {via!r}")
-    mark = Mark((at or dt.datetime.now()).replace(microsecond=0), via)
+    mark = Mark((at or dt.datetime.now()).replace(microsecond=0), via, by)
     target = mark_path(db)
     fd, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as out:
-            json.dump({"at": mark.at.isoformat(), "via": mark.via}, out)
+            json.dump({"at": mark.at.isoformat(), "via": mark.via, "by": mark.by}, out)
             out.flush()
             os.fsync(out.fileno())
         os.chmod(temp, 0o644)  # mkstemp makes it 0600; every replica's account reads it

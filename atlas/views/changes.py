@@ -1,5 +1,6 @@
 """What changed since a date: new engagements, agreement status changes, newly engaged countries and
-agreements expiring soon, from the records and the status history (no streamlit; `run` runs a named query).
+agreements expiring soon, from the records and the status history; and the records added or changed since a
+moment, by when imports wrote them (no streamlit; `run` runs a named query).
 """
 
 from __future__ import annotations
@@ -43,6 +44,57 @@ def what_changed(run: Runner, f: Filters, since: dt.date, *, limit: int = 200) -
     soon, all since `since` (computed from the records and the status history)."""
     frames = [run(name, f, **extra) for name, extra in what_changed_jobs(f, since, limit=limit)]
     return Changes(min(since, f.today), *frames)
+
+
+CHANGES = {"new": "New records", "status": "Status changed", "changed": "Changed records"}
+RECORDS = {"engagement": "Engagement", "agreement": "Agreement"}
+
+
+@dataclasses.dataclass
+class Arrivals:
+    """Records added or changed since `since_at`: the newest few of each change, exact counts of all."""
+
+    since_at: dt.datetime
+    records: pd.DataFrame  # records_changed_since: up to `limit` per record kind and change
+    imports: pd.DataFrame  # imports_since
+
+    def count(self, change: str, record: str | None = None) -> int:
+        """Every record of this change (and kind), though `records` holds only the newest few."""
+        part = self.records[self.records["change"] == change]
+        if record is not None:
+            part = part[part["record"] == record]
+        return int(part.groupby("record")["total"].first().sum()) if len(part) else 0
+
+    def listed(self, change: str) -> pd.DataFrame:
+        """The records of one change, newest write first, engagements and agreements together."""
+        part = self.records[self.records["change"] == change]
+        return part.sort_values(["updated_at", "record_id"], ascending=[False, True]).reset_index(drop=True)
+
+
+def arrivals_rows(frame: pd.DataFrame) -> pd.DataFrame:
+    """Records added or changed, for a table: kind and status in words, the status change as 'before → now'."""
+
+    def status(record: str, code: object) -> str:
+        pairs = vocab.AGREEMENT_STATUSES if record == "agreement" else vocab.ENGAGEMENT_STATUSES
+        return vocab.label_of(pairs, code) if isinstance(code, str) else ""
+
+    out = frame.copy()
+    out["status_change"] = [
+        f"{status(r, b)} → {status(r, s)}" if isinstance(b, str) else status(r, s)
+        for r, b, s in zip(out["record"], out["status_before"], out["status"])
+    ]
+    out["status"] = [status(r, s) for r, s in zip(out["record"], out["status"])]
+    out["record"] = out["record"].map(RECORDS)
+    return out
+
+
+def added_or_changed(run: Runner, f: Filters, since_at: dt.datetime, *, limit: int = 200) -> Arrivals:
+    """The records imports created or changed at or after `since_at` (whatever their own dates), and the imports."""
+    return Arrivals(
+        since_at,
+        run("records_changed_since", f, since_at=since_at, limit=limit),
+        run("imports_since", f, since_at=since_at),
+    )
 
 
 def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:
