@@ -104,7 +104,10 @@ with right:
     if monthly.empty:
         ui.empty_state("engagements", f)
     else:
-        ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end)), key="mix")
+        events = ui.query("timeline_events", f)
+        ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), events=events), key="mix")
+        if len(events):
+            st.caption("Markers above the bars: agreements signed and entered into force that month (hover for which).")
         ui.downloads(
             figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
             "engagements_by_month_and_area",

@@ -88,9 +88,13 @@ monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("e
 if monthly.engagements.sum() == 0:
     ui.empty_state(f"engagements with {profile['name']}", view)
 else:
+    events = ui.query("timeline_events", view, countries=[profile.iso3])
     ui.plotly(
-        figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340), key="country_mix"
+        figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340, events=events),
+        key="country_mix",
     )
+    if len(events):
+        st.caption("Markers above the bars: this country's agreements signed and entered into force (hover for which).")
     ui.downloads(
         figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
         f"engagements_by_month_{profile.iso3}",

@@ -80,10 +80,14 @@ else:
             period=(f.start, f.end),
             columns=1 if single else 4,
             panel_height=260 if single else 150,
+            events=ui.query("timeline_events", f),
         ),
         key="area_trend",
     )
-    st.caption("Engagements per month: one panel per mission area, all on the same scale.")
+    st.caption(
+        "Engagements per month: one panel per mission area, all on the same scale. Markers at the top of a panel: "
+        "the area's agreements signed and entered into force that month (hover for which)."
+    )
     ui.downloads(
         figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
         "engagements_by_month_and_area",

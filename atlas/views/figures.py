@@ -14,6 +14,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.data import vocab
+from atlas.views.events import headroom, on_panel, over_bars
 from atlas.views.months import (  # noqa: F401  (partial_months and mark_partial are part of this module's API)
     PARTIAL_OPACITY,
     PARTIAL_PATTERN,
@@ -234,9 +235,11 @@ def area_mix_over_time(
     height: int = 380,
     today: dt.date | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    events: pd.DataFrame | None = None,
 ) -> go.Figure:
     """Engagements per month stacked by mission area; months after today are planned activity; a month the
-    data covers only in part (the current one, or one cut by the period) is hatched and named under the plot."""
+    data covers only in part (the current one, or one cut by the period) is hatched and named under the plot;
+    `events` (atlas.views.events) are marked in a strip above the bars."""
     notes = _notes_of(monthly, today, period)
     layout: dict = {
         "barmode": "stack",
@@ -252,7 +255,7 @@ def area_mix_over_time(
     layout["annotations"] = layout.get("annotations", []) + note.get("annotations", [])
     if note:
         layout["margin"] = note["margin"]
-    return _figure(_bar_traces(monthly, notes), layout, title=title, height=height)
+    return _figure(_bar_traces(monthly, notes) + over_bars(events, monthly, layout), layout, title=title, height=height)
 
 
 def area_trend_lines(
@@ -290,9 +293,10 @@ def area_small_multiples(
     period: tuple[dt.date, dt.date] | None = None,
     columns: int = 4,
     panel_height: int = 150,
+    events: pd.DataFrame | None = None,
 ) -> go.Figure:
     """One small line chart per mission area (vocabulary order), on one shared scale, each titled with its
-    area: seven lines on one chart cannot be told apart."""
+    area: seven lines on one chart cannot be told apart. `events` with a mission_area are marked on its panel."""
     notes = _notes_of(monthly, today, period)
     codes = [c for c in _AREA_ORDER if (monthly["mission_area"] == c).any()]
     cols = max(1, min(columns, len(codes)))
@@ -300,6 +304,8 @@ def area_small_multiples(
     title_px, ticks_px = 26, 34  # each panel's title above it, its date ticks below it
     plot_px = rows * (panel_height + title_px + ticks_px) - ticks_px
     top = max(monthly["engagements"].max() * 1.1, 1) if len(monthly) else 1
+    marked = events is not None and len(events) > 0
+    top = headroom(top) if marked else top
     layout: dict = {"annotations": []}
     traces = []
     gap = 0.05 if cols > 1 else 0
@@ -338,13 +344,15 @@ def area_small_multiples(
                 "font": {"size": 14, "color": vocab.MISSION_AREA_COLOURS[code]},
             }
         )
-        traces += _line_traces(
-            monthly[monthly["mission_area"] == code], code, notes, axes={"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
-        )
+        axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
+        traces += _line_traces(monthly[monthly["mission_area"] == code], code, notes, axes=axes)
+        traces += on_panel(events, code, top, axes, traces)
     note = _partial_note(notes)
     layout["annotations"] += note.get("annotations", [])
-    margin = {"t": 10, "b": 44 if note else 24, "l": 40}
-    return _figure(traces, {**layout, "margin": margin}, height=plot_px + margin["t"] + margin["b"], legend=False)
+    margin = {"t": 34 if marked else 10, "b": 44 if note else 24, "l": 40}
+    for t in traces:
+        t.setdefault("showlegend", False)  # only the events have a legend: each panel is titled with its area
+    return _figure(traces, {**layout, "margin": margin}, height=plot_px + margin["t"] + margin["b"], legend=marked)
 
 
 def by_type(types: pd.DataFrame, *, title: str | None = None, height: int = 340) -> go.Figure:
