@@ -54,6 +54,7 @@ EXTRA = {
 # Queries that rightly answer nothing on the fixture with these parameters, and why.
 EMPTY_ON_FIXTURE = {
     "import_history": "each fixture import also holds a restricted row, so an internal viewer is told of none",
+    "imports_since": "each fixture import also holds a restricted row, so an internal viewer is told of none",
     "quiet_partners": "every partner with an agreement in force was engaged in the period",
 }
 
