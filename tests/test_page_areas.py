@@ -29,6 +29,7 @@ from streamlit.testing.v1 import AppTest
 
 from apptest_support import run_page
 from atlas.data import vocab
+from atlas.views import events
 
 PAGE = "pages/3_Mission_Areas.py"
 AREAS = [m.code for m in vocab.MISSION_AREAS]
@@ -127,7 +128,7 @@ def test_one_area_in_the_sidebar_filter_shows_only_that_area(app_env):
     assert area_maps(at) == {"aviation": {"CAN": 1, "JPN": 1}}
     assert card_numbers(at) == [("2", "+2 (new)")]
     specs = charts(at)
-    assert [t["name"] for t in specs["area_trend"]["data"]] == ["Aviation Security"]
+    assert [t["name"] for t in specs["area_trend"]["data"] if t.get("meta") != "event"] == ["Aviation Security"]
     assert {t["name"] for t in specs["area_types"]["data"]} == {"Aviation Security"}
     assert {t["name"] for t in specs["area_pipeline"]["data"]} == {"Aviation Security"}
     assert ranked(at) == [[("Canada", "1"), ("Japan", "1")]]
@@ -186,23 +187,28 @@ def test_the_sidebar_filters_change_the_numbers(app_env, query, expected):
 
 def test_trend_chart_data(app_env):
     spec = charts(run_page(PAGE))["area_trend"]
-    lines = {t["name"]: dict(zip(t["x"], values(t["y"]))) for t in spec["data"]}
+    lines = {t["name"]: dict(zip(t["x"], values(t["y"]))) for t in spec["data"] if t.get("meta") != "event"}
     assert set(lines) == {vocab.mission_area_label(a) for a in AREAS}
     assert lines["Law Enforcement"] == {"2025-12-01T00:00:00.000000": 1.0, "2026-11-01T00:00:00.000000": 1.0}
     assert lines["Aviation Security"] == {"2026-03-01T00:00:00.000000": 1.0, "2026-08-01T00:00:00.000000": 1.0}
     assert spec["layout"]["yaxis"]["rangemode"] == "tozero"
-    assert spec["layout"]["showlegend"] is False, "each panel is titled with its area"
+    # Each panel is titled with its area: the legend names only the kinds of event marked on them.
+    assert {t["name"] for t in spec["data"] if t.get("showlegend")} == {
+        "Agreement signed",
+        "Agreement entered into force",
+    }
 
 
 def test_trend_is_small_multiples_on_one_scale(app_env):
     # Seven lines on one chart could not be told apart: one panel per area, each with its own axes.
     spec = charts(run_page(PAGE))["area_trend"]
-    axes = [(t["xaxis"], t["yaxis"]) for t in spec["data"]]
+    axes = [(t["xaxis"], t["yaxis"]) for t in spec["data"] if t.get("meta") != "event"]
     assert axes == [("x", "y")] + [(f"x{i}", f"y{i}") for i in range(2, 8)]
     titles = [a["text"] for a in spec["layout"]["annotations"]]
     assert titles == [f"<b>{vocab.mission_area_label(a)}</b>" for a in AREAS]
     assert all(spec["layout"][f"yaxis{i}"]["matches"] == "y" for i in range(2, 8)), "one scale for all"
-    assert spec["layout"]["yaxis"]["range"] == [0, 1.1]  # at most 1 a month, + 10%
+    # at most 1 a month, + 10%, and room above for the strip of agreement events
+    assert spec["layout"]["yaxis"]["range"] == [0, pytest.approx(1.1 / (1 - events.STRIP))]
 
 
 def test_a_partial_last_month_is_marked_on_the_trend(app_env):
