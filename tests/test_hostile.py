@@ -18,13 +18,13 @@ from atlas.data import export, formats, ingest, readers, vocab
 from support import TODAY, agreement, dump_tables, engagement, query, write_csv, write_rows
 
 SETTINGS = settings(
-    max_examples=40,
+    max_examples=25,
     deadline=None,
     derandomize=True,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
 # A successful import rebuilds the rollups and takes a snapshot: several times the cost of a refusal.
-FEWER = settings(SETTINGS, max_examples=20)
+FEWER = settings(SETTINGS, max_examples=12)
 NASTY = st.sampled_from(
     ["", " ", "<script>alert(1)</script>", '=HYPERLINK("http://x")', "'; DROP TABLE x; --", "\u202e", "𝔘𝔫𝔦𝔠𝔬𝔡𝔢",
      "NaN", "-1", "1e309", "2024-02-30", "13/13/2024", '"', "Canada", "GBR", "visa", "in_force", "x" * 400]
