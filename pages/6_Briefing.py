@@ -16,7 +16,9 @@ from atlas.views import briefing, slides
 st.set_page_config(
     page_title="Partner Atlas – Briefing", page_icon="📽️", layout="wide", initial_sidebar_state="collapsed"
 )
-f = ui.briefing_filters()
+# A database that cannot be read (missing, outdated, damaged) pauses the wall with a calm slide, never an error box.
+paused = glue.wall_notice() is not None
+f = glue.paused_filters() if paused else ui.briefing_filters()
 view = glue.briefing_view(f)
 st.html(ui.briefing_css(view.kiosk))
 state = st.session_state
@@ -64,7 +66,7 @@ def controls(count: int, deck) -> bool:
             width="stretch",
         )
         bar[3].button("Next ▶", on_click=go, args=(+1,), shortcut="Right", key="brief_next", width="stretch")
-        if view.kiosk:
+        if view.kiosk or deck is None:
             return toggled
         # In a popover: an open select box on the bar would also take the arrow keys (one press, two slides).
         with bar[4].popover("Slides", icon=":material/view_carousel:", width="stretch"):
@@ -98,6 +100,8 @@ def show_slide() -> None:
     if state["brief_playing"] and now - state["brief_last"] >= state["brief_interval"] - 0.25:
         go(+1)
     deck, slide = glue.safe_slide(f, view, state["brief_index"])
+    if paused and deck is not None:
+        st.rerun()  # the data is back: a full run adopts the link's filters against it
     count = len(deck) if deck is not None else len(view.keys)
     state["brief_index"] %= count
     ui.briefing_shown(state["brief_index"], count, live=deck is not None and not view.kiosk)  # the last-briefing mark
@@ -113,7 +117,8 @@ def show_slide() -> None:
         with chart:
             height, width = slides.screen_chart_height(slide, kiosk=view.kiosk), slides.screen_chart_width(slide)
             figure = briefing.style(slide.figure, height=height).update_layout(width=width, autosize=False)
-            st.plotly_chart(
+            st.html(glue.chart_box_css(width, height))
+            st.container(key="brief_chart").plotly_chart(
                 figure,
                 config=ui.PLOTLY_CONFIG | {"staticPlot": True, "responsive": False},
                 key=f"brief_fig_{slide.key}",
@@ -139,4 +144,6 @@ def show_slide() -> None:
         st.html(f"<div class='slide-footer'>{html.escape(deck.footer_line())}</div>")
 
 
-st.fragment(show_slide, run_every=state["brief_interval"] if state["brief_playing"] else None)()
+# While paused the wall looks again every 10 s, so it resumes by itself once the data is ready.
+every = state["brief_interval"] if state["brief_playing"] else None
+st.fragment(show_slide, run_every=min(every or 10, 10) if paused else every)()

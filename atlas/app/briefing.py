@@ -3,6 +3,7 @@ the country brief's download, and the wall-screen styles."""
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import functools
 import logging
@@ -12,10 +13,12 @@ import streamlit as st
 
 from atlas import config
 from atlas.app import marks
-from atlas.app.session import as_of_text, database, query
+from atlas.app.session import _database, as_of_text, database, query
 from atlas.app.state import URL_SEEN, _write_url, current_filters, since_date, url_extras
+from atlas.app.viewer import viewer_rank
 from atlas.data import filters as flt
-from atlas.data.db import Database
+from atlas.data.db import Database, file_signature
+from atlas.data.schema import OutdatedDatabase
 from atlas.views import briefing, country_brief, slides
 
 LOG = logging.getLogger(__name__)
@@ -39,6 +42,12 @@ def briefing_filters() -> flt.Filters:
     """The session's filters for the briefing, which draws no sidebar; the URL keeps ?mode=briefing,
     the slide list (&slides=) and kiosk (&kiosk=1)."""
     f = current_filters("briefing")
+    _adopt_link(f)
+    write_briefing_url(f)
+    return f
+
+
+def _adopt_link(f: flt.Filters) -> None:
     # Opened as /?mode=briefing&..., the overview hands over to this page and the URL is emptied on the way:
     # the link as last seen (state.URL_SEEN) still holds its slide list and kiosk flag.
     link = st.query_params.to_dict() or st.session_state.get(URL_SEEN) or {}
@@ -47,7 +56,35 @@ def briefing_filters() -> flt.Filters:
     if url != st.session_state.get(SLIDES_SEEN):
         keys, _ = briefing.parse_keys(url, f)
         st.session_state[SLIDES] = ",".join(keys) if url else ""  # as the link gave them, minus unknown ones
-    write_briefing_url(f)
+
+
+def wall_notice() -> briefing.Slide | None:
+    """A calm slide saying why the briefing is paused when the database cannot be read at all (missing, built by
+    another version, damaged), or None when it can. The wall never shows an error page."""
+    path = config.db_path()
+    try:
+        _database(str(path), file_signature(path))
+        return None
+    except FileNotFoundError:
+        why = "No data has been installed on this screen yet."
+    except OutdatedDatabase:
+        why = "The data was prepared by an earlier version of Partner Atlas and is waiting to be brought up to date."
+    except Exception:  # noqa: BLE001 – a damaged or half-written file: the wall still shows a calm slide
+        why = "The data cannot be read right now."
+    LOG.warning("briefing paused: %s (%s)", why, path)
+    return briefing.Slide(
+        "paused",
+        "Briefing paused",
+        bullets=[why, "The briefing resumes by itself as soon as the data is ready."],
+        sources="—",
+        note="For the data team: python -m atlas upgrade (or make run) brings the database up to date.",
+    )
+
+
+def paused_filters() -> flt.Filters:
+    """Filters for the paused wall (no data to read them against): the defaults, the link's slides and kiosk flag."""
+    f = dataclasses.replace(flt.default_filters(config.today()), max_rank=viewer_rank())
+    _adopt_link(f)
     return f
 
 
@@ -99,9 +136,11 @@ def briefing_deck(f: flt.Filters, keys: tuple[str, ...] | None = None) -> briefi
 def safe_slide(f: flt.Filters, view: View, index: int) -> tuple[briefing.Deck | None, briefing.Slide]:
     """The deck and its slide `index`, or, when the data cannot be read right now (an import swapping the
     file, a query failing), the last good slide or a calm 'being refreshed' slide: never an error page."""
+    notice = wall_notice()
+    if notice is not None:
+        st.session_state.pop("brief_deck", None)
+        return None, notice
     try:
-        if not config.db_path().exists():
-            raise FileNotFoundError(config.db_path())
         deck = briefing_deck(f, view.keys)
         slide = deck.slide(index % len(deck))
         st.session_state[LAST_GOOD] = slide
@@ -201,6 +240,23 @@ def scale_script() -> str:
   if (!window.__atlasFit) {{ window.__atlasFit = true; addEventListener('resize', fit); }}
 }})();
 </script>"""
+
+
+def chart_box_css(width: int, height: int) -> str:
+    """The chart's box, sized so that Streamlit, which measures it on screen (after the frame's scaling), hands
+    plotly the design size: the box is the design size divided by the scale (so it measures width x height),
+    the chart is drawn at the design size and the frame's scaling brings it to the screen; the extra width the
+    box takes in the flow is given back with a negative margin (its height in the flow is the chart's)."""
+    s = "var(--slide-scale, 1)"
+    return f"""<style>
+.st-key-brief_chart, .st-key-brief_chart .stElementContainer, .st-key-brief_chart .stFullScreenFrame {{
+  width: calc({width}px / {s}) !important; max-width: none !important; flex: none !important;
+  overflow: visible !important; }}
+.st-key-brief_chart {{ margin-right: calc({width}px - {width}px / {s}); }}
+.st-key-brief_chart [data-testid="stPlotlyChart"] {{ height: calc({height}px / {s}) !important;
+  overflow: visible !important; }}
+.st-key-brief_chart .js-plotly-plot {{ overflow: visible !important; }}
+</style>"""
 
 
 def briefing_css(kiosk: bool = False) -> str:

@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 from atlas.data import countries as country_table
 from atlas.data import vocab
 from atlas.data.filters import Filters
-from atlas.views import figures, worldmap
+from atlas.views import figures
 from atlas.views.changes import (  # noqa: F401  (re-exported: the briefing's what-changed slide)
     EXPIRING_SOON_DAYS,
     what_changed,
@@ -36,6 +36,7 @@ from atlas.views.projector import (  # noqa: F401  (re-exported: the projector l
     contrast,
     lighten,
     style,
+    world_map,
 )
 from atlas.views.slide import Chart, Deck, Number, Slide, display_title, month_label, partner_names
 
@@ -185,24 +186,7 @@ def _map(run: Runner, f: Filters) -> Slide:
     countries = run("country_activity", f)
     active = countries[countries.engagements > 0]
     leaders = active.sort_values("engagements", ascending=False).head(MAP_LABELS)
-    figure = None
-    if len(active):
-        figure = worldmap.world_choropleth(countries)
-        # The leading countries named on the map itself, so the room need not guess the shapes.
-        figure.add_trace(
-            go.Scattergeo(
-                lat=list(leaders.lat),
-                lon=list(leaders.lon),
-                mode="markers+text",
-                hoverinfo="skip",
-                showlegend=False,
-                text=[f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()],
-                textposition="middle right",
-                marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
-                textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT, shadow=f"0 0 4px {BACKGROUND}"),
-                name="Leading partners",
-            )
-        )
+    figure = world_map(countries, leaders) if len(active) else None
     return Slide(
         "map",
         "Where we are active",

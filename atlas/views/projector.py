@@ -5,10 +5,12 @@
 
 from __future__ import annotations
 
+import pandas as pd
 import plotly.graph_objects as go
 
 from atlas.data import vocab
-from atlas.views import figures
+from atlas.views import figures, worldmap
+from atlas.views.scales import class_label, count_classes
 
 # Projector theme: light text on a deep navy, large type.
 BACKGROUND = "#0b1630"
@@ -85,19 +87,79 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
         if "fillcolor" in trace and isinstance(trace.fillcolor, str):
             trace.fillcolor = _brighter(trace.fillcolor)
     fig.update_geos(bgcolor=BACKGROUND, landcolor="#24324f", countrycolor="#4a5b80", showocean=False)
-    # On a dark screen "more" must be brighter, not darker.
     fig.update_traces(
         selector=dict(type="choropleth"),
         marker_line_color=BACKGROUND,
-        colorscale=PROJECTOR_SCALE,
-        colorbar=dict(
-            tickfont=big,
-            title=dict(font=big),
-            thickness=20,
-            len=0.7,
-            # large tick labels below their ticks, so the top one clears the title
-            ticklabelposition="outside bottom",
-        ),
+        colorbar=dict(tickfont=big, title=dict(font=big), thickness=20, len=0.7, ticklabelposition="outside bottom"),
     )
-    fig.update_traces(selector=dict(type="scattergeo", mode="markers"), marker_colorscale=PROJECTOR_SCALE)
     return fig
+
+
+def class_colours(count: int) -> list[str]:
+    """`count` colours along the projector scale, from the first step above bare land to the brightest."""
+    stops = [(p, tuple(int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))) for p, c in PROJECTOR_SCALE[1:]]
+    out = []
+    for i in range(count):
+        t = stops[0][0] + (1 - stops[0][0]) * (i / (count - 1) if count > 1 else 1)
+        (p0, a), (p1, b) = next((x, y) for x, y in zip(stops, stops[1:]) if t <= y[0] + 1e-9)
+        share = (t - p0) / (p1 - p0)
+        out.append("#" + "".join(f"{round(u + (v - u) * share):02X}" for u, v in zip(a, b)))
+    return out
+
+
+def world_map(countries: pd.DataFrame, leaders: pd.DataFrame) -> go.Figure:
+    """The map slide: count classes in projector colours (on a dark screen more is brighter), the legend in the
+    same colours, and the `leaders` (name, lat, lon, engagements) named on the map, their labels kept apart."""
+    fig = worldmap.world_choropleth(countries)
+    data = countries[countries.engagements > 0]
+    top = float(data.engagements.max()) if len(data) else 1.0
+    classes = count_classes(top)
+    colours = class_colours(len(classes))
+    scale = worldmap.class_scale(top, colours)
+    fig.update_traces(selector=dict(type="choropleth"), colorscale=scale)
+    fig.update_traces(selector=dict(type="scattergeo"), marker_colorscale=scale)
+    legend = "<br>".join(f'<span style="color:{c}">■</span> {class_label(*k)}' for k, c in zip(classes, colours))
+    fig.update_annotations(text=f"<b>Engagements</b><br>{legend}")
+    texts = [f"{figures.esc(r.name)} {int(r.engagements):,}" for r in leaders.itertuples()]
+    fig.add_trace(
+        go.Scattergeo(
+            lat=list(leaders.lat),
+            lon=list(leaders.lon),
+            mode="markers+text",
+            hoverinfo="skip",
+            showlegend=False,
+            text=texts,
+            textposition=label_positions(list(leaders.lon), list(leaders.lat), texts),
+            marker=dict(size=10, color=ACCENT, line=dict(color=BACKGROUND, width=1)),
+            textfont=dict(size=CHART_TEXT, color=FOREGROUND, family=figures.FONT, shadow=f"0 0 4px {BACKGROUND}"),
+            name="Leading partners",
+        )
+    )
+    return fig
+
+
+def label_positions(lons: list[float], lats: list[float], texts: list[str], size: int = CHART_TEXT) -> list[str]:
+    """A text position for each point's label so that no two labels (nor a label and another's point) overlap, on
+    the full-width map (about 4.4 px per degree of longitude, 5.8 per degree of latitude): right of the point if
+    free, else left, below or above."""
+    placed: list[tuple[float, float, float, float]] = []
+    points = [(lon * 4.4, -lat * 5.8) for lon, lat in zip(lons, lats)]
+    out = []
+    for (x, y), text in zip(points, texts):
+        w, h = len(text) * size * 0.56, size * 1.1
+        options = {
+            "middle right": (x + 8, y - h / 2, x + 8 + w, y + h / 2),
+            "middle left": (x - 8 - w, y - h / 2, x - 8, y + h / 2),
+            "bottom center": (x - w / 2, y + 8, x + w / 2, y + 8 + h),
+            "top center": (x - w / 2, y - 8 - h, x + w / 2, y - 8),
+        }
+        dots = [(px - 6, py - 6, px + 6, py + 6) for px, py in points if (px, py) != (x, y)]
+        free = [k for k, box in options.items() if not any(_overlap(box, other) for other in placed + dots)]
+        choice = free[0] if free else "middle right"
+        placed.append(options[choice])
+        out.append(choice)
+    return out
+
+
+def _overlap(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]

@@ -10,9 +10,12 @@ MEASURE_JS = """({minPx, skip}) => {
       return true; };
   const skipped = (el) => skip && el.closest(skip);
   const boxes = [];
+  // The type as drawn: the computed size times the scaling of the slide frame (a CSS transform leaves it unchanged).
+  const frame = document.querySelector('[data-testid="stMainBlockContainer"]');
+  const k = frame && frame.offsetWidth ? frame.getBoundingClientRect().width / frame.offsetWidth : 1;
   const add = (el, rect, text) => {
     if (rect.width < 1 || rect.height < 1) return;
-    const size = parseFloat(getComputedStyle(el).fontSize);
+    const size = parseFloat(getComputedStyle(el).fontSize) * k;
     const item = {text: text.slice(0, 40), x: rect.left, y: rect.top, r: rect.right, b: rect.bottom, size};
     out.texts.push(item);
     if (rect.left < -eps || rect.top < -eps || rect.right > W + eps || rect.bottom > H + eps) out.offscreen.push(item);
@@ -58,7 +61,8 @@ MEASURE_JS = """({minPx, skip}) => {
 
 
 def measure(page, *, min_px: float = 24, skip: str | None = None) -> dict:
-    """Boxes of every visible text in the main area (HTML and chart SVG), with the problems found."""
+    """Boxes of every visible text in the main area (HTML and chart SVG), with the problems found; sizes are as
+    drawn on the screen (after the frame's scaling), so `min_px` is in screen pixels."""
     return page.evaluate(MEASURE_JS, {"minPx": min_px, "skip": skip})
 
 

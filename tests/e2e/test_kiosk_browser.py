@@ -7,6 +7,7 @@ import shutil
 
 import duckdb
 from conftest import TODAY, screenshot, start_server, stop_server, wait_for_app
+from layout_check import measure, problems
 
 from support import engagement, run_cli, write_csv
 
@@ -124,6 +125,45 @@ def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open
         assert page.locator(".kiosk-status").inner_text() != as_of, "the new as-of time is shown"
         no_error_on_the_wall(page)
         screenshot(page, "kiosk_after_import")
+        assert session.page_errors == []
+    finally:
+        stop_server(running)
+
+
+def test_an_outdated_database_pauses_the_wall_with_a_calm_slide_and_resumes(demo_db, open_session, tmp_path):
+    db = tmp_path / "atlas.duckdb"
+    shutil.copy(demo_db, db)
+    con = duckdb.connect(str(db))
+    version = con.execute("SELECT value FROM metadata WHERE key = 'schema_version'").fetchone()[0]
+    con.execute("UPDATE metadata SET value = '0' WHERE key = 'schema_version'")  # built by an older Partner Atlas
+    con.close()
+    running = start_server(db, tmp_path / "streamlit.log")
+    try:
+        session = open_session(1920, 1080)
+        page = session.page
+        page.goto(f"{running.url}/?mode=briefing&kiosk=1&slides=headline,renewals,country:MEX")
+        wait_for_app(page)
+        wait_shown(page, "1 / 3", "Briefing paused")
+        no_error_on_the_wall(page)
+        assert "earlier version" in page.locator(".slide-bullets").inner_text()
+        assert page.evaluate(VISIBLE_CONTROLS) == [], "kiosk shows no control, paused or not"
+        found = measure(page, skip=".st-key-brief_controls")
+        assert problems(found) == {} and found["texts"], problems(found)
+        screenshot(page, "kiosk_paused")
+        pause(page)
+        page.keyboard.press("ArrowRight")  # the keyboard still works
+        wait_shown(page, "2 / 3", "Briefing paused")
+        no_error_on_the_wall(page)
+
+        con = duckdb.connect(str(db))  # brought up to date: the wall resumes by itself, with the link's slides
+        con.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [version])
+        con.close()
+        page.wait_for_function(
+            "() => !document.querySelector('.slide-title').innerText.includes('paused')", timeout=90_000
+        )
+        page.wait_for_function("() => document.querySelector('.kiosk-status').innerText.includes('Data as of')")
+        assert page.locator(".kiosk-status .counter").inner_text().endswith("/ 3")
+        no_error_on_the_wall(page)
         assert session.page_errors == []
     finally:
         stop_server(running)
