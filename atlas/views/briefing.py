@@ -35,6 +35,7 @@ from atlas.views.projector import (  # noqa: F401  (re-exported: the projector l
     MUTED,
     contrast,
     lighten,
+    map_picture,
     style,
     world_map,
 )
@@ -177,7 +178,7 @@ def _headline(run: Runner, f: Filters) -> Slide:
             Number("Expiring in 12 months", f"{int(agr.expiring_12m):,}"),
         ],
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
-        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
         note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.",
     )
 
@@ -187,10 +188,12 @@ def _map(run: Runner, f: Filters) -> Slide:
     active = countries[countries.engagements > 0]
     leaders = active.sort_values("engagements", ascending=False).head(MAP_LABELS)
     figure = world_map(countries, leaders) if len(active) else None
+    picture = map_picture(countries, leaders) if len(active) else None
     return Slide(
         "map",
         "Where we are active",
         figure=figure,
+        map=picture,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
         note=f"{len(active)} partner countries engaged; brighter means more engagements; the {len(leaders)} "
@@ -225,7 +228,7 @@ def _area(run: Runner, f: Filters, code: str) -> Slide:
         f"area_{code}",
         area.label,
         figure=_trend(figures.area_trend_lines, part, f) if len(part) else None,
-        chart=_monthly_chart(part, f, "line") if len(part) else None,
+        chart=monthly_chart(part, f, "line") if len(part) else None,
         bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
         or ["No engagements in this mission area for these filters."],
         note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}",
@@ -238,7 +241,7 @@ def _mix(run: Runner, f: Filters) -> Slide:
         "areas",
         "Mission-area mix over time",
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
-        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else ["No engagements for these filters."],
     )
 
@@ -304,7 +307,7 @@ def _country(run: Runner, f: Filters, iso3: str) -> Slide:
             Number("Programmes present", f"{_programmes(run, iso3):,}"),
         ],
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
-        chart=_monthly_chart(monthly, f, "column") if len(monthly) else None,
+        chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else [f"No engagements with {p['name']} in the period."],
         sources="Engagement and agreement records; programme sources on the Country profile",
         note=" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None,
@@ -321,7 +324,7 @@ def _trend(builder: Callable[..., go.Figure], monthly: pd.DataFrame, f: Filters)
     return builder(monthly, **{k: v for k, v in wanted.items() if k in accepted})
 
 
-def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
+def monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str, colours: dict[str, str] = AREA_COLOURS) -> Chart:
     """Engagements per month by mission area; the running month is labelled '(to date)'."""
     # Every month of the period up to today, a quiet month included (a skipped month would hide a drop).
     seen = pd.to_datetime(monthly["month"])
@@ -339,7 +342,7 @@ def _monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str) -> Chart:
         kind,
         [month_label(m, f.today) for m in months],
         [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
-        [AREA_COLOURS[c] for c in codes],
+        [colours[c] for c in codes],
         "Engagements per month",
     )
 

@@ -16,7 +16,6 @@ from urllib.parse import urlparse
 from xml.sax.saxutils import escape
 
 import pandas as pd
-import plotly.graph_objects as go
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
 from reportlab.lib.styles import ParagraphStyle
@@ -24,10 +23,10 @@ from reportlab.lib.units import mm
 from reportlab.lib.utils import simpleSplit
 from reportlab.platypus import Image, Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
 
-from atlas.data import countries as country_table
 from atlas.data import vocab
 from atlas.data.filters import Filters
-from atlas.views import figures, slides, worldmap
+from atlas.views import flatmap, pdfchart
+from atlas.views.briefing import monthly_chart
 from atlas.views.format import delta_text
 from atlas.views.pdf import fonts
 from atlas.views.slide import display_title, partner_names
@@ -90,35 +89,6 @@ def _day(value) -> str:
     return f"{pd.Timestamp(value):%d %b %Y}" if value is not None and pd.notna(value) else "—"
 
 
-def _locator(profile, iso3: str) -> go.Figure:
-    row = next((c for c in country_table.load_countries() if c["iso3"] == iso3), {})
-    frame = pd.DataFrame(
-        [
-            {
-                "iso3": iso3,
-                "name": profile["name"],
-                "small": bool(row.get("small")),
-                "lat": profile.lat,
-                "lon": profile.lon,
-                "engagements": 1,
-            }
-        ]
-    )
-    fig = worldmap.world_choropleth(frame, colour="#D55E00", height=260)
-    fig.update_traces(showscale=False, selector=dict(type="choropleth"))
-    fig.add_trace(
-        go.Scattergeo(
-            lat=[profile.lat],
-            lon=[profile.lon],
-            mode="markers",
-            showlegend=False,
-            marker=dict(size=9, color="#D55E00", line=dict(color="white", width=1)),
-        )
-    )
-    fig.update_layout(margin=dict(l=0, r=0, t=0, b=0), paper_bgcolor="white")
-    return fig
-
-
 def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date | None = None) -> bytes:
     """The brief on `iso3` for filters `f` (period, areas, component, types; the country replaces the sidebar's
     countries) as PDF bytes."""
@@ -149,13 +119,15 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
         + f" · Sources: {SOURCES}"
     )
 
-    trend = (
-        figures.area_mix_over_time(monthly[monthly.engagements > 0], today=f.today, height=300)
-        if int(monthly.engagements.sum())
-        else None
+    shown = monthly[monthly.engagements > 0]
+    # Drawn here, not in a browser: the trend as vector graphics with real text, the locator by Pillow.
+    trend = monthly_chart(shown, f, "column", vocab.MISSION_AREA_COLOURS) if len(shown) else None
+    locator = flatmap.png(
+        flatmap.MapPicture(fills={iso3: "#D55E00"}, dots=[(float(p.lon), float(p.lat), "#D55E00")]),
+        840,
+        480,
+        flatmap.MapStyle(land="#d5dbe3", border="#ffffff", font_px=20),
     )
-    jobs = [(_locator(p, iso3), 420, 240)] + ([(_print(trend), 760, 300)] if trend is not None else [])
-    images = slides.figure_images(jobs)
 
     story: list = []
     where = " · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x)
@@ -205,12 +177,12 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     story.append(tiles)
 
     story.append(Paragraph("Trend and location", s["h2"]))
-    locator = Image(io.BytesIO(images[0]), width=58 * mm, height=33 * mm)
+    place = Image(io.BytesIO(locator), width=58 * mm, height=33 * mm)
     if trend is not None:
-        chart = Image(io.BytesIO(images[1]), width=118 * mm, height=46.5 * mm)
-        row = Table([[chart, locator]], colWidths=[120 * mm, 60 * mm])
+        ink = pdfchart.Ink(text="#1b2a4a", grid="#e3e8ef", font=fonts()[0], size=6.5)
+        row = Table([[pdfchart.ChartFlowable(trend, 116 * mm, 46 * mm, ink), place]], colWidths=[120 * mm, 60 * mm])
     else:
-        row = Table([[Paragraph("No engagements in the period.", s["body"]), locator]], colWidths=[120 * mm, 60 * mm])
+        row = Table([[Paragraph("No engagements in the period.", s["body"]), place]], colWidths=[120 * mm, 60 * mm])
     row.setStyle(TableStyle([("VALIGN", (0, 0), (-1, -1), "TOP"), ("LEFTPADDING", (0, 0), (-1, -1), 0)]))
     story.append(row)
 
@@ -328,18 +300,3 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     )
     doc.build(story, onFirstPage=stamp_page, onLaterPages=stamp_page)
     return buffer.getvalue()
-
-
-def _print(fig: go.Figure) -> go.Figure:
-    """Print sizes for a chart on paper."""
-    fig = go.Figure(fig)
-    fig.update_layout(
-        font=dict(size=15),
-        legend=dict(font=dict(size=13)),
-        paper_bgcolor="white",
-        plot_bgcolor="white",
-        margin=dict(l=10, r=10, t=40, b=10),
-    )
-    fig.update_xaxes(automargin=True)
-    fig.update_yaxes(automargin=True, gridcolor="#e3e8ef")
-    return fig

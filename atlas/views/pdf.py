@@ -11,7 +11,7 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.ttfonts import TTFont
 from reportlab.pdfgen import canvas
 
-from atlas.views import briefing
+from atlas.views import briefing, pdfchart
 from atlas.views.slide import Deck, Slide
 
 FONT_FILES = {
@@ -77,7 +77,8 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
     c.setFillColorRGB(*muted)
     c.drawRightString(PAGE_W - 24, PAGE_H - 40, f"{number} / {len(deck)}" + ("   DEMO DATA" if deck.demo else ""))
     top = PAGE_H - 70
-    large = slide.numbers and picture is None
+    body = slide.chart is not None or picture is not None
+    large = slide.numbers and not body
     if slide.numbers:
         tile_w = (PAGE_W - 48 - 12 * (len(slide.numbers) - 1)) / len(slide.numbers)
         height = 150 if large else 110
@@ -105,16 +106,20 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
         top -= height + 16
     bottom = 60 + (24 if slide.note else 0)
     text_x, text_w = 24.0, float(PAGE_W - 48)
-    if picture is not None:
+    box_w = PAGE_W - 48 - (270 if slide.bullets else 0)
+    if slide.chart is not None:  # vector graphics and real text: the numbers can be searched and copied
+        ink = pdfchart.Ink(text=briefing.FOREGROUND, grid="#2a3a5e", font=regular, size=12)
+        pdfchart.draw(c, slide.chart, 24, bottom, box_w, top - bottom - 4, ink)
+    elif picture is not None:
         image = ImageReader(io.BytesIO(picture))
         iw, ih = image.getSize()
-        box_w = PAGE_W - 48 - (270 if slide.bullets else 0)
         scale = min(box_w / iw, (top - bottom) / ih)
         c.drawImage(image, 24, top - ih * scale, iw * scale, ih * scale)
+    if body:
         text_x, text_w = 24 + box_w + 16, PAGE_W - box_w - 64
     c.setFillColorRGB(*fg)
     y = top - 20
-    size = 18 if large or picture is None else 14
+    size = 18 if large or not body else 14
     for bullet in slide.bullets:
         c.setFont(regular, size)
         c.drawString(text_x, y, "•")
@@ -127,7 +132,8 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
 
 
 def to_pdf(deck: Deck, pictures: dict[str, bytes]) -> bytes:
-    """One 16:9 page per slide: text as text, charts as pictures; filters, as-of and sources on each page."""
+    """One 16:9 page per slide: text as text, charts as vector graphics, the map a picture; filters, as-of and
+    sources on each page."""
     buffer = io.BytesIO()
     c = canvas.Canvas(buffer, pagesize=(PAGE_W, PAGE_H), pageCompression=1)
     c.setTitle("Partner Atlas briefing")

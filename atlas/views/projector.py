@@ -10,6 +10,7 @@ import plotly.graph_objects as go
 
 from atlas.data import vocab
 from atlas.views import figures, worldmap
+from atlas.views.flatmap import MapPicture, MapStyle
 from atlas.views.scales import class_label, count_classes
 
 # Projector theme: light text on a deep navy, large type.
@@ -136,6 +137,29 @@ def world_map(countries: pd.DataFrame, leaders: pd.DataFrame) -> go.Figure:
         )
     )
     return fig
+
+
+def map_picture(countries: pd.DataFrame, leaders: pd.DataFrame) -> MapPicture:
+    """The same map for the files, drawn without a browser (atlas.views.flatmap): classes, legend, named leaders."""
+    data = countries[countries.engagements > 0]
+    classes = count_classes(float(data.engagements.max()) if len(data) else 1.0)
+    colours = class_colours(len(classes))
+
+    def colour(value: float) -> str:
+        return next((c for (low, high), c in zip(classes, colours) if low <= value <= high), colours[-1])
+
+    small = data[data["small"].astype(bool)]
+    return MapPicture(
+        fills={r.iso3: colour(r.engagements) for r in data.itertuples()},
+        dots=[(r.lon, r.lat, colour(r.engagements)) for r in small.itertuples()],
+        labels=[(r.lon, r.lat, f"{r.name} {int(r.engagements):,}") for r in leaders.itertuples()],
+        legend=[(c, class_label(*k)) for k, c in zip(classes, colours)],
+        legend_title="Engagements",
+        marker=ACCENT,
+    )
+
+
+MAP_STYLE = MapStyle(background=BACKGROUND, land="#24324f", border=BACKGROUND, text=FOREGROUND, halo=BACKGROUND)
 
 
 def label_positions(lons: list[float], lats: list[float], texts: list[str], size: int = CHART_TEXT) -> list[str]:

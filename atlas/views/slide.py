@@ -14,6 +14,8 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from atlas.views.flatmap import MapPicture
+
 # Trailing party codes on demo agreement titles: "... on Cargo (USA-BLZ-CRI-GTM)".
 _CODES = re.compile(r"\s*\((?:[A-Z]{3})(?:[-–][A-Z]{3})+\)\s*$")
 FOOTER_LIMIT = 110
@@ -45,6 +47,7 @@ class Slide:
     numbers: list[Number] = field(default_factory=list)
     figure: go.Figure | None = None
     chart: Chart | None = None
+    map: MapPicture | None = None  # the map for the files, drawn without a browser
     bullets: list[str] = field(default_factory=list)
     sources: str = "Engagement and agreement records (import log)"
     note: str | None = None

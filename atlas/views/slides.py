@@ -1,19 +1,15 @@
-"""Briefing slides out of the app: HTML snippets and the chart sizes for the wall screen, chart images, and the
-.pptx / .pdf files.
+"""Briefing slides out of the app: HTML snippets and the chart sizes for the wall screen, and the .pptx / .pdf files.
 
-The export is built on this machine with no network: plotly figures become PNG through kaleido, which drives the
-installed Chromium (BROWSER_PATH, default /usr/bin/chromium) and reads the world boundaries from static/topojson/
-on disk. The .pptx has native text and charts (atlas.views.deck), the .pdf a text layer (atlas.views.pdf).
+The export is built on this machine with no network and no browser: the .pptx has native text and charts
+(atlas.views.deck), the .pdf a text layer and vector charts (atlas.views.pdf), and the map is a picture Pillow draws
+from the boundaries in static/topojson/ (atlas.views.flatmap).
 """
 
 from __future__ import annotations
 
 import html
-import os
-from pathlib import Path
 
-from atlas.config import STATIC_DIR
-from atlas.views import briefing
+from atlas.views import briefing, flatmap, projector
 
 WIDTH, HEIGHT = 1920, 1080
 
@@ -54,55 +50,20 @@ def screen_chart_width(slide: briefing.Slide) -> int:
     return int((inner - 16) * 0.75) - 8 if slide.bullets else inner
 
 
-# --- static images -------------------------------------------------------------------------------
+# --- files --------------------------------------------------------------------------------------
+
+MAP_SIZE = (1760, 760)  # the map picture in the files, in frame pixels
 
 
-class ExportUnavailable(RuntimeError):
-    """The machine lacks what the export needs (Chromium for chart images)."""
-
-
-def chromium_path() -> str:
-    path = os.environ.get("BROWSER_PATH", "/usr/bin/chromium")
-    if not Path(path).exists():
-        raise ExportUnavailable(
-            f"Chromium not found at {path}: install it (apt-get install -y chromium) "
-            "or set BROWSER_PATH; chart images need it."
-        )
-    return path
-
-
-def figure_images(jobs: list[tuple[object, int, int]]) -> list[bytes]:
-    """PNG bytes for each (plotly figure, width, height), through one Chromium session; offline."""
-    import kaleido
-    import plotly.io as pio
-
-    if not jobs:
-        return []
-    os.environ.setdefault("BROWSER_PATH", chromium_path())
-    pio.defaults.topojson = (STATIC_DIR / "topojson").resolve().as_uri() + "/"
-    kaleido.start_sync_server(silence_warnings=True)
-    try:
-        return [pio.to_image(fig, format="png", width=w, height=h, scale=1) for fig, w, h in jobs]
-    finally:
-        kaleido.stop_sync_server(silence_warnings=True)
-
-
-def chart_size(slide: briefing.Slide) -> tuple[int, int]:
-    """A chart picture's size in the 1920x1080 frame: narrower beside bullets, shorter under numbers."""
-    return (1300 if slide.bullets else 1760), (520 if slide.numbers else 760)
-
-
-def chart_images(deck: briefing.Deck, *, wanted=lambda s: True) -> dict[str, bytes]:
-    """PNG pictures of the slides' charts (those `wanted`), by slide key, in one Chromium session."""
-    charted = [s for s in deck.slides if s.figure is not None and wanted(s)]
-    jobs = [(briefing.style(s.figure, height=chart_size(s)[1]), *chart_size(s)) for s in charted]
-    return dict(zip((s.key for s in charted), figure_images(jobs)))
+def map_pictures(deck: briefing.Deck) -> dict[str, bytes]:
+    """PNG pictures of the slides' maps, by slide key, drawn without a browser (atlas.views.flatmap)."""
+    return {s.key: flatmap.png(s.map, *MAP_SIZE, projector.MAP_STYLE) for s in deck.slides if s.map is not None}
 
 
 def export(deck: briefing.Deck) -> tuple[bytes, bytes]:
-    """(.pptx bytes, .pdf bytes) of the same slides."""
+    """(.pptx bytes, .pdf bytes) of the same slides: native text and charts, the map as a picture."""
     from atlas.views import deck as pptx_deck
     from atlas.views import pdf
 
-    pictures = chart_images(deck)
+    pictures = map_pictures(deck)
     return pptx_deck.to_pptx(deck, pictures), pdf.to_pdf(deck, pictures)
