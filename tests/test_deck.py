@@ -5,8 +5,11 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import re
 import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 from pptx import Presentation
@@ -17,7 +20,8 @@ from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import briefing, slides
 
-# A short deck keeps the chart pictures (Chromium) few: every kind of slide is here once.
+ROOT = Path(__file__).resolve().parents[1]
+# A short deck with every kind of slide once.
 KEYS = ["headline", "map", "partners", "agreements", "renewals", "changes", "country:CAN"]
 TITLES = [
     "Partner activity at a glance",
@@ -125,3 +129,43 @@ def test_the_pdf_has_a_text_layer_with_titles_numbers_and_a_stamp_on_each_page(e
     assert "10 " in headline and "Engagements" in headline and "+7 (+233%)" in headline
     renewals = " ".join(_pdftotext(pdf, "-f", "5", "-l", "5").split())
     assert "20 Dec 2026: Aviation Security MOU with Japan" in renewals
+
+
+def test_the_pdf_charts_are_text_and_vector_graphics(exported):
+    pdf = exported["pdf"]
+    partners = " ".join(_pdftotext(pdf, "-f", "3", "-l", "3").split())
+    for text in ("Canada", "Germany", "Engagements", "Law Enforcement"):
+        assert text in partners, text  # category names, axis title and legend are real text, not pixels
+    trend = " ".join(_pdftotext(pdf, "-f", "1", "-l", "1").split())
+    assert "Dec 2025" in trend and "Nov 2026" in trend and "Engagements per month" in trend
+    pipeline = " ".join(_pdftotext(pdf, "-f", "4", "-l", "4").split())
+    assert "In negotiation" in pipeline and "Terminated" in pipeline
+    images = subprocess.run(["pdfimages", "-list", "-"], input=pdf, capture_output=True)
+    listing = images.stdout.decode() if images.returncode == 0 else ""
+    if listing:
+        pages = [int(line.split()[0]) for line in listing.splitlines()[2:] if line.strip()]
+        assert set(pages) <= {2}, f"only the map is a picture: {pages}"
+
+
+def test_the_export_needs_no_browser(fixture_db, tmp_path):
+    """The files are drawn by python-pptx, reportlab and Pillow: with no Chromium to be found, they still build."""
+    script = (
+        "import datetime as dt, sys\n"
+        "from atlas.data.db import Database\n"
+        "from atlas.data.filters import default_filters\n"
+        "from atlas.views import briefing, country_brief, slides\n"
+        "db = Database.open(sys.argv[1])\n"
+        "run = lambda name, f=None, **extra: db.query(name, (f.params() if f else {}) | extra)\n"
+        f"f = default_filters(dt.date.fromisoformat('{TODAY}'))\n"
+        "deck = briefing.build_slides(run, f, since=dt.date(2025, 12, 1), as_of='now', keys=['headline', 'map'])\n"
+        "pptx, pdf = slides.export(deck)\n"
+        "brief = country_brief.build(run, f, 'CAN', as_of='now')\n"
+        "assert pptx[:2] == b'PK' and pdf[:5] == b'%PDF-' and brief[:5] == b'%PDF-'\n"
+        "print('built', 'kaleido' in sys.modules)\n"
+    )
+    env = dict(os.environ, BROWSER_PATH=str(tmp_path / "no-chromium"), PATH="/usr/bin:/bin")
+    done = subprocess.run(
+        [sys.executable, "-c", script, str(fixture_db)], capture_output=True, text=True, env=env, cwd=ROOT
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "built False", done.stdout

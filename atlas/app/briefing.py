@@ -139,7 +139,8 @@ def safe_slide(f: flt.Filters, view: View, index: int) -> tuple[briefing.Deck | 
     notice = wall_notice()
     if notice is not None:
         st.session_state.pop("brief_deck", None)
-        return None, notice
+        away = not config.db_path().exists()  # an import swapping the file: the last good slide stays up
+        return None, (st.session_state.get(LAST_GOOD) if away else None) or notice
     try:
         deck = briefing_deck(f, view.keys)
         slide = deck.slide(index % len(deck))

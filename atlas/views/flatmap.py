@@ -121,13 +121,14 @@ def png(picture: MapPicture, width: int, height: int, style: MapStyle | None = N
         placed.append(box)
         draw.text((box[0], box[1]), text, font=font, fill=style.text, stroke_width=3, stroke_fill=style.background)
     if picture.legend:
-        rows = ([(None, picture.legend_title)] if picture.legend_title else []) + list(picture.legend)
+        rows: list[tuple[str | None, str]] = [(None, picture.legend_title)] if picture.legend_title else []
+        rows += list(picture.legend)
         line = style.font_px * 1.3
         y = height - 12 - line * len(rows)
-        for colour, text in rows:
-            if colour:
-                draw.rectangle((12, y + 4, 12 + style.font_px * 0.8, y + 4 + style.font_px * 0.8), fill=colour)
-            draw.text((12 + (style.font_px * 1.2 if colour else 0), y), text, font=font, fill=style.text)
+        for swatch, text in rows:
+            if swatch:
+                draw.rectangle((12, y + 4, 12 + style.font_px * 0.8, y + 4 + style.font_px * 0.8), fill=swatch)
+            draw.text((12 + (style.font_px * 1.2 if swatch else 0), y), text, font=font, fill=style.text)
             y += line
     buffer = io.BytesIO()
     image.save(buffer, format="PNG", optimize=False)

@@ -98,7 +98,10 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
 
 def class_colours(count: int) -> list[str]:
     """`count` colours along the projector scale, from the first step above bare land to the brightest."""
-    stops = [(p, tuple(int(c.lstrip("#")[i : i + 2], 16) for i in (0, 2, 4))) for p, c in PROJECTOR_SCALE[1:]]
+    stops: list[tuple[float, tuple[int, ...]]] = [
+        (float(str(p)), tuple(int(str(c).lstrip("#")[i : i + 2], 16) for i in (0, 2, 4)))
+        for p, c in PROJECTOR_SCALE[1:]
+    ]
     out = []
     for i in range(count):
         t = stops[0][0] + (1 - stops[0][0]) * (i / (count - 1) if count > 1 else 1)

@@ -43,7 +43,7 @@ def wait_for_slide(page, number: int, title: str, chart: bool) -> None:
         return charts.length === (chart ? 1 : 0) && [...charts].every(c => c.querySelector('.main-svg text'));
     }""",
         arg=[number, title, chart],
-        timeout=30_000,
+        timeout=90_000,  # a 4K frame on a busy machine
     )
     page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
 
