@@ -63,17 +63,14 @@ st.subheader("Engagement intensity by partner country")
 if countries.engagements.sum() == 0:
     ui.empty_state("engagements", f)
 else:
-    event = ui.plotly(worldmap.world_choropleth(countries, height=560), key="overview_map", on_select="rerun")
-    widgets.open_clicked_country(event)
-    active = countries[countries.engagements > 0]
-    st.caption(
-        f"Map of engagements in the period by partner country ({len(active)} countries), shaded by count "
-        "class as the legend says. Small states are drawn as dots. Click a country to open its profile."
-    )
-    widgets.numbers_behind(
-        active,
-        key="choropleth",
-        name="engagements_by_country",
+    active = countries[countries.engagements > 0].sort_values("engagements", ascending=False)
+    event = ui.plotly(
+        worldmap.world_choropleth(countries, height=560),
+        key="overview_map",
+        on_select="rerun",
+        description=f"Map of engagements in the period by partner country ({len(active)} countries), shaded by "
+        "count class as the legend says. Small states are drawn as dots. Click a country to open its profile.",
+        numbers=active,
         columns={
             "name": "Partner country",
             "region": "Region",
@@ -81,8 +78,12 @@ else:
             "prev_engagements": "Previous period",
             "participants": "Participants",
         },
-        download=countries[["iso3", "name", "region", "engagements", "prev_engagements", "participants"]],
+        download=(
+            "engagements_by_country",
+            countries[["iso3", "name", "region", "engagements", "prev_engagements", "participants"]],
+        ),
     )
+    widgets.open_clicked_country(event)
 
 ui.area_legend()
 left, right = st.columns([2, 3])
@@ -92,11 +93,16 @@ with left:
         ui.empty_state("engagements", f)
     else:
         top = figures.clickable_partners(figures.without_legend(figures.top_partners(by_area, n=10)), by_area)
-        widgets.open_clicked_country(ui.plotly(top, key="top_partners", on_select="rerun"))
-        st.caption(
-            "The ten partners with the most engagements, split by mission area. Click a bar to open the "
-            "country's profile."
+        event = ui.plotly(
+            top,
+            key="top_partners",
+            on_select="rerun",
+            description="The ten partners with the most engagements, split by mission area. Click a bar to open "
+            "the country's profile.",
+            numbers=by_area[by_area.name.isin(by_area.groupby("name").engagements.sum().nlargest(10).index)],
+            columns={"name": "Partner country", "mission_area": "Mission area", "engagements": "Engagements"},
         )
+        widgets.open_clicked_country(event)
         ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "top_partners_by_area", key="top")
 with right:
     st.subheader("Mission-area mix over time")
@@ -105,13 +111,15 @@ with right:
         ui.empty_state("engagements", f)
     else:
         events = ui.query("timeline_events", f)
-        ui.plotly(figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), events=events), key="mix")
-        if len(events):
-            st.caption("Markers above the bars: agreements signed and entered into force that month (hover for which).")
-        ui.downloads(
-            figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
-            "engagements_by_month_and_area",
+        by_month = figures.mark_partial(monthly, today=f.today, period=(f.start, f.end))
+        ui.plotly(
+            figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), events=events),
             key="mix",
+            description="Engagements per month, stacked by mission area; a month the period or today cuts "
+            "short is marked partial. Markers above the bars: agreements signed and entered into force that month "
+            "(hover for which).",
+            numbers=by_month,
         )
+        ui.downloads(by_month, "engagements_by_month_and_area", key="mix")
 
 ui.what_changed_section(f)

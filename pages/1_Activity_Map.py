@@ -55,14 +55,21 @@ for code in programmes or []:
 if activity.engagements.sum() == 0:
     ui.empty_state("engagements", f)
 active = activity[activity.engagements > 0]
-event = st.pydeck_chart(
+event = widgets.pydeck(
     maps.deck(layers, longitude=longitude),
-    on_select="rerun",
-    selection_mode="single-object",
     key="activity_map",
     height=600,
-    alt=f"World map of engagements by partner country: {len(active)} countries with activity, "
+    description=f"World map of engagements by partner country: {len(active)} countries with activity, "
     "busiest first in the table 'Numbers behind this map' below.",
+    numbers=active.sort_values("engagements", ascending=False),
+    columns={
+        "name": "Partner country",
+        "region": "Region",
+        "engagements": "Engagements",
+        "prev_engagements": "Previous period",
+        "top_area": "Leading mission area",
+    },
+    download=("activity_by_country", activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]]),
 )
 widgets.open_clicked_country(event)
 
@@ -88,19 +95,6 @@ st.caption(
     "Countries are shaded by their count class (the legend gives each colour's range); dots mark active "
     "countries (larger for small states). Programme sites carry their status, source and as-of date in the "
     "tooltip. Boundaries: Natural Earth (public domain), drawn locally."
-)
-widgets.numbers_behind(
-    active.sort_values("engagements", ascending=False),
-    key="map_countries",
-    name="activity_by_country",
-    download=activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
-    columns={
-        "name": "Partner country",
-        "region": "Region",
-        "engagements": "Engagements",
-        "prev_engagements": "Previous period",
-        "top_area": "Leading mission area",
-    },
 )
 if len(sites):
     st.subheader("Programme sites shown")

@@ -6,6 +6,7 @@ import streamlit as st
 
 from atlas.app import ui
 from atlas.app.tables import agreement_table
+from atlas.app.widgets import LIFECYCLE_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, maps
 
@@ -89,24 +90,30 @@ if monthly.engagements.sum() == 0:
     ui.empty_state(f"engagements with {profile['name']}", view)
 else:
     events = ui.query("timeline_events", view, countries=[profile.iso3])
+    by_month = figures.mark_partial(monthly, today=f.today, period=(f.start, f.end))
     ui.plotly(
         figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), height=340, events=events),
         key="country_mix",
+        description=f"Engagements with {profile['name']} per month, stacked by mission area; a month the period "
+        "or today cuts short is marked partial. Markers above the bars: this country's agreements signed and "
+        "entered into force (hover for which).",
+        numbers=by_month,
     )
-    if len(events):
-        st.caption("Markers above the bars: this country's agreements signed and entered into force (hover for which).")
-    ui.downloads(
-        figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
-        f"engagements_by_month_{profile.iso3}",
-        key="country_mix",
-    )
+    ui.downloads(by_month, f"engagements_by_month_{profile.iso3}", key="country_mix")
 
 region_name = profile.region if isinstance(profile.region, str) and profile.region else None
 st.subheader(f"Compared with {region_name or 'its region'}")
 region = ui.query("region_comparison", view, iso3=profile.iso3)
 chart_col, text_col = st.columns([3, 2])
 with chart_col:
-    ui.plotly(figures.region_comparison(region, n=12, height=340), key="country_region")
+    ui.plotly(
+        figures.region_comparison(region, n=12, height=340),
+        key="country_region",
+        description=f"Engagements in the period of {profile['name']} (highlighted) and the busiest partner "
+        f"countries of {region_name or 'its region'}.",
+        numbers=region,
+        columns={"rank": "Rank", "name": "Partner country", "engagements": "Engagements"},
+    )
     ui.downloads(
         region[["rank", "iso3", "name", "engagements"]], f"region_comparison_{profile.iso3}", key="country_region"
     )
@@ -136,15 +143,18 @@ if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:
     drawn = lifecycle.gantt_rows(agreements)
-    ui.plotly(lifecycle.lifecycle_gantt(agreements, today=f.today), key="country_gantt")
-    st.caption(
-        "Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
+    ui.plotly(
+        lifecycle.lifecycle_gantt(agreements, today=f.today),
+        key="country_gantt",
+        description="Bars run from signature (or first record) to expiry, coloured by current status; open-ended "
         "agreements run to a year from today. ◆ entry into force · | signature."
         + (
             f" Showing the {len(drawn)} that expire soonest, of {len(agreements):,}; the table lists them all."
             if len(agreements) > len(drawn)
             else ""
-        )
+        ),
+        numbers=drawn,
+        columns=LIFECYCLE_COLUMNS,
     )
     agreement_table(
         agreements,

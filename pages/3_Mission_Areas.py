@@ -54,7 +54,16 @@ def area_card(code: str, rows, *, map_height: int, top_n: int, wide: bool = Fals
         return
     map_col, list_col = st.columns([3, 2], vertical_alignment="center") if wide else (st.container(),) * 2
     with map_col:
-        event = ui.plotly(worldmap.area_map(rows, code, height=map_height), key=f"area_map_{code}", on_select="rerun")
+        event = ui.plotly(
+            worldmap.area_map(rows, code, height=map_height),
+            key=f"area_map_{code}",
+            on_select="rerun",
+            description=f"Map of {vocab.mission_area_label(code)} engagements in the period by partner country "
+            f"({len(rows)} countries); click a country to open its profile.",
+            numbers=rows,
+            columns={"name": "Partner country", "region": "Region", "engagements": "Engagements"},
+            what=f"the {vocab.mission_area_label(code)} map",
+        )
     ui.open_clicked_country(event)
     with list_col:
         ranked_table(
@@ -73,6 +82,7 @@ monthly = ui.query("monthly_activity", f)
 if monthly.empty:
     ui.empty_state("engagements", f)
 else:
+    by_month = figures.mark_partial(monthly, today=f.today, period=(f.start, f.end))
     ui.plotly(
         figures.area_small_multiples(
             monthly,
@@ -83,16 +93,12 @@ else:
             events=ui.query("timeline_events", f),
         ),
         key="area_trend",
+        description="Engagements per month: one panel per mission area, all on the same scale; a month the "
+        "period or today cuts short is marked partial. Markers at the top of a panel: the area's agreements signed "
+        "and entered into force that month (hover for which).",
+        numbers=by_month,
     )
-    st.caption(
-        "Engagements per month: one panel per mission area, all on the same scale. Markers at the top of a panel: "
-        "the area's agreements signed and entered into force that month (hover for which)."
-    )
-    ui.downloads(
-        figures.mark_partial(monthly, today=f.today, period=(f.start, f.end)),
-        "engagements_by_month_and_area",
-        key="area_trend",
-    )
+    ui.downloads(by_month, "engagements_by_month_and_area", key="area_trend")
 
 st.subheader("Where it works" if single else "Where each area works")
 st.caption(
@@ -124,7 +130,12 @@ with types_col:
     if types.empty:
         ui.empty_state("engagements", f)
     else:
-        ui.plotly(figures.without_legend(figures.by_type(types)), key="area_types")
+        ui.plotly(
+            figures.without_legend(figures.by_type(types)),
+            key="area_types",
+            description="Engagements in the period by engagement type, stacked by mission area.",
+            numbers=types,
+        )
         ui.downloads(types, "engagements_by_type_and_area", key="area_types")
 with pipeline_col:
     st.subheader("Agreements by status")
@@ -132,8 +143,12 @@ with pipeline_col:
     if pipeline.empty:
         ui.empty_state("agreements", f)
     else:
-        ui.plotly(figures.without_legend(figures.pipeline(pipeline)), key="area_pipeline")
-        st.caption("Agreements whose life overlaps the period, by their current status.")
+        ui.plotly(
+            figures.without_legend(figures.pipeline(pipeline)),
+            key="area_pipeline",
+            description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
+            numbers=pipeline,
+        )
         ui.downloads(pipeline, "agreements_by_status_and_area", key="area_pipeline")
 
 engagement_search_section(f)

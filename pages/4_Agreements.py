@@ -5,6 +5,7 @@ import streamlit as st
 
 from atlas.app import ui
 from atlas.app.tables import agreement_table
+from atlas.app.widgets import LIFECYCLE_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, worldmap
 
@@ -76,7 +77,12 @@ pipeline = ui.query("agreement_pipeline", f)
 if pipeline.empty:
     ui.empty_state("agreements", f)
 else:
-    ui.plotly(figures.pipeline(pipeline, height=360), key="agreement_pipeline")
+    ui.plotly(
+        figures.pipeline(pipeline, height=360),
+        key="agreement_pipeline",
+        description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
+        numbers=pipeline,
+    )
     ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
 
 st.subheader("Lifecycle timeline")
@@ -85,7 +91,14 @@ if agreements.empty:
     ui.empty_state("agreements", f)
 else:
     drawn = lifecycle.gantt_rows(agreements)
-    ui.plotly(lifecycle.lifecycle_gantt(agreements, today=f.today), key="agreement_gantt")
+    ui.plotly(
+        lifecycle.lifecycle_gantt(agreements, today=f.today),
+        key="agreement_gantt",
+        description=f"Lifecycle of the {len(drawn)} agreements that expire soonest: bars run from signature (or "
+        "first record) to expiry, coloured by current status; open-ended agreements run to a year from today.",
+        numbers=drawn,
+        columns=LIFECYCLE_COLUMNS,
+    )
     if len(agreements) > len(drawn):
         st.info(
             f"Showing the {len(drawn)} agreements that expire soonest, of {len(agreements):,}. Narrow with "
@@ -93,7 +106,6 @@ else:
             "below lists them all.",
             icon=":material/filter_list:",
         )
-    st.caption("Bars run from signature (or first record) to expiry; open-ended agreements run to a year from today.")
     ui.downloads(
         drawn[
             [
@@ -125,12 +137,13 @@ else:
         ),
         key="agreement_map",
         on_select="rerun",
+        description=f"Map of agreements in force on {f.as_of:%d %b %Y} by partner country ({len(by_country)} "
+        "countries). An agreement with several partners counts once for each of them. Click a country to open "
+        "its profile.",
+        numbers=by_country,
+        columns={"name": "Partner country", "agreements": "Agreements in force", "latest_area": "Latest area"},
     )
     ui.open_clicked_country(event)
-    st.caption(
-        f"In force on {f.as_of:%d %b %Y}. An agreement with several partners counts once for each of them. "
-        "Click a country to open its profile."
-    )
     ui.downloads(
         by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country", key="agreement_map"
     )

@@ -67,7 +67,13 @@ if total == 0:
     st.stop()
 
 st.subheader("Planned engagements per week")
-ui.plotly(agenda.weekly_figure(weekly), key="upcoming_weeks")
+ui.plotly(
+    agenda.weekly_figure(weekly),
+    key="upcoming_weeks",
+    description=f"Planned engagements per week (weeks from Monday) over the next {days} days.",
+    numbers=weeks,
+    columns={"week_start": "Week from", "engagements": "Planned engagements", "countries": "Partner countries"},
+)
 ui.downloads(weeks[["week_start", "engagements", "countries"]], f"upcoming_{days}_days_by_week", key="weeks")
 
 st.subheader("Agenda")

@@ -89,17 +89,29 @@ grid = compare.monthly_grid(ui.query("compare_monthly", view), codes, f.start, f
 if grid.engagements.sum() == 0:
     ui.empty_state("engagements with these partners", view)
 else:
-    ui.plotly(compare.trend_figure(grid, names, start=f.start, end=f.end, today=f.today), key="compare_trend")
-    st.caption("One scale for every country. A month the period covers only in part is marked (open circle).")
-    ui.downloads(grid.assign(country=grid.iso3.map(names)), "compare_engagements_by_month", key="compare_trend")
+    by_month = grid.assign(country=grid.iso3.map(names))
+    ui.plotly(
+        compare.trend_figure(grid, names, start=f.start, end=f.end, today=f.today),
+        key="compare_trend",
+        description="Engagements per month with each chosen partner, one line per country on one scale. A month "
+        "the period covers only in part is marked (open circle).",
+        numbers=by_month,
+        columns={"month": "Month", "country": "Partner country", "engagements": "Engagements"},
+    )
+    ui.downloads(by_month, "compare_engagements_by_month", key="compare_trend")
 
 st.subheader("Mission-area mix")
 by_area = ui.query("country_area_activity", view)
 if by_area.empty:
     ui.empty_state("engagements with these partners", view)
 else:
-    ui.plotly(compare.area_mix_figure(by_area, codes, names), key="compare_mix")
-    st.caption("Each bar is one country's engagements in the period, as shares of 100%.")
+    ui.plotly(
+        compare.area_mix_figure(by_area, codes, names),
+        key="compare_mix",
+        description="Each bar is one country's engagements in the period, as shares of 100% by mission area.",
+        numbers=by_area,
+        columns={"name": "Partner country", "mission_area": "Mission area", "engagements": "Engagements"},
+    )
     ui.downloads(
         by_area[["iso3", "name", "mission_area", "engagements"]], "compare_mission_area_mix", key="compare_mix"
     )
@@ -109,11 +121,16 @@ by_status = ui.query("compare_agreements", view)
 if by_status.empty:
     ui.empty_state("agreements with these partners", view)
 else:
-    ui.plotly(compare.agreements_figure(by_status, codes, names), key="compare_agreements")
-    st.caption("Current status of the agreements whose life overlaps the period, and those in negotiation.")
-    ui.downloads(
-        by_status.assign(country=by_status.iso3.map(names)), "compare_agreements_by_status", key="compare_agreements"
+    agreements_by_status = by_status.assign(country=by_status.iso3.map(names))
+    ui.plotly(
+        compare.agreements_figure(by_status, codes, names),
+        key="compare_agreements",
+        description="Current status of each chosen partner's agreements whose life overlaps the period, and "
+        "those in negotiation.",
+        numbers=agreements_by_status,
+        columns={"country": "Partner country", "status": "Current status", "agreements": "Agreements"},
     )
+    ui.downloads(agreements_by_status, "compare_agreements_by_status", key="compare_agreements")
 
 st.subheader("Programmes present")
 programmes = compare.programme_table(ui.query("compare_programs", view), codes, names)

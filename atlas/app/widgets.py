@@ -23,6 +23,16 @@ PLOTLY_CONFIG = {
 }
 
 
+# The numbers behind a lifecycle timeline: one row per bar drawn.
+LIFECYCLE_COLUMNS = {
+    "title": "Agreement",
+    "partners": "Partners",
+    "status": "Current status",
+    "date_signed": "Signed",
+    "date_in_force": "In force",
+    "date_expires": "Expires",
+}
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
 
 
@@ -135,14 +145,84 @@ def empty_state(what: str, f: flt.Filters, *, hint: str = "Widen the period or c
     )
 
 
-def plotly(fig, *, key: str, on_select: str | None = None, height: int | None = None):
+def plotly(
+    fig,
+    *,
+    key: str,
+    description: str,
+    numbers: pd.DataFrame,
+    columns: dict[str, str] | None = None,
+    download: tuple[str, pd.DataFrame | None] | None = None,
+    on_select: str | None = None,
+    height: int | None = None,
+    what: str | None = None,
+):
+    """The one way a page draws a plotly chart: the chart with `description` as its accessible name, the
+    description as a caption under it, and `numbers` (the rows it draws) as a table in "Numbers behind
+    `what`" (default: this map / this chart). Returns the selection event when `on_select` is set."""
+    _require_alternative(key, description, numbers)
     if height:
         fig.update_layout(height=height)
-    if on_select:
-        return st.plotly_chart(
-            fig, width="stretch", config=PLOTLY_CONFIG, key=key, on_select="rerun", selection_mode="points"
+    with st.container():
+        if on_select:
+            event = st.plotly_chart(
+                fig,
+                width="stretch",
+                config=PLOTLY_CONFIG,
+                key=key,
+                on_select="rerun",
+                selection_mode="points",
+                alt=description,
+            )
+        else:
+            event = st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key, alt=description)
+        geo = any(t.type in ("choropleth", "scattergeo") for t in fig.data)
+        what = what or ("this map" if geo else "this chart")
+        chart_alternative(description, numbers, key=key, columns=columns, download=download, what=what)
+    return event
+
+
+def pydeck(
+    deck,
+    *,
+    key: str,
+    description: str,
+    numbers: pd.DataFrame,
+    columns: dict[str, str] | None = None,
+    download: tuple[str, pd.DataFrame | None] | None = None,
+    height: int = 600,
+):
+    """A deck.gl map drawn the way plotly() draws a chart: accessible name, caption and the numbers behind it.
+    A click on it is returned as a selection event."""
+    _require_alternative(key, description, numbers)
+    with st.container():
+        event = st.pydeck_chart(
+            deck, on_select="rerun", selection_mode="single-object", key=key, height=height, alt=description
         )
-    return st.plotly_chart(fig, width="stretch", config=PLOTLY_CONFIG, key=key)
+        chart_alternative(description, numbers, key=key, columns=columns, download=download, what="this map")
+    return event
+
+
+def _require_alternative(key: str, description: str, numbers: pd.DataFrame) -> None:
+    # A chart without its text alternative is a programming error, not something to draw anyway.
+    if not isinstance(description, str) or not description.strip():
+        raise ValueError(f"chart {key!r}: a description of what it shows is required")
+    if not isinstance(numbers, pd.DataFrame):
+        raise ValueError(f"chart {key!r}: the numbers behind it (a DataFrame) are required")
+
+
+def chart_alternative(
+    description: str,
+    numbers: pd.DataFrame,
+    *,
+    key: str,
+    columns: dict[str, str] | None = None,
+    download: tuple[str, pd.DataFrame | None] | None = None,
+    what: str = "this chart",
+) -> None:
+    """A chart's text alternative: what it shows, in a caption (our text: markdown-escaped), then its numbers."""
+    st.caption(md_escape(description))
+    numbers_behind(numbers, what=what, key=key, columns=columns, download=download)
 
 
 def clicked_country(event) -> str | None:
@@ -194,17 +274,27 @@ def count_legend(items: list[tuple[str, str]], noun: str, *, extra: list[tuple[s
 def numbers_behind(
     frame: pd.DataFrame,
     *,
-    what: str = "this map",
+    what: str = "this chart",
     key: str,
-    name: str,
-    columns: dict[str, str],
-    download: pd.DataFrame | None = None,
+    columns: dict[str, str] | None = None,
+    download: tuple[str, pd.DataFrame | None] | None = None,
 ) -> None:
-    """The text alternative's second half: the numbers a chart or map draws, as a table (`columns` maps a
-    column to its header) in an expander, with CSV/Excel of `download` (default: those columns)."""
+    """The text alternative's second half: the numbers a chart or map draws, as a table in an expander
+    (`columns` maps a column to its header; None: every column as it is). `download` = (file name, rows or None
+    for those columns) adds CSV/Excel buttons inside it."""
+    shown = _readable(frame if columns is None else frame[list(columns)]).rename(columns=columns or {})
     with st.expander(f"Numbers behind {what}"):
-        st.dataframe(frame[list(columns)].rename(columns=columns), hide_index=True, width="stretch", key=f"nb_{key}")
-        downloads(frame[list(columns)] if download is None else download, name, key=key)
+        st.dataframe(shown, hide_index=True, width="stretch", key=f"nb_{key}")
+        if download is not None:
+            name, rows = download
+            downloads(frame[list(columns or frame.columns)] if rows is None else rows, name, key=key)
+
+
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Vocabulary codes in a table as their labels (the downloads keep the codes)."""
+    labels = {area: vocab.mission_area_label for area in ("mission_area", "top_area", "latest_area")}
+    labels["status"] = lambda s: vocab.label_of(vocab.AGREEMENT_STATUSES, s)
+    return frame.assign(**{c: frame[c].map(f) for c, f in labels.items() if c in frame.columns})
 
 
 def area_legend() -> None:
