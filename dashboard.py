@@ -119,6 +119,7 @@ with right:
             "short is marked partial. Markers above the bars: agreements signed and entered into force that month "
             "(hover for which).",
             numbers=by_month,
+            columns=widgets.MONTHLY_COLUMNS,
         )
         ui.downloads(by_month, "engagements_by_month_and_area", key="mix")
 

@@ -69,7 +69,10 @@ event = widgets.pydeck(
         "prev_engagements": "Previous period",
         "top_area": "Leading mission area",
     },
-    download=("activity_by_country", activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]]),
+    download=(
+        "activity_by_country",
+        activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
+    ),
 )
 widgets.open_clicked_country(event)
 

@@ -6,7 +6,7 @@ import streamlit as st
 
 from atlas.app import ui
 from atlas.app.tables import agreement_table
-from atlas.app.widgets import LIFECYCLE_COLUMNS
+from atlas.app.widgets import LIFECYCLE_COLUMNS, MONTHLY_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, maps
 
@@ -98,6 +98,7 @@ else:
         "or today cuts short is marked partial. Markers above the bars: this country's agreements signed and "
         "entered into force (hover for which).",
         numbers=by_month,
+        columns=MONTHLY_COLUMNS,
     )
     ui.downloads(by_month, f"engagements_by_month_{profile.iso3}", key="country_mix")
 

@@ -4,7 +4,7 @@ import html
 
 import streamlit as st
 
-from atlas.app import ui
+from atlas.app import ui, widgets
 from atlas.app.sections import engagement_search_section
 from atlas.app.tables import ranked_table
 from atlas.data import vocab
@@ -97,6 +97,7 @@ else:
         "period or today cuts short is marked partial. Markers at the top of a panel: the area's agreements signed "
         "and entered into force that month (hover for which).",
         numbers=by_month,
+        columns=widgets.MONTHLY_COLUMNS,
     )
     ui.downloads(by_month, "engagements_by_month_and_area", key="area_trend")
 
@@ -135,6 +136,7 @@ with types_col:
             key="area_types",
             description="Engagements in the period by engagement type, stacked by mission area.",
             numbers=types,
+            columns=widgets.TYPE_COLUMNS,
         )
         ui.downloads(types, "engagements_by_type_and_area", key="area_types")
 with pipeline_col:
@@ -148,6 +150,7 @@ with pipeline_col:
             key="area_pipeline",
             description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
             numbers=pipeline,
+            columns=widgets.PIPELINE_COLUMNS,
         )
         ui.downloads(pipeline, "agreements_by_status_and_area", key="area_pipeline")
 

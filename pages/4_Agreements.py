@@ -5,7 +5,7 @@ import streamlit as st
 
 from atlas.app import ui
 from atlas.app.tables import agreement_table
-from atlas.app.widgets import LIFECYCLE_COLUMNS
+from atlas.app.widgets import LIFECYCLE_COLUMNS, PIPELINE_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, worldmap
 
@@ -82,6 +82,7 @@ else:
         key="agreement_pipeline",
         description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
         numbers=pipeline,
+        columns=PIPELINE_COLUMNS,
     )
     ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
 

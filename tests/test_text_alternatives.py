@@ -8,8 +8,8 @@ import re
 
 import pandas as pd
 import pytest
-from apptest_support import PAGE_FILES, ROOT, app_env, fixture_db, run_page  # noqa: F401
 
+from apptest_support import PAGE_FILES, ROOT, app_env, fixture_db, run_page  # noqa: F401
 from atlas.app import widgets
 
 CHARTS = ("plotly_chart", "deck_gl_json_chart")
@@ -85,4 +85,4 @@ def test_no_page_draws_a_chart_around_the_one_path():
 )
 def test_a_chart_without_its_alternative_is_refused(description, numbers):
     with pytest.raises(ValueError, match="chart 'k'"):
-        widgets.plotly(object(), key="k", description=description, numbers=numbers)
+        widgets.plotly(object(), key="k", description=description, numbers=numbers, columns={})

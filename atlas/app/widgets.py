@@ -33,6 +33,11 @@ LIFECYCLE_COLUMNS = {
     "date_expires": "Expires",
 }
 
+# Headers of the numbers behind the charts that several pages draw.
+MONTHLY_COLUMNS = {"month": "Month", "mission_area": "Mission area", "engagements": "Engagements", "partial": "Partial"}
+PIPELINE_COLUMNS = {"status": "Current status", "mission_area": "Mission area", "agreements": "Agreements"}
+TYPE_COLUMNS = {"engagement_type": "Engagement type", "mission_area": "Mission area", "engagements": "Engagements"}
+
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~:])")
 
 
@@ -49,6 +54,16 @@ _COMPACT_CSS = """<style>
 [data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0 0 0.1rem 0; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] { padding: 0.35rem 0.75rem; }
 [data-testid="stMain"] [data-testid="stAlertContainer"] p { font-size: 0.9rem; }
+</style>"""
+
+# WCAG 2.2 AA fixes to Streamlit's own styling (axe, tests/e2e/test_a11y_browser.py): each segment of a date
+# field is a 24 px target (2.5.8), and the label of a filter this page switches off stays readable (1.4.3).
+_A11Y_CSS = """<style>
+[data-testid="stDateInput"] [role="spinbutton"] {
+  display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
+}
+[data-testid="stWidgetLabel"]:has(+ * [aria-disabled="true"]) p,
+[data-testid="stWidgetLabel"]:has(+ * input:disabled) p { color: inherit; opacity: 0.75; }
 </style>"""
 
 
@@ -68,7 +83,7 @@ def page_header(
     Activity map shows no agreements, the Agreements page no engagements); `demo` = (engagements, agreements)
     when the page has counted them itself.
     """
-    st.html(_COMPACT_CSS)
+    st.html(_COMPACT_CSS + _A11Y_CSS)
     st.title(title)
     for notice in st.session_state.pop(NOTICES, []) or []:
         st.info(md_escape(notice), icon=":material/info:")
@@ -151,7 +166,7 @@ def plotly(
     key: str,
     description: str,
     numbers: pd.DataFrame,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str],
     download: tuple[str, pd.DataFrame | None] | None = None,
     on_select: str | None = None,
     height: int | None = None,
@@ -188,7 +203,7 @@ def pydeck(
     key: str,
     description: str,
     numbers: pd.DataFrame,
-    columns: dict[str, str] | None = None,
+    columns: dict[str, str],
     download: tuple[str, pd.DataFrame | None] | None = None,
     height: int = 600,
 ):
@@ -294,6 +309,8 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Vocabulary codes in a table as their labels (the downloads keep the codes)."""
     labels = {area: vocab.mission_area_label for area in ("mission_area", "top_area", "latest_area")}
     labels["status"] = lambda s: vocab.label_of(vocab.AGREEMENT_STATUSES, s)
+    labels["engagement_type"] = lambda t: vocab.label_of(vocab.ENGAGEMENT_TYPES, t)
+    labels["month"] = lambda m: f"{pd.Timestamp(m):%b %Y}" if pd.notna(m) else ""
     return frame.assign(**{c: frame[c].map(f) for c, f in labels.items() if c in frame.columns})
 
 
