@@ -62,8 +62,8 @@ _A11Y_CSS = """<style>
 [data-testid="stDateInput"] [role="spinbutton"] {
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
 }
-[data-testid="stWidgetLabel"]:has(+ * [aria-disabled="true"]) p,
-[data-testid="stWidgetLabel"]:has(+ * input:disabled) p { color: inherit; opacity: 0.75; }
+label[data-testid="stWidgetLabel"][disabled], label[data-testid="stWidgetLabel"][disabled] * { color: inherit; }
+label[data-testid="stWidgetLabel"][disabled] { opacity: 0.75; }
 </style>"""
 
 
