@@ -5,6 +5,7 @@ from __future__ import annotations
 import html
 import re
 from collections.abc import Callable
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -178,6 +179,7 @@ def plotly(
     _require_alternative(key, description, numbers)
     if height:
         fig.update_layout(height=height)
+    event: object
     with st.container():
         if on_select:
             event = st.plotly_chart(
@@ -307,7 +309,9 @@ def numbers_behind(
 
 def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     """Vocabulary codes in a table as their labels (the downloads keep the codes)."""
-    labels = {area: vocab.mission_area_label for area in ("mission_area", "top_area", "latest_area")}
+    labels: dict[str, Callable[[Any], str]] = {
+        area: vocab.mission_area_label for area in ("mission_area", "top_area", "latest_area")
+    }
     labels["status"] = lambda s: vocab.label_of(vocab.AGREEMENT_STATUSES, s)
     labels["engagement_type"] = lambda t: vocab.label_of(vocab.ENGAGEMENT_TYPES, t)
     labels["month"] = lambda m: f"{pd.Timestamp(m):%b %Y}" if pd.notna(m) else ""
