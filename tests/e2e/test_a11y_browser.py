@@ -123,7 +123,7 @@ def test_no_serious_or_critical_axe_violation(server, open_session, name, path, 
     _open_expanders(page)
     results = Axe().run(page, options=AXE_OPTIONS).response
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
-    (ARTIFACTS / "axe" / f"{name}_{scheme}.json").write_text(json.dumps(results, indent=1))
+    (ARTIFACTS / "axe" / f"{name}_{scheme}.json").write_text(json.dumps(results))
     screenshot(page, f"axe_{name}_{scheme}")
     assert results["testEngine"]["version"] and len(results["passes"]) > 10, "axe did not run"
     assert session.blocked == [], f"requests to other hosts: {session.blocked}"
