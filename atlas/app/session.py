@@ -43,9 +43,9 @@ def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFram
         st.stop()
 
 
-def _params(filters: flt.Filters | None, extra: dict) -> dict:
+def _params(filters: flt.Filters | None, extra: dict, rank: int | None = None) -> dict:
     # Every query is capped by the viewer's ceiling, those without filters (freshness, history, date range) too.
-    params = {"max_rank": viewer_rank()}
+    params = {"max_rank": viewer_rank() if rank is None else rank}
     params.update(filters.params() if filters else {})
     params.update(extra)
     return params
@@ -59,8 +59,11 @@ def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None
     longest first. The workers touch no Streamlit API: the database is looked up once, here.
     """
     db = database()
+    # The ceiling once for all jobs: without a secrets file, st.secrets looks for one on every question.
+    rank = viewer_rank()
     calls = [
-        (job, _params(filters, {})) if isinstance(job, str) else (job[0], _params(filters, job[1])) for job in jobs
+        (job, _params(filters, {}, rank)) if isinstance(job, str) else (job[0], _params(filters, job[1], rank))
+        for job in jobs
     ]
     with ThreadPoolExecutor(max_workers=3) as pool:
         list(pool.map(lambda call: db.cached_query(*call), calls))
