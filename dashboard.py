@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from atlas.app import ui, widgets
+from atlas.app import figcache, ui, widgets
 from atlas.views import briefing, figures, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
@@ -65,7 +65,7 @@ if countries.engagements.sum() == 0:
 else:
     active = countries[countries.engagements > 0].sort_values("engagements", ascending=False)
     event = ui.plotly(
-        worldmap.world_choropleth(countries, height=560),
+        figcache.figure("overview.map", lambda: worldmap.world_choropleth(countries, height=560), countries),
         key="overview_map",
         on_select="rerun",
         description=f"Map of engagements in the period by partner country ({len(active)} countries), shaded by "
@@ -92,7 +92,11 @@ with left:
     if by_area.empty:
         ui.empty_state("engagements", f)
     else:
-        top = figures.clickable_partners(figures.without_legend(figures.top_partners(by_area, n=10)), by_area)
+        top = figcache.figure(
+            "overview.top",
+            lambda: figures.clickable_partners(figures.without_legend(figures.top_partners(by_area, n=10)), by_area),
+            by_area,
+        )
         event = ui.plotly(
             top,
             key="top_partners",
@@ -113,7 +117,14 @@ with right:
         events = ui.query("timeline_events", f)
         by_month = figures.mark_partial(monthly, today=f.today, period=(f.start, f.end))
         ui.plotly(
-            figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), events=events),
+            figcache.figure(
+                "overview.mix",
+                lambda: figures.area_mix_over_time(monthly, today=f.today, period=(f.start, f.end), events=events),
+                monthly,
+                events,
+                f.today,
+                (f.start, f.end),
+            ),
             key="mix",
             description="Engagements per month, stacked by mission area; a month the period or today cuts "
             "short is marked partial. Markers above the bars: agreements signed and entered into force that month "
