@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from benchmarks.numbers import fmt, human, page_name
@@ -20,6 +21,7 @@ def write_report(out: Path, data: dict) -> None:
         _rollups,
         _growth,
         _queries,
+        _sources,
         _import,
         _concurrency,
         _reading,
@@ -175,7 +177,8 @@ def _measured(data: dict) -> list[str]:
         "before in the process, so every filter-dependent query misses the cache and runs. *Cached*: going "
         "back to filters the page showed before. Times are the wall time of `AppTest.run()`: the whole "
         "script run, Streamlit's serialisation and AppTest's own bookkeeping (about 6 ms for a trivial page), "
-        "not the browser's drawing."
+        "not the browser's drawing. Each page script is compiled once per process, as a server compiles it "
+        "once (AppTest alone would parse it and apply Streamlit's magic rewrite on every run)."
     )
     add(
         "- **Query time**: wall time during which any `Database.query` was running (an always-on counter in "
@@ -323,6 +326,51 @@ def _queries(data: dict) -> list[str]:
             q = size.get("queries", {}).get(name)
             cells.append(f"{q['median_ms']:.1f} ({q['max_ms']:.0f})" if q else "–")
         add(f"| {name} | " + " | ".join(cells) + " |")
+    add("")
+    return lines
+
+
+# What each macro of atlas/data/macros.sql reads, for the sources table (read from the query files at report
+# time, so it follows the queries as they are).
+MACRO_SOURCES = {
+    "area_trend_in": "engagement_day_rollup (no country, component or type filter); else as area_activity_in",
+    "area_activity_in": "engagement_day_country_rollup (periods up to 400 days) or engagement_area_rollup with "
+    "daily edges; the raw table when a component or type filter is set",
+    "activity_in": "engagement_rollup (whole months) and the raw table (partial months)",
+    "place_activity_in": "engagement_place_rollup (whole months) and the raw table (partial months; all of the "
+    "period when a component or type filter is set)",
+    "engagements_in": "the raw table (**no pre-aggregate**: it lists or counts single records)",
+    "engagement_records": "the raw table (**no pre-aggregate**: whole-table counts and dates)",
+    "activity_months": "engagement_area_rollup",
+}
+
+
+def query_sources(name: str) -> list[str]:
+    """What queries/<name>.sql reads engagements from, by the macros it calls."""
+    text = (Path(__file__).resolve().parent.parent / "queries" / f"{name}.sql").read_text()
+    return [source for macro, source in MACRO_SOURCES.items() if re.search(rf"\b{macro}\(", text)]
+
+
+def _sources(data: dict) -> list[str]:
+    """Per query measured: which pre-aggregate answers it, and those that cannot use one."""
+    lines: list[str] = []
+    add = lines.append
+    names = sorted({name for size in data["sizes"] for name in size.get("queries", {})})
+    rows = [(name, query_sources(name)) for name in names]
+    rows = [(name, found) for name, found in rows if found]
+    if not rows:
+        return lines
+    add("## Where each engagement query reads from")
+    add("")
+    add(
+        "From the macros each query file calls (atlas/data/macros.sql). A query on the raw table reads only the "
+        "row groups of its period: the table is sorted by start_date and DuckDB skips the others by their zone maps."
+    )
+    add("")
+    add("| Query | Reads |")
+    add("|---|---|")
+    for name, found in rows:
+        add(f"| {name} | {'; '.join(found)} |")
     add("")
     return lines
 
