@@ -51,6 +51,15 @@ def _heading(data: dict) -> list[str]:
         f"- Load average (1/5/15 min) at start {' '.join(data['load_start'])}, at end {' '.join(data['load_end'])}. "
         "The machine is shared: other work running at the same time slows every figure here, the baseline too."
     )
+    busy = max(float(x) for x in (data["load_start"][0], data["load_end"][0]))
+    if busy > 1.5 * m["cores"]:
+        add(
+            f"- **A loaded machine**: a load average of up to {busy:.1f} on {m['cores']} cores means several "
+            "processes wanted each core for the whole run, so every absolute time here is several times what a "
+            "quiet machine gives, and a target in milliseconds says little about the code. Compare within the "
+            "run: our page against the pandas baseline for the same calls (both measured under this load, "
+            "though not at the same moment)."
+        )
     add("")
     return lines
 
