@@ -342,7 +342,8 @@ def main(argv=None) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.replicas:
         counts = [int(n) for n in args.replicas.split(",") if n.strip()]
-        runs = [behind_proxy(args.db.resolve(), n, args, args.out.parent) for n in counts]
+        # Absolute: nginx reads its -c config relative to its -p prefix, so a relative --out doubled the path.
+        runs = [behind_proxy(args.db.resolve(), n, args, args.out.resolve().parent) for n in counts]
         by = {r["replicas"]: r for r in runs}
         ratio = None
         if 1 in by and 2 in by and by[1]["changes_per_s"] and by[1]["p95_ms"]:
