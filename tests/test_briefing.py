@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 
+import pandas as pd
 import pytest
 
 from apptest_support import TODAY, run_page
@@ -225,3 +226,20 @@ def test_projector_colours_are_the_mission_area_colours_made_bright_enough_for_t
     drawn = {t.name: t.marker.color for t in fig.data if t.type == "bar"}
     assert drawn["Visa Security"] == briefing.AREA_COLOURS["visa"]
     assert deck.slide(0).chart.colours[0] == briefing.AREA_COLOURS["visa"]
+
+
+def test_the_partial_month_note_sits_below_the_tick_labels_inside_the_figure():
+    from atlas.views import figures
+
+    months = pd.date_range("2025-12-01", "2026-12-01", freq="MS")
+    monthly = pd.DataFrame({"month": months, "mission_area": "visa", "engagements": 5})
+    page = figures.area_mix_over_time(
+        monthly, today=dt.date(2026, 12, 2), period=(dt.date(2025, 12, 3), dt.date(2026, 12, 2))
+    )
+    fig = briefing.style(page, height=700)
+    (note,) = [a for a in fig.layout.annotations if "Partial month" in a.text]
+    size = note.font.size
+    assert size >= 24
+    # Below the tick row (one line of 24 px type and its padding), and the whole line inside the bottom margin.
+    assert -note.yshift >= size * 1.5, "the note would run over the month labels"
+    assert fig.layout.margin.b >= -note.yshift + size * 1.3, "the note would be cut off at the figure's edge"

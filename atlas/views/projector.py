@@ -81,6 +81,14 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
             title_standoff=16,
         )
     fig.update_annotations(font=big)
+    # A note under the plot (the partial months) goes below the tick row, in a bottom margin made for both: at
+    # this size its page offset would put it over the tick labels and past the figure's edge.
+    below = [a for a in fig.layout.annotations if a.yref == "paper" and a.y is not None and a.y <= 0]
+    if below:
+        tick_row = round(CHART_TEXT * 1.6)
+        for note in below:
+            note.update(yshift=-tick_row, yanchor="top")
+        fig.update_layout(margin_b=tick_row + round(CHART_TEXT * 1.5))
     for trace in fig.data:  # the mission-area colours, brighter on the navy
         for part in ("marker", "line"):
             if "color" in getattr(trace, part, {}) and isinstance(trace[part].color, str):
