@@ -243,3 +243,17 @@ def test_the_partial_month_note_sits_below_the_tick_labels_inside_the_figure():
     # Below the tick row (one line of 24 px type and its padding), and the whole line inside the bottom margin.
     assert -note.yshift >= size * 1.5, "the note would run over the month labels"
     assert fig.layout.margin.b >= -note.yshift + size * 1.3, "the note would be cut off at the figure's edge"
+
+
+def test_a_month_the_period_starts_in_late_is_marked_in_the_files():
+    start = dt.date(2025, 12, 3)
+    assert month_label("2025-12-01", dt.date(2026, 12, 2), start) == "Dec 2025 (from 3)"
+    assert month_label("2026-01-01", dt.date(2026, 12, 2), start) == "Jan 2026"
+    assert month_label("2025-12-01", dt.date(2026, 12, 2), dt.date(2025, 12, 1)) == "Dec 2025", "a whole month"
+    f = default_filters(dt.date(2026, 12, 2))
+    monthly = pd.DataFrame(
+        {"month": pd.date_range(f.start, f.today, freq="MS"), "mission_area": "visa", "engagements": 1}
+    )
+    categories = briefing.monthly_chart(monthly, f, "column").categories
+    assert f.start == dt.date(2025, 12, 3) and categories[0] == "Dec 2025 (from 3)", (f.start, categories[0])
+    assert categories[-1].endswith("(to date)")

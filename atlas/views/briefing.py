@@ -340,7 +340,7 @@ def monthly_chart(monthly: pd.DataFrame, f: Filters, kind: str, colours: dict[st
     codes = [m.code for m in vocab.MISSION_AREAS if m.code in table.columns]
     return Chart(
         kind,
-        [month_label(m, f.today) for m in months],
+        [month_label(m, f.today, f.start) for m in months],
         [(vocab.mission_area_label(c), [float(v) for v in table[c]]) for c in codes],
         [colours[c] for c in codes],
         "Engagements per month",

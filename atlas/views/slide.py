@@ -112,8 +112,13 @@ def partial_month(today: dt.date) -> pd.Timestamp | None:
     return None
 
 
-def month_label(month: object, today: dt.date) -> str:
-    """'Nov 2026', or 'Nov 2026 (to date)' for the month still running."""
+def month_label(month: object, today: dt.date, start: dt.date | None = None) -> str:
+    """'Nov 2026', 'Nov 2026 (to date)' for the month still running, 'Dec 2025 (from 3)' for the month the
+    period `start`s in after its first day (both hatched on the pages)."""
     stamp = pd.Timestamp(month)
     partial = partial_month(today)
-    return f"{stamp:%b %Y}" + (" (to date)" if partial is not None and stamp == partial else "")
+    if partial is not None and stamp == partial:
+        return f"{stamp:%b %Y} (to date)"
+    if start is not None and start.day > 1 and stamp == pd.Timestamp(start).to_period("M").start_time:
+        return f"{stamp:%b %Y} (from {start.day})"
+    return f"{stamp:%b %Y}"
