@@ -11,7 +11,7 @@ activity = ui.query("country_activity", f)
 ui.page_header(
     "Activity map",
     f,
-    subtitle="Engagements by partner country; hover a country for its numbers",
+    subtitle="Engagements by partner country; click a country to open its profile",
     shows=("engagements",),
 )  # the map shows no agreements
 
@@ -34,33 +34,28 @@ with controls[1]:
         key="map_programs",
     )
 
-# Order matters: later layers draw on top and win a click, so dots and sites come after the arcs.
-layers = [maps.basemap_layer(activity)]
-longitude = -20.0
-if "Arcs from Washington" in shown:
-    by_area = ui.query("country_area_activity", f)
-    layers.append(maps.arcs_layer(by_area))
-    longitude = maps.arc_view_longitude(by_area)
-if {"Hexagons", "Engagement places"} & set(shown):
-    points = ui.query("engagement_points", f)
-    if len(points) and "Hexagons" in shown:
-        layers.append(maps.engagement_points_layer(points, hexagons=True))
-    if len(points) and "Engagement places" in shown:
-        layers.append(maps.engagement_points_layer(points))
-layers.append(maps.centroid_layer(maps.activity_centroids(activity)))
+by_area = ui.query("country_area_activity", f) if "Arcs from Washington" in shown else None
+points = ui.query("engagement_points", f) if {"Hexagons", "Engagement places"} & set(shown) else None
 sites = ui.query("programs", programs=list(programmes or []))
-for code in programmes or []:
-    layers.extend(maps.program_layers(sites, code))
 
 if activity.engagements.sum() == 0:
     ui.empty_state("engagements", f)
 active = activity[activity.engagements > 0]
-event = widgets.pydeck(
-    maps.deck(layers, longitude=longitude),
+figure = maps.activity_map(
+    activity,
+    by_area=by_area,
+    places=points if "Engagement places" in shown else None,
+    hexagons=points if "Hexagons" in shown else None,
+    sites=sites,
+    programmes=list(programmes or []),
+    height=480,
+)
+event = ui.plotly(
+    figure,
     key="activity_map",
-    height=600,
+    on_select="rerun",
     description=f"World map of engagements by partner country: {len(active)} countries with activity, "
-    "busiest first in the table 'Numbers behind this map' below.",
+    "busiest first in the table 'Numbers behind this map' below. Click a country to open its profile.",
     numbers=active.sort_values("engagements", ascending=False),
     columns={
         "name": "Partner country",
@@ -79,7 +74,7 @@ widgets.open_clicked_country(event)
 marks = (
     [
         (
-            "arcs: the 30 busiest partners, in their leading area's colour",
+            "arcs from Washington: the 30 busiest partners, in their leading area's colour",
             "background:linear-gradient(90deg,#0072B2,#E69F00);height:0.25em;border-radius:0",
         )
     ]
@@ -88,7 +83,7 @@ marks = (
 )
 if programmes:
     marks += [
-        ("operational site", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
+        ("operational site (pale: no longer current)", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
         ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
         ("? uncertain in the sources", "background:transparent"),
     ]

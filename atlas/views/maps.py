@@ -1,25 +1,27 @@
-"""DataFrame -> pydeck Deck, drawn with no outside requests.
+"""The Activity map as one plotly geo figure, drawn offline over the bundled topojson (no tiles, no requests).
 
-The country basemap is a static file the browser fetches once (static/geo/countries.geojson) and
-caches; each rerun only sends the colour of each country, as one short expression indexed by the
-feature's position. No map provider, no tiles.
+Why plotly and not pydeck: deck.gl picks the object under the mouse synchronously on pointerdown, and its
+click recogniser drops a press longer than 250 ms. Picking the country basemap takes seconds where WebGL runs
+in software (headless or remote desktops, SwiftShader), and Streamlit's deck component passes no option to
+relax it, so a real click on a country did nothing there. Plotly's geo maps are SVG and take the click.
 
-Tooltips: the deck has one HTML template (TOOLTIP) holding all the markup; each layer's rows carry plain
-text in the fields it names (`name`, `detail`, `type`). Streamlit's frontend HTML-escapes every value it
-puts into the template, so data is escaped exactly once, there: escaping it here as well would show
-`&quot;` on screen. Lines of `detail` are separated by newlines, which the tooltip's style keeps.
+Layers, bottom to top (later traces draw on top and win the hover and the click): countries shaded by count
+class, arcs from Washington (no hover of their own: the country they end in has it), hexagon bins, engagement
+places, a dot per active country (a visible one for small states, so Monaco sits above the arc to Italy),
+programme sites. Every text from the data is escaped once (figures.esc); plotly renders the markup we add
+(bold name, line breaks) and shows escaped text as the characters themselves.
 """
 
 from __future__ import annotations
 
-import hashlib
 import math
 
 import pandas as pd
-import pydeck as pdk
+import plotly.graph_objects as go
 
 from atlas.data import vocab
 from atlas.data.countries import load_countries
+from atlas.views.figures import _figure, esc
 from atlas.views.scales import (  # noqa: F401  (re-exported: the maps' colour scale)
     BLUES,
     BORDER,
@@ -33,231 +35,222 @@ from atlas.views.scales import (  # noqa: F401  (re-exported: the maps' colour s
     legend,
     shade,
 )
+from atlas.views.worldmap import class_scale
 
-BASEMAP_URL = "app/static/geo/countries.geojson"
 PROGRAM_LAYERS = {
-    "csi": ("CSI ports", (230, 159, 0)),
-    "preclearance": ("Preclearance airports", (86, 180, 233)),
-    "vwp": ("Visa Waiver Program members", (0, 114, 178)),
-    "pcsc": ("PCSC agreements", (213, 94, 0)),
+    "csi": ("CSI ports", "#E69F00"),
+    "preclearance": ("Preclearance airports", "#56B4E9"),
+    "vwp": ("Visa Waiver Program members", "#0072B2"),
+    "pcsc": ("PCSC agreements", "#D55E00"),
 }
-# Features of the static basemap carry only iso3, name and i (and GeoJSON's own type "Feature"): their
-# tooltip is the bold name and a hint; the style hides the unfilled detail field (Streamlit leaves a
-# field it cannot find as literal text). Rows of every other layer fill name, detail and type.
-TOOLTIP = {
-    "html": (
-        '<div class="atlas-tip atlas-tip-{type}"><b>{name}</b><div class="atlas-tip-detail">{detail}</div>'
-        "</div><style>.atlas-tip-Feature .atlas-tip-detail{display:none}"
-        '.atlas-tip-Feature::after{content:"Click to open its profile";display:block}</style>'
-    ),
-    "style": {
-        "backgroundColor": "#1f2430",
-        "color": "#ffffff",
-        "fontSize": "14px",
-        "maxWidth": "360px",
-        "whiteSpace": "pre-line",
-    },
-}
-
-
-def colour_expression(colour_by_index: dict[int, tuple[int, ...]], default: tuple[int, ...]) -> str:
-    """A deck.gl accessor expression giving each feature (by properties.i) its colour.
-
-    deck.gl's expression language has comparisons and ternaries (no function calls), so countries sharing
-    a colour are grouped: `(i == 3 || i == 9) ? [r,g,b,a] : ... : default`.
-    """
-    groups: dict[tuple[int, ...], list[int]] = {}
-    for index, colour in sorted(colour_by_index.items()):
-        groups.setdefault(tuple(colour), []).append(index)
-    expression = "[{},{},{},{}]".format(*default)
-    for colour, indices in sorted(groups.items(), reverse=True):
-        test = " || ".join(f"properties.i == {i}" for i in indices)
-        expression = f"({test}) ? [{colour[0]},{colour[1]},{colour[2]},{colour[3]}] : {expression}"
-    return expression
-
-
-def basemap_layer(
-    activity: pd.DataFrame | None, *, value: str = "engagements", layer_id: str = "countries"
-) -> pdk.Layer:
-    """Countries from the static GeoJSON, shaded by `value` per iso3 (None: all neutral); pickable, so a
-    click selects the feature (its properties.iso3) and a hover shows its name."""
-    colours: dict[int, tuple[int, ...]] = {}
-    if activity is not None and len(activity):
-        top = float(activity[value].max())
-        index_of = {r["iso3"]: i for i, r in enumerate(load_countries())}
-        for iso3, amount in zip(activity["iso3"], activity[value]):
-            if iso3 in index_of and amount > 0:
-                colours[index_of[iso3]] = shade(amount, top)
-    expression = colour_expression(colours, NO_ACTIVITY)
-    return pdk.Layer(
-        "GeoJsonLayer",
-        BASEMAP_URL,
-        id=layer_id,
-        pickable=True,
-        stroked=True,
-        filled=True,
-        get_fill_color=expression,
-        get_line_color=list(BORDER),
-        line_width_min_pixels=0.5,
-        wrap_longitude=True,
-        auto_highlight=True,
-        highlight_color=[255, 200, 0, 140],
-        # A new expression must recolour the same (cached) features.
-        update_triggers={"getFillColor": [hashlib.md5(expression.encode()).hexdigest()]},
-    )
+# The longitude the world is centred on: the seam falls in the mid-Pacific (170 W), so no country of note is
+# cut and every arc, drawn within 180 degrees of it, lands on visible land (Japan by way of Europe and Asia).
+CENTRE_LON = 10.0
+CLICK_HINT = "click to open the country profile"
 
 
 def _text(value: object) -> str:
     return "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
 
 
-def _detail(*lines: str) -> str:
-    """Tooltip lines as plain text (newline-separated; empty lines dropped)."""
-    return "\n".join(line for line in lines if line)
+def _hover(name: object, *lines: str) -> str:
+    """Tooltip markup: the escaped name in bold, then the (already escaped) non-empty lines."""
+    return "<br>".join([f"<b>{esc(name)}</b>", *(line for line in lines if line)])
+
+
+def _rgba(colour: tuple[int, ...] | list[int]) -> str:
+    r, g, b, *a = colour
+    return f"rgba({r},{g},{b},{(a[0] if a else 255) / 255:.2f})"
 
 
 def activity_centroids(
     activity: pd.DataFrame, *, value: str = "engagements", label: str = "engagements"
 ) -> pd.DataFrame:
-    """One point per active country (tooltips with the numbers, visibility for small states)."""
+    """One row per active country with its tooltip (`hover`), dot size and colour."""
     data = activity[activity[value] > 0].copy()
     if data.empty:
-        return data.assign(name=[], detail=[], type=[], radius=[], colour=[])
+        return data.assign(hover=[], size=[], colour=[])
     top = float(data[value].max())
-    data["colour"] = [list(shade(v, top))[:3] + [230] for v in data[value]]
+    data["colour"] = [_rgba(shade(v, top)) for v in data[value]]
     # Small states get a visible dot; elsewhere the dot is a discreet hover target on the shading.
-    data["radius"] = [(6 if small else 3) + 4 * math.sqrt(v / top) for v, small in zip(data[value], data["small"])]
-    prev = data["prev_engagements"] if "prev_engagements" in data else pd.Series(0, index=data.index)
+    data["size"] = [(11 if small else 6) + 8 * math.sqrt(v / top) for v, small in zip(data[value], data["small"])]
+    prev = data["prev_engagements"] if "prev_engagements" in data else pd.Series(None, index=data.index)
     areas = data["top_area"] if "top_area" in data else pd.Series(None, index=data.index)
-    data["name"] = [_text(n) for n in data["name"]]
-    data["detail"] = [
-        _detail(
-            f"{v:,.0f} {label}",
-            f"previous period: {p:,.0f}" if value == "engagements" else "",
-            f"leading area: {vocab.mission_area_label(a)}" if isinstance(a, str) else "",
-            "click to open the country profile",
+    data["hover"] = [
+        _hover(
+            n,
+            f"{v:,.0f} {esc(label)}",
+            f"previous period: {p:,.0f}" if value == "engagements" and pd.notna(p) else "",
+            f"leading area: {esc(vocab.mission_area_label(a))}" if isinstance(a, str) else "",
+            CLICK_HINT,
         )
-        for v, p, a in zip(data[value], prev, areas)
+        for n, v, p, a in zip(data["name"], data[value], prev, areas)
     ]
-    data["type"] = "country"
-    return data[["iso3", "name", "lat", "lon", "small", value, "colour", "radius", "detail", "type"]]
+    return data
 
 
-def centroid_layer(points: pd.DataFrame, *, layer_id: str = "activity") -> pdk.Layer:
-    return pdk.Layer(
-        "ScatterplotLayer",
-        points,
-        id=layer_id,
-        pickable=True,
-        get_position=["lon", "lat"],
-        get_fill_color="colour",
-        get_radius="radius",
-        radius_units="pixels",
-        stroked=True,
-        get_line_color=[40, 40, 40, 200],
-        line_width_min_pixels=1,
-        wrap_longitude=True,
-    )
+def country_traces(activity: pd.DataFrame, *, value: str = "engagements") -> tuple[list[dict], list[dict]]:
+    """The shaded countries (one choropleth) and the dots of active countries, each carrying its iso3."""
+    data = activity_centroids(activity, value=value)
+    if data.empty:
+        return [], []
+    top = float(data[value].max())
+    classes = count_classes(top)
+    shapes = {
+        "type": "choropleth",
+        "locations": list(data["iso3"]),
+        "z": list(data[value]),
+        "locationmode": "ISO-3",
+        "colorscale": class_scale(top, class_colours(len(classes))),
+        "zmin": 0.5,
+        "zmax": top + 0.5,
+        "hovertext": list(data["hover"]),
+        "hoverinfo": "text",
+        "marker": {"line": {"color": "white", "width": 0.4}},
+        "showscale": False,
+        "customdata": list(data["iso3"]),
+        "name": "Countries",
+    }
+    dots = {
+        "type": "scattergeo",
+        "lat": list(data["lat"]),
+        "lon": list(data["lon"]),
+        "mode": "markers",
+        "marker": {"size": list(data["size"]), "color": list(data["colour"]), "line": {"color": "#282828", "width": 1}},
+        "hovertext": list(data["hover"]),
+        "hoverinfo": "text",
+        "customdata": list(data["iso3"]),
+        "name": "Active countries",
+    }
+    return [shapes], [dots]
 
 
-def engagement_points_layer(points: pd.DataFrame, *, hexagons: bool = False) -> pdk.Layer:
-    """Engagement places sized by count (or hexagon bins weighted by count, without tooltips)."""
-    data = points.copy()
-    if hexagons:
-        return pdk.Layer(
-            "HexagonLayer",
-            data[["lon", "lat", "engagements"]],
-            id="hexagons",
-            get_position=["lon", "lat"],
-            get_elevation_weight="engagements",
-            get_color_weight="engagements",
-            elevation_aggregation="SUM",
-            color_aggregation="SUM",
-            radius=150_000,
-            extruded=False,
-            coverage=0.9,
-            opacity=0.55,
-            pickable=False,
-        )
-    top = float(data["engagements"].max()) if len(data) else 1.0
-    data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS.get(a, "#888888")) + [200] for a in data["top_area"]]
-    data["radius"] = [2.5 + 9 * math.sqrt(v / top) for v in data["engagements"]]
-    data["name"] = [f"{_text(p)} ({_text(c)})" for p, c in zip(data["place"], data["country"])]
-    data["detail"] = [
-        _detail(
-            f"{n:,} engagements",
-            f"mostly {vocab.mission_area_label(a)}",
-            "location approximate (country centre)" if approx else "",
-        )
-        for n, a, approx in zip(data["engagements"], data["top_area"], data["approximate"])
-    ]
-    data["type"] = "place"
-    return pdk.Layer(
-        "ScatterplotLayer",
-        data[["lon", "lat", "colour", "radius", "name", "detail", "type"]],
-        id="engagements",
-        get_position=["lon", "lat"],
-        get_fill_color="colour",
-        get_radius="radius",
-        radius_units="pixels",
-        pickable=True,
-        stroked=False,
-        wrap_longitude=True,
-    )
-
-
-def short_way(origin_lon: float, target_lon: float) -> float:
-    """The target longitude shifted by 360 degrees when that makes the arc shorter (across the antimeridian)."""
-    delta = target_lon - origin_lon
-    if delta > 180:
-        return target_lon - 360
-    if delta < -180:
-        return target_lon + 360
-    return target_lon
+def in_frame(lon: float, centre: float = CENTRE_LON) -> float:
+    """`lon` shifted by whole turns into [centre - 180, centre + 180): where the map draws it."""
+    return (lon - centre + 180) % 360 - 180 + centre
 
 
 def arc_rows(by_area: pd.DataFrame, *, top: int = 30) -> pd.DataFrame:
-    """The `top` busiest partners with their arc from Washington, DC (the short way round)."""
+    """The `top` busiest partners with their leading mission area and the arc's end (lon in frame)."""
     origin_lat, origin_lon = vocab.WASHINGTON_DC
     rows = by_area[by_area["iso3"] != "USA"]
     totals = rows.groupby(["iso3", "name", "lat", "lon"], as_index=False)["engagements"].sum()
     leading = rows.sort_values("engagements", ascending=False).drop_duplicates("iso3")[["iso3", "mission_area"]]
     data = totals.merge(leading, on="iso3").sort_values("engagements", ascending=False).head(top)
-    data["src"] = [[origin_lon, origin_lat]] * len(data)
-    data["dst"] = [[short_way(origin_lon, lon), lat] for lon, lat in zip(data["lon"], data["lat"])]
+    data["src"] = [[in_frame(origin_lon), origin_lat]] * len(data)
+    data["dst"] = [[in_frame(lon), lat] for lon, lat in zip(data["lon"], data["lat"])]
     return data
 
 
-def arcs_layer(by_area: pd.DataFrame, *, top: int = 30) -> pdk.Layer:
-    """Arcs from Washington, DC to the `top` busiest partners, coloured by each one's leading mission area.
+def arc_path(src: list[float], dst: list[float], *, steps: int = 32) -> tuple[list[float], list[float]]:
+    """A curve bowed towards the pole from src to dst, as (lons, lats) close enough together that plotly's
+    great-circle segments follow it; it never leaves the frame, since both ends are in it."""
+    (x0, y0), (x1, y1) = src, dst
+    span = math.hypot(x1 - x0, y1 - y0)
+    cx, cy = (x0 + x1) / 2, min(82.0, (y0 + y1) / 2 + min(0.2 * span, 28.0))
+    lons, lats = [], []
+    for i in range(steps + 1):
+        t = i / steps
+        lons.append((1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x1)
+        lats.append((1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y1)
+    return lons, lats
 
-    Drawn without depth testing: a raised arc must not hide the dots drawn after it (Monaco under the arc
-    to Italy), so later layers always sit on top of the arcs.
-    """
+
+def arc_traces(by_area: pd.DataFrame, *, top: int = 30) -> list[dict]:
+    """One line per partner from Washington, DC, in its leading area's colour, wider for more engagements;
+    no hover of their own (the country and its dot at the end carry the numbers)."""
     data = arc_rows(by_area, top=top)
     biggest = float(data["engagements"].max()) if len(data) else 1.0
-    data["colour"] = [hex_to_rgb(vocab.MISSION_AREA_COLOURS[a]) + [190] for a in data["mission_area"]]
-    data["width"] = [1.5 + 4 * math.sqrt(v / biggest) for v in data["engagements"]]
-    data["name"] = [_text(n) for n in data["name"]]
-    data["detail"] = [
-        _detail(f"{v:,} engagements", f"leading area: {vocab.mission_area_label(a)}")
-        for a, v in zip(data["mission_area"], data["engagements"])
-    ]
-    data["type"] = "arc"
-    return pdk.Layer(
-        "ArcLayer",
-        data[["iso3", "src", "dst", "colour", "width", "name", "detail", "type"]],
-        id="arcs",
-        get_source_position="src",
-        get_target_position="dst",
-        get_source_color="colour",
-        get_target_color="colour",
-        get_width="width",
-        width_units="pixels",
-        pickable=True,
-        get_height=0.4,
-        parameters={"depthCompare": "always", "depthWriteEnabled": False},
-    )
+    traces = []
+    for row in data.itertuples():
+        lons, lats = arc_path(row.src, row.dst)
+        traces.append(
+            {
+                "type": "scattergeo",
+                "lon": lons,
+                "lat": lats,
+                "mode": "lines",
+                "line": {"color": vocab.MISSION_AREA_COLOURS[row.mission_area], "width": 1 + 3 * math.sqrt(row.engagements / biggest)},
+                "opacity": 0.8,
+                "hoverinfo": "skip",
+                "name": f"arc {row.iso3}",
+            }
+        )
+    return traces
+
+
+def _iso3_by_name() -> dict[str, str]:
+    return {c["name"]: c["iso3"] for c in load_countries()}
+
+
+def places_trace(points: pd.DataFrame) -> dict:
+    """Engagement places sized by count, in the colour of their leading area; a click opens the country."""
+    top = float(points["engagements"].max()) if len(points) else 1.0
+    iso3 = _iso3_by_name()
+    return {
+        "type": "scattergeo",
+        "lat": list(points["lat"]),
+        "lon": list(points["lon"]),
+        "mode": "markers",
+        "marker": {
+            "size": [5 + 16 * math.sqrt(v / top) for v in points["engagements"]],
+            "color": [vocab.MISSION_AREA_COLOURS.get(a, "#888888") for a in points["top_area"]],
+            "opacity": 0.8,
+            "line": {"color": "white", "width": 0.5},
+        },
+        "hovertext": [
+            _hover(
+                f"{_text(p)} ({_text(c)})",
+                f"{n:,} engagements",
+                f"mostly {esc(vocab.mission_area_label(a))}",
+                "location approximate (country centre)" if approx else "",
+            )
+            for p, c, n, a, approx in zip(
+                points["place"], points["country"], points["engagements"], points["top_area"], points["approximate"]
+            )
+        ],
+        "hoverinfo": "text",
+        "customdata": [iso3.get(c, "") for c in points["country"]],
+        "name": "Engagement places",
+    }
+
+
+HEX_DEGREES = 3.0
+
+
+def hexagon_bins(points: pd.DataFrame, *, size: float = HEX_DEGREES) -> pd.DataFrame:
+    """Engagements summed into a pointy-top hexagon grid `size` degrees across (lon/lat), one row per bin."""
+    if points.empty:
+        return pd.DataFrame({"lon": [], "lat": [], "engagements": []})
+    width, height = size, size * math.sqrt(3) / 2
+    rows = []
+    for lon, lat, n in zip(points["lon"], points["lat"], points["engagements"]):
+        r = round(lat / height)
+        q = round((lon - (r % 2) * width / 2) / width)
+        rows.append((q * width + (r % 2) * width / 2, r * height, n))
+    frame = pd.DataFrame(rows, columns=["lon", "lat", "engagements"])
+    return frame.groupby(["lon", "lat"], as_index=False)["engagements"].sum()
+
+
+def hexagon_trace(points: pd.DataFrame) -> dict:
+    """Hexagon bins of the engagement places, shaded by count class (a density view: no hover, no click)."""
+    bins = hexagon_bins(points)
+    top = float(bins["engagements"].max()) if len(bins) else 1.0
+    return {
+        "type": "scattergeo",
+        "lat": list(bins["lat"]),
+        "lon": list(bins["lon"]),
+        "mode": "markers",
+        "marker": {
+            "symbol": "hexagon",
+            "size": 13,
+            "color": [_rgba(shade(v, top)) for v in bins["engagements"]],
+            "opacity": 0.7,
+            "line": {"width": 0},
+        },
+        "hoverinfo": "skip",
+        "name": "Hexagons",
+    }
 
 
 def is_announced(status: object) -> bool:
@@ -271,102 +264,95 @@ def program_rows(sites: pd.DataFrame, code: str) -> pd.DataFrame:
     (an outline in the programme's colour), sources flagged uncertain marked "?"."""
     programme, colour = PROGRAM_LAYERS[code]
     data = sites[sites["program_code"] == code].copy()
-    announced = [is_announced(s) for s in data["status"]]
-    data["announced"] = announced
-    data["colour"] = [
-        list(colour) + ([0] if ann else [230] if cur else [90]) for ann, cur in zip(announced, data["is_current"])
-    ]
-    data["line"] = [list(colour) + [255] if ann else [20, 20, 20, 255] for ann in announced]
-    data["line_width"] = [3 if ann else 1.5 for ann in announced]
+    data["announced"] = [is_announced(s) for s in data["status"]]
+    data["symbol"] = ["circle-open" if ann else "circle" for ann in data["announced"]]
+    data["opacity"] = [1.0 if ann or cur else 0.45 for ann, cur in zip(data["announced"], data["is_current"])]
     data["name"] = [f"{_text(r.place) or _text(r.country)} ({_text(r.country)})" for r in data.itertuples()]
     data["detail"] = [
-        _detail(
-            _text(r.program),
-            "ANNOUNCED, not yet operational" if ann else "",
-            f"status: {_text(r.status)}",
-            "⚠ UNCERTAIN in the sources" if r.uncertain else "",
-            f"source: {_text(r.source_url).split(' ; ')[0]}",
-            f"as of: {_text(r.source_as_of)}",
+        "<br>".join(
+            line
+            for line in (
+                esc(r.program),
+                "ANNOUNCED, not yet operational" if r.announced else "",
+                f"status: {esc(r.status)}",
+                "⚠ UNCERTAIN in the sources" if r.uncertain else "",
+                f"source: {esc(_text(r.source_url).split(' ; ')[0])}",
+                f"as of: {esc(r.source_as_of)}",
+            )
+            if line
         )
-        for r, ann in zip(data.itertuples(), announced)
+        for r in data.itertuples()
     ]
-    data["type"] = "site"
+    data["hover"] = [f"<b>{esc(n)}</b><br>{d}" for n, d in zip(data["name"], data["detail"])]
     data["mark"] = ["?" if u else "" for u in data["uncertain"]]
     return data
 
 
-def program_layers(sites: pd.DataFrame, code: str) -> list[pdk.Layer]:
-    """One programme's sites (each tooltip carrying the source and its as-of date), and a "?" beside each
-    site the sources leave uncertain."""
+def program_traces(sites: pd.DataFrame, code: str) -> list[dict]:
+    """One programme's sites (each tooltip carrying the source and its as-of date; a click opens the country),
+    with a "?" beside each site the sources leave uncertain."""
     data = program_rows(sites, code)
-    layers = [
-        pdk.Layer(
-            "ScatterplotLayer",
-            data[["lon", "lat", "colour", "line", "line_width", "name", "detail", "type", "iso3"]],
-            id=f"program_{code}",
-            get_position=["lon", "lat"],
-            get_fill_color="colour",
-            get_radius=5,
-            radius_units="pixels",
-            stroked=True,
-            get_line_color="line",
-            get_line_width="line_width",
-            line_width_units="pixels",
-            pickable=True,
-        )
+    colour = PROGRAM_LAYERS[code][1]
+    return [
+        {
+            "type": "scattergeo",
+            "lat": list(data["lat"]),
+            "lon": list(data["lon"]),
+            "mode": "markers+text",
+            "text": list(data["mark"]),
+            "textposition": "top right",
+            "textfont": {"size": 15, "color": "#141414", "weight": 700},
+            "marker": {
+                "size": 11,
+                "symbol": list(data["symbol"]),
+                "color": colour,
+                "opacity": list(data["opacity"]),
+                "line": {"color": [colour if a else "#141414" for a in data["announced"]], "width": 2},
+            },
+            "hovertext": list(data["hover"]),
+            "hoverinfo": "text",
+            "customdata": list(data["iso3"]),
+            "name": f"program_{code}",
+        }
     ]
-    uncertain = data[data["mark"] != ""]
-    if len(uncertain):
-        layers.append(
-            pdk.Layer(
-                "TextLayer",
-                uncertain[["lon", "lat", "mark"]],
-                id=f"program_{code}_uncertain",
-                get_position=["lon", "lat"],
-                get_text="mark",
-                get_size=15,
-                get_color=[20, 20, 20, 255],
-                get_pixel_offset=[10, -10],
-                font_weight=700,
-                outline_width=3,
-                outline_color=[255, 255, 255, 255],
-                pickable=False,
-                font_settings={"sdf": True},
-            )
-        )
-    return layers
 
 
-def program_layer(sites: pd.DataFrame, code: str) -> pdk.Layer:
-    """The site layer alone (see program_layers)."""
-    return program_layers(sites, code)[0]
-
-
-# The view at 1440x900 shows about 360 degrees of longitude at this zoom (a map about 1,000 px wide).
-WORLD_ZOOM = 0.9
-
-
-def arc_view_longitude(by_area: pd.DataFrame, *, top: int = 30) -> float:
-    """The longitude to centre on so Washington and both ends of every arc are in view."""
-    data = arc_rows(by_area, top=top)
-    ends = [vocab.WASHINGTON_DC[1], *(lon for lon, _ in data["dst"])]
-    return (min(ends) + max(ends)) / 2
-
-
-def deck(
-    layers: list[pdk.Layer],
+def activity_map(
+    activity: pd.DataFrame,
     *,
-    zoom: float = WORLD_ZOOM,
-    latitude: float = 20.0,
-    longitude: float = -20.0,
+    by_area: pd.DataFrame | None = None,
+    places: pd.DataFrame | None = None,
+    hexagons: pd.DataFrame | None = None,
+    sites: pd.DataFrame | None = None,
+    programmes: tuple[str, ...] | list[str] = (),
     height: int = 560,
-) -> pdk.Deck:
-    """A deck with no map provider (no tiles, no requests) and a repeating world for antimeridian arcs."""
-    return pdk.Deck(
-        layers=layers,
-        map_provider=None,
-        initial_view_state=pdk.ViewState(latitude=latitude, longitude=longitude, zoom=zoom, min_zoom=0.3, max_zoom=8),
-        views=[pdk.View(type="MapView", controller=True, repeat=True)],
-        tooltip=TOOLTIP,
-        height=height,
-    )
+) -> go.Figure:
+    """The Activity map: countries by count class, then (each optional) arcs from `by_area`, hexagon bins and
+    places of the engagement points, and the sites of `programmes` from `sites`."""
+    shapes, dots = country_traces(activity)
+    traces = [*shapes]
+    if by_area is not None and len(by_area):
+        traces += arc_traces(by_area)
+    if hexagons is not None and len(hexagons):
+        traces.append(hexagon_trace(hexagons))
+    if places is not None and len(places):
+        traces.append(places_trace(places))
+    traces += dots
+    for code in programmes:
+        if sites is not None:
+            traces += program_traces(sites, code)
+    geo = {
+        "projection": {"type": "natural earth", "rotation": {"lon": CENTRE_LON}},
+        "resolution": 50,
+        "showcountries": True,
+        "countrycolor": "rgba(140,140,140,0.6)",
+        "showcoastlines": False,
+        "showland": True,
+        "landcolor": "rgba(200,200,200,0.35)",
+        "showocean": False,
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+        "lataxis": {"range": [-58, 85]},
+    }
+    layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "hoverlabel": {"align": "left"}}
+    return _figure(traces, layout, height=height, legend=False)

@@ -1,7 +1,7 @@
 """World maps as plotly choropleths: countries shaded by a count, small states as dots. No streamlit, no queries.
 
 Boundaries come from static/topojson/ (the page passes topojsonURL), so the maps draw offline. Colours come
-in count classes (maps.count_classes: 1, 2-4, 5-9, ...), named in a legend of ranges, so a partner with 5
+in count classes (scales.count_classes: 1, 2-4, 5-9, ...), named in a legend of ranges, so a partner with 5
 does not look like one with 39.
 """
 
@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 
 from atlas.data import vocab
 from atlas.views.figures import _figure, esc
-from atlas.views.maps import class_colours, class_label, count_classes
+from atlas.views.scales import class_colours, class_label, count_classes
 
 NO_ACTIVITY = "#e8eef4"
 
