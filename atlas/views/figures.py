@@ -30,8 +30,11 @@ _AREA_ORDER = [m.code for m in vocab.MISSION_AREAS]
 
 
 def esc(value: object) -> str:
-    """Escape data text for plotly hover labels and annotations."""
-    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
+    """Escape data text for plotly hover labels and annotations.
+
+    Only <, > and &: plotly decodes &lt; &gt; &amp; but shows &quot; and &#x27; as typed, and a quote cannot
+    open a tag once < is escaped."""
+    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value), quote=False)
 
 
 def _figure(

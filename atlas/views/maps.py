@@ -111,18 +111,26 @@ def country_traces(activity: pd.DataFrame, *, value: str = "engagements") -> tup
         "customdata": list(data["iso3"]),
         "name": "Countries",
     }
-    dots = {
-        "type": "scattergeo",
-        "lat": list(data["lat"]),
-        "lon": list(data["lon"]),
-        "mode": "markers",
-        "marker": {"size": list(data["size"]), "color": list(data["colour"]), "line": {"color": "#282828", "width": 1}},
-        "hovertext": list(data["hover"]),
-        "hoverinfo": "text",
-        "customdata": list(data["iso3"]),
-        "name": "Active countries",
-    }
-    return [shapes], [dots]
+    # Plotly's hover goes to the marker nearest the mouse, measured from its edge (a smaller marker is nearer),
+    # else to the shape under it. Dots of large countries only show where the activity is (the shape under them
+    # answers the hover and the click); a small state's dot answers itself, above the arcs and its neighbours.
+    small = data["small"].astype(bool)
+    dots = [
+        {
+            "type": "scattergeo",
+            "lat": list(part["lat"]),
+            "lon": list(part["lon"]),
+            "mode": "markers",
+            "marker": {"size": list(part["size"]), "color": list(part["colour"]), "line": {"color": "#282828", "width": 1}},
+            "hovertext": list(part["hover"]),
+            "hoverinfo": "text" if name == "Small states" else "skip",
+            "customdata": list(part["iso3"]),
+            "name": name,
+        }
+        for name, part in (("Active countries", data[~small]), ("Small states", data[small]))
+        if len(part)
+    ]
+    return [shapes], dots
 
 
 def in_frame(lon: float, centre: float = CENTRE_LON) -> float:
@@ -303,7 +311,7 @@ def program_traces(sites: pd.DataFrame, code: str) -> list[dict]:
             "textposition": "top right",
             "textfont": {"size": 15, "color": "#141414", "weight": 700},
             "marker": {
-                "size": 11,
+                "size": 9,  # smaller than a small state's dot: nearer the mouse by plotly's measure, so it wins
                 "symbol": list(data["symbol"]),
                 "color": colour,
                 "opacity": list(data["opacity"]),

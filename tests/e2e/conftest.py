@@ -66,7 +66,8 @@ class Server:
 
 def start_server(db: Path, log: Path, extra_env: dict | None = None) -> Server:
     port = free_port()
-    env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY, PYTHONUNBUFFERED="1", **(extra_env or {}))
+    # extra_env may override ATLAS_TODAY (a second server on another day).
+    env = {**os.environ, "ATLAS_DB": str(db), "ATLAS_TODAY": TODAY, "PYTHONUNBUFFERED": "1", **(extra_env or {})}
     handle = log.open("w")
     process = subprocess.Popen(
         [
