@@ -83,7 +83,10 @@ marks = (
 )
 if programmes:
     marks += [
-        ("operational site (pale: no longer current)", "background:#56B4E9;border:1.5px solid #141414;border-radius:50%"),
+        (
+            "operational site (pale: no longer current)",
+            "background:#56B4E9;border:1.5px solid #141414;border-radius:50%",
+        ),
         ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
         ("? uncertain in the sources", "background:transparent"),
     ]

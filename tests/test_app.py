@@ -162,13 +162,11 @@ def test_overview_choropleth_shows_small_states(app_env):
 
 def test_map_click_opens_the_country_profile(app_env):
     at = run_page("pages/1_Activity_Map.py")
-    deck = at.get("deck_gl_json_chart")[0]
-    layer_ids = [layer["id"] for layer in __import__("json").loads(deck.proto.json)["layers"]]
-    assert layer_ids[0] == "countries" and "activity" in layer_ids
-    # A click on Mexico, as the browser reports it for the GeoJSON basemap layer.
-    at.session_state["activity_map"] = {
-        "selection": {"indices": {"countries": [0]}, "objects": {"countries": [{"properties": {"iso3": "MEX"}}]}}
-    }
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("activity_map"))
+    traces = __import__("json").loads(chart.proto.spec)["data"]
+    assert traces[0]["type"] == "choropleth" and "MEX" in traces[0]["customdata"]
+    # A click on Mexico, as plotly reports it for a choropleth.
+    at.session_state["activity_map"] = {"selection": {"points": [{"location": "MEX"}]}}
     at.run()
     assert not at.exception
     assert at.session_state["atlas_country"] == "MEX"
@@ -176,16 +174,14 @@ def test_map_click_opens_the_country_profile(app_env):
     assert any("Mexico" in t.value for t in [*at.title, *at.header, *at.subheader])
 
 
-def test_map_sends_geometry_by_url_not_inline(app_env):
+def test_map_draws_offline_from_local_topojson(app_env):
     at = run_page("pages/1_Activity_Map.py")
-    spec = __import__("json").loads(at.get("deck_gl_json_chart")[0].proto.json)
-    basemap = spec["layers"][0]
-    assert basemap["data"] == "app/static/geo/countries.geojson"
-    # No map provider: no tiles. ("__MAP_STYLE__" is pydeck's unfilled placeholder; the browser test
-    # proves that no request leaves the machine.)
-    assert spec.get("mapProvider") is None
-    assert spec.get("mapStyle") in (None, "", "__MAP_STYLE__")
-    assert len(at.get("deck_gl_json_chart")[0].proto.json) < 100_000
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("activity_map"))
+    # Boundaries come from static/topojson/ (no CDN); no map tiles at all (a geo subplot, not a tile map).
+    assert "topojsonURL" in chart.proto.config and "app/static/topojson/" in chart.proto.config
+    spec = __import__("json").loads(chart.proto.spec)
+    assert "geo" in spec["layout"] and not any(t["type"].endswith("map") or "box" in t["type"] for t in spec["data"])
+    assert len(chart.proto.spec) < 100_000
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)

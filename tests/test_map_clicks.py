@@ -24,7 +24,7 @@ HOSTILE = '<img src=x onerror=alert(1)> "16 locations'
         (
             {"selection": {"indices": {"countries": [5]}, "objects": {"countries": [{"properties": {"iso3": "BRA"}}]}}},
             "BRA",
-        ),  # pydeck basemap
+        ),  # a pydeck selection (the decoder still reads one)
         ({"selection": {"indices": {"activity": [0]}, "objects": {"activity": [{"iso3": "AUS"}]}}}, "AUS"),
         ({"selection": {"points": [], "indices": {}, "objects": {}}}, None),
         ({"selection": {"points": [{"x": 3}]}}, None),
@@ -42,16 +42,12 @@ def _profile_opened(at, iso3: str, name: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "layer, row",
-    [
-        ("countries", {"properties": {"iso3": "CAN", "name": "Canada"}}),
-        ("activity", {"iso3": "CAN", "name": "Canada"}),
-        ("arcs", {"iso3": "CAN", "name": "Canada"}),
-    ],
+    "point",
+    [{"location": "CAN"}, {"customdata": "CAN"}],  # the shape, a small-state dot or a programme site
 )
-def test_a_click_on_any_activity_map_layer_opens_the_profile(app_env, layer, row):
+def test_a_click_on_the_activity_map_opens_the_profile(app_env, point):
     at = run_page("pages/1_Activity_Map.py")
-    at.session_state["activity_map"] = {"selection": {"indices": {layer: [0]}, "objects": {layer: [row]}}}
+    at.session_state["activity_map"] = {"selection": {"points": [point]}}
     _profile_opened(at.run(), "CAN", "Canada")
 
 
@@ -72,19 +68,23 @@ def test_overview_map_click_opens_the_profile(app_env):
     _profile_opened(at.run(), "MEX", "Mexico")
 
 
-def test_one_template_renders_markup_and_rows_carry_plain_text(app_env):
+def _activity_traces(at) -> list[dict]:
+    chart = next(c for c in at.get("plotly_chart") if c.proto.id.endswith("activity_map"))
+    return json.loads(chart.proto.spec)["data"]
+
+
+def test_every_hoverable_trace_has_a_formatted_tooltip_and_the_others_none(app_env):
     at = run_page("pages/1_Activity_Map.py")
-    deck = json.loads(at.get("deck_gl_json_chart")[0].proto.json)
-    template = json.loads(at.get("deck_gl_json_chart")[0].proto.tooltip)["html"]
-    assert "<b>{name}</b>" in template and "{detail}" in template and "{tip}" not in template
-    for layer in deck["layers"]:
-        if layer.get("pickable") and isinstance(layer["data"], list):
-            for row in layer["data"]:
-                assert {"name", "detail", "type"} <= set(row), layer["id"]
-                assert "&" not in row["name"] + row["detail"] and "<" not in row["name"] + row["detail"]
+    for trace in _activity_traces(at):
+        if trace.get("hoverinfo") == "skip":
+            continue
+        assert trace["hoverinfo"] == "text", trace["name"]
+        for text in trace["hovertext"]:
+            assert text.startswith("<b>") and "</b><br>" in text, (trace["name"], text)
+            assert "{" not in text and "&quot;" not in text, text
 
 
-def test_user_text_reaches_the_tooltip_unescaped_once_so_streamlit_escapes_it_once():
+def test_user_text_is_escaped_once_for_plotly():
     frame = pd.DataFrame(
         {
             "iso3": ["IRL"],
@@ -97,9 +97,8 @@ def test_user_text_reaches_the_tooltip_unescaped_once_so_streamlit_escapes_it_on
             "top_area": ["visa"],
         }
     )
-    row = maps.activity_centroids(frame).iloc[0]
-    assert row["name"] == HOSTILE, "no &quot; or &lt; from a second escape"
-    assert "<" not in maps.TOOLTIP["html"].split("{name}")[0].split("<b>")[-1]
+    hover = maps.activity_centroids(frame).iloc[0]["hover"]
+    assert hover.startswith('<b>&lt;img src=x onerror=alert(1)&gt; "16 locations</b>'), hover  # inert, no &quot;
 
 
 def test_announced_sites_are_hollow_and_uncertain_ones_marked():
@@ -124,13 +123,13 @@ def test_announced_sites_are_hollow_and_uncertain_ones_marked():
         }
     )
     rows = maps.program_rows(sites, "preclearance").set_index("iso3")
-    assert rows.loc["SWE", "colour"][3] == 0 and rows.loc["IRL", "colour"][3] > 200, "announced: outline only"
+    assert rows.loc["SWE", "symbol"] == "circle-open" and rows.loc["IRL", "symbol"] == "circle", "announced: outline"
     assert "ANNOUNCED" in rows.loc["SWE", "detail"] and "ANNOUNCED" not in rows.loc["IRL", "detail"]
     assert "UNCERTAIN" in rows.loc["CAN", "detail"] and rows.loc["CAN", "mark"] == "?"
     assert "source: https://www.cbp.gov/travel/preclearance" in rows.loc["IRL", "detail"]
     assert "as of: 2025-01-01" in rows.loc["IRL", "detail"]
-    layers = maps.program_layers(sites, "preclearance")
-    assert [layer.id for layer in layers] == ["program_preclearance", "program_preclearance_uncertain"]
+    (trace,) = maps.program_traces(sites, "preclearance")
+    assert trace["marker"]["symbol"] == ["circle", "circle-open", "circle"] and trace["text"] == ["", "", "?"]
 
 
 def test_small_and_large_counts_get_different_colours_and_a_legend_of_ranges():
@@ -158,37 +157,34 @@ def test_small_and_large_counts_get_different_colours_and_a_legend_of_ranges():
     assert "20–39" in fig.layout.annotations[0].text and "Agreements in force" in fig.layout.annotations[0].text
 
 
-def test_dots_and_sites_draw_above_the_arcs_which_do_not_hide_them(app_env):
+def test_dots_and_sites_draw_above_the_arcs_which_take_no_hover(app_env):
     at = run_page("pages/1_Activity_Map.py")
-    layers = json.loads(at.get("deck_gl_json_chart")[0].proto.json)["layers"]
-    ids = [layer["id"] for layer in layers]
-    assert ids.index("arcs") < ids.index("activity")
-    arcs = layers[ids.index("arcs")]
-    assert arcs["parameters"] == {"depthCompare": "always", "depthWriteEnabled": False}
+    names = [t["name"] for t in _activity_traces(at)]
+    arcs = [i for i, n in enumerate(names) if n.startswith("arc ")]
+    assert arcs and max(arcs) < names.index("Active countries")
+    assert all(t["hoverinfo"] == "skip" for t in _activity_traces(at) if t["name"].startswith("arc "))
 
 
-def test_the_view_frames_both_ends_of_every_arc():
+def test_every_arc_lands_inside_the_frame():
     by_area = pd.DataFrame(
         {
-            "iso3": ["JPN", "AUS", "GBR", "IND", "BRA"],
-            "name": list("abcde"),
-            "lat": [36, -25, 54, 21, -10],
-            "lon": [138, 134, -2, 78, -52],
-            "mission_area": ["visa"] * 5,
-            "engagements": [5, 4, 3, 2, 1],
+            "iso3": ["JPN", "AUS", "GBR", "IND", "BRA", "NZL"],
+            "name": list("abcdef"),
+            "lat": [36, -25, 54, 21, -10, -41],
+            "lon": [138, 134, -2, 78, -52, 174],
+            "mission_area": ["visa"] * 6,
+            "engagements": [6, 5, 4, 3, 2, 1],
         }
     )
-    centre = maps.arc_view_longitude(by_area)
-    ends = [lon for lon, _ in maps.arc_rows(by_area)["dst"]] + [-77.0]
-    # About 360 degrees are in view at the default zoom on a 1440 px screen: every end within 175 of the centre.
-    assert all(abs(lon - centre) <= 175 for lon in ends), (centre, ends)
+    for trace in maps.arc_traces(by_area):
+        assert all(maps.CENTRE_LON - 180 < lon < maps.CENTRE_LON + 180 for lon in trace["lon"]), trace["name"]
 
 
 def test_page_header_is_one_line_under_the_title(app_env):
     at = run_page("pages/1_Activity_Map.py")
     captions = [c.value for c in at.caption]
     line = next(c for c in captions if "Showing:" in c)
-    assert "Data as of" in line and "hover a country" in line and "\n" not in line
+    assert "Data as of" in line and "click a country to open its profile" in line and "\n" not in line
 
 
 def test_every_map_has_its_numbers_behind_it(app_env):

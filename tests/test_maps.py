@@ -1,14 +1,11 @@
-"""atlas.views.maps: layer ids, data rows and tooltips of each pydeck layer, no map provider, antimeridian arcs."""
+"""atlas.views.maps: the Activity map's traces (plotly geo), their tooltips and clicks, arcs kept in frame."""
 
 from __future__ import annotations
-
-import json
 
 import pandas as pd
 import pytest
 
 from atlas.data import vocab
-from atlas.data.countries import load_countries
 from atlas.views import maps
 
 ACTIVITY = pd.DataFrame(
@@ -35,49 +32,62 @@ BY_AREA = pd.DataFrame(
 )
 
 
-def _spec(deck) -> dict:
-    return json.loads(deck.to_json())
+def _traces(**kwargs) -> dict[str, dict]:
+    return {t.name: t.to_plotly_json() for t in maps.activity_map(ACTIVITY, **kwargs).data}
 
 
-def test_the_deck_has_no_map_provider_and_names_no_outside_address():
-    deck = maps.deck([maps.basemap_layer(ACTIVITY), maps.arcs_layer(BY_AREA)])
-    spec = _spec(deck)
-    assert deck.map_provider is None and "mapProvider" not in spec
-    assert "http" not in deck.to_json()  # the basemap is the app's own static file
-    assert spec["views"] == [{"@@type": "MapView", "controller": True, "repeat": True}]
-    assert deck._tooltip == maps.TOOLTIP  # what st.pydeck_chart hands the frontend as the tooltip
+def test_countries_are_shaded_by_class_and_carry_their_iso3_for_the_click():
+    shapes = _traces()["Countries"]
+    assert shapes["type"] == "choropleth" and list(shapes["locations"]) == ["CAN", "MLT"]  # Fiji has none
+    assert list(shapes["customdata"]) == ["CAN", "MLT"] and shapes["hoverinfo"] == "text"
+    assert shapes["hovertext"][0].startswith("<b>Canada</b><br>40 engagements<br>previous period: 30")
+    assert shapes["hovertext"][0].endswith(maps.CLICK_HINT)
 
 
-def test_the_tooltip_template_shows_the_name_and_detail_fields_every_layer_fills():
-    html = maps.TOOLTIP["html"]
-    assert "<b>{name}</b>" in html and "{detail}" in html and "atlas-tip-{type}" in html
-    assert maps.TOOLTIP["style"]["whiteSpace"] == "pre-line"  # detail lines are newline-separated
+def test_small_states_get_a_dot_that_answers_hover_and_click_large_ones_a_silent_one():
+    traces = _traces()
+    assert list(traces["Small states"]["customdata"]) == ["MLT"] and traces["Small states"]["hoverinfo"] == "text"
+    assert list(traces["Active countries"]["customdata"]) == ["CAN"]
+    assert traces["Active countries"]["hoverinfo"] == "skip"  # the shape under it answers
+    assert min(traces["Small states"]["marker"]["size"]) > max(_site_sizes())
 
 
-def test_the_basemap_is_the_static_geojson_shaded_by_activity():
-    layer = maps.basemap_layer(ACTIVITY)
-    assert (layer.type, layer.id, layer.data) == ("GeoJsonLayer", "countries", maps.BASEMAP_URL)
-    assert maps.BASEMAP_URL == "app/static/geo/countries.geojson"
-    index = {r["iso3"]: i for i, r in enumerate(load_countries())}
-    expression = layer.get_fill_color
-    # Canada (the busiest) gets the darkest blue, Malta a lighter one, Fiji (no activity) the neutral default.
-    canada, malta = maps.shade(40, 40), maps.shade(10, 40)
-    assert f"properties.i == {index['CAN']}) ? [{canada[0]},{canada[1]},{canada[2]},255]" in expression
-    assert f"properties.i == {index['MLT']}) ? [{malta[0]},{malta[1]},{malta[2]},255]" in expression
-    assert f"properties.i == {index['FJI']}" not in expression
-    assert expression.startswith("@@=(") and expression.endswith(": [140,150,165,90]")
-    assert layer.wrap_longitude is True and layer.pickable is True
+def _site_sizes() -> list[float]:
+    return [maps.program_traces(SITES, "csi")[0]["marker"]["size"]]
 
 
-def test_an_empty_basemap_is_all_neutral():
-    assert maps.basemap_layer(None).get_fill_color == "@@=[140,150,165,90]"  # @@= marks a deck.gl expression
+def test_user_text_is_escaped_once_and_quotes_are_left_as_they_are():
+    hover = maps.activity_centroids(ACTIVITY.assign(engagements=[40, 10, 1]))["hover"].iloc[2]
+    assert hover.startswith('<b>Fiji "&lt;b&gt;"</b>')  # plotly shows &lt; as <, but would show &quot; as typed
 
 
-def test_colour_expression_groups_countries_sharing_a_colour():
-    expression = maps.colour_expression({3: (1, 2, 3, 4), 9: (1, 2, 3, 4), 5: (9, 9, 9, 9)}, (0, 0, 0, 0))
-    assert expression == (
-        "(properties.i == 3 || properties.i == 9) ? [1,2,3,4] : (properties.i == 5) ? [9,9,9,9] : [0,0,0,0]"
+def test_layers_draw_in_order_arcs_under_the_dots_and_sites_on_top():
+    names = list(_traces(by_area=BY_AREA, sites=SITES, programmes=["csi"]))
+    arcs = [i for i, n in enumerate(names) if n.startswith("arc ")]
+    assert names[0] == "Countries" and arcs and max(arcs) < names.index("Small states") < names.index("program_csi")
+
+
+def test_engagement_places_are_coloured_by_their_leading_area_and_open_their_country():
+    points = pd.DataFrame(
+        {
+            "place": ["Ottawa", "Valletta"],
+            "country": ["Canada", "Malta"],
+            "lat": [45.4, 35.9],
+            "lon": [-75.7, 14.5],
+            "engagements": [9, 1],
+            "top_area": ["cargo", "visa"],
+            "approximate": [False, True],
+        }
     )
+    trace = maps.places_trace(points)
+    assert trace["marker"]["color"] == [vocab.MISSION_AREA_COLOURS["cargo"], vocab.MISSION_AREA_COLOURS["visa"]]
+    assert trace["customdata"] == ["CAN", "MLT"]
+    assert trace["hovertext"][1] == (
+        "<b>Valletta (Malta)</b><br>1 engagements<br>mostly Visa Security<br>location approximate (country centre)"
+    )
+    bins = maps.hexagon_bins(points.assign(lon=[-75.7, -75.3], lat=[45.0, 45.2]))
+    assert list(bins["engagements"]) == [10], "two nearby places fall into one hexagon"
+    assert maps.hexagon_trace(points)["hoverinfo"] == "skip"
 
 
 @pytest.mark.parametrize(
@@ -98,79 +108,39 @@ def test_shade_is_neutral_for_no_activity_and_darkest_for_the_top():
     assert maps.shade(1, 40) == (*maps.hex_to_rgb(maps.BLUES[0]), 255)
 
 
-def test_activity_centroids_have_one_row_per_active_country_with_a_plain_text_tooltip():
-    points = maps.activity_centroids(ACTIVITY)
-    assert list(points["iso3"]) == ["CAN", "MLT"]  # Fiji has no activity
-    assert list(points["name"]) == ["Canada", "Malta"]
-    assert list(points["detail"]) == [
-        "40 engagements\nprevious period: 30\nleading area: Visa Security\nclick to open the country profile",
-        "10 engagements\nprevious period: 12\nleading area: Cargo Security\nclick to open the country profile",
-    ]
-    assert list(points["type"]) == ["country", "country"]
-    assert list(points["radius"]) == [3 + 4.0, 6 + 4 * 0.5]  # a small state's dot is larger
-    layer = maps.centroid_layer(points)
-    assert (layer.type, layer.id, len(layer.data)) == ("ScatterplotLayer", "activity", 2)
-
-
-def test_text_is_left_unescaped_for_the_frontend_to_escape_once():
-    frame = ACTIVITY.assign(engagements=[0, 0, 3])
-    assert list(maps.activity_centroids(frame)["name"]) == ['Fiji "<b>"']
-
-
-def test_engagement_places_are_coloured_by_their_leading_area():
-    points = pd.DataFrame(
-        {
-            "lon": [2.35, -0.12],
-            "lat": [48.86, 51.5],
-            "engagements": [4, 1],
-            "top_area": ["cargo", "visa"],
-            "place": ["Paris", "London"],
-            "country": ["France", "United Kingdom"],
-            "approximate": [False, True],
-        }
-    )
-    layer = maps.engagement_points_layer(points)
-    assert (layer.type, layer.id) == ("ScatterplotLayer", "engagements")
-    rows = layer.data
-    assert [r["colour"] for r in rows] == [
-        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["cargo"]) + [200],
-        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["visa"]) + [200],
-    ]
-    assert maps.hex_to_rgb("#0072B2") == [0, 114, 178]
-    assert [r["name"] for r in rows] == ["Paris (France)", "London (United Kingdom)"]
-    assert [r["detail"] for r in rows] == [
-        "4 engagements\nmostly Cargo Security",
-        "1 engagements\nmostly Visa Security\nlocation approximate (country centre)",
-    ]
-    hexagons = maps.engagement_points_layer(points, hexagons=True)
-    assert (hexagons.type, hexagons.id, hexagons.pickable) == ("HexagonLayer", "hexagons", False)
-
-
-@pytest.mark.parametrize(
-    "origin, target, drawn",
-    [(-77.0, 178.1, -181.9), (-77.0, -2.5, -2.5), (150.0, -170.0, 190.0), (-77.0, 103.0, 103.0)],
-)
-def test_arcs_go_the_short_way_round(origin, target, drawn):
-    assert maps.short_way(origin, target) == pytest.approx(drawn)
+@pytest.mark.parametrize("lon, drawn", [(139.0, 139.0), (178.1, 178.1), (-160.0, -160.0), (-172.0, 188.0)])
+def test_every_longitude_is_drawn_inside_the_frame(lon, drawn):
+    assert maps.in_frame(lon) == pytest.approx(drawn)
+    assert maps.CENTRE_LON - 180 <= maps.in_frame(lon) < maps.CENTRE_LON + 180
 
 
 def test_arcs_start_in_washington_skip_the_united_states_and_take_the_leading_area():
-    layer = maps.arcs_layer(BY_AREA, top=2)
-    assert (layer.type, layer.id) == ("ArcLayer", "arcs")
-    rows = layer.data
-    assert [r["iso3"] for r in rows] == ["GBR", "FJI"]  # the two busiest abroad: 20, then 3 + 5
-    washington = [vocab.WASHINGTON_DC[1], vocab.WASHINGTON_DC[0]]
-    assert [r["src"] for r in rows] == [washington, washington]
-    assert rows[1]["dst"] == [pytest.approx(178.1 - 360), -17.7]  # across the Pacific, not the Atlantic
-    assert [r["colour"] for r in rows] == [
-        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["border"]) + [190],
-        maps.hex_to_rgb(vocab.MISSION_AREA_COLOURS["visa"]) + [190],
+    rows = maps.arc_rows(BY_AREA)
+    assert list(rows["iso3"]) == ["GBR", "FJI", "JPN"]
+    assert list(rows["mission_area"]) == ["border", "visa", "aviation"]
+    traces = maps.arc_traces(BY_AREA, top=2)
+    assert [t["line"]["color"] for t in traces] == [
+        vocab.MISSION_AREA_COLOURS["border"],
+        vocab.MISSION_AREA_COLOURS["visa"],
     ]
-    assert [r["detail"] for r in rows] == [
-        "20 engagements\nleading area: Border Security and Training",
-        "8 engagements\nleading area: Visa Security",
-    ]
-    assert [r["type"] for r in rows] == ["arc", "arc"]
+    assert all(t["hoverinfo"] == "skip" for t in traces)  # the country at the end has the numbers
+
+
+def test_every_arc_stays_in_the_frame_from_washington_to_its_partner():
+    """The map shows CENTRE_LON +-180: no arc may cross the seam, so each one lands on its partner's land."""
+    for trace in maps.arc_traces(BY_AREA):
+        lons, lats = trace["lon"], trace["lat"]
+        assert lons[0] == pytest.approx(vocab.WASHINGTON_DC[1]) and lats[0] == pytest.approx(vocab.WASHINGTON_DC[0])
+        assert all(maps.CENTRE_LON - 180 < x < maps.CENTRE_LON + 180 for x in lons), trace["name"]
+        assert all(abs(b - a) < 15 for a, b in zip(lons, lons[1:])), "points close enough to follow the curve"
+    japan = next(t for t in maps.arc_traces(BY_AREA) if t["name"] == "arc JPN")
+    assert japan["lon"][-1] == pytest.approx(139.0) and japan["lat"][-1] == pytest.approx(36.6)
+
+
+def test_the_figure_is_a_world_with_no_tiles():
+    layout = maps.activity_map(ACTIVITY).to_plotly_json()["layout"]
+    assert layout["geo"]["projection"] == {"type": "natural earth", "rotation": {"lon": maps.CENTRE_LON}}
+    assert "mapbox" not in layout and "map" not in layout
 
 
 SITES = pd.DataFrame(
@@ -192,24 +162,15 @@ SITES = pd.DataFrame(
 
 
 def test_programme_sites_carry_their_source_and_flag_what_is_uncertain():
-    site, mark = maps.program_layers(SITES, "csi")
-    assert (site.id, mark.id, mark.type) == ("program_csi", "program_csi_uncertain", "TextLayer")
-    assert [r["iso3"] for r in site.data] == ["NLD", "PER"]
-    assert [r["name"] for r in site.data] == ["Rotterdam (Netherlands)", "Peru (Peru)"]
-    assert [r["detail"] for r in site.data] == [
-        "Container Security Initiative (CSI)\nstatus: operational\nsource: https://a.example\nas of: 2025-01-01",
-        "Container Security Initiative (CSI)\nANNOUNCED, not yet operational\nstatus: announced 2025\n"
-        "⚠ UNCERTAIN in the sources\nsource: https://c.example\nas of: 2025-02-01",
-    ]
-    # Operational: solid in the programme's colour; announced: hollow with an outline in it.
-    assert [r["colour"] for r in site.data] == [[230, 159, 0, 230], [230, 159, 0, 0]]
-    assert [r["line"] for r in site.data] == [[20, 20, 20, 255], [230, 159, 0, 255]]
-    assert [(r["lon"], r["mark"]) for r in mark.data] == [(-77.1, "?")]
+    (site,) = maps.program_traces(SITES, "csi")
+    assert site["name"] == "program_csi" and site["customdata"] == ["NLD", "PER"]
+    assert site["hovertext"][0] == (
+        "<b>Rotterdam (Netherlands)</b><br>Container Security Initiative (CSI)<br>status: operational"
+        "<br>source: https://a.example<br>as of: 2025-01-01"
+    )
+    assert "ANNOUNCED, not yet operational" in site["hovertext"][1] and "UNCERTAIN" in site["hovertext"][1]
+    assert site["text"] == ["", "?"] and site["marker"]["symbol"] == ["circle", "circle-open"]
 
 
-def test_a_programme_without_uncertain_sites_has_no_mark_layer():
-    assert [layer.id for layer in maps.program_layers(SITES, "vwp")] == ["program_vwp"]
-
-
-def test_the_arc_view_is_centred_between_washington_and_the_farthest_arc():
-    assert maps.arc_view_longitude(BY_AREA, top=2) == pytest.approx((178.1 - 360 + -2.5) / 2)
+def test_a_programme_without_uncertain_sites_marks_none():
+    assert maps.program_traces(SITES, "vwp")[0]["text"] == [""]

@@ -34,7 +34,9 @@ def esc(value: object) -> str:
 
     Only <, > and &: plotly decodes &lt; &gt; &amp; but shows &quot; and &#x27; as typed, and a quote cannot
     open a tag once < is escaped."""
-    return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value), quote=False)
+    return html.escape(
+        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value), quote=False
+    )
 
 
 def _figure(

@@ -9,7 +9,7 @@ from conftest import low_contrast_text, screenshot, wait_for_app
 PAGES = [
     # (name, path, what must be drawn)
     ("overview", "/", "plotly"),
-    ("activity_map", "/Activity_Map", "deck"),
+    ("activity_map", "/Activity_Map", "plotly"),
     ("country_profile", "/Country_Profile?iso=MEX", "plotly"),
     ("mission_areas", "/Mission_Areas", "plotly"),
     ("agreements", "/Agreements", "plotly"),
@@ -50,20 +50,18 @@ def test_world_choropleth_draws_country_shapes_from_local_topojson(server, open_
     assert session.blocked == []
 
 
-def test_activity_map_fetches_geometry_once_from_this_server(server, open_session):
+def test_activity_map_draws_from_local_topojson_and_keeps_filters_in_the_url(server, open_session):
     session = open_session()
     fetched = []
-    session.page.on("request", lambda r: fetched.append(r.url) if r.url.endswith("countries.geojson") else None)
+    session.page.on("request", lambda r: fetched.append(r.url) if "topojson" in r.url else None)
     session.page.goto(server.url + "/Activity_Map")
     wait_for_app(session.page)
-    _drawn(session.page, "deck")
-    session.page.wait_for_timeout(3000)
-    assert len(fetched) == 1 and fetched[0].startswith(server.url), fetched
-    # Changing a filter reruns the page but must not refetch the geometry.
+    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=90_000)
+    assert fetched and all(u.startswith(server.url) for u in fetched), fetched
+    # Changing a filter reruns the page and redraws the map.
     session.page.get_by_role("button", name="Mexico").click()
     wait_for_app(session.page)
-    session.page.wait_for_timeout(2000)
-    assert len(fetched) == 1, fetched
+    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=90_000)
     assert "country=MEX" in session.page.url
     assert session.blocked == []
 
