@@ -15,6 +15,7 @@ programme sites. Every text from the data is escaped once (figures.esc); plotly 
 from __future__ import annotations
 
 import math
+import textwrap
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -56,6 +57,12 @@ def _text(value: object) -> str:
 def _hover(name: object, *lines: str) -> str:
     """Tooltip markup: the escaped name in bold, then the (already escaped) non-empty lines."""
     return "<br>".join([f"<b>{esc(name)}</b>", *(line for line in lines if line)])
+
+
+def _wrapped(text: object, *, width: int = 70) -> str:
+    """Escaped text in lines of at most `width` characters: plotly does not wrap a tooltip, and a long source
+    note would run off the map."""
+    return "<br>".join(esc(line) for line in textwrap.wrap(_text(text), width, break_on_hyphens=False)) or ""
 
 
 def _rgba(colour: tuple[int, ...] | list[int]) -> str:
@@ -289,10 +296,10 @@ def program_rows(sites: pd.DataFrame, code: str) -> pd.DataFrame:
             for line in (
                 esc(r.program),
                 "ANNOUNCED, not yet operational" if r.announced else "",
-                f"status: {esc(r.status)}",
+                _wrapped(f"status: {_text(r.status)}"),
                 "⚠ UNCERTAIN in the sources" if r.uncertain else "",
-                f"source: {esc(_text(r.source_url).split(' ; ')[0])}",
-                f"as of: {esc(r.source_as_of)}",
+                _wrapped(f"source: {_text(r.source_url).split(' ; ')[0]}"),
+                _wrapped(f"as of: {_text(r.source_as_of)}"),
             )
             if line
         )
