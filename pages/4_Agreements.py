@@ -51,40 +51,48 @@ tiles[3].metric(
     help="In force now; expiry date within the next 12 months. See Renewals due below.",
 )
 
-st.subheader("Renewals due")
-st.segmented_control(
-    "Expiring within", [6, 12, 24], default=12, required=True, format_func=lambda n: f"{n} months", key="renewal_months"
-)
-due = ui.query("renewals_due", f, horizon=horizon)
-if due.empty:
-    ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
-else:
-    urgent = int((due.days_left < 90).sum())
-    if urgent:
-        st.error(
-            f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): start the renewal now.",
-            icon=":material/alarm:",
+# Side by side: what is about to expire first, and the pipeline chart starts within the first screen.
+renewals, pipeline_column = st.columns([3, 2], gap="large")
+with renewals:
+    st.subheader("Renewals due")
+    st.segmented_control(
+        "Expiring within",
+        [6, 12, 24],
+        default=12,
+        required=True,
+        format_func=lambda n: f"{n} months",
+        key="renewal_months",
+    )
+    due = ui.query("renewals_due", f, horizon=horizon)
+    if due.empty:
+        ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
+    else:
+        urgent = int((due.days_left < 90).sum())
+        if urgent:
+            st.error(
+                f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): start the renewal now.",
+                icon=":material/alarm:",
+            )
+        agreement_table(
+            due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
+            f"renewals_due_{months}_months",
+            key="renewals",
+            columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component", "demo"],
         )
-    agreement_table(
-        due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
-        f"renewals_due_{months}_months",
-        key="renewals",
-        columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component", "demo"],
-    )
-
-st.subheader("Pipeline by status")
-pipeline = ui.query("agreement_pipeline", f)
-if pipeline.empty:
-    ui.empty_state("agreements", f)
-else:
-    ui.plotly(
-        figures.pipeline(pipeline, height=360),
-        key="agreement_pipeline",
-        description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
-        numbers=pipeline,
-        columns=PIPELINE_COLUMNS,
-    )
-    ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
+with pipeline_column:
+    st.subheader("Pipeline by status")
+    pipeline = ui.query("agreement_pipeline", f)
+    if pipeline.empty:
+        ui.empty_state("agreements", f)
+    else:
+        ui.plotly(
+            figures.pipeline(pipeline, height=360),
+            key="agreement_pipeline",
+            description="Agreements whose life overlaps the period, by their current status, stacked by mission area.",
+            numbers=pipeline,
+            columns=PIPELINE_COLUMNS,
+        )
+        ui.downloads(pipeline, "agreements_by_status_and_area", key="pipeline")
 
 st.subheader("Lifecycle timeline")
 agreements = ui.query("agreements_list", f, search="")
