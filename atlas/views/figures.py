@@ -30,13 +30,10 @@ _AREA_ORDER = [m.code for m in vocab.MISSION_AREAS]
 
 
 def esc(value: object) -> str:
-    """Escape data text for plotly hover labels and annotations.
-
-    Only <, > and &: plotly decodes &lt; &gt; &amp; but shows &quot; and &#x27; as typed, and a quote cannot
-    open a tag once < is escaped."""
-    return html.escape(
-        "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value), quote=False
-    )
+    """Escape data text for plotly hover labels and annotations: only <, > and & (plotly decodes &lt; &gt; &amp;
+    but shows &quot; as typed, and a quote cannot open a tag once < is escaped)."""
+    text = "" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value)
+    return html.escape(text, quote=False)
 
 
 def _figure(

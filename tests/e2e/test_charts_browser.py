@@ -24,7 +24,8 @@ TRACES_JS = """() => [...document.querySelectorAll('[data-testid="stMain"] .js-p
             traces: plot.data.map(t => ({name: t.name, group: t.legendgroup || t.name, type: t.type,
                                         x: [...(t.x || [])].map(v => v === null ? null : String(v).slice(0, 7)),
                                         pattern: t.marker && t.marker.pattern ? [...t.marker.pattern.shape] : null,
-                                        dash: t.line ? t.line.dash || 'solid' : null})),
+                                        dash: t.line ? t.line.dash || 'solid' : null,
+                                        symbols: t.marker && Array.isArray(t.marker.symbol) ? [...t.marker.symbol] : null})),
             notes: [...plot.querySelectorAll('.annotation-text')].map(a => a.textContent),
             hatched: plot.querySelectorAll('defs pattern').length,
             dashed: [...plot.querySelectorAll('path.js-line')].filter(p => (p.style.strokeDasharray || 'none') !== 'none').length};
@@ -88,8 +89,13 @@ def _last_points(trace_groups: list[dict]) -> dict[str, tuple[str, bool]]:
         traces = [t for t in trace_groups if t["group"] == group]
         months = sorted(x for t in traces for x in t["x"] if x)
         last = months[-1]
-        marked = any(t["dash"] == "dash" and last in t["x"] for t in traces) or any(
-            t["pattern"] and t["pattern"][t["x"].index(last)] == "/" for t in traces if last in t["x"]
+        # A dashed end, a hatched bar, or (the Compare lines, each already in its own dash) an open point.
+        marked = (
+            any(t["dash"] == "dash" and last in t["x"] for t in traces)
+            or any(t["pattern"] and t["pattern"][t["x"].index(last)] == "/" for t in traces if last in t["x"])
+            or any(
+                t.get("symbols") and t["symbols"][t["x"].index(last)] == "circle-open" for t in traces if last in t["x"]
+            )
         )
         out[group] = (last, marked)
     return out
