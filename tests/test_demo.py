@@ -219,7 +219,7 @@ EXACT_AGREEMENTS = {
 }
 WRITTEN_SHA256 = (
     "48f83f11977580b832fb8e68a5c3643729fa0d1c40e3963bde82bdda85a99bc5",
-    "d9ffc2d03255369dade738cc061966c47cd8c84c3f62a82fdc9251ff39e5eaae",
+    "e63fc4b3b5c195a1bca1e437a513a8b07ad72df469ef0cc11d15b0d4e528b927",
 )
 
 
@@ -268,7 +268,7 @@ def test_first_rows_for_the_seed(frames):
     }
     assert agr.iloc[0].to_dict() == {
         "agreement_id": "DEMO-A00001",
-        "title": "Agreement on Asylum Cooperation (USA-CAN)",
+        "title": "Agreement on Asylum Cooperation with Canada",
         "agreement_type": "agreement",
         "countries": "CAN",
         "mission_area": "immigration",
@@ -593,11 +593,17 @@ def test_agreement_parties_and_titles(agr):
     counts = parties.map(len)
     assert share(counts == 1) > 0.6
     assert (counts == 2).any() and (counts >= 3).any()
+    names = {p.iso3: p.name for p in demo.partners()}
     for row, members in zip(agr.itertuples(), parties):
         assert set(members) <= partners and len(set(members)) == len(members)
-        assert row.title.endswith("(" + "-".join(["USA"] + members) + ")"), row.title
+        # Titled as real agreements are: partners by name, never a string of codes.
+        assert f" with {names[members[0]]}" in row.title.replace(" the ", " ") and "(USA" not in row.title, row.title
+        if len(members) == 2:
+            assert row.title.replace(" the ", " ").endswith(f" and {names[members[1]]}"), row.title
+        if len(members) > 2:
+            assert row.title.endswith(f" and {len(members) - 2} more"), row.title
         assert row.title.split(" on ")[0] in demo.AGREEMENT_TYPE_TITLE.values()
-    assert agr["title"].str.fullmatch(r"Memorandum of Understanding on [A-Z][\w\s-]+ \(USA-[A-Z]{3}\)").any()
+    assert agr["title"].str.fullmatch(r"Memorandum of Understanding on [A-Z][\w\s-]+ with [A-Z][\w\s.'-]+").any()
     lead = parties.map(lambda p: p[0]).value_counts()
     assert {"CAN", "MEX"} <= set(lead.index[:5])
 

@@ -124,9 +124,11 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
         subjects = AGREEMENT_SUBJECTS[mission_code]
         subj = subjects[subject[i] % len(subjects)]
         kind_title = AGREEMENT_TYPE_TITLE[AGREEMENT_TYPE_CODES[atype[i]]]
-        titles.append(f"{kind_title} on {subj} ({'-'.join(('USA',) + parties[i])})")
         names = [m.texts[position[p]] for p in parties[i]]
         partner_text = names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+        # Titled as real ones are: the partners by name (no codes), a long list shortened.
+        short = partner_text if len(names) <= 2 else f"{names[0]}, {names[1]} and {len(names) - 2} more"
+        titles.append(f"{kind_title} on {subj} with {short}")
         summaries.append(
             f"{kind_title} between the U.S. Department of Homeland Security and {partner_text} "
             f"on {vocab.mission_area_label(mission_code).lower()}; lead component "
