@@ -25,12 +25,13 @@ AGREEMENT_HEADERS = {
 
 
 def agreement_tables(at) -> dict[str, dict]:
-    """Each agreement table on the page (a table with an agreement `title` and `partners`), named by the
-    column only it has: column -> its config as sent to the browser."""
+    """Each agreement table on the page (a table with an agreement `title` and `partners`; not the Overview's
+    list of records added or changed, which mixes engagements and agreements under a `record` column), named by
+    the column only it has: column -> its config as sent to the browser."""
     out = {}
     for frame in at.dataframe:
         columns = list(frame.value.columns)
-        if {"title", "partners"} <= set(columns):
+        if {"title", "partners"} <= set(columns) and "record" not in columns:
             config = json.loads(frame.proto.columns)
             name = next(
                 (c for c in ("flag", "changed_on", "agreement_type", "days_left", "days_to_expiry") if c in columns),

@@ -146,7 +146,6 @@ def arrivals_section(f: flt.Filters, since_at: dt.datetime) -> None:
                 column_config={
                     "record": "Record",
                     "title": st.column_config.TextColumn("Title", width="large"),
-                    "partners": "Partner(s)",
                     "mission_area": "Mission area",
                     "record_date": st.column_config.DateColumn("Starts / signed", format="YYYY-MM-DD"),
                     "status_change": "Status",
