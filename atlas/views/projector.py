@@ -83,7 +83,10 @@ def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
     fig.update_annotations(font=big)
     # A note under the plot (the partial months) goes below the tick row, in a bottom margin made for both: at
     # this size its page offset would put it over the tick labels and past the figure's edge.
-    below = [a for a in fig.layout.annotations if a.yref == "paper" and a.y is not None and a.y <= 0]
+    # (hanging from the plot's bottom edge: a legend standing on it, as the map's, stays where it is)
+    below = [
+        a for a in fig.layout.annotations if a.yref == "paper" and a.y is not None and a.y <= 0 and a.yanchor == "top"
+    ]
     if below:
         tick_row = round(CHART_TEXT * 1.6)
         for note in below:
