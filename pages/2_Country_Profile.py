@@ -35,7 +35,7 @@ profile = ui.query("country_profile", view, iso3=shown_iso).iloc[0]
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]
 ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)))
-pick_col, note_col = st.columns([1, 2])
+pick_col, note_col, brief_col = st.columns([2, 3, 1], vertical_alignment="bottom")
 st.session_state["country_pick"] = shown_iso
 pick_col.selectbox(
     "Partner country",
@@ -55,6 +55,8 @@ elif f.countries or f.regions:
         "The sidebar's country and region choices do not apply on this page: it shows the country "
         "picked here. Period, mission areas, component, type and status still apply."
     )
+with brief_col:  # beside the picker: the trend chart starts within the first screen
+    ui.country_brief_download(view, profile.iso3)
 
 programmes = ui.query("country_programs", iso3=profile.iso3)
 current = programmes[programmes.is_current]
@@ -82,8 +84,6 @@ tiles[4].metric(
         else "No current programme sites or memberships on record."
     ),
 )
-ui.country_brief_download(view, profile.iso3)
-
 st.subheader("Engagements over time by mission area")
 monthly = ui.query("country_monthly_activity", view, iso3=profile.iso3).query("engagements > 0")
 if monthly.engagements.sum() == 0:
