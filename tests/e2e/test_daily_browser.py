@@ -32,9 +32,9 @@ def test_daily_page_renders_offline(server, open_session, name, path, text, plot
     main.get_by_text(text).first.wait_for(timeout=180_000)
     _settled(session.page)
     if plotly:
-        session.page.wait_for_selector(".js-plotly-plot .main-svg", timeout=120_000)
-    session.page.wait_for_selector("[data-testid='stDataFrame']", timeout=120_000)
-    session.page.wait_for_timeout(1500)
+        session.page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=120_000)
+    # A shown table (the numbers behind each chart sit in closed expanders until opened).
+    session.page.wait_for_selector("[data-testid='stDataFrame'] >> visible=true", timeout=120_000)
     screenshot(session.page, f"daily_{name}")
     assert session.blocked == [], f"requests to other hosts: {session.blocked}"
     assert session.page_errors == [], session.page_errors
