@@ -58,14 +58,13 @@ _COMPACT_CSS = """<style>
 </style>"""
 
 # WCAG 2.2 AA fixes to Streamlit's own styling (axe, tests/e2e/test_a11y_browser.py): each segment of a date
-# field is a 24 px target (2.5.8); the label of a filter this page switches off and code in a caption keep the
-# text colour (1.4.3: dimmed, both fell under 4.5:1 in the dark theme).
+# field is a 24 px target (2.5.8); the label of a filter this page switches off keeps the text colour (1.4.3:
+# dimmed, it fell under 4.5:1 in the dark theme).
 _A11Y_CSS = """<style>
 [data-testid="stDateInput"] [role="spinbutton"] {
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
 }
 label[data-testid="stWidgetLabel"][disabled], label[data-testid="stWidgetLabel"][disabled] * { color: inherit; }
-[data-testid="stCaptionContainer"] code { color: inherit; }
 </style>"""
 
 
