@@ -36,7 +36,7 @@ from atlas.views.scales import (  # noqa: F401  (re-exported: the maps' colour s
     legend,
     shade,
 )
-from atlas.views.worldmap import class_scale
+from atlas.views.worldmap import base_geo, class_scale
 
 PROGRAM_LAYERS = {
     "csi": ("CSI ports", "#E69F00"),
@@ -363,18 +363,6 @@ def activity_map(
     for code in programmes:
         if sites is not None:
             traces += program_traces(sites, code)
-    geo = {
-        "projection": {"type": "natural earth", "rotation": {"lon": CENTRE_LON}},
-        "resolution": 50,
-        "showcountries": True,
-        "countrycolor": "rgba(140,140,140,0.6)",
-        "showcoastlines": False,
-        "showland": True,
-        "landcolor": "rgba(200,200,200,0.35)",
-        "showocean": False,
-        "showframe": False,
-        "bgcolor": "rgba(0,0,0,0)",
-        "lataxis": {"range": [-58, 85]},
-    }
+    geo = base_geo(CENTRE_LON)
     layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "hoverlabel": {"align": "left"}}
     return _figure(traces, layout, height=height, legend=False)

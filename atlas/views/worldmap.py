@@ -17,6 +17,27 @@ from atlas.views.scales import class_colours, class_label, count_classes
 NO_ACTIVITY = "#e8eef4"
 
 
+def base_geo(centre_lon: float | None = None) -> dict:
+    """The world every map draws on: offline shapes, Natural Earth, Antarctica cut; centred on `centre_lon`."""
+    projection: dict = {"type": "natural earth"}
+    if centre_lon is not None:
+        projection["rotation"] = {"lon": centre_lon}
+    return {
+        "projection": projection,
+        "resolution": 50,
+        "showcountries": True,
+        "countrycolor": "rgba(140,140,140,0.6)",
+        "showcoastlines": False,
+        "showland": True,
+        # Translucent grey: light on a light theme, mid-grey on a dark one.
+        "landcolor": "rgba(200,200,200,0.35)",
+        "showocean": False,
+        "showframe": False,
+        "bgcolor": "rgba(0,0,0,0)",
+        "lataxis": {"range": [-58, 85]},
+    }
+
+
 def world_choropleth(
     frame: pd.DataFrame,
     *,
@@ -111,21 +132,7 @@ def _choropleth_parts(
                 "hovertext": [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(small["name"], small[value])],
             }
         )
-    geo = {
-        "projection": {"type": "natural earth"},
-        "resolution": 50,
-        "showcountries": True,
-        "countrycolor": "rgba(140,140,140,0.6)",
-        "showcoastlines": False,
-        "showland": True,
-        # Translucent grey: light on a light theme, mid-grey on a dark one.
-        "landcolor": "rgba(200,200,200,0.35)",
-        "showocean": False,
-        "showframe": False,
-        "bgcolor": "rgba(0,0,0,0)",
-        "lataxis": {"range": [-58, 85]},
-    }
-    return traces, geo
+    return traces, base_geo()
 
 
 def legend_text(frame: pd.DataFrame, *, value: str, colour: str | None = None, separator: str = "<br>") -> str:
