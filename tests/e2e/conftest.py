@@ -26,6 +26,9 @@ LAUNCH_ARGS = [
     "--disable-sync",
 ]
 TODAY = "2026-11-30"
+# How long a browser test waits for what it needs before failing: long, so a busy 2-core machine slows the
+# suite without failing it (a wait ends as soon as its condition holds).
+WAIT_MS = 300_000
 
 pytestmark = pytest.mark.e2e
 
@@ -168,6 +171,7 @@ def open_session(browser):
     def make(width: int = 1600, height: int = 2400, color_scheme: str = "light") -> Session:
         context = browser.new_context(viewport={"width": width, "height": height}, color_scheme=color_scheme)
         contexts.append(context)
+        context.set_default_timeout(WAIT_MS)
         page = context.new_page()
         session = Session(page)
 
@@ -190,15 +194,32 @@ def open_session(browser):
         context.close()
 
 
-def wait_for_app(page, timeout_ms: int = 60_000) -> None:
-    """Until the script has finished running and nothing is still loading."""
+# The app is settled when Streamlit says its script has run and is not running (data-test-script-state, set by
+# the frontend from the server's messages; "initial" until the first run ends), the connection is up, nothing
+# is still loading, and every chart shown has drawn its SVG. The condition must hold at SETTLED_POLLS polls in a
+# row, so a rerun asked for a moment ago (a click) is not mistaken for the run before it. On a busy machine this
+# simply takes longer; there is no fixed pause.
+SETTLED_POLLS = 3
+_SETTLED_JS = """(needed) => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    const shownCharts = [...document.querySelectorAll('[data-testid="stPlotlyChart"]')]
+        .filter(el => el.getClientRects().length > 0);
+    const settled = !!app
+        && app.getAttribute('data-test-script-state') === 'notRunning'
+        && app.getAttribute('data-test-connection-state') === 'CONNECTED'
+        && !document.querySelector('[data-testid="stStatusWidget"]')
+        && !document.querySelector('[data-testid="stSkeleton"]')
+        && shownCharts.every(el => el.querySelector('.js-plotly-plot .main-svg'));
+    window.__atlasSettled = settled ? (window.__atlasSettled || 0) + 1 : 0;
+    return window.__atlasSettled >= needed;
+}"""
+
+
+def wait_for_app(page, timeout_ms: int = WAIT_MS) -> None:
+    """Until the script has finished running, nothing is still loading and every shown chart is drawn."""
     page.wait_for_selector("[data-testid='stApp']", timeout=timeout_ms)
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"]') && "
-        "!document.querySelector('[data-testid=\"stSkeleton\"]')",
-        timeout=timeout_ms,
-    )
-    page.wait_for_timeout(1500)
+    page.evaluate("() => { window.__atlasSettled = 0; }")
+    page.wait_for_function(_SETTLED_JS, arg=SETTLED_POLLS, polling=200, timeout=timeout_ms)
 
 
 def screenshot(page, name: str) -> Path:

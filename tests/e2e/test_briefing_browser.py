@@ -6,7 +6,7 @@ import datetime as dt
 import re
 
 import pytest
-from conftest import TODAY, low_contrast_text, screenshot, wait_for_app
+from conftest import TODAY, WAIT_MS, low_contrast_text, screenshot, wait_for_app
 from layout_check import measure, problems
 
 SLIDES = "headline,map,partners,areas,agreements,renewals,changes,area:visa,country:MEX"
@@ -43,7 +43,7 @@ def wait_for_slide(page, number: int, title: str, chart: bool) -> None:
         return charts.length === (chart ? 1 : 0) && [...charts].every(c => c.querySelector('.main-svg text'));
     }""",
         arg=[number, title, chart],
-        timeout=90_000,  # a 4K frame on a busy machine
+        timeout=WAIT_MS,  # a 4K frame on a busy machine
     )
     page.wait_for_function("() => new Promise(r => requestAnimationFrame(() => requestAnimationFrame(() => r(true))))")
 
@@ -52,10 +52,10 @@ def pause(page) -> None:
     """Pause the timer by clicking the (visually hidden) toggle once it is drawn: on a busy machine the bar's buttons
     come after the slide and a Space pressed before is lost. The arrows below test the keyboard."""
     toggle = "() => [...document.querySelectorAll('button')].find(b => /Pause|Play/.test(b.textContent))"
-    page.wait_for_function(toggle, timeout=60_000)
+    page.wait_for_function(toggle, timeout=WAIT_MS)
     page.evaluate(f"() => {{ const b = ({toggle})(); if (b.textContent.includes('Pause')) b.click(); }}")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))", timeout=30_000
+        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))", timeout=WAIT_MS
     )
 
 
@@ -67,7 +67,7 @@ def test_every_slide_fits_the_frame_without_clipping_or_overlap(server, open_ses
     page = session.page
     page.goto(f"{server.url}/?mode=briefing&kiosk=1&slides={SLIDES}")
     wait_for_app(page)
-    page.wait_for_selector(".slide-title", timeout=60_000)
+    page.wait_for_selector(".slide-title", timeout=WAIT_MS)
     pause(page)  # so the timer does not move on while measuring
     # A cold first load may outlast one timer interval: go back to the first slide.
     for _ in range(len(titles)):
@@ -76,7 +76,9 @@ def test_every_slide_fits_the_frame_without_clipping_or_overlap(server, open_ses
         before = page.evaluate("() => [...document.querySelectorAll('.counter')].pop().innerText.trim()")
         page.keyboard.press("ArrowLeft")
         page.wait_for_function(
-            "(b) => [...document.querySelectorAll('.counter')].pop().innerText.trim() !== b", arg=before, timeout=30_000
+            "(b) => [...document.querySelectorAll('.counter')].pop().innerText.trim() !== b",
+            arg=before,
+            timeout=WAIT_MS,
         )
     seen = {}
     for number, (title, chart) in enumerate(titles, start=1):
@@ -113,7 +115,7 @@ def test_briefing_controls_large_type_and_advance(server, open_session):
         """() => document.querySelector('.slide-title') && document.querySelector('.tile-value')
         && document.querySelector('.slide-footer') && document.querySelector('[data-testid="stPlotlyChart"] .main-svg text')
         && !document.querySelector('[data-stale="true"], [data-testid="stSkeleton"]')""",
-        timeout=60_000,
+        timeout=WAIT_MS,
     )
     pause(page)  # while measuring; played again (Space) for the auto-advance below
     assert "mode=briefing" in page.url and "area=cargo" in page.url
@@ -135,24 +137,24 @@ def test_briefing_controls_large_type_and_advance(server, open_session):
 
     assert re.match(r"1 / \d+", _counter(page))
     page.keyboard.press("ArrowRight")
-    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=15_000)
-    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=30_000)
+    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=WAIT_MS)
+    page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
     screenshot(page, "briefing_2_map")
     page.get_by_role("button", name="Next").click()
-    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('3 /')", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('3 /')", timeout=WAIT_MS)
     page.keyboard.press("ArrowLeft")
-    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=15_000)
+    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=WAIT_MS)
 
     # Auto-advance: shortest interval, then wait; the page itself must not reload.
     page.evaluate("() => { window.__notReloaded = true; }")
     page.keyboard.press("Space")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Pause'))", timeout=30_000
+        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Pause'))", timeout=WAIT_MS
     )
     page.get_by_role("button", name="Slides").click()
     page.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="every 10 s").click()
-    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('3 /')", timeout=60_000)
+    page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('3 /')", timeout=WAIT_MS)
     assert page.evaluate("() => window.__notReloaded === true"), "advancing reloaded the whole page"
     assert session.blocked == []
     assert session.page_errors == []

@@ -4,7 +4,7 @@ and not one request to another host (each is blocked and counted). Screenshots g
 from __future__ import annotations
 
 import pytest
-from conftest import low_contrast_text, screenshot, wait_for_app
+from conftest import WAIT_MS, low_contrast_text, screenshot, wait_for_app
 
 PAGES = [
     # (name, path, what must be drawn)
@@ -19,9 +19,9 @@ PAGES = [
 def _drawn(page, what: str) -> None:
     if what == "plotly":
         # Some charts sit in closed expanders ("Numbers behind this map"): wait for one that is shown.
-        page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=90_000)
+        page.wait_for_selector(".js-plotly-plot .main-svg >> visible=true", timeout=WAIT_MS)
     else:
-        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=90_000)
+        page.wait_for_selector("[data-testid='stDeckGlJsonChart'] canvas", timeout=WAIT_MS)
 
 
 @pytest.mark.parametrize("name, path, what", PAGES, ids=[p[0] for p in PAGES])
@@ -30,7 +30,7 @@ def test_page_renders_offline(server, open_session, name, path, what):
     session.page.goto(server.url + path)
     wait_for_app(session.page)
     _drawn(session.page, what)
-    session.page.wait_for_timeout(2000)
+    wait_for_app(session.page)
     screenshot(session.page, name)
     assert session.blocked == [], f"requests to other hosts: {session.blocked}"
     assert session.page_errors == [], session.page_errors
@@ -44,7 +44,7 @@ def test_world_choropleth_draws_country_shapes_from_local_topojson(server, open_
     session = open_session()
     session.page.goto(server.url + "/")
     wait_for_app(session.page)
-    session.page.wait_for_selector("path.choroplethlocation", timeout=30_000)
+    session.page.wait_for_selector("path.choroplethlocation", timeout=WAIT_MS)
     shapes = session.page.locator("path.choroplethlocation").count()
     assert shapes > 80, f"only {shapes} shaded countries: the topojson did not load"
     assert session.blocked == []
@@ -56,12 +56,12 @@ def test_activity_map_draws_from_local_topojson_and_keeps_filters_in_the_url(ser
     session.page.on("request", lambda r: fetched.append(r.url) if "topojson" in r.url else None)
     session.page.goto(server.url + "/Activity_Map")
     wait_for_app(session.page)
-    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=90_000)
+    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=WAIT_MS)
     assert fetched and all(u.startswith(server.url) for u in fetched), fetched
     # Changing a filter reruns the page and redraws the map.
     session.page.get_by_role("button", name="Mexico").click()
     wait_for_app(session.page)
-    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=90_000)
+    session.page.wait_for_selector(".st-key-activity_map path.choroplethlocation", timeout=WAIT_MS)
     assert "country=MEX" in session.page.url
     assert session.blocked == []
 
@@ -85,7 +85,7 @@ def test_text_is_readable_in_light_and_dark_themes(server, open_session, name, p
     wait_for_app(session.page)
     if what:
         _drawn(session.page, what)
-    session.page.wait_for_timeout(1000)
+    wait_for_app(session.page)
     if scheme == "dark":
         screenshot(session.page, f"{name}_dark")
     low = low_contrast_text(session.page)

@@ -6,7 +6,7 @@ from __future__ import annotations
 import shutil
 
 import duckdb
-from conftest import TODAY, screenshot, start_server, stop_server, wait_for_app
+from conftest import TODAY, WAIT_MS, screenshot, start_server, stop_server, wait_for_app
 from layout_check import measure, problems
 
 from support import engagement, run_cli, write_csv
@@ -25,7 +25,7 @@ SHOWN = """() => { const c = document.querySelector('.kiosk-status .counter'), h
   return (c ? c.innerText.trim() : '') + ' | ' + (h ? h.innerText.trim() : ''); }"""
 
 
-def wait_shown(page, counter: str, title: str, timeout: int = 60_000) -> None:
+def wait_shown(page, counter: str, title: str, timeout: int = WAIT_MS) -> None:
     page.wait_for_function(f"() => ({SHOWN})() === {f'{counter} | {title}'!r}", timeout=timeout)
 
 
@@ -34,10 +34,10 @@ def pause(page) -> None:
     in the page once it is drawn (on a busy machine the bar's buttons come after the slide); the arrows test the
     keyboard."""
     toggle = "() => [...document.querySelectorAll('button')].find(b => /Pause|Play/.test(b.textContent))"
-    page.wait_for_function(toggle, timeout=60_000)
+    page.wait_for_function(toggle, timeout=WAIT_MS)
     page.evaluate(f"() => {{ const b = ({toggle})(); if (b.textContent.includes('Pause')) b.click(); }}")
     page.wait_for_function(
-        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))", timeout=30_000
+        "() => [...document.querySelectorAll('button')].some(b => b.textContent.includes('Play'))", timeout=WAIT_MS
     )
 
 
@@ -120,7 +120,7 @@ def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open
         page.wait_for_function(
             "(n) => document.querySelector('.tile-value').innerText.replace(/,/g, '') === String(n)",
             arg=before + 3,
-            timeout=30_000,
+            timeout=WAIT_MS,
         )
         assert page.locator(".kiosk-status").inner_text() != as_of, "the new as-of time is shown"
         no_error_on_the_wall(page)
@@ -159,7 +159,7 @@ def test_an_outdated_database_pauses_the_wall_with_a_calm_slide_and_resumes(demo
         con.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [version])
         con.close()
         page.wait_for_function(
-            "() => !document.querySelector('.slide-title').innerText.includes('paused')", timeout=90_000
+            "() => !document.querySelector('.slide-title').innerText.includes('paused')", timeout=WAIT_MS
         )
         page.wait_for_function("() => document.querySelector('.kiosk-status').innerText.includes('Data as of')")
         assert page.locator(".kiosk-status .counter").inner_text().endswith("/ 3")

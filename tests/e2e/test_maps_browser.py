@@ -202,6 +202,13 @@ def test_every_trend_marks_a_month_not_yet_over(mid_month_server, open_session, 
     """Every monthly series that reaches this month (today is mid-month) draws it as partial."""
     session = _open(mid_month_server, open_session, path)
     page = session.page
+    if trend:  # the page's own trend chart, drawn with its data (not only whichever chart came first)
+        page.wait_for_function(
+            "(key) => { const d = document.querySelector(`.st-key-${key} .js-plotly-plot`); "
+            "return d && d.querySelector('.main-svg') && d.data && d.data.length > 0; }",
+            arg=trend,
+            timeout=LOAD_MS,
+        )
     screenshot(page, f"maps_partial_{name}")
     month = MID_MONTH[:7]
     reaching = {}
@@ -217,17 +224,13 @@ def test_every_trend_marks_a_month_not_yet_over(mid_month_server, open_session, 
     assert session.page_errors == []
 
 
-# Known, not yet fixed: in the last full run these three measured their first chart at 1100-1197 px (the
-# Agreements page at 3169 px, as if its pipeline chart were not drawn yet), though each passed in the branch's
-# own run: not strict, so a fix shows as XPASS; the closing note of stop 10 carries it.
-_FOLD_OPEN = pytest.mark.xfail(strict=False, reason="first chart below 900 px in the last full run (open, issue 11)")
 PAGES = [
     ("overview", "/"),
     ("activity_map", "/Activity_Map"),
-    pytest.param("country", "/Country_Profile?iso=MEX", marks=_FOLD_OPEN),
+    ("country", "/Country_Profile?iso=MEX"),
     ("compare", "/Compare"),
-    pytest.param("areas", "/Mission_Areas?area=visa,cargo,counterterrorism", marks=_FOLD_OPEN),
-    pytest.param("agreements", "/Agreements", marks=_FOLD_OPEN),
+    ("areas", "/Mission_Areas?area=visa,cargo,counterterrorism"),
+    ("agreements", "/Agreements"),
     ("data", "/Data"),
     ("upcoming", "/Upcoming"),
     ("watchlist", "/Watchlist"),

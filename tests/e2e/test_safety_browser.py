@@ -10,7 +10,7 @@ import sys
 import threading
 
 import pytest
-from conftest import ROOT, TODAY, screenshot, start_server, stop_server, wait_for_app
+from conftest import ROOT, TODAY, WAIT_MS, screenshot, start_server, stop_server, wait_for_app
 
 HOSTILE = [
     '<img src=x onerror="window.__xss=1">',
@@ -79,7 +79,6 @@ def test_hostile_text_is_shown_as_text(hostile_server, open_session, path):
     page = session.page
     page.goto(hostile_server.url + path)
     wait_for_app(page)
-    page.wait_for_timeout(2500)
     # Hover over every chart so plotly draws its hover labels with the hostile text.
     for chart in page.locator(".js-plotly-plot").all()[:3]:
         box = chart.bounding_box()
@@ -181,7 +180,7 @@ def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
         page.goto(server.url + "/Data")
         wait_for_app(page)
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(good))
-        page.wait_for_selector("text=Check of engagements.csv", timeout=30_000)
+        page.wait_for_selector("text=Check of engagements.csv", timeout=WAIT_MS)
         wait_for_app(page)
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "3 problem(s) in 1 row(s)" in body
@@ -201,8 +200,8 @@ def test_upload_check_then_import_from_the_data_page(open_session, tmp_path):
         page.get_by_text("Import the valid rows and set the invalid ones aside").click()
         wait_for_app(page)
         page.get_by_role("button", name="Import 2 engagements").click()
-        page.wait_for_selector("text=Imported. Every open page now shows the new data.", timeout=30_000)
-        page.wait_for_selector("text=Imported engagements from engagements.csv", timeout=30_000)
+        page.wait_for_selector("text=Imported. Every open page now shows the new data.", timeout=WAIT_MS)
+        page.wait_for_selector("text=Imported engagements from engagements.csv", timeout=WAIT_MS)
         screenshot(page, "data_import")
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "Imported engagements from engagements.csv" in body, body
@@ -226,7 +225,7 @@ def test_the_data_page_does_not_import_without_sign_in_by_default(open_session, 
         page = session.page
         page.goto(server.url + "/Data")
         wait_for_app(page)
-        page.wait_for_selector("text=Imports from this page are off", timeout=30_000)
+        page.wait_for_selector("text=Imports from this page are off", timeout=WAIT_MS)
         body = page.locator("[data-testid='stMain']").inner_text()
         assert "Imports from this page are off" in body and "python -m atlas import" in body
         assert page.locator("[data-testid='stFileUploaderDropzoneInput']").count() == 0

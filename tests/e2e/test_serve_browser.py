@@ -9,6 +9,7 @@ import shutil
 from pathlib import Path
 
 import pytest
+from conftest import WAIT_MS
 
 from support import serve_cluster
 
@@ -31,7 +32,7 @@ def test_the_app_draws_in_chromium_through_the_proxy(cluster, open_session):
     page.goto(cluster.url + "/", timeout=120_000)
     # Text only the script run can draw: it travels over the websocket, through nginx's upgrade.
     page.get_by_text("Filters").first.wait_for(timeout=120_000)
-    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stSidebar'] [data-testid='stMultiSelect']").first.wait_for(timeout=WAIT_MS)
     assert any(u.endswith("/_stcore/stream") and f":{cluster.port}/" in u for u in sockets), sockets
     assert any(c["name"] == "atlas_replica" for c in page.context.cookies())
     assert session.blocked == []
