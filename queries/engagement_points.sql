@@ -14,6 +14,6 @@ SELECT p.lat, p.lon, any_value(p.place) AS place, c.name AS country, CAST(sum(p.
        arg_max(p.mission_area, (p.n, p.mission_area)) AS top_area,
        bool_or(p.approximate) AS approximate
 FROM per_area p
-JOIN countries c USING (iso3)
+LEFT JOIN countries c USING (iso3)
 GROUP BY p.lat, p.lon, c.name
 ORDER BY engagements DESC, p.lat, p.lon, c.name

@@ -3,15 +3,16 @@
 -- first, at most $limit of them; total counts every match.
 -- params: $start, $end, $areas, $countries, $components, $types, $max_rank, $search, $limit
 WITH found AS (
-    SELECT e.start_date, e.title, c.name AS country, e.iso3, e.city, e.mission_area, e.engagement_type,
+    SELECT e.start_date, e.title, coalesce(m.countries, c.name) AS country, e.iso3, e.city, e.mission_area, e.engagement_type,
            e.component, e.status, e.participants, e.summary, e.engagement_id, e.is_demo
     FROM engagements_in($start, $end, $areas, $countries, $components, $types, $max_rank) e
-    JOIN countries c USING (iso3)
+    LEFT JOIN countries c USING (iso3)
+    LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
     WHERE $search <> ''
       AND (contains(lower(e.title), lower($search))
            OR contains(lower(coalesce(e.summary, '')), lower($search))
            OR contains(lower(coalesce(e.city, '')), lower($search))
-           OR contains(lower(c.name), lower($search)))
+           OR contains(lower(coalesce(m.countries, c.name, '')), lower($search)))
 )
 SELECT *, count(*) OVER () AS total
 FROM found

@@ -13,11 +13,12 @@ bounds AS (
            coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01') AS cutoff
     FROM (SELECT month, n, sum(n) OVER (ORDER BY month DESC) AS newer FROM months)
 )
-SELECT e.start_date, e.title, c.name AS country, e.iso3, e.mission_area, e.engagement_type, e.component,
+SELECT e.start_date, e.title, coalesce(m.countries, c.name) AS country, m.organizations, e.iso3, e.mission_area, e.engagement_type, e.component,
        e.status, e.participants, e.engagement_id, e.is_demo, (SELECT total FROM bounds) AS total
 FROM engagements_in(greatest(CAST($since AS DATE), (SELECT cutoff FROM bounds)), $today,
                     $areas, $countries, $components, $types, $max_rank) e
-JOIN countries c USING (iso3)
+LEFT JOIN countries c USING (iso3)
+LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
 WHERE e.status <> 'cancelled'
 ORDER BY e.start_date DESC, e.engagement_id
 LIMIT $limit

@@ -728,11 +728,11 @@ def test_rejected_file_neutralises_formulas_and_joins_reasons(tmp_path, empty_db
     header, line = data.decode("utf-8-sig").splitlines()
     assert header == (
         "line,engagement_id,title,start_date,end_date,country,city,latitude,longitude,mission_area,"
-        "engagement_type,component,status,participants,summary,sensitivity,demo,reason"
+        "engagement_type,component,status,participants,summary,sensitivity,demo,organizations,level,reason"
     )
     assert line == (
         '3,E2,"\'=HYPERLINK(""http://evil.example"",""click"")",2024-03-05,2024-03-07,Atlantis,\'+1 555,'
-        "48.8566,2.3522,nope,meeting,CBP,completed,-2,-2,,,"
+        "48.8566,2.3522,nope,meeting,CBP,completed,-2,-2,,,,,"
         f"\"country: unknown country 'Atlantis'; mission_area: unknown mission area 'nope' (use one of: {MISSION_CODES}); "
         'participants: participants cannot be negative (-2)"'
     )

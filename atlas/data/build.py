@@ -64,6 +64,7 @@ def load_reference(con) -> None:
         "INSERT INTO mission_areas VALUES (?, ?, ?, ?, ?)",
         [(m.code, m.label, m.colour, m.description, i) for i, m in enumerate(vocab.MISSION_AREAS)],
     )
+    schema.load_organizations(con)
     con.executemany("INSERT INTO programs VALUES (" + ", ".join("?" * 16) + ")", program_rows())
     with (REFERENCE_DIR / "dhs_international_footprint_headlines.csv").open(encoding="utf-8", newline="") as f:
         headlines = [

@@ -12,7 +12,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from atlas.data import schema, vocab
+from atlas.data import organizations, schema, vocab
 
 COUNTRY_SEPARATOR = ";"
 
@@ -44,6 +44,7 @@ class FileFormat:
     expiry_column: str | None = None  # a later expiry of an unchanged status is a renewal
     status_history: bool = False  # each status change is stored in agreement_status_history
     status_changes_table: str | None = None  # each status change of a known record, with when it was written
+    organization_column: str | None = None  # a COUNTRY_SEPARATOR-separated list of organizations (v_organizations)
 
     @property
     def stored_columns(self) -> tuple[str, ...]:
@@ -63,6 +64,41 @@ SHARED_VOCABULARIES = {
 
 def _codes(pairs) -> str:
     return ", ".join(code for code, _ in pairs)
+
+
+def _listed(bad: str) -> str:
+    return f"array_to_string(list_transform({bad}, lambda x: '''' || x || ''''), ', ')"
+
+
+def _partner_checks(country_column: str) -> dict[str, tuple[Check, ...]]:
+    """A record needs a partner: a country, or an organization (that column is optional). A list of only
+    separators names nobody: missing, like a blank one. Unknown names are listed, each quoted."""
+    nobody = (
+        "len(v_countries) = 0 AND len(bad_countries) = 0 AND len(v_organizations) = 0 AND len(bad_organizations) = 0"
+    )
+    return {
+        country_column: (
+            Check(country_column, nobody, "'missing required value'"),
+            Check(
+                country_column,
+                "len(bad_countries) > 0",
+                "'unknown countr' || CASE WHEN len(bad_countries) = 1 THEN 'y ' ELSE 'ies ' END || "
+                + _listed("bad_countries"),
+            ),
+        ),
+        "organizations": (
+            Check(
+                "organizations",
+                "len(bad_organizations) > 0",
+                "'unknown organization' || CASE WHEN len(bad_organizations) = 1 THEN ' ' ELSE 's ' END || "
+                + _listed("bad_organizations")
+                + f" || ' (use a code or name from data/reference/organizations.csv: {', '.join(organizations.codes())})'",
+            ),
+        ),
+    }
+
+
+PARTNER_CHECKS = {**_partner_checks("country"), "countries": _partner_checks("countries")["countries"]}
 
 
 ENGAGEMENTS = FileFormat(
@@ -86,15 +122,19 @@ ENGAGEMENTS = FileFormat(
         # optional extras: who may see the record, and whether it is generated demo data
         "sensitivity",
         "demo",
+        # optional: partner organizations, and the level the department was represented at
+        "organizations",
+        "level",
     ),
     required=("engagement_id", "title", "start_date", "country", "mission_area"),
     country_column="country",
-    many_countries=False,
+    many_countries=True,
     date_columns=("start_date", "end_date"),
     vocabularies={
         **SHARED_VOCABULARIES,
         "engagement_type": vocab.ENGAGEMENT_TYPE_LOOKUP,
         "status": vocab.ENGAGEMENT_STATUS_LOOKUP,
+        "level": vocab.LEVEL_LOOKUP,
     },
     checks=(
         Check(
@@ -102,7 +142,7 @@ ENGAGEMENTS = FileFormat(
             "v_end_date < v_start_date",
             "'end date ' || v_end_date || ' is before start date ' || v_start_date",
         ),
-        Check("country", "NOT is_blank(country) AND len(v_countries) = 0", "'unknown country ' || quoted(country)"),
+        *PARTNER_CHECKS["country"],
         Check(
             "latitude",
             "NOT is_blank(latitude) AND num(latitude) IS NULL",
@@ -157,12 +197,20 @@ ENGAGEMENTS = FileFormat(
             "num(participants) > 1000000",
             "'participants ' || trim(participants) || ' is implausibly large'",
         ),
+        *PARTNER_CHECKS["organizations"],
+        Check(
+            "level",
+            "NOT is_blank(level) AND v_level IS NULL",
+            f"'unknown level ' || quoted(level) || ' (use one of: {_codes(vocab.LEVELS)})'",
+        ),
     ),
     record=(
         ("title", "title"),
         ("start_date", "v_start_date"),
         ("end_date", "v_end_date"),
+        # The first country listed; the others sorted (NULL for one country, nearly every engagement).
         ("iso3", "v_countries[1]"),
+        ("other_countries", "CASE WHEN len(v_countries) > 1 THEN list_sort(v_countries[2:]) END"),
         ("city", "nullif(city, '')"),
         ("latitude", "num(latitude)"),
         ("longitude", "num(longitude)"),
@@ -173,11 +221,14 @@ ENGAGEMENTS = FileFormat(
         ("status", "coalesce(v_status, CASE WHEN v_start_date > $today THEN 'planned' ELSE 'completed' END)"),
         ("participants", "CAST(num(participants) AS INTEGER)"),
         ("summary", "nullif(summary, '')"),
+        ("organizations", "CASE WHEN len(v_organizations) > 0 THEN list_sort(v_organizations) END"),
+        ("level", "v_level"),
     ),
     current="SELECT * FROM engagements",
     insert_order="start_date",
     rebuild_derived=schema.rebuild_rollup,
     status_changes_table="engagement_status_history",
+    organization_column="organizations",
 )
 
 AGREEMENTS = FileFormat(
@@ -197,6 +248,7 @@ AGREEMENTS = FileFormat(
         "summary",
         "sensitivity",
         "demo",
+        "organizations",  # optional: partner organizations (an EU agreement), beside or instead of countries
     ),
     required=("agreement_id", "title", "countries", "mission_area", "status"),
     country_column="countries",
@@ -208,18 +260,8 @@ AGREEMENTS = FileFormat(
         "status": vocab.AGREEMENT_STATUS_LOOKUP,
     },
     checks=(
-        # A list of only separators names no country: missing, like a blank one.
-        Check(
-            "countries",
-            "is_blank(countries) OR (len(v_countries) = 0 AND len(bad_countries) = 0)",
-            "'missing required value'",
-        ),
-        Check(
-            "countries",
-            "len(bad_countries) > 0",
-            "'unknown countr' || CASE WHEN len(bad_countries) = 1 THEN 'y ' ELSE 'ies ' END "
-            "|| array_to_string(list_transform(bad_countries, lambda x: '''' || x || ''''), ', ')",
-        ),
+        *PARTNER_CHECKS["countries"],
+        *PARTNER_CHECKS["organizations"],
         Check(
             "status",
             "NOT is_blank(status) AND v_status IS NULL",
@@ -252,6 +294,7 @@ AGREEMENTS = FileFormat(
         ("date_expires", "v_date_expires"),
         ("component", "v_component"),
         ("summary", "nullif(summary, '')"),
+        ("organizations", "CASE WHEN len(v_organizations) > 0 THEN list_sort(v_organizations) END"),
         ("parties", "list_sort(v_countries)"),
     ),
     current="""SELECT a.*, coalesce((SELECT list_sort(list(p.iso3)) FROM agreement_parties p
@@ -262,6 +305,7 @@ AGREEMENTS = FileFormat(
     parties_table="agreement_parties",
     expiry_column="date_expires",
     status_history=True,
+    organization_column="organizations",
 )
 
 FORMATS = {f.table: f for f in (ENGAGEMENTS, AGREEMENTS)}

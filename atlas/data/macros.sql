@@ -27,19 +27,48 @@ UNION ALL
 SELECT * FROM engagements
 WHERE start_date BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE);
 
+-- Raw engagements starting in [p_lo, p_hi], one row per partner country: iso3 is that country and ahead lists
+-- the engagement's partner countries before it (by code; NULL for the first). An engagement with one partner
+-- country (other_countries NULL, nearly all of them) or with organizations only keeps its one row, ahead NULL.
+-- The rollups with iso3 are made of these rows (atlas.data.schema.rebuild_rollup).
+CREATE OR REPLACE MACRO partner_rows_between(p_lo, p_hi) AS TABLE
+SELECT *, CAST(NULL AS VARCHAR[]) AS ahead
+FROM engagements
+WHERE start_date BETWEEN CAST(p_lo AS DATE) AND CAST(p_hi AS DATE) AND other_countries IS NULL
+UNION ALL
+SELECT * EXCLUDE (partners, i) REPLACE (partners[i] AS iso3), CASE WHEN i > 1 THEN partners[1:i - 1] END AS ahead
+FROM (SELECT *, generate_subscripts(partners, 1) AS i
+      FROM (SELECT *, list_sort(list_prepend(iso3, other_countries)) AS partners
+            FROM engagements
+            WHERE start_date BETWEEN CAST(p_lo AS DATE) AND CAST(p_hi AS DATE) AND other_countries IS NOT NULL));
+
+-- Whether a per-partner row (with its ahead) is the one a total counts, for the countries p_countries asked
+-- for ([]: every country): the engagement's first partner among them. Sum measures of per-country macros
+-- (activity_in, area_activity_in) across countries only over the rows this admits, or an engagement with
+-- three partner countries is counted three times.
+CREATE OR REPLACE MACRO counted_once(p_ahead, p_countries) AS
+    p_ahead IS NULL OR (len(p_countries) > 0 AND NOT list_has_any(p_ahead, p_countries));
+
+-- Whether an engagement (a raw row) has a partner country in p_countries ([]: always).
+CREATE OR REPLACE MACRO has_partner_in(p_iso3, p_others, p_countries) AS
+    len(p_countries) = 0 OR list_contains(p_countries, p_iso3) OR list_has_any(coalesce(p_others, []), p_countries);
+
 -- activity(p_start, p_end): one row per group of engagements starting in [p_start, p_end], with every
--- dimension (month, iso3, mission_area, component, engagement_type, sensitivity_rank).
+-- dimension (month, iso3, mission_area, component, engagement_type, sensitivity_rank), one per partner country
+-- (ahead: see partner_rows_between).
 CREATE OR REPLACE MACRO activity(p_start, p_end) AS TABLE
 SELECT r.month, r.iso3, r.mission_area, r.component, r.engagement_type, r.sensitivity_rank,
-       r.engagements, r.planned, r.cancelled, r.participants, r.demo
+       r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.ahead
 FROM engagement_rollup r
 WHERE r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
 UNION ALL
 SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, e.component,
        e.engagement_type, e.sensitivity_rank, 1, CAST(e.status = 'planned' AS BIGINT),
        CAST(e.status = 'cancelled' AS BIGINT),
-       CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT)
-FROM period_edges(p_start, p_end) e;
+       CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT), e.ahead
+FROM (SELECT * FROM partner_rows_between(p_start, least(CAST(p_end AS DATE), period_full_lo(p_start) - 1))
+      UNION ALL
+      SELECT * FROM partner_rows_between(greatest(period_full_lo(p_start), period_full_hi(p_end)), p_end)) e;
 
 -- agreement_status_on(p_day): each agreement's status as it stood on p_day (agreements with no event
 -- by then have no row), from the status history kept as spans.
@@ -61,29 +90,31 @@ WHERE sensitivity_rank <= p_max_rank
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
 -- Raw engagements starting in [p_start, p_end] of the components and types asked for, one row each with
--- the measures of the daily rollups: what the macros below read when a component or type filter is set
--- (the rollups have neither). The table is sorted by start_date, so only the period's row groups are read.
+-- the measures of the daily rollups, one per partner country: what the macros below read when a component or
+-- type filter is set (the rollups have neither). The table is sorted by start_date, so only the period's row
+-- groups are read.
 CREATE OR REPLACE MACRO engagement_measures_in(p_start, p_end, p_components, p_types) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, start_date AS day, iso3, mission_area,
        component, engagement_type, sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
        CAST(status = 'cancelled' AS BIGINT) AS cancelled,
        CASE WHEN status <> 'cancelled' THEN participants END AS participants, CAST(is_demo AS BIGINT) AS demo,
-       CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active
-FROM engagements
-WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
-  AND (len(p_components) = 0 OR list_contains(p_components, component))
+       CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active, ahead
+FROM partner_rows_between(p_start, p_end)
+WHERE (len(p_components) = 0 OR list_contains(p_components, component))
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
 -- area_activity_in: activity_in without the component and engagement_type columns (month, iso3,
--- mission_area, sensitivity_rank and the measures, several rows per month: sum them), for the queries that
+-- mission_area, sensitivity_rank, the measures and ahead, several rows per month: sum them, and across
+-- countries only WHERE counted_once(ahead, $countries)), for the queries that
 -- do not show those two. With no component or type filter the period is one range scan of
 -- engagement_day_country_rollup (whole and partial months alike); with one, of the raw table. The branch
 -- not taken is a constant-false filter on bound parameters and is pruned when the query is planned.
 CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
-SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
+SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active,
+       ahead
 FROM (
     SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.iso3, r.mission_area, r.sensitivity_rank,
-           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead
     FROM engagement_day_country_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) < 400
       AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
@@ -91,20 +122,20 @@ FROM (
     -- A long period (over 400 days, e.g. "all dates"): its whole months from the monthly rollup, its
     -- partial months (lead and tail) from the daily one.
     SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
-           r.participants, r.demo, r.demo_active
+           r.participants, r.demo, r.demo_active, r.ahead
     FROM engagement_area_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
       AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
     UNION ALL
     SELECT CAST(date_trunc('month', r.day) AS DATE), r.iso3, r.mission_area, r.sensitivity_rank,
-           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead
     FROM engagement_day_country_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
       AND (r.day BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
            OR r.day BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE))
     UNION ALL
     SELECT e.month, e.iso3, e.mission_area, e.sensitivity_rank, e.engagements, e.planned, e.cancelled,
-           e.participants, e.demo, e.demo_active
+           e.participants, e.demo, e.demo_active, e.ahead
     FROM engagement_measures_in(p_start, p_end, p_components, p_types) e
     WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
 )
@@ -113,8 +144,9 @@ WHERE sensitivity_rank <= p_max_rank
   AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
 
 -- area_trend_in: area_activity_in without iso3 (month, mission_area, sensitivity_rank and the measures),
--- for the trends and totals that neither show nor count countries. With no country, component or type
--- filter it reads engagement_day_rollup, a table whose size is bounded by the days, not the data.
+-- for the trends and totals that neither show nor count countries: each engagement counts once, however many
+-- partner countries it has (counted_once). With no country, component or type filter it reads
+-- engagement_day_rollup, a table whose size is bounded by the days, not the data.
 CREATE OR REPLACE MACRO area_trend_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
 SELECT month, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
 FROM (
@@ -130,22 +162,26 @@ FROM (
            a.demo, a.demo_active
     FROM area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) a
     WHERE NOT (len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0)
+      AND counted_once(a.ahead, p_countries)
 );
 
 -- place_activity_in: engagements that were not cancelled, per place (coordinates rounded to 2 decimals,
 -- ~1 km, falling back to the country centroid), mission area and month, with the latest start date,
--- whether any of them had no coordinates, and one place name. Whole months come from
+-- whether any of them had no coordinates, and one place name. A place counts an engagement once, in the first
+-- partner country listed (iso3); the country filter admits it when any partner country is asked for.
+-- Engagements with organizations only and no coordinates have no place. Whole months come from
 -- engagement_place_rollup when no component or type filter is set; everything else from the raw table.
 CREATE OR REPLACE MACRO place_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
 SELECT iso3, lat, lon, mission_area, engagements, latest, approximate, place
 FROM (
-    SELECT r.iso3, r.lat, r.lon, r.mission_area, r.sensitivity_rank, r.engagements, r.latest, r.approximate, r.place
+    SELECT r.iso3, r.lat, r.lon, r.mission_area, r.sensitivity_rank, r.engagements, r.latest, r.approximate, r.place,
+           r.others
     FROM engagement_place_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0
       AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
     UNION ALL
     SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2), round(coalesce(e.longitude, c.lon), 2), e.mission_area,
-           e.sensitivity_rank, 1, e.start_date, e.latitude IS NULL, coalesce(e.city, c.name)
+           e.sensitivity_rank, 1, e.start_date, e.latitude IS NULL, coalesce(e.city, c.name), e.other_countries
     FROM (SELECT * FROM period_edges(p_start, p_end)
           WHERE len(p_components) = 0 AND len(p_types) = 0
           UNION ALL
@@ -154,22 +190,54 @@ FROM (
             AND start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
             AND (len(p_components) = 0 OR list_contains(p_components, component))
             AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))) e
-    JOIN countries c USING (iso3)
-    WHERE e.status <> 'cancelled'
+    LEFT JOIN countries c USING (iso3)
+    WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL
 )
 WHERE sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
+  AND has_partner_in(iso3, others, p_countries);
 
+-- Raw engagements, one row each, with a partner country in p_countries when it is given.
 CREATE OR REPLACE MACRO engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
 SELECT *
 FROM engagements
 WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
   AND sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))
+  AND has_partner_in(iso3, other_countries, p_countries)
   AND (len(p_components) = 0 OR list_contains(p_components, component))
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
+
+-- organization_activity_in: engagements per month, partner organization (org_code) and mission area, one row
+-- per organization an engagement names (a figure per organization counts it for each; never sum these across
+-- organizations for a total). The country filter admits an engagement with a partner country asked for.
+-- Whole months come from engagement_org_rollup when no country, component or type filter is set.
+CREATE OR REPLACE MACRO organization_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
+FROM (
+    SELECT r.month, r.org_code, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
+           r.participants, r.demo_active
+    FROM engagement_org_rollup r
+    WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+    UNION ALL
+    SELECT CAST(date_trunc('month', e.start_date) AS DATE), unnest(e.organizations), e.mission_area,
+           e.sensitivity_rank, 1, CAST(e.status = 'planned' AS BIGINT), CAST(e.status = 'cancelled' AS BIGINT),
+           CASE WHEN e.status <> 'cancelled' THEN e.participants END,
+           CAST(e.is_demo AND e.status <> 'cancelled' AS BIGINT)
+    FROM (SELECT * FROM period_edges(p_start, p_end)
+          WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
+          UNION ALL
+          SELECT * FROM engagements
+          WHERE NOT (len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0)
+            AND start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+            AND has_partner_in(iso3, other_countries, p_countries)
+            AND (len(p_components) = 0 OR list_contains(p_components, component))
+            AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))) e
+    WHERE e.organizations IS NOT NULL
+)
+WHERE sensitivity_rank <= p_max_rank
+  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area));
 
 -- Agreements whose life overlaps the period: signed (or in force) by its end and not expired before
 -- its start; agreements still in negotiation have no dates and always qualify. Read from
@@ -278,3 +346,14 @@ CREATE OR REPLACE MACRO formula_like(v) AS
 
 CREATE OR REPLACE MACRO original_text(x) AS
     CASE WHEN starts_with(x, '''') AND formula_like(ltrim(x, '''')) THEN x[2:] ELSE x END;
+
+-- The partners of the engagements with more than one partner country or with an organization, within the
+-- ceiling: countries (names, the first listed first, '; '-separated, as an import reads them back) and
+-- organizations (codes, ';'-separated). Listings join it to show every partner, not only the first.
+CREATE OR REPLACE MACRO engagement_partner_names(p_max_rank) AS TABLE
+SELECT e.engagement_id,
+       (SELECT string_agg(c.name, '; ' ORDER BY list_position(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3))
+        FROM countries c WHERE list_contains(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3)) AS countries,
+       array_to_string(e.organizations, ';') AS organizations
+FROM engagements e
+WHERE e.sensitivity_rank <= p_max_rank AND (e.other_countries IS NOT NULL OR e.organizations IS NOT NULL);

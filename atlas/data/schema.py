@@ -11,6 +11,7 @@ import hashlib
 import re
 
 from atlas.config import ROOT
+from atlas.data import organizations
 
 SCHEMA_SQL = ROOT / "atlas" / "data" / "schema.sql"
 MACROS_SQL = ROOT / "atlas" / "data" / "macros.sql"
@@ -62,24 +63,63 @@ def bring_up_to_date(con) -> bool:
         return False
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
     con.execute(re.sub(r"CREATE (TABLE|SEQUENCE) ", r"CREATE \1 IF NOT EXISTS ", schema))
-    add_missing_columns(con, schema)
     con.execute("DROP TABLE IF EXISTS agreement_summary")  # an earlier version's; agreement_facts holds it now
+    _add_new_columns(con, schema)
+    if not con.execute("SELECT count(*) FROM organizations").fetchone()[0]:
+        load_organizations(con)
     rebuild_rollup(con)
     rebuild_agreement_facts(con)
     mark_current(con)
     return True
 
 
-def add_missing_columns(con, schema: str) -> None:
-    """Add to each stored table the columns schema.sql gives it and an older file lacks (empty in the records
-    already there: a value an older version never kept is not made up)."""
-    have: dict[str, set[str]] = {}
-    for table, column in con.execute("SELECT table_name, column_name FROM duckdb_columns()").fetchall():
-        have.setdefault(table, set()).add(column)
-    for table, body in re.findall(r"^CREATE TABLE (\w+) \((.*?)\n\);", schema, re.S | re.M):
-        for column, kind in re.findall(r"^\s+(\w+)\s+([A-Z]+(?:\[\])?)", body, re.M):
-            if table in have and column not in have[table] and column not in ("PRIMARY", "UNIQUE"):
-                con.execute(f"ALTER TABLE {table} ADD COLUMN {column} {kind}")  # names from schema.sql only
+def _add_new_columns(con, schema: str) -> None:
+    """Give the record tables of an older file the columns this version added (NULL in every old record: one
+    partner country, no level, and no first-import time, which an older version never kept and is not made
+    up), and let go of NOT NULL where this version dropped it."""
+    for match in re.finditer(r"^CREATE TABLE (\w+) \((.*?)\n\);", schema, re.S | re.M):
+        table, body = match.groups()
+        have = {
+            name: nullable
+            for name, nullable in con.execute(
+                "SELECT column_name, is_nullable FROM duckdb_columns() WHERE table_name = ? AND schema_name = 'main' "
+                "AND database_name = current_database()",
+                [table],
+            ).fetchall()
+        }
+        for line in body.splitlines():
+            column = re.match(r"\s+(\w+)\s+([A-Z]+(?:\[\])?)(.*?)(?:,)?\s*(?:--.*)?$", line)
+            if not column or column.group(1) in ("PRIMARY",):
+                continue
+            name, kind, rest = column.groups()
+            if name not in have:
+                con.execute(f"ALTER TABLE {table} ADD COLUMN {name} {kind}")
+            elif "NOT NULL" not in rest and "PRIMARY KEY" not in rest and not have[name]:
+                con.execute(f"ALTER TABLE {table} ALTER COLUMN {name} DROP NOT NULL")
+
+
+def load_organizations(con) -> None:
+    """The organizations table, from data/reference/organizations.csv."""
+    con.execute("DELETE FROM organizations")
+    con.executemany(
+        "INSERT INTO organizations VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            (
+                r["code"],
+                r["name"],
+                r["kind"],
+                r["hq_city"],
+                r["hq_iso3"],
+                r["hq_latitude"],
+                r["hq_longitude"],
+                r["members"] or None,
+                r["source_url"],
+                r["source_as_of"],
+                r["notes"],
+            )
+            for r in organizations.load_organizations()
+        ],
+    )
 
 
 def rebuild_rollup(con) -> None:
@@ -90,14 +130,15 @@ def rebuild_rollup(con) -> None:
     for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
         con.execute(match.group(0).replace("CREATE TABLE", "CREATE OR REPLACE TABLE", 1))
     install_macros(con)
+    # The rollups with iso3 are made of one row per partner country (partner_rows_between, with ahead).
     con.execute("DELETE FROM engagement_rollup")
     con.execute("""
         INSERT INTO engagement_rollup
         SELECT CAST(date_trunc('month', start_date) AS DATE), iso3, mission_area, component, engagement_type,
                sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'),
-               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo)
-        FROM engagements
+               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo), ahead
+        FROM partner_rows_between(DATE '0001-01-01', DATE '9999-12-31')
         GROUP BY ALL
         ORDER BY 1
     """)
@@ -107,17 +148,19 @@ def rebuild_rollup(con) -> None:
         SELECT start_date, iso3, mission_area, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo),
-               count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
-        FROM engagements
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled'), ahead
+        FROM partner_rows_between(DATE '0001-01-01', DATE '9999-12-31')
         GROUP BY ALL
         ORDER BY 1
     """)
+    # Every engagement once: its first partner country's row (ahead NULL).
     con.execute("DELETE FROM engagement_day_rollup")
     con.execute("""
         INSERT INTO engagement_day_rollup
         SELECT day, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
                sum(participants), sum(demo), sum(demo_active)
         FROM engagement_day_country_rollup
+        WHERE ahead IS NULL
         GROUP BY ALL
         ORDER BY 1
     """)
@@ -125,7 +168,7 @@ def rebuild_rollup(con) -> None:
     con.execute("""
         INSERT INTO engagement_area_rollup
         SELECT CAST(date_trunc('month', day) AS DATE), iso3, mission_area, sensitivity_rank, sum(engagements),
-               sum(planned), sum(cancelled), sum(participants), sum(demo), sum(demo_active)
+               sum(planned), sum(cancelled), sum(participants), sum(demo), sum(demo_active), ahead
         FROM engagement_day_country_rollup
         GROUP BY ALL
         ORDER BY 1
@@ -135,9 +178,21 @@ def rebuild_rollup(con) -> None:
         INSERT INTO engagement_place_rollup
         SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, round(coalesce(e.latitude, c.lat), 2),
                round(coalesce(e.longitude, c.lon), 2), e.mission_area, e.sensitivity_rank, count(*),
-               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name))
-        FROM engagements e JOIN countries c USING (iso3)
-        WHERE e.status <> 'cancelled'
+               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name)), e.other_countries
+        FROM engagements e LEFT JOIN countries c USING (iso3)
+        WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL
+        GROUP BY ALL
+        ORDER BY 1
+    """)
+    con.execute("DELETE FROM engagement_org_rollup")
+    con.execute("""
+        INSERT INTO engagement_org_rollup
+        SELECT month, org_code, mission_area, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
+               count(*) FILTER (WHERE status = 'cancelled'), sum(participants) FILTER (WHERE status <> 'cancelled'),
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
+        FROM (SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, unnest(organizations) AS org_code,
+                     mission_area, sensitivity_rank, status, participants, is_demo
+              FROM engagements WHERE organizations IS NOT NULL)
         GROUP BY ALL
         ORDER BY 1
     """)
@@ -145,24 +200,32 @@ def rebuild_rollup(con) -> None:
 
 def rebuild_agreement_facts(con) -> None:
     """Recompute agreement_facts and agreement_status_spans from the agreements, their parties and history."""
-    con.execute("DELETE FROM agreement_facts")
+    schema = SCHEMA_SQL.read_text(encoding="utf-8")
+    for match in re.finditer(r"CREATE TABLE (agreement_facts|agreement_status_spans) \(.*?\n\);", schema, re.S):
+        con.execute(match.group(0).replace("CREATE TABLE", "CREATE OR REPLACE TABLE", 1))  # this version's shape
+    # partners: the partner countries' names, then the organizations' names (an EU agreement reads "European Union").
     con.execute("""
         INSERT INTO agreement_facts
         SELECT a.agreement_id, a.title, a.agreement_type, a.mission_area, a.status, a.date_signed,
                a.date_in_force, a.date_expires, a.component, a.summary, a.sensitivity_rank, a.is_demo,
-               coalesce(a.date_signed, a.date_in_force), pa.partners, pa.iso3s, pa.n_partners, st.first_event
+               coalesce(a.date_signed, a.date_in_force),
+               nullif(concat_ws('; ', pa.partners, og.names), ''), pa.iso3s, pa.n_partners, st.first_event,
+               a.organizations
         FROM agreements a
         LEFT JOIN (SELECT p.agreement_id, string_agg(c.name, '; ' ORDER BY c.name) AS partners,
                           list(p.iso3 ORDER BY p.iso3) AS iso3s, count(*) AS n_partners
                    FROM agreement_parties p JOIN countries c USING (iso3)
                    GROUP BY p.agreement_id) pa USING (agreement_id)
+        LEFT JOIN (SELECT x.agreement_id, string_agg(o.name, '; ' ORDER BY o.name) AS names
+                   FROM (SELECT agreement_id, unnest(organizations) AS code FROM agreements) x
+                   JOIN organizations o USING (code)
+                   GROUP BY x.agreement_id) og USING (agreement_id)
         LEFT JOIN (SELECT agreement_id, min(changed_on) AS first_event
                    FROM agreement_status_history GROUP BY agreement_id) st USING (agreement_id)
         ORDER BY a.agreement_id
     """)
     # Events on the same day follow event_order: all but the last of them make empty spans
     # (valid_from = valid_to), which no day falls in.
-    con.execute("DELETE FROM agreement_status_spans")
     con.execute("""
         INSERT INTO agreement_status_spans
         SELECT agreement_id, status, changed_on,

@@ -31,12 +31,14 @@ CREATE TABLE mission_areas (
     sort_order      INTEGER
 );
 
+-- An engagement has one or more partners: countries (iso3 and other_countries) and international
+-- organizations (organizations). Most have one partner country: other_countries and organizations NULL.
 CREATE TABLE engagements (
     engagement_id     VARCHAR NOT NULL,  -- unique; enforced by import (an index costs too much at 10M rows)
     title             VARCHAR NOT NULL,
     start_date        DATE NOT NULL,
     end_date          DATE,
-    iso3              VARCHAR NOT NULL,
+    iso3              VARCHAR,           -- the first partner country listed (NULL: organizations only)
     city              VARCHAR,
     latitude          DOUBLE,
     longitude         DOUBLE,
@@ -51,7 +53,10 @@ CREATE TABLE engagements (
     is_demo           BOOLEAN NOT NULL,
     import_id         BIGINT,
     updated_at        TIMESTAMP,         -- when an import last created or changed it
-    first_imported_at TIMESTAMP          -- when an import first created it (NULL: before this was kept)
+    first_imported_at TIMESTAMP,         -- when an import first created it (NULL: before this was kept)
+    other_countries   VARCHAR[],         -- the other partner countries, sorted (NULL: none)
+    organizations     VARCHAR[],         -- partner organizations (organizations.code), sorted (NULL: none)
+    level             VARCHAR            -- principal, senior or working (NULL: not given)
 );
 
 CREATE TABLE agreements (
@@ -70,10 +75,11 @@ CREATE TABLE agreements (
     is_demo           BOOLEAN NOT NULL,
     import_id         BIGINT,
     updated_at        TIMESTAMP,         -- when an import last created or changed it
-    first_imported_at TIMESTAMP          -- when an import first created it (NULL: before this was kept)
+    first_imported_at TIMESTAMP,         -- when an import first created it (NULL: before this was kept)
+    organizations     VARCHAR[]          -- partner organizations (organizations.code), sorted (NULL: none)
 );
 
--- An agreement can have several partner countries.
+-- An agreement can have several partner countries (and organizations: agreements.organizations).
 CREATE TABLE agreement_parties (
     agreement_id    VARCHAR NOT NULL,
     iso3            VARCHAR NOT NULL,
@@ -102,6 +108,21 @@ CREATE TABLE engagement_status_history (
     status          VARCHAR NOT NULL,
     changed_at      TIMESTAMP NOT NULL,  -- the record's updated_at as that import wrote it
     import_id       BIGINT
+);
+
+-- International organizations and forums (data/reference/organizations.csv), with their sources.
+CREATE TABLE organizations (
+    code            VARCHAR PRIMARY KEY,
+    name            VARCHAR NOT NULL,
+    kind            VARCHAR,
+    hq_city         VARCHAR,
+    hq_iso3         VARCHAR,
+    hq_lat          DOUBLE,            -- NULL: a forum without a seat
+    hq_lon          DOUBLE,
+    members         VARCHAR[],         -- member countries (iso3) where the list is public and short; else NULL
+    source_url      VARCHAR NOT NULL,
+    source_as_of    VARCHAR NOT NULL,
+    notes           VARCHAR
 );
 
 -- Real programme sites and memberships, each with its source and as-of date.
@@ -158,9 +179,14 @@ CREATE TABLE import_log (
 -- Monthly rollups of engagements, rebuilt after each import (atlas.ingest.rebuild_rollup): they answer
 -- period queries on whole months without scanning the raw table (see the macros in atlas/macros.sql).
 -- engagement_rollup has every dimension the filters use.
+-- The rollups with iso3 hold one row per partner country: an engagement with three partner countries is in
+-- three rows, so a per-country figure counts it for each. `ahead` lists its partner countries before this
+-- one (by code; NULL for the first and for an engagement with one partner country): a total counts each
+-- engagement once, at its first partner among the countries asked for (the macro counted_once).
+-- An engagement with organizations only has one row with iso3 NULL.
 CREATE TABLE engagement_rollup (
     month             DATE NOT NULL,
-    iso3              VARCHAR NOT NULL,
+    iso3              VARCHAR,           -- NULL: an engagement with organizations only
     mission_area      VARCHAR NOT NULL,
     component         VARCHAR,
     engagement_type   VARCHAR,
@@ -169,14 +195,15 @@ CREATE TABLE engagement_rollup (
     planned           BIGINT NOT NULL,
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
-    demo              BIGINT NOT NULL
+    demo              BIGINT NOT NULL,
+    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
 );
 
 -- engagement_rollup without component and engagement_type: a fraction of its rows, for the whole months
 -- of long periods in area_activity_in (demo_active: see the daily rollups below).
 CREATE TABLE engagement_area_rollup (
     month             DATE NOT NULL,
-    iso3              VARCHAR NOT NULL,
+    iso3              VARCHAR,           -- NULL: an engagement with organizations only
     mission_area      VARCHAR NOT NULL,
     sensitivity_rank  TINYINT NOT NULL,
     engagements       BIGINT NOT NULL,
@@ -184,14 +211,15 @@ CREATE TABLE engagement_area_rollup (
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
-    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+    demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
+    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
 );
 
 -- Engagements not cancelled per month and place (coordinates rounded to 2 decimals, the country centroid
 -- when a record has none), for the map's engagement places (place_activity_in).
 CREATE TABLE engagement_place_rollup (
     month             DATE NOT NULL,
-    iso3              VARCHAR NOT NULL,
+    iso3              VARCHAR,           -- NULL: an engagement with organizations only
     lat               DOUBLE,
     lon               DOUBLE,
     mission_area      VARCHAR NOT NULL,
@@ -199,7 +227,22 @@ CREATE TABLE engagement_place_rollup (
     engagements       BIGINT NOT NULL,
     latest            DATE NOT NULL,     -- latest start date among them
     approximate       BOOLEAN NOT NULL,  -- any of them without coordinates
-    place             VARCHAR            -- a city name there (or the country's name)
+    place             VARCHAR,           -- a city name there (or the country's name)
+    others            VARCHAR[]          -- the engagements' other partner countries (NULL: none)
+);
+
+-- Engagements per month and partner organization (one row per organization an engagement names), for the
+-- organization panels and profiles (organization_activity_in).
+CREATE TABLE engagement_org_rollup (
+    month             DATE NOT NULL,
+    org_code          VARCHAR NOT NULL,
+    mission_area      VARCHAR NOT NULL,
+    sensitivity_rank  TINYINT NOT NULL,
+    engagements       BIGINT NOT NULL,
+    planned           BIGINT NOT NULL,
+    cancelled         BIGINT NOT NULL,
+    participants      BIGINT,            -- of engagements not cancelled
+    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
 );
 
 -- Daily pre-aggregates shaped to the page queries: a period [start, end] is one range scan of a table
@@ -222,7 +265,7 @@ CREATE TABLE engagement_day_rollup (
 -- engagement_day_rollup per country too, for the maps, country tables and country counts.
 CREATE TABLE engagement_day_country_rollup (
     day               DATE NOT NULL,
-    iso3              VARCHAR NOT NULL,
+    iso3              VARCHAR,           -- NULL: an engagement with organizations only
     mission_area      VARCHAR NOT NULL,
     sensitivity_rank  TINYINT NOT NULL,
     engagements       BIGINT NOT NULL,
@@ -230,7 +273,8 @@ CREATE TABLE engagement_day_country_rollup (
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
-    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+    demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
+    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
 );
 
 -- What the pages read about agreements, rebuilt after each agreements import (a few thousand rows at
@@ -253,8 +297,9 @@ CREATE TABLE agreement_facts (
     dated_from        DATE,               -- signed, else in force: where its life starts (NULL: not yet)
     partners          VARCHAR,            -- partner country names, '; '-separated, in name order
     iso3s             VARCHAR[],          -- their ISO3 codes, sorted
-    n_partners        BIGINT,
-    first_event       DATE                -- the earliest date in its status history
+    n_partners        BIGINT,             -- partner countries
+    first_event       DATE,               -- the earliest date in its status history
+    organizations     VARCHAR[]           -- partner organizations (their names are in partners too)
 );
 
 CREATE TABLE agreement_status_spans (

@@ -109,6 +109,20 @@ ENGAGEMENT_STATUSES: tuple[tuple[str, str], ...] = (
     ("cancelled", "Cancelled"),
 )
 
+# Who led an engagement on the department's side (optional): principal = the Secretary or Deputy Secretary.
+LEVELS: tuple[tuple[str, str], ...] = (
+    ("principal", "Principal"),
+    ("senior", "Senior official"),
+    ("working", "Working level"),
+)
+
+# How many partners an engagement had: the sidebar's partnership filter (a country or an organization each).
+PARTNERSHIPS: tuple[tuple[str, str], ...] = (
+    ("bilateral", "Bilateral (one partner)"),
+    ("multilateral", "Multilateral (several partners)"),
+    ("organization", "With an international organization"),
+)
+
 AGREEMENT_TYPES: tuple[tuple[str, str], ...] = (
     ("mou", "Memorandum of understanding"),
     ("arrangement", "Arrangement"),
@@ -188,6 +202,7 @@ ENGAGEMENT_TYPE_LOOKUP = _lookup(
 ENGAGEMENT_STATUS_LOOKUP = _lookup(
     ENGAGEMENT_STATUSES, {"canceled": "cancelled", "scheduled": "planned", "held": "completed", "complete": "completed"}
 )
+LEVEL_LOOKUP = _lookup(LEVELS, {"senior": "senior", "working": "working", "ministerial": "principal"})
 AGREEMENT_TYPE_LOOKUP = _lookup(
     AGREEMENT_TYPES, {"memorandum of understanding": "mou", "memorandum of cooperation": "mou"}
 )

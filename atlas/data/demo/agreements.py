@@ -150,6 +150,8 @@ def _agreement_columns(total: int, seed: int, today: date) -> Columns:
         "summary": take(summaries, rows),
         "sensitivity": take(SENSITIVITY_CODES, sensitivity),
         "demo": take(("true",), np.zeros(total, dtype=np.int64)),
+        # Now and then an agreement with the EU itself (as the EU-US PNR agreement), beside its countries.
+        "organizations": take(("", "EU"), (rows % 40 == 7) & np.isin(mission, [MISSION_CODES.index("visa")])),
     }
     assert tuple(columns) == formats.AGREEMENTS.columns
     return columns

@@ -9,7 +9,7 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from atlas.data import formats, vocab
+from atlas.data import formats, organizations, vocab
 from atlas.data.demo.columns import Columns, choose, choose_flat, fixed4, id_column, take, texts_by_key
 from atlas.data.demo.dates import FIRST_DAY, start_calendar
 from atlas.data.demo.model import model
@@ -30,6 +30,17 @@ ALIAS_SHARE = 0.03  # rows whose country is a name instead of an iso3 code
 NO_COORDS_SHARE = 0.05  # rows with empty latitude/longitude (half of them also without a city)
 NO_PARTICIPANTS_SHARE = 0.02
 JITTER_DEG = 0.03  # city coordinates are moved by at most this much
+# Multilateral engagements: a North American trilateral (CAN with MEX) for a share of the rows with either, the
+# Five Country Ministerial for a share of those with its members, EU dialogues with EU members, and ICAO / WCO
+# meetings among aviation / cargo engagements.
+TRILATERAL_SHARE = 0.12
+FCM_SHARE = 0.04
+EU_SHARE = 0.06
+AGENCY_SHARE = 0.05
+FCM_PARTNERS = ("GBR", "CAN", "AUS", "NZL")
+ORG_CHOICES = ("", "EU", "ICAO", "WCO", "FCM")
+LEVEL_CHOICES = ("", "principal", "senior", "working")
+LEVEL_P = (0.25, 0.03, 0.22, 0.50)
 
 
 def _engagement_block(block: int, first: int, count: int, total: int, seed: int, today: date) -> Columns:
@@ -87,6 +98,33 @@ def _engagement_block(block: int, first: int, count: int, total: int, seed: int,
 
     title_variant = rng.integers(0, 3, count)
     topic = rng.integers(0, 3, count)
+
+    # Partners beyond the one country (drawn last, so the columns above are what they always were).
+    where = {iso: i for i, iso in enumerate(m.iso3)}
+    eu = [where[c] for c in next(o for o in organizations.load_organizations() if o["code"] == "EU")["members"]]
+    north_america = np.isin(country, [where["CAN"], where["MEX"]])
+    five = np.isin(country, [where[c] for c in FCM_PARTNERS])
+    draw = rng.random(count)
+    partners = np.where(north_america & (draw < TRILATERAL_SHARE), 1, 0)  # 1: with CAN or MEX, 2: the FCM
+    partners = np.where(five & (partners == 0) & (rng.random(count) < FCM_SHARE), 2, partners)
+    org = np.where(partners == 2, 4, 0)
+    org = np.where(np.isin(country, eu) & (rng.random(count) < EU_SHARE), 1, org)
+    agency = (org == 0) & (rng.random(count) < AGENCY_SHARE)
+    org = np.where(agency & (mission == MISSION_CODES.index("aviation")), 2, org)
+    org = np.where(agency & (mission == MISSION_CODES.index("cargo")), 3, org)
+    level = np.minimum(np.searchsorted(np.cumsum(LEVEL_P), rng.random(count), side="right"), len(LEVEL_P) - 1)
+    level = np.where(partners == 2, 1, level)  # ministers meet ministers
+
+    def partner_text(key: int) -> str:
+        key, kind = divmod(key, 3)
+        code, ci = divmod(key, n_countries)
+        text, iso = (m.iso3 + m.alias_names)[code], m.iso3[ci]
+        if kind == 1:
+            return text + ";" + ("MEX" if iso == "CAN" else "CAN")
+        if kind == 2:
+            return text + ";" + ";".join(c for c in FCM_PARTNERS if c != iso)
+        return text
+
     tense = np.where(status == 2, 2, np.where(status == 0, 1, 0))
 
     def title(key: int) -> str:
@@ -127,7 +165,7 @@ def _engagement_block(block: int, first: int, count: int, total: int, seed: int,
         "title": texts_by_key(title_key, title),
         "start_date": take(dates, start),
         "end_date": take(dates, end),
-        "country": take(m.iso3 + m.alias_names, country_code),
+        "country": texts_by_key((country_code * n_countries + country) * 3 + partners, partner_text),
         "city": take(m.city_names + ("",), np.where(no_city, n_cities, city)),
         "latitude": lat_text,
         "longitude": lon_text,
@@ -139,6 +177,8 @@ def _engagement_block(block: int, first: int, count: int, total: int, seed: int,
         "summary": texts_by_key(summary_key, summary),
         "sensitivity": take(SENSITIVITY_CODES, sensitivity),
         "demo": take(("true",), np.zeros(count, dtype=np.int64)),
+        "organizations": take(ORG_CHOICES, org),
+        "level": take(LEVEL_CHOICES, level),
     }
     assert tuple(columns) == formats.ENGAGEMENTS.columns
     return columns

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from atlas.data import countries, vocab
+from atlas.data import countries, organizations, vocab
 from atlas.data.db import run_sql
 from atlas.data.formats import COUNTRY_SEPARATOR, Check, FileFormat
 
@@ -54,6 +54,12 @@ def _mapping(con, name: str, pairs: list[tuple], columns: str) -> None:
         con.unregister("mapping_frame")
 
 
+def _shortened(text: str) -> str:
+    """A bad value as a message echoes it: trimmed, at most MAX_QUOTED characters and an ellipsis."""
+    text = text.strip()
+    return text[:MAX_QUOTED] + ("…" if len(text) > MAX_QUOTED else "")
+
+
 def resolve_vocabularies(con, fmt: FileFormat) -> None:
     """map_<column> (raw -> code, NULL when unknown) per vocabulary column, map_country and resolved_countries."""
     for column in fmt.columns:
@@ -73,12 +79,18 @@ def resolve_vocabularies(con, fmt: FileFormat) -> None:
             iso = countries.resolve(part)
             resolved.append((part, iso, iso is not None and vocab.fold(part) == iso.lower()))
             if iso is None:
-                bad.append(part.strip()[:MAX_QUOTED])
+                bad.append(_shortened(part))
             elif iso not in codes:
                 codes.append(iso)
         rows.append((raw, codes, bad))
     _mapping(con, "map_country", rows, "raw VARCHAR, codes VARCHAR[], bad VARCHAR[]")
     _mapping(con, "resolved_countries", resolved, "raw VARCHAR, iso VARCHAR, is_code BOOLEAN")
+    orgs: list[tuple] = []
+    for raw in _distinct(con, fmt.organization_column) if fmt.organization_column else []:
+        found = [(part, organizations.resolve(part)) for part in raw.split(COUNTRY_SEPARATOR) if part.strip()]
+        known = list(dict.fromkeys(code for _, code in found if code))
+        orgs.append((raw, known, [_shortened(part) for part, code in found if code is None]))
+    _mapping(con, "map_organization", orgs, "raw VARCHAR, codes VARCHAR[], bad VARCHAR[]")
 
 
 # --- checks --------------------------------------------------------------------------------------
@@ -157,9 +169,12 @@ def check(con, fmt: FileFormat) -> None:
         SELECT s.*, {", ".join(typed)},
                coalesce(map_country.codes, []) AS v_countries,
                coalesce(map_country.bad, []) AS bad_countries,
+               coalesce(map_organization.codes, []) AS v_organizations,
+               coalesce(map_organization.bad, []) AS bad_organizations,
                min(s.line) OVER (PARTITION BY trim(s.{id_col})) AS id_first_line
         FROM stage s
         LEFT JOIN map_country ON map_country.raw = s.{fmt.country_column}
+        LEFT JOIN map_organization ON map_organization.raw = {"s." + fmt.organization_column if fmt.organization_column else "NULL"}
         {" ".join(joins)}
     """)
     checks = _shared_checks(fmt) + list(fmt.checks)

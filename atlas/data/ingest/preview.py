@@ -35,10 +35,10 @@ def stored_rows(con, fmt: FileFormat, limit: int = PREVIEW_ROWS) -> pd.DataFrame
     """The first valid rows as the records they would be stored as, in words: id, title, country name and
     code, mission area, dates. Reads `incoming`."""
     dates = ", ".join(fmt.date_columns)
-    if fmt.many_countries:
+    if fmt.parties_table:
         countries_sql = "array_to_string(parties, ', ') AS iso3"
-    else:
-        countries_sql = "iso3"
+    else:  # the first country listed, then the others
+        countries_sql = "array_to_string(list_prepend(iso3, coalesce(other_countries, [])), ', ') AS iso3"
     frame = run_sql(
         con,
         f"""
