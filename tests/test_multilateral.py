@@ -154,7 +154,7 @@ def test_upgrade_of_a_previous_schema_keeps_every_record(tmp_path, empty_db):
     src.write_bytes(empty_db.read_bytes())
     rows = [
         engagement(f"E{i}", country=c, start_date=f"2024-0{1 + i}-1{i}", end_date="")
-        for i, c in enumerate("FRA MEX CAN GBR".split())
+        for i, c in enumerate(["FRA", "MEX", "CAN", "GBR"])
     ]
     result = _import(tmp_path, src, "engagements", rows)
     assert result.outcome == "success", result.problems
