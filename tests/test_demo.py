@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from atlas.data import build, countries, demo, formats, vocab
+from atlas.data import build, countries, demo, formats, organizations, vocab
 
 ROOT = Path(__file__).resolve().parent.parent
 REFERENCE = ROOT / "data" / "reference"
@@ -51,7 +51,11 @@ def frames():
 @pytest.fixture(scope="module")
 def eng(frames):
     df = frames[0].copy()
-    df["iso3"] = df["country"].map(to_iso3)
+    # The country column lists one or more partner countries (';'-separated); the first is the one the
+    # generator drew (titles, cities and mission areas follow it), the others join a multilateral meeting.
+    df["first_country"] = df["country"].str.split(formats.COUNTRY_SEPARATOR).str[0]
+    df["iso3"] = df["first_country"].map(to_iso3)
+    df["partners"] = df["country"].str.split(formats.COUNTRY_SEPARATOR).map(lambda parts: [to_iso3(p) for p in parts])
     return df
 
 
@@ -218,8 +222,8 @@ EXACT_AGREEMENTS = {
     "agreement_type": {"agreement": 515, "arrangement": 375, "joint_statement": 276, "mou": 765, "treaty": 69},
 }
 WRITTEN_SHA256 = (
-    "48f83f11977580b832fb8e68a5c3643729fa0d1c40e3963bde82bdda85a99bc5",
-    "e63fc4b3b5c195a1bca1e437a513a8b07ad72df469ef0cc11d15b0d4e528b927",
+    "2ac899b357f8e469b700630591684fce0347b86663a90c018138e51300894b61",
+    "c7401993663a9aad95cf770c6fcabeea0d6987e610ffc53dff1c63e279e52c08",
 )
 
 
@@ -235,12 +239,19 @@ def test_exact_agreement_counts_for_the_seed(frames, column):
 
 def test_exact_gaps_and_names_for_the_seed(frames):
     eng, agr = frames
-    assert int((~eng["country"].str.fullmatch(r"[A-Z]{3}")).sum()) == 639  # names instead of codes
+    # The first country listed is what it was before multilateral engagements (they are drawn last).
+    first = eng["country"].str.split(formats.COUNTRY_SEPARATOR).str[0]
+    assert int((~first.str.fullmatch(r"[A-Z]{3}")).sum()) == 639  # names instead of codes
     assert int((eng["latitude"] == "").sum()) == 1021
     assert int((eng["city"] == "").sum()) == 498
     assert int((eng["participants"] == "").sum()) == 390
     assert int((eng["end_date"] == "").sum()) == 4153
-    assert eng["country"].value_counts().head(3).to_dict() == {"CAN": 2308, "MEX": 2265, "GBR": 1572}
+    assert first.value_counts().head(3).to_dict() == {"CAN": 2308, "MEX": 2265, "GBR": 1572}
+    partners = eng["country"].str.split(formats.COUNTRY_SEPARATOR).map(len)
+    assert partners.value_counts().sort_index().to_dict() == {1: 19234, 2: 578, 4: 188}  # trilaterals, the FCM
+    assert eng["organizations"].value_counts().to_dict() == {"": 19286, "EU": 223, "FCM": 188, "ICAO": 157, "WCO": 146}
+    assert eng["level"].value_counts().to_dict() == {"working": 9877, "": 5005, "senior": 4341, "principal": 777}
+    assert agr["organizations"].value_counts().to_dict() == {"": 1994, "EU": 6}
     parties = agr["countries"].str.split(formats.COUNTRY_SEPARATOR).map(len)
     assert parties.value_counts().sort_index().to_dict() == {1: 1605, 2: 185, 3: 101, 4: 15, 5: 54, 6: 40}
 
@@ -265,6 +276,8 @@ def test_first_rows_for_the_seed(frames):
         "land and maritime border interdiction.",
         "sensitivity": "internal",
         "demo": "true",
+        "organizations": "",
+        "level": "working",
     }
     assert agr.iloc[0].to_dict() == {
         "agreement_id": "DEMO-A00001",
@@ -281,6 +294,7 @@ def test_first_rows_for_the_seed(frames):
         "lead component U.S. Citizenship and Immigration Services.",
         "sensitivity": "internal",
         "demo": "true",
+        "organizations": "",
     }
 
 
@@ -436,12 +450,12 @@ def test_aliases_are_standard_names():
 
 
 def test_country_column(eng):
-    iso_like = eng["country"].str.fullmatch(r"[A-Z]{3}")
+    iso_like = eng["first_country"].str.fullmatch(r"[A-Z]{3}")
     assert 0.02 < share(~iso_like) < 0.04
-    assert set(eng.loc[~iso_like, "country"]) <= set(ALIASES)
+    assert set(eng.loc[~iso_like, "first_country"]) <= set(ALIASES)
     assert set(eng["iso3"]) <= set(demo.PARTNER_WEIGHTS)
     for alias in ("United Kingdom", "Mexico", "Canada"):
-        assert alias in set(eng["country"])
+        assert alias in set(eng["first_country"])
 
 
 def test_canada_mexico_uk_lead(eng):
@@ -694,3 +708,20 @@ def test_sensitivity_mix(eng):
     assert 0.2 < mix["public"] < 0.3
     assert 0.6 < mix["internal"] < 0.7
     assert 0.06 < mix["restricted"] < 0.14
+
+
+def test_multilateral_engagements_are_plausible(eng):
+    """Trilaterals are Canada with Mexico, the Five Country Ministerial names its four other members at
+    principal level, EU dialogues are with EU members, ICAO and WCO meetings are about aviation and cargo."""
+    several = eng[eng["partners"].map(len) > 1]
+    assert 0.02 < len(several) / len(eng) < 0.06
+    pairs = several[several["partners"].map(len) == 2]
+    assert (pairs["partners"].map(set) == {"CAN", "MEX"}).all()
+    fcm = eng[eng["organizations"] == "FCM"]
+    assert (fcm["partners"].map(set) == {"CAN", "GBR", "AUS", "NZL"}).all()
+    assert (fcm["level"] == "principal").all()
+    assert len(fcm) == int((eng["partners"].map(len) == 4).sum())
+    eu = next(o for o in organizations.load_organizations() if o["code"] == "EU")["members"]
+    assert eng.loc[eng["organizations"] == "EU", "iso3"].isin(eu).all()
+    assert (eng.loc[eng["organizations"] == "ICAO", "mission_area"] == "aviation").all()
+    assert (eng.loc[eng["organizations"] == "WCO", "mission_area"] == "cargo").all()
