@@ -178,3 +178,30 @@ def test_upgrade_of_an_older_database_keeps_every_record(imported_twice, tmp_pat
     _import(path, tmp_path, "engagements", [engagement("E6"), engagement("E1", title="again")], "e3")
     assert _changes(path, later) == {("engagement", "new"): ["E6"], ("engagement", "changed"): ["E1"]}
     assert query(path, "SELECT first_imported_at IS NULL FROM engagements WHERE engagement_id = 'E1'") == [(True,)]
+
+
+def test_a_multilateral_record_is_found_by_any_partner_and_names_every_partner(empty_db, tmp_path):
+    """The country filter admits an engagement with any of its partner countries, and partners lists them all (the
+    first listed first), then its organizations; an engagement with organizations only is listed too."""
+    moment = _pause()
+    rows = [
+        engagement("M1", country="MEX;CAN", organizations="OAS"),
+        engagement("M2", country="FRA"),
+        engagement("M3", country="", organizations="ICAO;INTERPOL"),
+    ]
+    _import(empty_db, tmp_path, "engagements", rows, "m")
+    assert _changes(empty_db, moment, countries=["CAN"]) == {("engagement", "new"): ["M1"]}
+    assert _changes(empty_db, moment, countries=["MEX"]) == {("engagement", "new"): ["M1"]}
+    assert _changes(empty_db, moment, countries=["FRA", "CAN"]) == {("engagement", "new"): ["M1", "M2"]}
+    assert _changes(empty_db, moment) == {("engagement", "new"): ["M1", "M2", "M3"]}
+    database = db.Database.open(empty_db)
+    try:
+        frame = database.query("records_changed_since", ALL | {"since_at": moment, "limit": 100})
+    finally:
+        database.close()
+    partners = dict(zip(frame.record_id, frame.partners))
+    assert partners == {
+        "M1": "Mexico; Canada; Organization of American States",
+        "M2": "France",
+        "M3": "International Civil Aviation Organization; International Criminal Police Organization",
+    }

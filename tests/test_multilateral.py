@@ -196,9 +196,13 @@ def test_upgrade_of_a_previous_schema_keeps_every_record(tmp_path, empty_db):
         con.close()
     before = dump_tables(old)
     assert build.upgrade(old) is True
-    after = dump_tables(old, drop=("other_countries", "organizations", "level"))
+    # The previous schema predates the record times too: first_imported_at is added, empty (never made up).
+    after = dump_tables(old, drop=("other_countries", "organizations", "level", "first_imported_at"))
     assert after == before, "every record kept, unchanged"
-    assert query(old, "SELECT count(*), count(other_countries), count(level) FROM engagements") == [(4, 0, 0)]
+    assert query(
+        old, "SELECT count(*), count(other_countries), count(level), count(first_imported_at) FROM engagements"
+    ) == [(4, 0, 0, 0)]
+    assert query(old, "SELECT count(*) FROM engagement_status_history") == [(0,)]
     assert query(old, "SELECT count(*) FROM organizations")[0][0] > 10
     database = db.Database.open(old)
     try:

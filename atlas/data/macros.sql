@@ -274,7 +274,8 @@ SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id
 -- Records an import created or changed at or after the moment p_since (a TIMESTAMP), whatever their dates:
 -- "added or changed since". change: 'new' (first imported since), 'status' (its status is not what it was at
 -- p_since), else 'changed'; status_before: its status at p_since. A record from before first_imported_at was
--- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere; the period does not.
+-- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere (the country filter admits
+-- an engagement with any partner country asked for); the period does not.
 CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
 SELECT e.*, s.status_before,
        CASE WHEN e.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
@@ -287,7 +288,7 @@ LEFT JOIN (SELECT engagement_id, arg_min(previous_status, changed_at) AS status_
 WHERE e.updated_at >= CAST(p_since AS TIMESTAMP)
   AND e.sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, e.mission_area))
-  AND (len(p_countries) = 0 OR list_contains(p_countries, e.iso3))
+  AND has_partner_in(e.iso3, e.other_countries, p_countries)
   AND (len(p_components) = 0 OR list_contains(p_components, e.component))
   AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type));
 
@@ -349,11 +350,14 @@ CREATE OR REPLACE MACRO original_text(x) AS
 
 -- The partners of the engagements with more than one partner country or with an organization, within the
 -- ceiling: countries (names, the first listed first, '; '-separated, as an import reads them back) and
--- organizations (codes, ';'-separated). Listings join it to show every partner, not only the first.
+-- organizations (codes, ';'-separated), organization_names (their names, '; '-separated, in code order).
+-- Listings join it to show every partner, not only the first.
 CREATE OR REPLACE MACRO engagement_partner_names(p_max_rank) AS TABLE
 SELECT e.engagement_id,
        (SELECT string_agg(c.name, '; ' ORDER BY list_position(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3))
         FROM countries c WHERE list_contains(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3)) AS countries,
-       array_to_string(e.organizations, ';') AS organizations
+       array_to_string(e.organizations, ';') AS organizations,
+       (SELECT string_agg(o.name, '; ' ORDER BY o.code)
+        FROM organizations o WHERE list_contains(e.organizations, o.code)) AS organization_names
 FROM engagements e
 WHERE e.sensitivity_rank <= p_max_rank AND (e.other_countries IS NOT NULL OR e.organizations IS NOT NULL);
