@@ -143,6 +143,53 @@ def test_organization_activity(counted):
     assert con.execute(sql, {"countries": ["MEX"]}).fetchall() == [("G7", 1)]
 
 
+def test_newly_engaged_countries_credit_every_partner(counted):
+    """A per-country list: the trilateral makes each of its three countries newly engaged, once each."""
+    def newly(countries=()):
+        params = _params(countries) | {"since": dt.date(2024, 3, 1), "today": TODAY}
+        params["lookback_start"] = dt.date(2023, 3, 1)
+        frame = counted.query("newly_engaged_countries", params)
+        return dict(zip(frame.iso3, frame.engagements))
+
+    assert newly() == {"CAN": 1, "MEX": 1, "GBR": 1, "FRA": 1}
+    assert newly(["GBR"]) == {"GBR": 1}
+    assert newly(["MEX", "FRA"]) == {"MEX": 1, "FRA": 1}
+
+
+@pytest.fixture
+def planned(tmp_path, empty_db):
+    """Planned engagements in the two weeks after TODAY (a Monday): a bilateral, a trilateral, one with CAN and MEX
+    and one with an organization only."""
+    rows = [
+        engagement("P1", country="CAN;MEX", start_date="2025-07-02", end_date="", status="planned"),
+        engagement("P3", country="", organizations="WCO", start_date="2025-07-03", end_date="", status="planned"),
+        engagement("P2", country="FRA", start_date="2025-07-09", end_date="", status="planned"),
+        engagement("P4", country="GBR;CAN;AUS", start_date="2025-07-08", end_date="", status="planned"),
+    ]
+    assert _import(tmp_path, empty_db, "engagements", rows).outcome == "success"
+    database = db.Database.open(empty_db)
+    yield database
+    database.close()
+
+
+def test_the_agenda_counts_each_partner_country_and_totals_once(planned):
+    from atlas.views import agenda
+
+    def weeks(countries=()):
+        params = _params(countries) | {"today": TODAY, "horizon": TODAY + dt.timedelta(days=30)}
+        weekly = planned.query("upcoming_by_week", params)
+        per_country = weekly.groupby("iso3").engagements.sum().to_dict()
+        totals = agenda.week_totals(weekly)
+        return per_country, [(str(r.week_start), r.engagements, r.countries) for r in totals.itertuples()]
+
+    assert weeks() == (
+        {"AUS": 1, "CAN": 2, "FRA": 1, "GBR": 1, "MEX": 1},
+        [("2025-06-30", 2, 2), ("2025-07-07", 2, 4)],
+    )
+    assert weeks(["CAN", "MEX"]) == ({"CAN": 2, "MEX": 1}, [("2025-06-30", 1, 2), ("2025-07-07", 1, 1)])
+    assert weeks(["AUS", "GBR"]) == ({"AUS": 1, "GBR": 1}, [("2025-07-07", 1, 2)])
+
+
 # --- upgrade of a file built with the previous schema ----------------------------------------------------------
 
 

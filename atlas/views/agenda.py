@@ -67,21 +67,22 @@ def agenda_rows(frame: pd.DataFrame, today: dt.date, days: int) -> pd.DataFrame:
 
 
 def week_totals(weekly: pd.DataFrame) -> pd.DataFrame:
-    """One row per week (week_start, week, engagements, countries, demo) from queries/upcoming_by_week.sql."""
+    """One row per week (week_start, week, engagements, countries, demo) from queries/upcoming_by_week.sql:
+    engagements counts each once (however many partner countries), countries the partner countries."""
     if weekly.empty:
         return pd.DataFrame({"week_start": [], "week": [], "engagements": [], "countries": [], "demo": []})
     totals = (
         weekly.assign(week_start=pd.to_datetime(weekly["week_start"]).dt.date)
         .groupby("week_start", as_index=False)
-        .agg(engagements=("engagements", "sum"), countries=("iso3", "nunique"), demo=("demo", "sum"))
+        .agg(engagements=("once", "sum"), countries=("iso3", "nunique"), demo=("demo", "sum"))
     )
     totals.insert(1, "week", [week_label(d) for d in totals["week_start"]])
     return totals.astype({"engagements": int, "countries": int, "demo": int})
 
 
 def weekly_figure(weekly: pd.DataFrame, *, height: int = 300) -> go.Figure:
-    """Planned engagements per week, stacked by mission area (weeks labelled by their Monday)."""
-    frame = weekly.assign(week_start=pd.to_datetime(weekly["week_start"]).dt.date)
+    """Planned engagements per week, stacked by mission area (weeks labelled by their Monday), each once."""
+    frame = weekly.assign(week_start=pd.to_datetime(weekly["week_start"]).dt.date, engagements=weekly["once"])
     frame = frame.groupby(["week_start", "mission_area"], as_index=False)["engagements"].sum()
     order = sorted(frame["week_start"].unique())
     labels = [f"{d.day} {d:%b}" for d in order]
