@@ -1,23 +1,23 @@
 -- Headline numbers for the partner countries in $countries, one row each in the order given: activity in
 -- the period and before, agreements in force on the as-of day and in negotiation (an agreement with
 -- several partners counts for each of them), current programmes present.
--- params: $start, $end, $prev_start, $prev_end, $as_of, $areas, $countries, $components, $types, $statuses, $max_rank
+-- params: $start, $end, $prev_start, $prev_end, $as_of, $areas, $countries, $components, $types, $statuses, $max_rank, $partnerships
 WITH cur AS (
     SELECT iso3, CAST(sum(engagements - cancelled) AS BIGINT) AS n, CAST(sum(participants) AS BIGINT) AS participants,
            CAST(sum(demo) AS BIGINT) AS demo
-    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY iso3
 ),
 prev AS (
     SELECT iso3, CAST(sum(engagements - cancelled) AS BIGINT) AS n
-    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY iso3
 ),
 agreements AS (
     SELECT p.iso3, count(*) FILTER (WHERE d.status = 'in_force') AS in_force,
            count(*) FILTER (WHERE a.status = 'negotiation') AS negotiation,
            count(*) AS total, count(*) FILTER (WHERE a.is_demo) AS demo
-    FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank) a
+    FROM agreements_in($start, $end, $areas, $countries, $components, $statuses, $max_rank, $partnerships) a
     JOIN agreement_parties_in($max_rank) p USING (agreement_id)
     LEFT JOIN agreement_status_on($as_of) d USING (agreement_id)
     WHERE list_contains($countries, p.iso3)

@@ -1,10 +1,10 @@
 -- Engagement intensity per partner country for the period, with the previous period for growth
 -- and the country's leading mission area. One row per country with any activity in either period.
--- params: $start, $end, $prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank
+-- params: $start, $end, $prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank, $partnerships
 WITH cur AS (
     SELECT iso3, mission_area, sum(engagements - cancelled) AS n, sum(participants) AS participants,
            sum(planned) AS planned, sum(demo) AS demo
-    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY iso3, mission_area
 ),
 per_country AS (
@@ -14,7 +14,7 @@ per_country AS (
 ),
 prev AS (
     SELECT iso3, sum(engagements - cancelled) AS prev_engagements
-    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($prev_start, $prev_end, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY iso3
 )
 SELECT c.iso3, c.name, c.region, c.subregion, c.lat, c.lon, c.small, c.map_index,

@@ -1,11 +1,11 @@
 -- Engagements the filters admit whose title, summary, city or country name contains $search
 -- (case-insensitive; the text is matched literally: % and _ are not wildcards; '' finds nothing), newest
 -- first, at most $limit of them; total counts every match.
--- params: $start, $end, $areas, $countries, $components, $types, $max_rank, $search, $limit
+-- params: $start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships, $search, $limit
 WITH found AS (
     SELECT e.start_date, e.title, coalesce(m.countries, c.name) AS country, e.iso3, e.city, e.mission_area, e.engagement_type,
            e.component, e.status, e.participants, e.summary, e.engagement_id, e.is_demo
-    FROM engagements_in($start, $end, $areas, $countries, $components, $types, $max_rank) e
+    FROM engagements_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships) e
     LEFT JOIN countries c USING (iso3)
     LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
     WHERE $search <> ''

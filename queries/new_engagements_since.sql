@@ -2,10 +2,10 @@
 -- total counts them all, whatever the limit.
 -- The count comes from the monthly rollup; the rows are read from the raw table only from the latest
 -- month that still holds $limit of them (the table is sorted by start date, so older rows are skipped).
--- params: $since, $today, $areas, $countries, $components, $types, $max_rank, $limit
+-- params: $since, $today, $areas, $countries, $components, $types, $max_rank, $partnerships, $limit
 WITH months AS (
     SELECT month, sum(engagements - cancelled) AS n
-    FROM area_trend_in($since, $today, $areas, $countries, $components, $types, $max_rank)
+    FROM area_trend_in($since, $today, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY month
 ),
 bounds AS (
@@ -16,7 +16,7 @@ bounds AS (
 SELECT e.start_date, e.title, coalesce(m.countries, c.name) AS country, m.organizations, e.iso3, e.mission_area, e.engagement_type, e.component,
        e.status, e.participants, e.engagement_id, e.is_demo, (SELECT total FROM bounds) AS total
 FROM engagements_in(greatest(CAST($since AS DATE), (SELECT cutoff FROM bounds)), $today,
-                    $areas, $countries, $components, $types, $max_rank) e
+                    $areas, $countries, $components, $types, $max_rank, $partnerships) e
 LEFT JOIN countries c USING (iso3)
 LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
 WHERE e.status <> 'cancelled'

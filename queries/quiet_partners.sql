@@ -1,10 +1,10 @@
 -- Partner countries gone quiet: an agreement in force today and no engagement (cancelled ones not
 -- counted) from $since to today. With the month of their last engagement since $lookback_start.
 -- An agreement with several partners counts for each of them.
--- params: $since, $today, $lookback_start, $areas, $countries, $components, $types, $statuses, $max_rank
+-- params: $since, $today, $lookback_start, $areas, $countries, $components, $types, $statuses, $max_rank, $partnerships
 WITH in_force AS (
     SELECT p.iso3, count(*) AS agreements, string_agg(a.title, '; ' ORDER BY a.title) AS titles
-    FROM agreements_in($today, $today, $areas, $countries, $components, $statuses, $max_rank) a
+    FROM agreements_in($today, $today, $areas, $countries, $components, $statuses, $max_rank, $partnerships) a
     JOIN agreement_status_on($today) d USING (agreement_id)
     JOIN agreement_parties_in($max_rank) p USING (agreement_id)
     WHERE d.status = 'in_force'
@@ -13,13 +13,13 @@ WITH in_force AS (
 ),
 active AS (
     SELECT iso3, max(month) AS last_month
-    FROM area_activity_in($lookback_start, $today, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($lookback_start, $today, $areas, $countries, $components, $types, $max_rank, $partnerships)
     WHERE engagements > cancelled
     GROUP BY iso3
 ),
 recent AS (
     SELECT DISTINCT iso3
-    FROM area_activity_in($since, $today, $areas, $countries, $components, $types, $max_rank)
+    FROM area_activity_in($since, $today, $areas, $countries, $components, $types, $max_rank, $partnerships)
     WHERE engagements > cancelled
 )
 SELECT c.iso3, c.name, c.region, f.agreements, f.titles, a.last_month

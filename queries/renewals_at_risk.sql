@@ -1,17 +1,17 @@
 -- Agreements in force that expire between today and $horizon (the end of the notice period), each with
 -- the renewal in negotiation if there is one: another agreement, in negotiation now, with the same
 -- partner countries and mission area. Renewals are looked for whatever the filters, within the ceiling.
--- params: $today, $horizon, $areas, $countries, $components, $statuses, $max_rank
+-- params: $today, $horizon, $areas, $countries, $components, $statuses, $max_rank, $partnerships
 WITH due AS (
     SELECT a.agreement_id, a.title, a.mission_area, a.date_expires, a.partners, a.iso3s, a.component, a.is_demo,
            CAST(a.date_expires - CAST($today AS DATE) AS INTEGER) AS days_left
-    FROM agreements_in($today, $today, $areas, $countries, $components, $statuses, $max_rank) a
+    FROM agreements_in($today, $today, $areas, $countries, $components, $statuses, $max_rank, $partnerships) a
     WHERE a.status = 'in_force'
       AND a.date_expires BETWEEN CAST($today AS DATE) AND CAST($horizon AS DATE)
 ),
 talks AS (
     SELECT agreement_id, title, mission_area, iso3s
-    FROM agreements_in($today, $today, []::VARCHAR[], []::VARCHAR[], []::VARCHAR[], ['negotiation'], $max_rank)
+    FROM agreements_in($today, $today, []::VARCHAR[], []::VARCHAR[], []::VARCHAR[], ['negotiation'], $max_rank, $partnerships)
 )
 SELECT d.agreement_id, d.title, d.mission_area, d.date_expires, d.days_left, d.partners, d.component, d.is_demo,
        (SELECT string_agg(t.title, '; ' ORDER BY t.title) FROM talks t

@@ -2,12 +2,12 @@
 -- country and mission area: the agenda's counts, exact however many rows the agenda itself lists.
 -- engagements counts an engagement for each partner country (those the filter asks for; iso3 NULL: one with
 -- organizations only); once and demo count it once, at its first such partner: sum those for a total.
--- params: $today, $horizon, $areas, $countries, $components, $types, $max_rank
+-- params: $today, $horizon, $areas, $countries, $components, $types, $max_rank, $partnerships
 WITH partners AS (
     SELECT CAST(date_trunc('week', e.start_date) AS DATE) AS week_start, e.mission_area, e.is_demo,
            list_filter(list_prepend(e.iso3, coalesce(e.other_countries, [])),
                        lambda x: len($countries) = 0 OR list_contains($countries, x)) AS iso3s
-    FROM engagements_in(CAST($today AS DATE) + 1, $horizon, $areas, $countries, $components, $types, $max_rank) e
+    FROM engagements_in(CAST($today AS DATE) + 1, $horizon, $areas, $countries, $components, $types, $max_rank, $partnerships) e
     WHERE e.status = 'planned'
 ),
 rows AS (

@@ -95,8 +95,10 @@ def counted(tmp_path, empty_db):
     database.close()
 
 
-def _params(countries=(), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31)) -> dict:
-    return Filters(start=start, end=end, preset="custom", countries=tuple(countries), today=TODAY).params()
+def _params(countries=(), start=dt.date(2024, 1, 1), end=dt.date(2024, 12, 31), partnerships=()) -> dict:
+    return Filters(
+        start=start, end=end, preset="custom", countries=tuple(countries), partnerships=tuple(partnerships), today=TODAY
+    ).params()
 
 
 @pytest.mark.parametrize(
@@ -136,15 +138,72 @@ def test_listings_name_every_partner(counted):
 def test_organization_activity(counted):
     sql = (
         "SELECT org_code, sum(engagements)::INT FROM organization_activity_in(DATE '2024-01-01', DATE '2024-12-31', "
-        "[], $countries, [], [], 1) GROUP BY 1 ORDER BY 1"
+        "[], $countries, [], [], 1, []) GROUP BY 1 ORDER BY 1"
     )
     con = counted.cursor()
     assert con.execute(sql, {"countries": []}).fetchall() == [("G7", 1), ("ICAO", 1)]
     assert con.execute(sql, {"countries": ["MEX"]}).fetchall() == [("G7", 1)]
 
 
+@pytest.mark.parametrize(
+    "period", [(dt.date(2024, 1, 1), dt.date(2024, 12, 31)), (dt.date(2024, 3, 3), dt.date(2024, 5, 20))]
+)
+@pytest.mark.parametrize(
+    ("kinds", "total", "per_country", "organizations"),
+    [
+        (["bilateral"], 1, {"FRA": 1}, {}),
+        (["multilateral"], 1, {"CAN": 1, "MEX": 1, "GBR": 1}, {"G7": 1}),
+        (["organization"], 2, {"CAN": 1, "MEX": 1, "GBR": 1}, {"G7": 1, "ICAO": 1}),
+        (["bilateral", "organization"], 3, {"CAN": 1, "MEX": 1, "GBR": 1, "FRA": 1}, {"G7": 1, "ICAO": 1}),
+        ([], 3, {"CAN": 1, "MEX": 1, "GBR": 1, "FRA": 1}, {"G7": 1, "ICAO": 1}),
+    ],
+)
+def test_the_partnership_filter_is_exact(counted, period, kinds, total, per_country, organizations):
+    """Bilateral: one partner country, no organization (B1). Multilateral: several partners (T1: three countries
+    and the G7). With an organization: T1 and O1 (ICAO only, which is neither bilateral nor multilateral)."""
+    params = _params(start=period[0], end=period[1], partnerships=kinds)
+    kpi = counted.query("kpi_engagements", params).iloc[0]
+    assert (kpi.engagements, kpi.countries) == (total, len(per_country))
+    assert counted.query("country_activity", params).set_index("iso3").engagements.to_dict() == per_country
+    assert counted.query("monthly_activity", params).engagements.sum() == total
+    assert counted.query("engagement_types", params).engagements.sum() == total
+    assert counted.query("engagement_count", params).engagements[0] == total
+    assert len(counted.query("engagements_export", params)) == total
+    sql = (
+        "SELECT org_code, sum(engagements)::INT FROM organization_activity_in($start, $end, [], [], [], [], 2, "
+        "$partnerships) GROUP BY 1 ORDER BY 1"
+    )
+    got = counted.cursor().execute(sql, {"start": period[0], "end": period[1], "partnerships": kinds}).fetchall()
+    assert dict(got) == organizations
+
+
+def test_the_partnership_filter_applies_to_agreements(tmp_path, empty_db):
+    rows = [
+        agreement("A1", countries="", organizations="EU"),
+        agreement("A2", countries="FRA"),
+        agreement("A3", countries="FRA;CAN"),
+        agreement("A4", countries="CAN", organizations="EU"),
+    ]
+    assert _import(tmp_path, empty_db, "agreements", rows).outcome == "success"
+    database = db.Database.open(empty_db)
+    try:
+
+        def listed(kinds):
+            frame = database.query("agreements_list", {**_params(partnerships=kinds), "search": ""})
+            return sorted(frame.agreement_id)
+
+        assert listed([]) == ["A1", "A2", "A3", "A4"]
+        assert listed(["bilateral"]) == ["A2"]
+        assert listed(["multilateral"]) == ["A3", "A4"]
+        assert listed(["organization"]) == ["A1", "A4"]
+        assert listed(["bilateral", "multilateral"]) == ["A2", "A3", "A4"]
+    finally:
+        database.close()
+
+
 def test_newly_engaged_countries_credit_every_partner(counted):
     """A per-country list: the trilateral makes each of its three countries newly engaged, once each."""
+
     def newly(countries=()):
         params = _params(countries) | {"since": dt.date(2024, 3, 1), "today": TODAY}
         params["lookback_start"] = dt.date(2023, 3, 1)
@@ -259,3 +318,16 @@ def test_upgrade_of_a_previous_schema_keeps_every_record(tmp_path, empty_db):
         database.close()
     # New records with several partners import into the upgraded file.
     assert _import(tmp_path, old, "engagements", [engagement("M1", country="CAN;MEX")], "m.csv").outcome == "success"
+
+
+def test_the_partnership_filter_lives_in_the_url():
+    from atlas.data import filters as flt
+
+    base = flt.default_filters(TODAY)
+    f, notices = flt.from_query({"partnership": "multilateral,organization,nonsense"}, base)
+    assert f.partnerships == ("multilateral", "organization")
+    assert notices == ["Ignored unknown partnership value(s) in the link: nonsense"]
+    assert flt.to_query(f) == {"partnership": "multilateral,organization"}
+    assert f.params()["partnerships"] == ["multilateral", "organization"]
+    assert f.describe().endswith("Multilateral (several partners), With an international organization")
+    assert flt.from_query(flt.to_query(f), base)[0] == f

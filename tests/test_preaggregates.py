@@ -61,7 +61,7 @@ MEASURES = """CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, miss
        sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
        CAST(status = 'cancelled' AS BIGINT) AS cancelled, CASE WHEN status <> 'cancelled' THEN participants END
        AS participants, CAST(is_demo AS BIGINT) AS demo, CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active"""
-ARGS = "p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank"
+ARGS = "p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships"
 FILTERED = """FROM engagements
 WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE) AND sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
@@ -153,6 +153,7 @@ def params(draw):
         "components": draw(st.one_of(st.just([]), subset(COMPONENTS, 2))),
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
+        "partnerships": [],
     }
 
 
@@ -201,6 +202,7 @@ def test_each_query_over_the_default_period_and_every_ceiling(pair, name, max_ra
         "components": [],
         "types": [],
         "max_rank": max_rank,
+        "partnerships": [],
     }
     mine = answer(rollups, name, values)
     assert len(mine) > 0 or name in MAY_BE_EMPTY
@@ -247,7 +249,7 @@ def test_upgrade_fills_the_daily_tables_of_an_older_file(tmp_path):
         assert schema.bring_up_to_date(con) is True
         day_tables_match_raw(con)
         assert con.execute(
-            "SELECT sum(engagements) FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', [], [], [], [], 2)"
+            "SELECT sum(engagements) FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', [], [], [], [], 2, [])"
         ).fetchone() == (300,)
     finally:
         con.close()

@@ -22,6 +22,7 @@ AREAS = ["visa", "aviation", "cargo", "border", "immigration", "law_enforcement"
 COUNTRIES = ["CAN", "MEX", "GBR", "DEU", "JPN", "BRA", "KEN", "AUS", "XKX"]
 COMPONENTS = ["CBP", "ICE", "TSA", "USCG", "OIA", "FLETC"]
 TYPES = ["meeting", "training", "conference", "delegation", "technical_assistance", "information_exchange"]
+PARTNERSHIPS = ["bilateral", "multilateral", "organization"]
 FIRST, LAST = dt.date(2018, 10, 1), dt.date(2027, 6, 30)
 
 FILTERS = """WHERE start_date BETWEEN CAST($start AS DATE) AND CAST($end AS DATE)
@@ -29,8 +30,14 @@ FILTERS = """WHERE start_date BETWEEN CAST($start AS DATE) AND CAST($end AS DATE
   AND (len($areas) = 0 OR list_contains($areas, mission_area))
   AND (len($countries) = 0 OR list_contains($countries, iso3))
   AND (len($components) = 0 OR list_contains($components, component))
-  AND (len($types) = 0 OR list_contains($types, engagement_type))"""
-ARGS = "$start, $end, $areas, $countries, $components, $types, $max_rank"
+  AND (len($types) = 0 OR list_contains($types, engagement_type))
+  AND (len($partnerships) = 0
+       OR (list_contains($partnerships, 'bilateral') AND other_countries IS NULL AND organizations IS NULL)
+       OR (list_contains($partnerships, 'multilateral')
+           AND (other_countries IS NOT NULL OR (iso3 IS NOT NULL AND organizations IS NOT NULL)
+                OR len(coalesce(organizations, [])) > 1))
+       OR (list_contains($partnerships, 'organization') AND organizations IS NOT NULL))"""
+ARGS = "$start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships"
 # The engagements once per partner country (the macros with iso3 count an engagement for each), and the
 # country filter on any partner (the macros without iso3 count it once).
 PARTNERS = "list_prepend(iso3, coalesce(other_countries, []))"
@@ -80,6 +87,7 @@ def filters(draw):
         "components": draw(st.one_of(st.just([]), subset(COMPONENTS, 2))),
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
+        "partnerships": draw(st.one_of(st.just([]), subset(PARTNERSHIPS, 2))),
     }
 
 
@@ -206,10 +214,15 @@ def test_the_generated_data_exercises_every_path(db):
         "components": [],
         "types": [],
         "max_rank": 2,
+        "partnerships": [],
     }
     months = rows(db, f"SELECT count(DISTINCT month), sum(engagements) FROM area_activity_in({ARGS})", params)[0]
     edges = rows(db, "SELECT count(*) FROM period_edges($start, $end)", params)[0][0]
     assert months[0] == 12 and months[1] > 300
+    for kind in ("multilateral", "organization"):  # the demo's multilateral share reaches the partnership filter
+        assert rows(db, f"SELECT sum(engagements) FROM area_activity_in({ARGS})", {**params, "partnerships": [kind]})[
+            0
+        ][0]
     assert 0 < edges < months[1]
     assert (
         rows(db, "SELECT count(*) FROM engagement_area_rollup", {})[0][0]

@@ -121,6 +121,7 @@ def test_damage_found_by_a_later_query_is_the_same_clear_error(tmp_path, empty_d
                     "components": [],
                     "types": [],
                     "max_rank": 2,
+                    "partnerships": [],
                 },
             )
     finally:
@@ -268,6 +269,7 @@ def test_an_export_with_hostile_values_imports_back_unchanged(tmp_path, empty_db
                 "components": [],
                 "types": [],
                 "max_rank": 2,
+                "partnerships": [],
             },
         )
     finally:

@@ -124,7 +124,7 @@ def test_bring_up_to_date_restores_what_an_older_version_lacked(filled_db):
         assert _macros(con) == MACROS
         assert con.execute(
             "SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
-            "[], [], 2) ORDER BY iso3"
+            "[], [], 2, []) ORDER BY iso3"
         ).fetchall() == [("FRA", 1), ("MEX", 1)]
         assert schema.bring_up_to_date(con) is False
     finally:
@@ -144,21 +144,22 @@ def test_bring_up_to_date_leaves_a_current_file_alone(filled_db):
 
 
 def test_the_rollups_after_an_import_are_exact(filled_db):
+    # Both bilateral: several and with_org (the partnership kind) are false.
     assert query(filled_db, "SELECT * FROM engagement_rollup ORDER BY month") == [
-        (dt.date(2024, 3, 1), "FRA", "visa", "CBP", "meeting", 1, 1, 0, 0, 12, 0, None),
-        (dt.date(2024, 4, 1), "MEX", "visa", "CBP", "meeting", 1, 1, 0, 0, 30, 0, None),
+        (dt.date(2024, 3, 1), "FRA", "visa", "CBP", "meeting", 1, 1, 0, 0, 12, 0, None, False, False),
+        (dt.date(2024, 4, 1), "MEX", "visa", "CBP", "meeting", 1, 1, 0, 0, 30, 0, None, False, False),
     ]
     assert query(filled_db, "SELECT * FROM engagement_area_rollup ORDER BY month") == [
-        (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0, None),
-        (dt.date(2024, 4, 1), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0, None),
+        (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0, None, False, False),
+        (dt.date(2024, 4, 1), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0, None, False, False),
     ]
     assert query(filled_db, "SELECT * FROM engagement_day_country_rollup ORDER BY day") == [
-        (dt.date(2024, 3, 5), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0, None),
-        (dt.date(2024, 4, 2), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0, None),
+        (dt.date(2024, 3, 5), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0, None, False, False),
+        (dt.date(2024, 4, 2), "MEX", "visa", 1, 1, 0, 0, 30, 0, 0, None, False, False),
     ]
     assert query(filled_db, "SELECT * FROM engagement_day_rollup ORDER BY day") == [
-        (dt.date(2024, 3, 5), "visa", 1, 1, 0, 0, 12, 0, 0),
-        (dt.date(2024, 4, 2), "visa", 1, 1, 0, 0, 30, 0, 0),
+        (dt.date(2024, 3, 5), "visa", 1, 1, 0, 0, 12, 0, 0, False, False),
+        (dt.date(2024, 4, 2), "visa", 1, 1, 0, 0, 30, 0, 0, False, False),
     ]
     places = query(
         filled_db,

@@ -21,6 +21,7 @@ KPI = {
     "components": [],
     "types": [],
     "max_rank": 2,
+    "partnerships": [],
 }
 KPI_ROW = {
     "engagements": 2,
@@ -107,7 +108,7 @@ def test_an_import_brings_an_outdated_file_up_to_date(two_engagements, tmp_path)
         ]
         assert cur.execute(
             "SELECT iso3, engagements FROM activity_in(DATE '2024-01-01', DATE '2024-12-31', [], [], "
-            "[], [], 2) ORDER BY iso3"
+            "[], [], 2, []) ORDER BY iso3"
         ).fetchall() == [("FRA", 1), ("MEX", 1)]
         assert cur.execute("SELECT iso3, engagements FROM engagement_place_rollup ORDER BY iso3").fetchall() == [
             ("FRA", 1),

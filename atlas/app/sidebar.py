@@ -132,6 +132,17 @@ def sidebar(page: str) -> flt.Filters:
             placeholder="All types",
         )
         st.multiselect(
+            "Partnership",
+            [c for c, _ in vocab.PARTNERSHIPS],
+            key=_widget_key("partnerships"),
+            format_func=lambda c: vocab.label_of(vocab.PARTNERSHIPS, c),
+            on_change=_on_list("partnerships"),
+            placeholder="Bilateral and multilateral",
+            help="Bilateral: one partner country and no organization. Multilateral: several partners (countries "
+            "and organizations). With an organization: at least one international organization. Applies to "
+            "engagements and agreements.",
+        )
+        st.multiselect(
             "Agreement status",
             [c for c, _ in vocab.AGREEMENT_STATUSES],
             key=_widget_key("agreement_statuses"),

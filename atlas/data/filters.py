@@ -57,6 +57,7 @@ class Filters:
     components: tuple[str, ...] = ()
     engagement_types: tuple[str, ...] = ()
     agreement_statuses: tuple[str, ...] = ()
+    partnerships: tuple[str, ...] = ()  # vocab.PARTNERSHIPS codes: bilateral, multilateral, organization
     max_rank: int = vocab.SENSITIVITY_RANK[vocab.DEFAULT_SENSITIVITY]
     today: dt.date = field(default_factory=dt.date.today)
 
@@ -100,6 +101,7 @@ class Filters:
             "components": list(self.components),
             "types": list(self.engagement_types),
             "statuses": list(self.agreement_statuses),
+            "partnerships": list(self.partnerships),
             "max_rank": self.max_rank,
         }
 
@@ -120,6 +122,8 @@ class Filters:
             parts.append(
                 "agreements " + ", ".join(vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in self.agreement_statuses)
             )
+        if self.partnerships:
+            parts.append(", ".join(vocab.label_of(vocab.PARTNERSHIPS, k) for k in self.partnerships))
         if len(parts) == 1:
             parts.append("all mission areas, all countries")
         return " · ".join(parts)
@@ -140,6 +144,7 @@ URL_KEYS = {
     "components": "component",
     "engagement_types": "type",
     "agreement_statuses": "status",
+    "partnerships": "partnership",
 }
 
 
@@ -151,6 +156,7 @@ def allowed_values() -> dict[str, set[str]]:
         "components": {c for c, _ in vocab.COMPONENTS},
         "engagement_types": {c for c, _ in vocab.ENGAGEMENT_TYPES},
         "agreement_statuses": {c for c, _ in vocab.AGREEMENT_STATUSES},
+        "partnerships": {c for c, _ in vocab.PARTNERSHIPS},
     }
 
 

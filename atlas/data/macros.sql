@@ -27,16 +27,33 @@ UNION ALL
 SELECT * FROM engagements
 WHERE start_date BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE);
 
+-- The partnership kind of an engagement or agreement (the sidebar's "bilateral / multilateral / with an
+-- organization", atlas.data.vocab.PARTNERSHIPS): several partners (countries and organizations together), and
+-- at least one organization. The rollups keep both, so the filter is exact at any grain.
+CREATE OR REPLACE MACRO several_partners(p_iso3, p_others, p_orgs) AS
+    CAST(p_iso3 IS NOT NULL AS INTEGER) + len(coalesce(p_others, [])) + len(coalesce(p_orgs, [])) >= 2;
+
+-- Whether a record of that kind is admitted by the partnerships asked for ([]: every one): bilateral is one
+-- partner country and no organization, multilateral several partners, organization at least one organization.
+CREATE OR REPLACE MACRO partnership_admits(p_several, p_with_org, p_partnerships) AS
+    len(p_partnerships) = 0
+    OR (list_contains(p_partnerships, 'bilateral') AND NOT p_several AND NOT p_with_org)
+    OR (list_contains(p_partnerships, 'multilateral') AND p_several)
+    OR (list_contains(p_partnerships, 'organization') AND p_with_org);
+
 -- Raw engagements starting in [p_lo, p_hi], one row per partner country: iso3 is that country and ahead lists
 -- the engagement's partner countries before it (by code; NULL for the first). An engagement with one partner
 -- country (other_countries NULL, nearly all of them) or with organizations only keeps its one row, ahead NULL.
--- The rollups with iso3 are made of these rows (atlas.data.schema.rebuild_rollup).
+-- several and with_org: its partnership kind (several_partners). The rollups with iso3 are made of these rows
+-- (atlas.data.schema.rebuild_rollup).
 CREATE OR REPLACE MACRO partner_rows_between(p_lo, p_hi) AS TABLE
-SELECT *, CAST(NULL AS VARCHAR[]) AS ahead
+SELECT *, CAST(NULL AS VARCHAR[]) AS ahead, several_partners(iso3, other_countries, organizations) AS several,
+       organizations IS NOT NULL AS with_org
 FROM engagements
 WHERE start_date BETWEEN CAST(p_lo AS DATE) AND CAST(p_hi AS DATE) AND other_countries IS NULL
 UNION ALL
-SELECT * EXCLUDE (partners, i) REPLACE (partners[i] AS iso3), CASE WHEN i > 1 THEN partners[1:i - 1] END AS ahead
+SELECT * EXCLUDE (partners, i) REPLACE (partners[i] AS iso3), CASE WHEN i > 1 THEN partners[1:i - 1] END AS ahead,
+       true AS several, organizations IS NOT NULL AS with_org
 FROM (SELECT *, generate_subscripts(partners, 1) AS i
       FROM (SELECT *, list_sort(list_prepend(iso3, other_countries)) AS partners
             FROM engagements
@@ -58,14 +75,15 @@ CREATE OR REPLACE MACRO has_partner_in(p_iso3, p_others, p_countries) AS
 -- (ahead: see partner_rows_between).
 CREATE OR REPLACE MACRO activity(p_start, p_end) AS TABLE
 SELECT r.month, r.iso3, r.mission_area, r.component, r.engagement_type, r.sensitivity_rank,
-       r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.ahead
+       r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.ahead, r.several, r.with_org
 FROM engagement_rollup r
 WHERE r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
 UNION ALL
 SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, e.mission_area, e.component,
        e.engagement_type, e.sensitivity_rank, 1, CAST(e.status = 'planned' AS BIGINT),
        CAST(e.status = 'cancelled' AS BIGINT),
-       CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT), e.ahead
+       CASE WHEN e.status <> 'cancelled' THEN e.participants END, CAST(e.is_demo AS BIGINT), e.ahead, e.several,
+       e.with_org
 FROM (SELECT * FROM partner_rows_between(p_start, least(CAST(p_end AS DATE), period_full_lo(p_start) - 1))
       UNION ALL
       SELECT * FROM partner_rows_between(greatest(period_full_lo(p_start), period_full_hi(p_end)), p_end)) e;
@@ -79,11 +97,12 @@ WHERE valid_from <= CAST(p_day AS DATE) AND (valid_to IS NULL OR valid_to > CAST
 
 -- The shared filters, applied in one place. Every page query reads engagements and agreements
 -- through these macros, so the sensitivity ceiling ($max_rank) can never be forgotten.
--- An empty list means "no restriction" for that filter.
-CREATE OR REPLACE MACRO activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+-- An empty list means "no restriction" for that filter. p_partnerships: see partnership_admits.
+CREATE OR REPLACE MACRO activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT *
 FROM activity(p_start, p_end)
 WHERE sensitivity_rank <= p_max_rank
+  AND partnership_admits(several, with_org, p_partnerships)
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
   AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))
   AND (len(p_components) = 0 OR list_contains(p_components, component))
@@ -98,7 +117,7 @@ SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, start_date AS day
        component, engagement_type, sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
        CAST(status = 'cancelled' AS BIGINT) AS cancelled,
        CASE WHEN status <> 'cancelled' THEN participants END AS participants, CAST(is_demo AS BIGINT) AS demo,
-       CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active, ahead
+       CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active, ahead, several, with_org
 FROM partner_rows_between(p_start, p_end)
 WHERE (len(p_components) = 0 OR list_contains(p_components, component))
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
@@ -109,12 +128,12 @@ WHERE (len(p_components) = 0 OR list_contains(p_components, component))
 -- do not show those two. With no component or type filter the period is one range scan of
 -- engagement_day_country_rollup (whole and partial months alike); with one, of the raw table. The branch
 -- not taken is a constant-false filter on bound parameters and is pruned when the query is planned.
-CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active,
        ahead
 FROM (
     SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.iso3, r.mission_area, r.sensitivity_rank,
-           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead, r.several, r.with_org
     FROM engagement_day_country_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) < 400
       AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
@@ -122,32 +141,33 @@ FROM (
     -- A long period (over 400 days, e.g. "all dates"): its whole months from the monthly rollup, its
     -- partial months (lead and tail) from the daily one.
     SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
-           r.participants, r.demo, r.demo_active, r.ahead
+           r.participants, r.demo, r.demo_active, r.ahead, r.several, r.with_org
     FROM engagement_area_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
       AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
     UNION ALL
     SELECT CAST(date_trunc('month', r.day) AS DATE), r.iso3, r.mission_area, r.sensitivity_rank,
-           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead
+           r.engagements, r.planned, r.cancelled, r.participants, r.demo, r.demo_active, r.ahead, r.several, r.with_org
     FROM engagement_day_country_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0 AND CAST(p_end AS DATE) - CAST(p_start AS DATE) >= 400
       AND (r.day BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
            OR r.day BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE))
     UNION ALL
     SELECT e.month, e.iso3, e.mission_area, e.sensitivity_rank, e.engagements, e.planned, e.cancelled,
-           e.participants, e.demo, e.demo_active, e.ahead
+           e.participants, e.demo, e.demo_active, e.ahead, e.several, e.with_org
     FROM engagement_measures_in(p_start, p_end, p_components, p_types) e
     WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
 )
 WHERE sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3));
+  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))
+  AND partnership_admits(several, with_org, p_partnerships);
 
 -- area_trend_in: area_activity_in without iso3 (month, mission_area, sensitivity_rank and the measures),
 -- for the trends and totals that neither show nor count countries: each engagement counts once, however many
 -- partner countries it has (counted_once). With no country, component or type filter it reads
 -- engagement_day_rollup, a table whose size is bounded by the days, not the data.
-CREATE OR REPLACE MACRO area_trend_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO area_trend_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT month, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
 FROM (
     SELECT CAST(date_trunc('month', r.day) AS DATE) AS month, r.mission_area, r.sensitivity_rank, r.engagements,
@@ -157,10 +177,11 @@ FROM (
       AND r.day BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
       AND r.sensitivity_rank <= p_max_rank
       AND (len(p_areas) = 0 OR list_contains(p_areas, r.mission_area))
+      AND partnership_admits(r.several, r.with_org, p_partnerships)
     UNION ALL
     SELECT a.month, a.mission_area, a.sensitivity_rank, a.engagements, a.planned, a.cancelled, a.participants,
            a.demo, a.demo_active
-    FROM area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) a
+    FROM area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) a
     WHERE NOT (len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0)
       AND counted_once(a.ahead, p_countries)
 );
@@ -171,17 +192,18 @@ FROM (
 -- partner country listed (iso3); the country filter admits it when any partner country is asked for.
 -- Engagements with organizations only and no coordinates have no place. Whole months come from
 -- engagement_place_rollup when no component or type filter is set; everything else from the raw table.
-CREATE OR REPLACE MACRO place_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO place_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT iso3, lat, lon, mission_area, engagements, latest, approximate, place
 FROM (
     SELECT r.iso3, r.lat, r.lon, r.mission_area, r.sensitivity_rank, r.engagements, r.latest, r.approximate, r.place,
-           r.others
+           r.others, r.several, r.with_org
     FROM engagement_place_rollup r
     WHERE len(p_components) = 0 AND len(p_types) = 0
       AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
     UNION ALL
     SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2), round(coalesce(e.longitude, c.lon), 2), e.mission_area,
-           e.sensitivity_rank, 1, e.start_date, e.latitude IS NULL, coalesce(e.city, c.name), e.other_countries
+           e.sensitivity_rank, 1, e.start_date, e.latitude IS NULL, coalesce(e.city, c.name), e.other_countries,
+           several_partners(e.iso3, e.other_countries, e.organizations), e.organizations IS NOT NULL
     FROM (SELECT * FROM period_edges(p_start, p_end)
           WHERE len(p_components) = 0 AND len(p_types) = 0
           UNION ALL
@@ -195,10 +217,11 @@ FROM (
 )
 WHERE sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND has_partner_in(iso3, others, p_countries);
+  AND has_partner_in(iso3, others, p_countries)
+  AND partnership_admits(several, with_org, p_partnerships);
 
 -- Raw engagements, one row each, with a partner country in p_countries when it is given.
-CREATE OR REPLACE MACRO engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT *
 FROM engagements
 WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
@@ -206,17 +229,19 @@ WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
   AND has_partner_in(iso3, other_countries, p_countries)
   AND (len(p_components) = 0 OR list_contains(p_components, component))
-  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
+  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))
+  AND partnership_admits(several_partners(iso3, other_countries, organizations), organizations IS NOT NULL,
+                         p_partnerships);
 
 -- organization_activity_in: engagements per month, partner organization (org_code) and mission area, one row
 -- per organization an engagement names (a figure per organization counts it for each; never sum these across
 -- organizations for a total). The country filter admits an engagement with a partner country asked for.
 -- Whole months come from engagement_org_rollup when no country, component or type filter is set.
-CREATE OR REPLACE MACRO organization_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO organization_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
 FROM (
     SELECT r.month, r.org_code, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
-           r.participants, r.demo_active
+           r.participants, r.demo_active, r.several
     FROM engagement_org_rollup r
     WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
       AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
@@ -224,7 +249,8 @@ FROM (
     SELECT CAST(date_trunc('month', e.start_date) AS DATE), unnest(e.organizations), e.mission_area,
            e.sensitivity_rank, 1, CAST(e.status = 'planned' AS BIGINT), CAST(e.status = 'cancelled' AS BIGINT),
            CASE WHEN e.status <> 'cancelled' THEN e.participants END,
-           CAST(e.is_demo AND e.status <> 'cancelled' AS BIGINT)
+           CAST(e.is_demo AND e.status <> 'cancelled' AS BIGINT),
+           several_partners(e.iso3, e.other_countries, e.organizations)
     FROM (SELECT * FROM period_edges(p_start, p_end)
           WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
           UNION ALL
@@ -237,13 +263,14 @@ FROM (
     WHERE e.organizations IS NOT NULL
 )
 WHERE sensitivity_rank <= p_max_rank
-  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area));
+  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
+  AND partnership_admits(several, true, p_partnerships);
 
 -- Agreements whose life overlaps the period: signed (or in force) by its end and not expired before
 -- its start; agreements still in negotiation have no dates and always qualify. Read from
 -- agreement_facts, so every agreement comes with its partners (partners, iso3s, n_partners) and
 -- first_event beside it.
-CREATE OR REPLACE MACRO agreements_in(p_start, p_end, p_areas, p_countries, p_components, p_statuses, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO agreements_in(p_start, p_end, p_areas, p_countries, p_components, p_statuses, p_max_rank, p_partnerships) AS TABLE
 SELECT a.*
 FROM agreement_facts a
 WHERE a.sensitivity_rank <= p_max_rank
@@ -251,6 +278,8 @@ WHERE a.sensitivity_rank <= p_max_rank
   AND (len(p_components) = 0 OR list_contains(p_components, a.component))
   AND (len(p_statuses) = 0 OR list_contains(p_statuses, a.status))
   AND (len(p_countries) = 0 OR list_has_any(a.iso3s, p_countries))
+  AND partnership_admits(coalesce(a.n_partners, 0) + len(coalesce(a.organizations, [])) >= 2,
+                         a.organizations IS NOT NULL, p_partnerships)
   AND (a.dated_from IS NULL OR a.dated_from <= CAST(p_end AS DATE))
   AND (a.date_expires IS NULL OR a.date_expires >= CAST(p_start AS DATE));
 
@@ -276,7 +305,7 @@ SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id
 -- p_since), else 'changed'; status_before: its status at p_since. A record from before first_imported_at was
 -- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere (the country filter admits
 -- an engagement with any partner country asked for); the period does not.
-CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT e.*, s.status_before,
        CASE WHEN e.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
             WHEN s.status_before IS DISTINCT FROM e.status AND s.engagement_id IS NOT NULL THEN 'status'
@@ -290,11 +319,13 @@ WHERE e.updated_at >= CAST(p_since AS TIMESTAMP)
   AND (len(p_areas) = 0 OR list_contains(p_areas, e.mission_area))
   AND has_partner_in(e.iso3, e.other_countries, p_countries)
   AND (len(p_components) = 0 OR list_contains(p_components, e.component))
-  AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type));
+  AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type))
+  AND partnership_admits(several_partners(e.iso3, e.other_countries, e.organizations), e.organizations IS NOT NULL,
+                         p_partnerships);
 
 -- The same for agreements, with their partners from agreement_facts; a status change is an import's event in
 -- the status history (renewals are changes, not status changes), timed by its import's start.
-CREATE OR REPLACE MACRO agreement_changes_in(p_since, p_areas, p_countries, p_components, p_statuses, p_max_rank) AS TABLE
+CREATE OR REPLACE MACRO agreement_changes_in(p_since, p_areas, p_countries, p_components, p_statuses, p_max_rank, p_partnerships) AS TABLE
 SELECT a.*, f.partners, f.iso3s, s.status_before,
        CASE WHEN a.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
             WHEN s.status_before IS DISTINCT FROM a.status AND s.agreement_id IS NOT NULL THEN 'status'
@@ -310,7 +341,9 @@ WHERE a.updated_at >= CAST(p_since AS TIMESTAMP)
   AND (len(p_areas) = 0 OR list_contains(p_areas, a.mission_area))
   AND (len(p_components) = 0 OR list_contains(p_components, a.component))
   AND (len(p_statuses) = 0 OR list_contains(p_statuses, a.status))
-  AND (len(p_countries) = 0 OR list_has_any(f.iso3s, p_countries));
+  AND (len(p_countries) = 0 OR list_has_any(f.iso3s, p_countries))
+  AND partnership_admits(coalesce(f.n_partners, 0) + len(coalesce(f.organizations, [])) >= 2,
+                         f.organizations IS NOT NULL, p_partnerships);
 
 -- The sensitivity of each import, from the records that still carry its import_id (import_log has no
 -- level of its own): min_rank and max_rank of those records. An import none of whose records remain

@@ -137,7 +137,8 @@ def rebuild_rollup(con) -> None:
         SELECT CAST(date_trunc('month', start_date) AS DATE), iso3, mission_area, component, engagement_type,
                sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'),
-               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo), ahead
+               sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo), ahead,
+               several, with_org
         FROM partner_rows_between(DATE '0001-01-01', DATE '9999-12-31')
         GROUP BY ALL
         ORDER BY 1
@@ -148,7 +149,7 @@ def rebuild_rollup(con) -> None:
         SELECT start_date, iso3, mission_area, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo),
-               count(*) FILTER (WHERE is_demo AND status <> 'cancelled'), ahead
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled'), ahead, several, with_org
         FROM partner_rows_between(DATE '0001-01-01', DATE '9999-12-31')
         GROUP BY ALL
         ORDER BY 1
@@ -158,7 +159,7 @@ def rebuild_rollup(con) -> None:
     con.execute("""
         INSERT INTO engagement_day_rollup
         SELECT day, mission_area, sensitivity_rank, sum(engagements), sum(planned), sum(cancelled),
-               sum(participants), sum(demo), sum(demo_active)
+               sum(participants), sum(demo), sum(demo_active), several, with_org
         FROM engagement_day_country_rollup
         WHERE ahead IS NULL
         GROUP BY ALL
@@ -168,7 +169,7 @@ def rebuild_rollup(con) -> None:
     con.execute("""
         INSERT INTO engagement_area_rollup
         SELECT CAST(date_trunc('month', day) AS DATE), iso3, mission_area, sensitivity_rank, sum(engagements),
-               sum(planned), sum(cancelled), sum(participants), sum(demo), sum(demo_active), ahead
+               sum(planned), sum(cancelled), sum(participants), sum(demo), sum(demo_active), ahead, several, with_org
         FROM engagement_day_country_rollup
         GROUP BY ALL
         ORDER BY 1
@@ -178,7 +179,8 @@ def rebuild_rollup(con) -> None:
         INSERT INTO engagement_place_rollup
         SELECT CAST(date_trunc('month', e.start_date) AS DATE), e.iso3, round(coalesce(e.latitude, c.lat), 2),
                round(coalesce(e.longitude, c.lon), 2), e.mission_area, e.sensitivity_rank, count(*),
-               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name)), e.other_countries
+               max(e.start_date), bool_or(e.latitude IS NULL), any_value(coalesce(e.city, c.name)), e.other_countries,
+               several_partners(e.iso3, e.other_countries, e.organizations), e.organizations IS NOT NULL
         FROM engagements e LEFT JOIN countries c USING (iso3)
         WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL
         GROUP BY ALL
@@ -189,9 +191,10 @@ def rebuild_rollup(con) -> None:
         INSERT INTO engagement_org_rollup
         SELECT month, org_code, mission_area, sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'), sum(participants) FILTER (WHERE status <> 'cancelled'),
-               count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
+               count(*) FILTER (WHERE is_demo AND status <> 'cancelled'), several
         FROM (SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, unnest(organizations) AS org_code,
-                     mission_area, sensitivity_rank, status, participants, is_demo
+                     mission_area, sensitivity_rank, status, participants, is_demo,
+                     several_partners(iso3, other_countries, organizations) AS several
               FROM engagements WHERE organizations IS NOT NULL)
         GROUP BY ALL
         ORDER BY 1

@@ -183,7 +183,8 @@ CREATE TABLE import_log (
 -- three rows, so a per-country figure counts it for each. `ahead` lists its partner countries before this
 -- one (by code; NULL for the first and for an engagement with one partner country): a total counts each
 -- engagement once, at its first partner among the countries asked for (the macro counted_once).
--- An engagement with organizations only has one row with iso3 NULL.
+-- An engagement with organizations only has one row with iso3 NULL. several and with_org: the partnership kind
+-- the sidebar filters on (bilateral / multilateral / with an organization), kept so the filter stays exact.
 CREATE TABLE engagement_rollup (
     month             DATE NOT NULL,
     iso3              VARCHAR,           -- NULL: an engagement with organizations only
@@ -196,7 +197,9 @@ CREATE TABLE engagement_rollup (
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
-    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
+    ahead             VARCHAR[],         -- partner countries before iso3 (see above)
+    several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
+    with_org          BOOLEAN NOT NULL   -- at least one partner organization
 );
 
 -- engagement_rollup without component and engagement_type: a fraction of its rows, for the whole months
@@ -212,7 +215,9 @@ CREATE TABLE engagement_area_rollup (
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
     demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
-    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
+    ahead             VARCHAR[],         -- partner countries before iso3 (see above)
+    several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
+    with_org          BOOLEAN NOT NULL   -- at least one partner organization
 );
 
 -- Engagements not cancelled per month and place (coordinates rounded to 2 decimals, the country centroid
@@ -228,7 +233,9 @@ CREATE TABLE engagement_place_rollup (
     latest            DATE NOT NULL,     -- latest start date among them
     approximate       BOOLEAN NOT NULL,  -- any of them without coordinates
     place             VARCHAR,           -- a city name there (or the country's name)
-    others            VARCHAR[]          -- the engagements' other partner countries (NULL: none)
+    others            VARCHAR[],         -- the engagements' other partner countries (NULL: none)
+    several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
+    with_org          BOOLEAN NOT NULL   -- at least one partner organization
 );
 
 -- Engagements per month and partner organization (one row per organization an engagement names), for the
@@ -242,7 +249,8 @@ CREATE TABLE engagement_org_rollup (
     planned           BIGINT NOT NULL,
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
-    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+    demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
+    several           BOOLEAN NOT NULL   -- several partners (several_partners in macros.sql)
 );
 
 -- Daily pre-aggregates shaped to the page queries: a period [start, end] is one range scan of a table
@@ -259,7 +267,9 @@ CREATE TABLE engagement_day_rollup (
     cancelled         BIGINT NOT NULL,
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
-    demo_active       BIGINT NOT NULL    -- demo engagements not cancelled
+    demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
+    several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
+    with_org          BOOLEAN NOT NULL   -- at least one partner organization
 );
 
 -- engagement_day_rollup per country too, for the maps, country tables and country counts.
@@ -274,7 +284,9 @@ CREATE TABLE engagement_day_country_rollup (
     participants      BIGINT,            -- of engagements not cancelled
     demo              BIGINT NOT NULL,
     demo_active       BIGINT NOT NULL,   -- demo engagements not cancelled
-    ahead             VARCHAR[]          -- partner countries before iso3 (see above)
+    ahead             VARCHAR[],         -- partner countries before iso3 (see above)
+    several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
+    with_org          BOOLEAN NOT NULL   -- at least one partner organization
 );
 
 -- What the pages read about agreements, rebuilt after each agreements import (a few thousand rows at
