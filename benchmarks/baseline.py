@@ -41,6 +41,11 @@ def decode(value):
     return value
 
 
+def _codes(value) -> list[str]:
+    """A list column's value as a list (NULL: none)."""
+    return [] if value is None or value is pd.NA or isinstance(value, float) else list(value)
+
+
 class Tables:
     """Every table of the database as a pandas DataFrame, loaded once (as an analyst's st.cache_data would)."""
 
@@ -56,31 +61,93 @@ class Tables:
             self.M = con.execute("SELECT * FROM mission_areas").df()
             self.L = con.execute("SELECT * FROM import_log").df()
             self.MD = con.execute("SELECT * FROM metadata").df()
+            self.O = con.execute("SELECT * FROM organizations").df()
         finally:
             con.close()
         self.names = dict(zip(self.C.iso3, self.C.name))
+        self.org_names = dict(zip(self.O.code, self.O.name))
+        self._partners()
+
+    def _partners(self) -> None:
+        """The partnership kind of every engagement and agreement, and the engagements one row per partner
+        country (EP: iso3 is that country, the index the engagement's row in E)."""
+        E = self.E
+        others = E.other_countries.map(_codes)
+        orgs = E.organizations.map(_codes)
+        E["n_partners"] = E.iso3.notna().astype(int) + others.map(len) + orgs.map(len)
+        E["with_org"] = orgs.map(len) > 0
+        E["several"] = E.n_partners >= 2
+        E["org_codes"] = orgs.map(lambda v: ";".join(v) if v else None)
+        multi = others.map(len) > 0
+        countries = (E.iso3[multi].map(lambda c: [c]) + others[multi]).map(sorted)
+        E["country_names"] = E.iso3.map(self.names)  # every partner country: the first listed first
+        E.loc[multi, "country_names"] = (E.iso3[multi].map(lambda c: [c]) + others[multi]).map(
+            lambda codes: "; ".join(self.names[c] for c in codes if c in self.names)
+        )
+        spread = E[multi].drop(columns="iso3").assign(iso3=countries).explode("iso3")
+        self.EP = pd.concat([E[~multi], spread[E.columns]]).sort_index(kind="stable")
+
+        parties = self.P.groupby("agreement_id").size()
+        a_orgs = self.A.organizations.map(_codes)
+        self.A["with_org"] = a_orgs.map(len) > 0
+        self.A["several"] = self.A.agreement_id.map(parties).fillna(0) + a_orgs.map(len) >= 2
+        countries_text = self.P.assign(name=self.P.iso3.map(self.names)).sort_values("name")
+        countries_text = countries_text.groupby("agreement_id").name.agg("; ".join)
+        orgs_text = a_orgs.map(lambda v: "; ".join(sorted(self.org_names[c] for c in v if c in self.org_names)))
+        orgs_text.index = self.A.agreement_id
+        both = pd.concat([countries_text.rename("c"), orgs_text[orgs_text != ""].rename("o")], axis=1)
+        self.agreement_partners = both.apply(lambda r: "; ".join(x for x in r if isinstance(x, str)), axis=1)
 
 
 # --- building blocks ----------------------------------------------------------------------------------
 
 
-def eng(T: Tables, start, end, areas, countries, components, types, max_rank) -> pd.DataFrame:
-    E = T.E
-    m = (E.start_date >= ts(start)) & (E.start_date <= ts(end)) & (E.sensitivity_rank <= max_rank)
+def kind_admits(frame: pd.DataFrame, partnerships) -> pd.Series:
+    """The partnership filter: bilateral (one partner country, no organization), multilateral (several
+    partners, countries and organizations together), organization (at least one); none asked: every one."""
+    if not partnerships:
+        return pd.Series(True, index=frame.index)
+    m = pd.Series(False, index=frame.index)
+    if "bilateral" in partnerships:
+        m |= ~frame.several & ~frame.with_org
+    if "multilateral" in partnerships:
+        m |= frame.several
+    if "organization" in partnerships:
+        m |= frame.with_org
+    return m
+
+
+def _admits(F, start, end, areas, components, types, max_rank, partnerships) -> pd.Series:
+    m = (F.start_date >= ts(start)) & (F.start_date <= ts(end)) & (F.sensitivity_rank <= max_rank)
     if areas:
-        m &= E.mission_area.isin(areas)
-    if countries:
-        m &= E.iso3.isin(countries)
+        m &= F.mission_area.isin(areas)
     if components:
-        m &= E.component.isin(components)
+        m &= F.component.isin(components)
     if types:
-        m &= E.engagement_type.isin(types)
+        m &= F.engagement_type.isin(types)
+    return m & kind_admits(F, partnerships)
+
+
+def eng(T: Tables, start, end, areas, countries, components, types, max_rank, partnerships=()) -> pd.DataFrame:
+    """The engagements the filters admit, one row each (the country filter: any partner country asked for)."""
+    E = T.E
+    m = _admits(E, start, end, areas, components, types, max_rank, partnerships)
+    if countries:
+        m &= E.index.isin(T.EP.index[T.EP.iso3.isin(countries)])
     return E[m]
 
 
-def eng_p(T, p, start="start", end="end", countries=None):
-    return eng(
-        T,
+def eng_rows(T: Tables, start, end, areas, countries, components, types, max_rank, partnerships=()) -> pd.DataFrame:
+    """The same, one row per partner country (those asked for): what per-country figures count."""
+    EP = T.EP
+    m = _admits(EP, start, end, areas, components, types, max_rank, partnerships)
+    if countries:
+        m &= EP.iso3.isin(countries)
+    return EP[m]
+
+
+def _filters(p, start, end, countries):
+    return (
         p[start],
         p[end],
         p["areas"],
@@ -88,7 +155,16 @@ def eng_p(T, p, start="start", end="end", countries=None):
         p["components"],
         p["types"],
         p["max_rank"],
+        p.get("partnerships") or (),
     )
+
+
+def eng_p(T, p, start="start", end="end", countries=None):
+    return eng(T, *_filters(p, start, end, countries))
+
+
+def rows_p(T, p, start="start", end="end", countries=None):
+    return eng_rows(T, *_filters(p, start, end, countries))
 
 
 def live(frame: pd.DataFrame) -> pd.DataFrame:
@@ -107,6 +183,7 @@ def agreements_in(T: Tables, p, countries=None) -> pd.DataFrame:
         m &= A.status.isin(p["statuses"])
     if countries:
         m &= A.agreement_id.isin(T.P.agreement_id[T.P.iso3.isin(countries)])
+    m &= kind_admits(A, p.get("partnerships") or ())
     began = A.date_signed.fillna(A.date_in_force)
     m &= began.isna() | (began <= ts(p["end"]))
     m &= A.date_expires.isna() | (A.date_expires >= ts(p["start"]))
@@ -119,12 +196,17 @@ def status_on(T: Tables, day) -> pd.DataFrame:
 
 
 def partners_text(T: Tables, ids) -> pd.Series:
-    P = T.P[T.P.agreement_id.isin(ids)].assign(name=lambda d: d.iso3.map(T.names))
-    return P.sort_values("name").groupby("agreement_id").name.agg("; ".join)
+    """An agreement's partners: its countries' names, then its organizations' names (each in name order)."""
+    return T.agreement_partners[T.agreement_partners.index.isin(ids)]
 
 
-def with_country(frame: pd.DataFrame, T: Tables, columns=("name",)) -> pd.DataFrame:
-    return frame.merge(T.C[["iso3", *columns]], on="iso3", how="inner")
+def with_country(frame: pd.DataFrame, T: Tables, columns=("name",), how="inner") -> pd.DataFrame:
+    return frame.merge(T.C[["iso3", *columns]], on="iso3", how=how)
+
+
+def listed(frame: pd.DataFrame) -> pd.DataFrame:
+    """Engagements as listings show them: country names every partner country, organizations their codes."""
+    return frame.assign(country=frame.country_names, organizations=frame.org_codes)
 
 
 # --- the named queries ----------------------------------------------------------------------------------
@@ -137,12 +219,12 @@ def kpi_engagements(T, p):
         [
             {
                 "engagements": len(lc),
-                "countries": lc.iso3.nunique(),
+                "countries": live(rows_p(T, p)).iso3.nunique(),
                 "participants": lc.participants.sum(),
                 "planned": int((cur.status == "planned").sum()),
                 "demo": int(cur.is_demo.sum()),
                 "prev_engagements": len(lp),
-                "prev_countries": lp.iso3.nunique(),
+                "prev_countries": live(rows_p(T, p, "prev_start", "prev_end")).iso3.nunique(),
             }
         ]
     )
@@ -157,7 +239,7 @@ def _area_counts(frame):
 
 
 def country_activity(T, p):
-    cur = _area_counts(eng_p(T, p))
+    cur = _area_counts(rows_p(T, p))
     per_area = cur.groupby(["iso3", "mission_area"], as_index=False).agg(
         n=("n", "sum"), participants=("live_participants", "sum"), planned=("planned", "sum"), demo=("is_demo", "sum")
     )
@@ -172,7 +254,7 @@ def country_activity(T, p):
         )
         .merge(top.rename(columns={"mission_area": "top_area"}), on="iso3")
     )
-    prev = live(eng_p(T, p, "prev_start", "prev_end")).groupby("iso3").size().rename("prev_engagements").reset_index()
+    prev = live(rows_p(T, p, "prev_start", "prev_end")).groupby("iso3").size().rename("prev_engagements").reset_index()
     out = per_country.merge(prev, on="iso3", how="outer")
     for column in ("engagements", "participants", "planned", "demo", "prev_engagements"):
         out[column] = out[column].fillna(0)
@@ -182,7 +264,7 @@ def country_activity(T, p):
 
 
 def country_area_activity(T, p):
-    cur = live(eng_p(T, p))
+    cur = live(rows_p(T, p))
     out = cur.groupby(["iso3", "mission_area"]).size().rename("engagements").reset_index()
     out = with_country(out, T, ("name", "region", "lat", "lon", "small"))
     return out.sort_values(["engagements", "name", "mission_area"], ascending=[False, True, True])
@@ -253,10 +335,8 @@ def _days(series, today):
 
 def agreements_list(T, p):
     scope = agreements_in(T, p)
-    parties = T.P[T.P.agreement_id.isin(scope.agreement_id)].assign(name=lambda d: d.iso3.map(T.names))
-    parties = parties.sort_values("name").groupby("agreement_id").agg(partners=("name", "; ".join))
     started = T.H.groupby("agreement_id").changed_on.min().rename("first_event")
-    out = scope.merge(parties, left_on="agreement_id", right_index=True, how="left")
+    out = scope.assign(partners=scope.agreement_id.map(T.agreement_partners))
     out = out.merge(started, left_on="agreement_id", right_index=True, how="left")
     out["days_to_expiry"] = _days(out.date_expires, p["today"])
     out["lifecycle_start"] = out.date_signed.fillna(out.date_in_force).fillna(out.first_event)
@@ -293,9 +373,8 @@ def agreements_export(T, p):
     scope = agreements_in(T, p)
     parties = T.P[T.P.agreement_id.isin(scope.agreement_id)].assign(name=lambda d: d.iso3.map(T.names))
     codes = parties.sort_values("iso3").groupby("agreement_id").iso3.agg(";".join).rename("countries")
-    names = parties.sort_values("name").groupby("agreement_id").name.agg("; ".join).rename("partners")
     out = scope.merge(codes, left_on="agreement_id", right_index=True, how="left")
-    out = out.merge(names, left_on="agreement_id", right_index=True, how="left").sort_values("agreement_id")
+    out = out.assign(partners=out.agreement_id.map(T.agreement_partners)).sort_values("agreement_id")
     return out.rename(columns={"is_demo": "demo"})[
         [
             "agreement_id",
@@ -369,7 +448,7 @@ def status_changes(T, p):
 
 
 def recent_engagements(T, p):
-    out = with_country(eng_p(T, p), T).rename(columns={"name": "country"})
+    out = listed(eng_p(T, p))
     out = out.sort_values(["start_date", "engagement_id"], ascending=[False, True]).head(int(p["limit"]))
     return out[
         [
@@ -377,6 +456,7 @@ def recent_engagements(T, p):
             "end_date",
             "title",
             "country",
+            "organizations",
             "iso3",
             "city",
             "mission_area",
@@ -391,7 +471,7 @@ def recent_engagements(T, p):
 
 
 def new_engagements_since(T, p):
-    out = with_country(live(eng_p(T, p, "since", "today")), T).rename(columns={"name": "country"})
+    out = listed(live(eng_p(T, p, "since", "today")))
     total = len(out)
     out = out.sort_values(["start_date", "engagement_id"], ascending=[False, True]).head(int(p["limit"])).copy()
     out["total"] = total
@@ -400,6 +480,7 @@ def new_engagements_since(T, p):
             "start_date",
             "title",
             "country",
+            "organizations",
             "iso3",
             "mission_area",
             "engagement_type",
@@ -415,15 +496,14 @@ def new_engagements_since(T, p):
 
 def newly_engaged_countries(T, p):
     recent = (
-        live(eng_p(T, p, "since", "today"))
+        live(rows_p(T, p, "since", "today"))
         .groupby("iso3")
         .agg(engagements=("engagement_id", "size"), first_date=("start_date", "min"))
         .reset_index()
     )
     before_end = ts(p["since"]) - pd.Timedelta(days=1)
-    before = live(
-        eng(T, p["lookback_start"], before_end, p["areas"], p["countries"], p["components"], p["types"], p["max_rank"])
-    ).iso3.unique()
+    before = live(eng_rows(T, *_filters({**p, "before_end": before_end}, "lookback_start", "before_end", None))).iso3
+    before = before.dropna().unique()
     out = with_country(recent[~recent.iso3.isin(before)], T, ("name", "region"))
     return out.sort_values(["first_date", "name"])
 
@@ -442,9 +522,10 @@ def round2(values: pd.Series) -> pd.Series:
 
 
 def engagement_points(T, p):
-    rows = with_country(live(eng_p(T, p)), T, ("name", "lat", "lon")).rename(
+    rows = with_country(live(eng_p(T, p)), T, ("name", "lat", "lon"), how="left").rename(
         columns={"name": "country", "lat": "c_lat", "lon": "c_lon"}
     )
+    rows = rows[rows.latitude.notna() | rows.c_lat.notna()]  # no coordinates and no country: no place
     rows = rows.assign(
         lat=round2(rows.latitude.fillna(rows.c_lat)),
         lon=round2(rows.longitude.fillna(rows.c_lon)),
@@ -478,9 +559,8 @@ def engagement_points(T, p):
 
 def area_summary(T, p):
     cur = live(eng_p(T, p))
-    agg = cur.groupby("mission_area").agg(
-        engagements=("engagement_id", "size"), countries=("iso3", "nunique"), participants=("participants", "sum")
-    )
+    agg = cur.groupby("mission_area").agg(engagements=("engagement_id", "size"), participants=("participants", "sum"))
+    agg["countries"] = live(rows_p(T, p)).groupby("mission_area").iso3.nunique()
     prev = live(eng_p(T, p, "prev_start", "prev_end")).groupby("mission_area").size().rename("prev_engagements")
     M = T.M[T.M.code.isin(p["areas"])] if p["areas"] else T.M
     out = M.rename(columns={"code": "mission_area"}).merge(agg, left_on="mission_area", right_index=True, how="left")
@@ -549,7 +629,7 @@ def region_comparison(T, p):
     members = (
         T.C.iso3[T.C.region == region.iloc[0]] if len(region) and pd.notna(region.iloc[0]) else pd.Series([], dtype=str)
     )
-    counts = live(eng_p(T, p, countries=list(members))).groupby("iso3").size()
+    counts = live(rows_p(T, p, countries=list(members))).groupby("iso3").size()
     out = T.C[T.C.iso3.isin(members)][["iso3", "name"]].copy()
     out["engagements"] = out.iso3.map(counts).fillna(0).astype(int)
     out["selected"] = out.iso3 == p["iso3"]
