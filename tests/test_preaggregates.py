@@ -25,6 +25,7 @@ AREAS = ["visa", "aviation", "cargo", "border", "immigration", "law_enforcement"
 COUNTRIES = ["CAN", "MEX", "GBR", "DEU", "JPN", "BRA", "KEN", "AUS", "XKX", "FRA"]
 COMPONENTS = ["CBP", "ICE", "TSA", "USCG", "OIA", "FLETC"]
 TYPES = ["meeting", "training", "conference", "delegation", "technical_assistance", "information_exchange"]
+PARTNERSHIPS = ["bilateral", "multilateral", "organization"]
 TODAY = dt.date(2026, 11, 30)
 FIRST, LAST = dt.date(2018, 10, 1), dt.date(2027, 6, 30)
 QUERIES = [
@@ -62,18 +63,38 @@ MEASURES = """CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, miss
        CAST(status = 'cancelled' AS BIGINT) AS cancelled, CASE WHEN status <> 'cancelled' THEN participants END
        AS participants, CAST(is_demo AS BIGINT) AS demo, CAST(is_demo AND status <> 'cancelled' AS BIGINT) AS demo_active"""
 ARGS = "p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships"
-FILTERED = """FROM engagements
-WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE) AND sensitivity_rank <= p_max_rank
+# Each engagement with its partner countries (partners, the first listed first) and its partnership kind.
+KINDS = """(SELECT *, list_prepend(iso3, coalesce(other_countries, [])) AS partners,
+        CAST(iso3 IS NOT NULL AS INTEGER) + len(coalesce(other_countries, [])) + len(coalesce(organizations, [])) > 1
+        AS several, organizations IS NOT NULL AS with_org
+    FROM engagements)"""
+# One row per partner country (iso3 that country, one row with iso3 NULL for organizations only); ahead: the
+# partner countries with a smaller code, NULL when there are none.
+PER_PARTNER = f"""(SELECT * REPLACE (partner AS iso3),
+        CASE WHEN len(list_filter(partners, lambda x: x < partner)) > 0
+             THEN list_sort(list_filter(partners, lambda x: x < partner)) END AS ahead
+    FROM (SELECT *, unnest(partners) AS partner FROM {KINDS}))"""
+ADMITTED = """WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE) AND sensitivity_rank <= p_max_rank
   AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))
   AND (len(p_components) = 0 OR list_contains(p_components, component))
-  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))"""
-# The activity macros as the raw table alone answers them: one row per engagement.
+  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))
+  AND (len(p_partnerships) = 0
+       OR (list_contains(p_partnerships, 'bilateral') AND NOT several AND NOT with_org)
+       OR (list_contains(p_partnerships, 'multilateral') AND several)
+       OR (list_contains(p_partnerships, 'organization') AND with_org))"""
+# The engagements the filters admit, one row each: the country filter asks for any partner country.
+FILTERED = f"""FROM {KINDS} {ADMITTED}
+  AND (len(p_countries) = 0 OR list_has_any(partners, p_countries))"""
+# The same, one row per partner country the country filter asks for.
+FILTERED_PER_PARTNER = f"""FROM {PER_PARTNER} {ADMITTED}
+  AND (len(p_countries) = 0 OR list_contains(p_countries, iso3))"""
+# The activity macros as the raw table alone answers them.
 REFERENCE = f"""
-CREATE OR REPLACE MACRO activity_in({ARGS}) AS TABLE SELECT {MEASURES} {FILTERED};
+CREATE OR REPLACE MACRO activity_in({ARGS}) AS TABLE SELECT {MEASURES}, ahead {FILTERED_PER_PARTNER};
 CREATE OR REPLACE MACRO area_activity_in({ARGS}) AS TABLE
-SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
-FROM (SELECT {MEASURES} {FILTERED});
+SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active,
+       ahead
+FROM (SELECT {MEASURES}, ahead {FILTERED_PER_PARTNER});
 CREATE OR REPLACE MACRO area_trend_in({ARGS}) AS TABLE
 SELECT month, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active
 FROM (SELECT {MEASURES} {FILTERED});
@@ -81,19 +102,29 @@ CREATE OR REPLACE MACRO place_activity_in({ARGS}) AS TABLE
 SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2) AS lat, round(coalesce(e.longitude, c.lon), 2) AS lon,
        e.mission_area, 1 AS engagements, e.start_date AS latest, e.latitude IS NULL AS approximate,
        coalesce(e.city, c.name) AS place
-FROM (SELECT * {FILTERED}) e JOIN countries c USING (iso3)
-WHERE e.status <> 'cancelled';
+FROM (SELECT * {FILTERED}) e LEFT JOIN countries c USING (iso3)
+WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL;
 CREATE OR REPLACE MACRO activity_months(p_max_rank) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month FROM engagements WHERE sensitivity_rank <= p_max_rank;
 """
 
 
+def partners(i: int) -> dict[str, str]:
+    """Now and then several partner countries, an organization beside them, or organizations only."""
+    if i % 7 == 3:
+        return {"country": "", "organizations": "ICAO", "city": "", "latitude": "", "longitude": ""}
+    if i % 5 == 1:
+        return {"country": f"{COUNTRIES[i % len(COUNTRIES)]};GBR;JPN", "organizations": "WCO" if i % 2 else ""}
+    return {"country": COUNTRIES[i % len(COUNTRIES)]}
+
+
 def mixed_in(path) -> None:
-    """Real (not demo) engagements on top of the generated ones: some cancelled, some on the edge days."""
+    """Real (not demo) engagements on top of the generated ones: some cancelled, some on the edge days, some
+    multilateral."""
     rows = [
         engagement(
             f"REAL{i}",
-            country=COUNTRIES[i % len(COUNTRIES)],
+            **partners(i),
             mission_area=AREAS[i % len(AREAS)],
             component=COMPONENTS[i % len(COMPONENTS)],
             engagement_type=TYPES[i % len(TYPES)],
@@ -153,7 +184,7 @@ def params(draw):
         "components": draw(st.one_of(st.just([]), subset(COMPONENTS, 2))),
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
-        "partnerships": [],
+        "partnerships": draw(subset(PARTNERSHIPS, 2)),
     }
 
 
@@ -209,20 +240,24 @@ def test_each_query_over_the_default_period_and_every_ceiling(pair, name, max_ra
     pd.testing.assert_frame_equal(mine, answer(raw, name, values), check_dtype=False)
 
 
-DAY_TABLES = {
-    "engagement_day_country_rollup": "start_date, iso3, mission_area, sensitivity_rank",
-    "engagement_day_rollup": "start_date, mission_area, sensitivity_rank",
+DAY_TABLES = {  # the rows each day table is made of, its keys, and the keys it keeps after the measures
+    "engagement_day_country_rollup": (
+        PER_PARTNER,
+        "start_date, iso3, mission_area, sensitivity_rank",
+        ", ahead, several, with_org",
+    ),
+    "engagement_day_rollup": (KINDS, "start_date, mission_area, sensitivity_rank", ", several, with_org"),
 }
 
 
 def day_tables_match_raw(con) -> None:
-    for table, keys in DAY_TABLES.items():
+    for table, (rows, keys, kept) in DAY_TABLES.items():
         stored = con.execute(f"SELECT * FROM {table} ORDER BY ALL").fetchall()
         expected = con.execute(f"""
             SELECT {keys}, count(*), count(*) FILTER (WHERE status = 'planned'),
                    count(*) FILTER (WHERE status = 'cancelled'), sum(participants) FILTER (WHERE status <> 'cancelled'),
-                   count(*) FILTER (WHERE is_demo), count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
-            FROM engagements GROUP BY ALL ORDER BY ALL""").fetchall()
+                   count(*) FILTER (WHERE is_demo), count(*) FILTER (WHERE is_demo AND status <> 'cancelled'){kept}
+            FROM {rows} GROUP BY ALL ORDER BY ALL""").fetchall()
         assert stored and stored == expected, table
 
 
@@ -248,19 +283,25 @@ def test_upgrade_fills_the_daily_tables_of_an_older_file(tmp_path):
         con.execute("UPDATE metadata SET value = 'older' WHERE key = ?", [schema.KEY])
         assert schema.bring_up_to_date(con) is True
         day_tables_match_raw(con)
+        # Once per partner country, and once per engagement where a total counts it.
+        partner_rows = con.execute(f"SELECT count(*) FROM {PER_PARTNER}").fetchone()[0]
+        assert partner_rows > 300
         assert con.execute(
-            "SELECT sum(engagements) FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', [], [], [], [], 2, [])"
-        ).fetchone() == (300,)
+            "SELECT sum(engagements), sum(engagements) FILTER (WHERE counted_once(ahead, [])) "
+            "FROM area_activity_in(DATE '2000-01-01', DATE '2030-12-31', [], [], [], [], 2, [])"
+        ).fetchone() == (partner_rows, 300)
     finally:
         con.close()
 
 
 def test_the_daily_tables_are_small_beside_the_raw_table(pair):
-    """The day table is bounded by days x areas x ranks; the per-country one has fewer rows than the raw."""
+    """The day table is bounded by days x areas x ranks; the per-country one has fewer rows than the raw rows
+    spread over their partner countries."""
     rollups, _ = pair
     cur = rollups.cursor()
     raw = cur.execute("SELECT count(*) FROM engagements").fetchone()[0]
     days = cur.execute("SELECT count(*) FROM engagement_day_rollup").fetchone()[0]
     per_country = cur.execute("SELECT count(*) FROM engagement_day_country_rollup").fetchone()[0]
+    partner_rows = cur.execute(f"SELECT count(*) FROM {PER_PARTNER}").fetchone()[0]
     span = cur.execute("SELECT max(start_date) - min(start_date) + 1 FROM engagements").fetchone()[0]
-    assert days <= span * len(AREAS) * 3 and days < raw and per_country <= raw
+    assert days <= span * len(AREAS) * 3 and days < raw and per_country < partner_rows
