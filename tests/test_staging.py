@@ -116,6 +116,8 @@ def test_values_are_the_text_as_written(tmp_path):
             "summary": "",
             "sensitivity": "",
             "demo": "",
+            "organizations": "",
+            "level": "",
         },
         {
             "line": 3,
@@ -135,6 +137,8 @@ def test_values_are_the_text_as_written(tmp_path):
             "summary": "",
             "sensitivity": "",
             "demo": "",
+            "organizations": "",
+            "level": "",
         },
     ]
 

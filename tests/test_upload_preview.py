@@ -11,7 +11,7 @@ import pytest
 
 from atlas.app import upload
 from atlas.data import countries, ingest
-from atlas.data.formats import FORMATS
+from atlas.data.formats import COUNTRY_SEPARATOR, FORMATS
 from atlas.data.vocab import fold
 from support import agreement, engagement, write_csv
 
@@ -139,8 +139,17 @@ def test_the_readme_example_ice_hsi_is_accepted():
 @pytest.mark.parametrize("column", ["country"])
 def test_every_documented_country_example_resolves(column):
     examples = re.findall(r"`([^`]+)`", documented(README, column, 0))
-    assert {"GBR", "GB", "United Kingdom", "UK", "Great Britain"} <= set(examples)
-    assert {e: countries.resolve(e) for e in examples} == dict.fromkeys(examples, "GBR")
+    singles = {"GBR", "GB", "United Kingdom", "UK", "Great Britain"}
+    assert singles <= set(examples)
+    assert {e: countries.resolve(e) for e in singles} == dict.fromkeys(singles, "GBR")
+    # The rest: the separator, lists of countries written with it, and the column that may stand in for them.
+    separator = COUNTRY_SEPARATOR
+    lists = [e for e in examples if e not in singles and separator in e and e != separator]
+    assert lists and {e: [countries.resolve(x) for x in e.split(separator)] for e in lists} == dict.fromkeys(
+        lists, ["CAN", "MEX"]
+    )
+    assert set(examples) - singles - set(lists) == {separator, "organizations"}
+    assert "organizations" in FORMATS["engagements"].columns
 
 
 def test_a_file_with_every_documented_component_imports(tmp_path, empty_db):
