@@ -13,12 +13,11 @@ bounds AS (
            coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01') AS cutoff
     FROM (SELECT month, n, sum(n) OVER (ORDER BY month DESC) AS newer FROM months)
 )
-SELECT e.start_date, e.title, coalesce(m.countries, c.name) AS country, m.organizations, e.iso3, e.mission_area, e.engagement_type, e.component,
+SELECT e.start_date, e.title, partner_country_names(e.iso3, e.other_countries, nm.country_names) AS country, array_to_string(e.organizations, ';') AS organizations, e.iso3, e.mission_area, e.engagement_type, e.component,
        e.status, e.participants, e.engagement_id, e.is_demo, (SELECT total FROM bounds) AS total
 FROM engagements_in(greatest(CAST($since AS DATE), (SELECT cutoff FROM bounds)), $today,
                     $areas, $countries, $components, $types, $max_rank, $partnerships) e
-LEFT JOIN countries c USING (iso3)
-LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
+CROSS JOIN partner_names() nm
 WHERE e.status <> 'cancelled'
 ORDER BY e.start_date DESC, e.engagement_id
 LIMIT $limit

@@ -381,16 +381,20 @@ CREATE OR REPLACE MACRO formula_like(v) AS
 CREATE OR REPLACE MACRO original_text(x) AS
     CASE WHEN starts_with(x, '''') AND formula_like(ltrim(x, '''')) THEN x[2:] ELSE x END;
 
--- The partners of the engagements with more than one partner country or with an organization, within the
--- ceiling: countries (names, the first listed first, '; '-separated, as an import reads them back) and
--- organizations (codes, ';'-separated), organization_names (their names, '; '-separated, in code order).
--- Listings join it to show every partner, not only the first.
-CREATE OR REPLACE MACRO engagement_partner_names(p_max_rank) AS TABLE
-SELECT e.engagement_id,
-       (SELECT string_agg(c.name, '; ' ORDER BY list_position(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3))
-        FROM countries c WHERE list_contains(list_prepend(e.iso3, coalesce(e.other_countries, [])), c.iso3)) AS countries,
-       array_to_string(e.organizations, ';') AS organizations,
-       (SELECT string_agg(o.name, '; ' ORDER BY o.code)
-        FROM organizations o WHERE list_contains(e.organizations, o.code)) AS organization_names
-FROM engagements e
-WHERE e.sensitivity_rank <= p_max_rank AND (e.other_countries IS NOT NULL OR e.organizations IS NOT NULL);
+-- Partner names for listings, which show every partner, not only the first. partner_names() is one row of two
+-- maps (country code -> name, organization code -> name) from the reference tables; a listing cross-joins it
+-- and names its rows with the scalar macros below, which cost a map lookup per row (a join on list_contains
+-- against the reference tables cost a nested loop per multilateral record: 4 s at 1M engagements).
+CREATE OR REPLACE MACRO partner_names() AS TABLE
+SELECT (SELECT map(list(iso3), list(name)) FROM countries) AS country_names,
+       (SELECT map(list(code), list(name)) FROM organizations) AS org_names;
+
+-- Every partner country's name, the first listed first, '; '-separated (as an import reads them back); NULL
+-- for an engagement with organizations only. p_names: partner_names().country_names.
+CREATE OR REPLACE MACRO partner_country_names(p_iso3, p_others, p_names) AS
+CASE WHEN p_others IS NULL THEN p_names[p_iso3]
+     ELSE array_to_string(list_transform(list_prepend(p_iso3, p_others), lambda x: p_names[x]), '; ') END;
+
+-- The partner organizations' names in code order, '; '-separated (NULL: none). p_names: partner_names().org_names.
+CREATE OR REPLACE MACRO partner_org_names(p_orgs, p_names) AS
+CASE WHEN p_orgs IS NOT NULL THEN array_to_string(list_transform(list_sort(p_orgs), lambda x: p_names[x]), '; ') END;
