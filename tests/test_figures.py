@@ -210,3 +210,16 @@ def test_without_legend_hides_only_the_legend():
     fig = figures.without_legend(figures.area_mix_over_time(MONTHLY))
     assert fig.layout.showlegend is False
     assert len(fig.data) == 2
+
+
+@pytest.mark.parametrize("draw", [figures.area_mix_over_time, figures.area_trend_lines, figures.area_small_multiples])
+def test_a_period_of_one_month_is_ticked_by_month_not_by_seconds(draw):
+    """With one or two months plotly chooses day, hour or sub-second ticks between the points; a monthly chart
+    ticks each month by its name. A long series keeps plotly's own choice."""
+    one = MONTHLY[MONTHLY["month"] == MONTHLY["month"].max()]
+    layout = draw(one).to_plotly_json()["layout"]
+    assert layout["xaxis"]["dtick"] == "M1" and layout["xaxis"]["tickformat"] == "%b %Y"
+    long = pd.concat(
+        [one.assign(month=pd.Timestamp("2024-01-01") + pd.DateOffset(months=k)) for k in range(24)], ignore_index=True
+    )
+    assert "dtick" not in draw(long).to_plotly_json()["layout"].get("xaxis", {})

@@ -230,6 +230,13 @@ def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None =
     return [solid, dashed]
 
 
+def month_ticks(monthly: pd.DataFrame) -> dict:
+    """Axis settings for a monthly x axis: with only a few months plotly would pick days, hours or even
+    sub-second ticks between them; a tick per month, named by month, reads as what the points are."""
+    months = monthly["month"].nunique() if len(monthly) and "month" in monthly else 0
+    return {"dtick": "M1", "tickformat": "%b %Y"} if 0 < months <= 6 else {}
+
+
 def area_mix_over_time(
     monthly: pd.DataFrame,
     *,
@@ -247,7 +254,7 @@ def area_mix_over_time(
         "barmode": "stack",
         "bargap": 0.1,
         "yaxis": {"title": {"text": "Engagements per month"}},
-        "xaxis": {"title": {"text": None}},
+        "xaxis": {"title": {"text": None}, **month_ticks(monthly)},
     }
     if len(monthly) and monthly.groupby("month")["engagements"].sum().max() <= 5:
         layout["yaxis"]["dtick"] = 1  # a handful of engagements: whole numbers on the axis, not 0.2 steps
@@ -280,7 +287,7 @@ def area_trend_lines(
         traces,
         {
             "yaxis": {"title": {"text": "Engagements per month"}, "rangemode": "tozero"},
-            "xaxis": {"title": {"text": None}},
+            "xaxis": {"title": {"text": None}, **month_ticks(monthly)},
             **_partial_note(notes),
         },
         title=title,
@@ -322,6 +329,7 @@ def area_small_multiples(
             "domain": [x0, x0 + width],
             "anchor": f"y{suffix}",
             "type": "date",
+            **month_ticks(monthly),
             **({} if k == 0 else {"matches": "x"}),
         }
         layout[f"yaxis{suffix}"] = {
