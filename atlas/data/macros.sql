@@ -236,9 +236,10 @@ WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
 -- organization_activity_in: engagements per month, partner organization (org_code) and mission area, one row
 -- per organization an engagement names (a figure per organization counts it for each; never sum these across
 -- organizations for a total). The country filter admits an engagement with a partner country asked for.
+-- several: the rows' engagements have other partners too (countries or organizations): the multilateral share.
 -- Whole months come from engagement_org_rollup when no country, component or type filter is set.
 CREATE OR REPLACE MACRO organization_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
-SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
+SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active, several
 FROM (
     SELECT r.month, r.org_code, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
            r.participants, r.demo_active, r.several
