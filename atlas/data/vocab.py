@@ -161,6 +161,10 @@ PRIORITY_PARTNERS = ("CAN", "MEX", "GBR")
 # Washington, DC: where the partnership arcs start.
 WASHINGTON_DC = (38.9072, -77.0369)
 
+# International organizations on charts and maps (their bars, headquarters markers and arcs): a purple no mission
+# area wears, so an organization never reads as an area.
+ORGANIZATION_COLOUR = "#6A3D9A"
+
 
 def fold(text: str) -> str:
     """Case-, accent- and spacing-insensitive key: fold(' Côte  d’Ivoire ') == "cote d'ivoire"."""

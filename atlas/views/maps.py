@@ -347,10 +347,12 @@ def activity_map(
     hexagons: pd.DataFrame | None = None,
     sites: pd.DataFrame | None = None,
     programmes: tuple[str, ...] | list[str] = (),
+    overlays: list[dict] | None = None,
     height: int = 560,
 ) -> go.Figure:
     """The Activity map: countries by count class, then (each optional) arcs from `by_area`, hexagon bins and
-    places of the engagement points, and the sites of `programmes` from `sites`."""
+    places of the engagement points, the sites of `programmes` from `sites`, and `overlays` on top (traces such
+    as the organizations' headquarters and arcs, atlas.views.organizations.map_traces)."""
     shapes, dots = country_traces(activity)
     traces = [*shapes]
     if by_area is not None and len(by_area):
@@ -363,6 +365,7 @@ def activity_map(
     for code in programmes:
         if sites is not None:
             traces += program_traces(sites, code)
+    traces += overlays or []
     geo = base_geo(CENTRE_LON)
     layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "hoverlabel": {"align": "left"}}
     return _figure(traces, layout, height=height, legend=False)
