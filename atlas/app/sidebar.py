@@ -30,6 +30,7 @@ NAV = (  # (page key, label, icon) in menu order
     ("watchlist", "Watchlist", ":material/notification_important:"),
     ("map", "Activity map", ":material/public:"),
     ("country", "Country profile", ":material/flag:"),
+    ("organization", "Organization profile", ":material/account_balance:"),
     ("compare", "Compare", ":material/compare_arrows:"),
     ("areas", "Mission areas", ":material/category:"),
     ("agreements", "Agreements", ":material/handshake:"),

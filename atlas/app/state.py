@@ -15,11 +15,15 @@ from atlas.app.session import query
 from atlas.app.viewer import viewer_rank
 from atlas.data import countries as country_table
 from atlas.data import filters as flt
+from atlas.data import organizations as organization_table
 
 STATE = "atlas_filters"  # the Filters value; plain key, survives page changes
 
 
 SELECTED = "atlas_country"  # the country the profile shows
+
+
+SELECTED_ORG = "atlas_org"  # the international organization its profile shows (?org=)
 
 
 URL_SEEN = "atlas_url_seen"  # the query string last applied or written
@@ -45,6 +49,7 @@ PAGES = {
     "upcoming": "pages/7_Upcoming.py",
     "watchlist": "pages/8_Watchlist.py",
     "compare": "pages/9_Compare.py",
+    "organization": "pages/10_Organization_Profile.py",
 }
 
 
@@ -127,6 +132,12 @@ def _apply_url(today: dt.date) -> None:
             st.session_state[SELECTED] = iso
         else:
             notices.append(f"Ignored unknown country in the link: {url['iso'][:40]}")
+    if "org" in url:
+        code = organization_table.resolve(str(url["org"]))
+        if code:
+            st.session_state[SELECTED_ORG] = code
+        else:
+            notices.append(f"Ignored unknown organization in the link: {str(url['org'])[:40]}")
     if "since" in url:
         try:
             asked = dt.date.fromisoformat(str(url["since"]))
@@ -163,8 +174,13 @@ def current_filters(page: str) -> flt.Filters:
 
 
 def url_extras(page: str) -> dict[str, str]:
-    """What the URL carries besides the filters: the selected country, the 'since' date, briefing mode."""
-    extra = {"iso": st.session_state.get(SELECTED, ""), "compare": ",".join(st.session_state.get("atlas_compare", ()))}
+    """What the URL carries besides the filters: the selected country and organization, the 'since' date,
+    briefing mode."""
+    extra = {
+        "iso": st.session_state.get(SELECTED, ""),
+        "org": st.session_state.get(SELECTED_ORG, ""),
+        "compare": ",".join(st.session_state.get("atlas_compare", ())),
+    }
     since = st.session_state.get(SINCE)
     if since:
         extra["since"] = since.isoformat()
@@ -198,3 +214,11 @@ def selected_country() -> str | None:
 
 def select_country(iso3: str) -> None:
     st.session_state[SELECTED] = iso3
+
+
+def selected_organization() -> str | None:
+    return st.session_state.get(SELECTED_ORG)
+
+
+def select_organization(code: str) -> None:
+    st.session_state[SELECTED_ORG] = code

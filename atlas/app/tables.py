@@ -92,28 +92,37 @@ def ranked_table(
     )
 
 
-def engagement_table(frame: pd.DataFrame, *, key: str, height: int | None = None) -> None:
+ENGAGEMENT_TABLE_COLUMNS = [
+    "start_date",
+    "title",
+    "country",
+    "city",
+    "mission_area",
+    "engagement_type",
+    "component",
+    "status",
+    "participants",
+    "demo",
+]
+
+
+def engagement_table(
+    frame: pd.DataFrame, *, key: str, height: int | None = None, columns: list[str] | None = None
+) -> None:
+    """Engagement rows with the same headers everywhere; `columns` picks and orders them (default: the usual
+    ones; an organization's profile adds `organizations`)."""
     table(
         frame,
         f"engagements_{key}",
         key=key,
         height=height,
-        columns=[
-            "start_date",
-            "title",
-            "country",
-            "city",
-            "mission_area",
-            "engagement_type",
-            "component",
-            "status",
-            "participants",
-            "demo",
-        ],
+        columns=columns or ENGAGEMENT_TABLE_COLUMNS,
         column_config={
             "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
             "title": st.column_config.TextColumn("Engagement", width="large"),
             "country": "Country",
+            "organizations": st.column_config.TextColumn("Organizations", width="medium"),
+            "level": "Level",
             "city": "City",
             "component": "Component",
             "status": "Status",

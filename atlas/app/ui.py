@@ -9,10 +9,18 @@ from __future__ import annotations
 
 from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
 from atlas.app.marks import briefing_shown
+from atlas.app.organization import headline_tiles, organization_picker, reference_facts, shown_organization
 from atlas.app.sections import what_changed_section
 from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
-from atlas.app.state import PAGES, select_country, selected_country, since_date
+from atlas.app.state import (
+    PAGES,
+    select_country,
+    select_organization,
+    selected_country,
+    selected_organization,
+    since_date,
+)
 from atlas.app.tables import agreement_export, engagement_export, engagement_table, status_change_table, table
 from atlas.app.upload import audit_trail, check_upload, run_upload, snapshot_list, stage_upload
 from atlas.app.viewer import viewer_may_import
@@ -24,6 +32,7 @@ from atlas.app.widgets import (
     empty_state,
     md_escape,
     open_clicked_country,
+    open_clicked_organization,
     page_header,
     plotly,
 )
@@ -49,16 +58,23 @@ __all__ = [
     "empty_state",
     "engagement_export",
     "engagement_table",
+    "headline_tiles",
     "md_escape",
     "page_header",
     "clicked_country",
     "open_clicked_country",
+    "open_clicked_organization",
+    "organization_picker",
     "plotly",
     "prefetch",
     "query",
+    "reference_facts",
     "run_upload",
     "select_country",
+    "select_organization",
     "selected_country",
+    "selected_organization",
+    "shown_organization",
     "sidebar",
     "since_date",
     "snapshot_list",

@@ -11,10 +11,11 @@ import pandas as pd
 import streamlit as st
 
 from atlas.app.session import as_of_text, query
-from atlas.app.state import NOTICES, PAGES, select_country
+from atlas.app.state import NOTICES, PAGES, select_country, select_organization
 from atlas.app.viewer import viewer_caption
 from atlas.data import export, vocab
 from atlas.data import filters as flt
+from atlas.views import organizations
 
 PLOTLY_CONFIG = {
     # Relative, so it works under any baseUrlPath; the files are served from static/topojson/.
@@ -258,7 +259,7 @@ def clicked_country(event) -> str | None:
         for found in (point.get("location"), point.get("customdata")):
             if isinstance(found, (list, tuple)):
                 found = found[0] if found else None
-            if isinstance(found, str) and found:
+            if isinstance(found, str) and found and organizations.code_of(found) is None:
                 return found
     for rows in (selection.get("objects", {}) or {}).values():
         for row in rows or []:
@@ -274,6 +275,27 @@ def open_clicked_country(event) -> None:
     if iso3:
         select_country(iso3)
         st.switch_page(PAGES["country"])
+
+
+def clicked_organization(event) -> str | None:
+    """The code of the organization a click on a plotly bar or marker picked (customdata 'org:<code>', see
+    atlas.views.organizations); None for no click or a click on a country."""
+    if not event:
+        return None
+    selection = event.get("selection", {}) if isinstance(event, dict) else getattr(event, "selection", {})
+    for point in (selection or {}).get("points", []) or []:
+        code = organizations.code_of(point.get("customdata"))
+        if code:
+            return code
+    return None
+
+
+def open_clicked_organization(event) -> None:
+    """If the event picked an organization, select it and open its profile (the page stops here)."""
+    code = clicked_organization(event)
+    if code:
+        select_organization(code)
+        st.switch_page(PAGES["organization"])
 
 
 def count_legend(items: list[tuple[str, str]], noun: str, *, extra: list[tuple[str, str]] | None = None) -> None:
