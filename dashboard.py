@@ -3,7 +3,7 @@
 import streamlit as st
 
 from atlas.app import figcache, ui, widgets
-from atlas.views import briefing, figures, worldmap
+from atlas.views import briefing, figures, organizations, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")
@@ -16,6 +16,7 @@ ui.prefetch(
     "country_activity",
     "country_area_activity",
     "monthly_activity",
+    "organizations_active",
     *briefing.what_changed_jobs(f, since),
 )
 ui.page_header(
@@ -108,6 +109,32 @@ with left:
         )
         widgets.open_clicked_country(event)
         ui.downloads(by_area[["iso3", "name", "mission_area", "engagements"]], "top_partners_by_area", key="top")
+    st.subheader("International organizations")
+    orgs = organizations.shares_in_words(ui.query("organizations_active", f))
+    if orgs.empty:
+        ui.empty_state("engagements with international organizations", f)
+    else:
+        event = ui.plotly(
+            figcache.figure("overview.organizations", lambda: organizations.ranking(orgs, n=8), orgs),
+            key="top_organizations",
+            on_select="rerun",
+            description=f"The organizations named in the most engagements of the period ({len(orgs)} with any). "
+            "Click a bar to open the organization's profile.",
+            numbers=orgs,
+            columns={
+                "name": "Organization",
+                "kind": "Kind",
+                "engagements": "Engagements",
+                "multilateral_pct": "Multilateral share",
+                "latest": "Latest",
+            },
+            download=(
+                "engagements_by_organization",
+                orgs[["code", "name", "kind", "engagements", "multilateral", "participants", "latest"]],
+            ),
+        )
+        widgets.open_clicked_organization(event)
+        st.caption(organizations.COUNTING_NOTE)
 with right:
     st.subheader("Mission-area mix over time")
     monthly = ui.query("monthly_activity", f)

@@ -3,7 +3,9 @@
 import streamlit as st
 
 from atlas.app import ui, widgets
-from atlas.views import maps
+from atlas.views import maps, organizations
+
+ORGANIZATIONS = "International organizations"  # the layer of their headquarters and the arcs to them
 
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
@@ -19,7 +21,7 @@ controls = st.columns([2, 3])
 with controls[0]:
     shown = st.pills(
         "Layers",
-        ["Engagement places", "Hexagons", "Arcs from Washington"],
+        ["Engagement places", "Hexagons", "Arcs from Washington", ORGANIZATIONS],
         selection_mode="multi",
         default=["Arcs from Washington"],
         key="map_layers",
@@ -37,6 +39,7 @@ with controls[1]:
 by_area = ui.query("country_area_activity", f) if "Arcs from Washington" in shown else None
 points = ui.query("engagement_points", f) if {"Hexagons", "Engagement places"} & set(shown) else None
 sites = ui.query("programs", programs=list(programmes or []))
+orgs = organizations.shares_in_words(ui.query("organizations_active", f)) if ORGANIZATIONS in shown else None
 
 if activity.engagements.sum() == 0:
     ui.empty_state("engagements", f)
@@ -48,6 +51,7 @@ figure = maps.activity_map(
     hexagons=points if "Hexagons" in shown else None,
     sites=sites,
     programmes=list(programmes or []),
+    overlays=organizations.map_traces(orgs) if orgs is not None else None,
     height=480,
 )
 event = ui.plotly(
@@ -69,6 +73,7 @@ event = ui.plotly(
         activity[["iso3", "name", "region", "engagements", "prev_engagements", "top_area"]],
     ),
 )
+widgets.open_clicked_organization(event)
 widgets.open_clicked_country(event)
 
 marks = (
@@ -90,6 +95,8 @@ if programmes:
         ("announced, not yet operational", "background:transparent;border:2px solid #56B4E9;border-radius:50%"),
         ("? uncertain in the sources", "background:transparent"),
     ]
+if orgs is not None:
+    marks += organizations.legend_marks()
 widgets.count_legend(maps.legend(activity.engagements), "Engagements in the period", extra=marks)
 ui.area_legend()
 st.caption(
@@ -97,6 +104,23 @@ st.caption(
     "countries (larger for small states). Programme sites carry their status, source and as-of date in the "
     "tooltip. Boundaries: Natural Earth (public domain), drawn locally."
 )
+if orgs is not None:
+    st.subheader("International organizations shown")
+    st.caption(ui.md_escape(organizations.map_note(orgs)))
+    if len(orgs):
+        ui.table(
+            orgs,
+            "organizations_shown",
+            key="organizations_shown",
+            columns=["name", "kind", "hq_city", "hq_country", "engagements", "multilateral_pct", "latest"],
+            column_config={
+                "hq_city": "Headquarters",
+                "hq_country": "Country",
+                "multilateral_pct": "Multilateral share",
+            },
+        )
+    else:
+        ui.empty_state("engagements with international organizations", f)
 if len(sites):
     st.subheader("Programme sites shown")
     ui.table(
