@@ -25,7 +25,11 @@ README_PATH = ROOT / "README.md"
 DATA_README_PATH = ROOT / "data" / "README.md"
 SCHEMA_SQL = ROOT / "atlas" / "data" / "schema.sql"
 MACROS_SQL = ROOT / "atlas" / "data" / "macros.sql"
-PAGES = [ROOT / "dashboard.py", *sorted((ROOT / "pages").glob("*.py"))]
+# In the order Streamlit lists them: by the number before the name (pages/10_... after pages/9_...).
+PAGES = [
+    ROOT / "dashboard.py",
+    *sorted((ROOT / "pages").glob("*.py"), key=lambda p: (int(p.name.split("_")[0]), p.name)),
+]
 TITLE_PREFIX = "Partner Atlas – "
 # Paths the READMEs name that a clean clone does not hold: made by a command, the app or the operator.
 NOT_SHIPPED = {
