@@ -5,7 +5,7 @@ import streamlit as st
 from atlas.app import ui, widgets
 from atlas.views import maps, organizations
 
-ORGANIZATIONS = "International organizations"  # the layer of their headquarters and the arcs to them
+ORGANIZATIONS = "Organizations"  # the layer of the international organizations' headquarters and the arcs to them
 
 st.set_page_config(page_title="Partner Atlas – Activity map", page_icon="🗺️", layout="wide")
 f = ui.sidebar("map")
@@ -17,24 +17,22 @@ ui.page_header(
     shows=("engagements",),
 )  # the map shows no agreements
 
-controls = st.columns([2, 3])
-with controls[0]:
-    shown = st.pills(
-        "Layers",
-        ["Engagement places", "Hexagons", "Arcs from Washington", ORGANIZATIONS],
-        selection_mode="multi",
-        default=["Arcs from Washington"],
-        key="map_layers",
-    )
-with controls[1]:
-    programmes = st.pills(
-        "Programme sites (sourced facts)",
-        list(maps.PROGRAM_LAYERS),
-        selection_mode="multi",
-        format_func=lambda c: maps.PROGRAM_LAYERS[c][0],
-        default=[],
-        key="map_programs",
-    )
+# Two rows: the layers and the programme sites do not fit side by side without hiding a choice.
+shown = st.pills(
+    "Layers",
+    ["Engagement places", "Hexagons", "Arcs from Washington", ORGANIZATIONS],
+    selection_mode="multi",
+    default=["Arcs from Washington"],
+    key="map_layers",
+)
+programmes = st.pills(
+    "Programme sites (sourced facts)",
+    list(maps.PROGRAM_LAYERS),
+    selection_mode="multi",
+    format_func=lambda c: maps.PROGRAM_LAYERS[c][0],
+    default=[],
+    key="map_programs",
+)
 
 by_area = ui.query("country_area_activity", f) if "Arcs from Washington" in shown else None
 points = ui.query("engagement_points", f) if {"Hexagons", "Engagement places"} & set(shown) else None

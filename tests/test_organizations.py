@@ -442,7 +442,7 @@ def _map_traces(at) -> dict[str, dict]:
 def test_the_map_draws_headquarters_and_arcs_and_a_click_opens_the_profile(org_env):
     at = run_page(MAP)
     assert organizations.MARKER_TRACE not in _map_traces(at), "the layer is off until chosen"
-    at.pills(key="map_layers").set_value(["Arcs from Washington", "International organizations"]).run()
+    at.pills(key="map_layers").set_value(["Arcs from Washington", "Organizations"]).run()
     assert not at.exception
     traces = _map_traces(at)
     marker = traces[organizations.MARKER_TRACE]

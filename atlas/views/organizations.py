@@ -27,7 +27,10 @@ COUNTING_NOTE = (
     "the EU and INTERPOL counts for both), so these figures can add up to more than the engagements."
 )
 SHORT_NAME = 30  # longer names are shown by their code on an axis ("ICAO"), in full in the tooltip
-SPREAD_DEGREES = 1.6  # organizations with the same seat (EU and WCO in Brussels) are drawn this far apart
+SPREAD_DEGREES = 2.4  # organizations with the same seat (EU and WCO in Brussels) are drawn this far apart
+# Smaller than a small state's dot (11 px and up): plotly gives the hover to the marker whose edge is nearest, so
+# at its own centre a headquarters wins over the dot of a neighbour (Luxembourg beside Brussels), as sites do.
+MARKER_SIZE = 9
 NEAR_DEGREES = 2.0  # a seat this close to Washington (the OAS) gets no arc: it would be a dot
 COUNTRY_BAR = "#4C6A8A"
 
@@ -59,6 +62,11 @@ def seat_text(city: object, country: object) -> str:
     return ", ".join(parts) if parts else "no permanent seat"
 
 
+def _axis(title: str, values: list) -> dict:
+    """The count axis: whole numbers when the counts are a handful (no 0.5 steps)."""
+    return {"title": {"text": title}, **({"dtick": 1} if values and max(values) <= 5 else {})}
+
+
 def _bars(labels: list[str], values: list, custom: list, colour: str | list[str], hover: str) -> dict:
     return {
         "type": "bar",
@@ -83,7 +91,7 @@ def ranking(active: pd.DataFrame, *, n: int = 10, height: int | None = None) -> 
         vocab.ORGANIZATION_COLOUR,
         "%{y}<br>%{x:,} engagements<extra></extra>",
     )
-    layout = {"xaxis": {"title": {"text": "Engagements naming it"}}, "yaxis": {"automargin": True}}
+    layout = {"xaxis": _axis("Engagements naming it", trace["x"]), "yaxis": {"automargin": True}}
     return _figure([trace], layout, height=height or 90 + 30 * len(top), legend=False)
 
 
@@ -108,7 +116,7 @@ def area_mix(totals: pd.DataFrame, *, height: int | None = None) -> go.Figure:
         "%{y}<br>%{x:,} engagements (%{customdata})<extra></extra>",
     )
     trace |= {"text": [f"{s:.0%}" for s in rows["share"]], "textposition": "auto"}
-    layout = {"xaxis": {"title": {"text": "Engagements"}}, "yaxis": {"automargin": True}}
+    layout = {"xaxis": _axis("Engagements", trace["x"]), "yaxis": {"automargin": True}}
     return _figure([trace], layout, height=height or 90 + 34 * len(rows), legend=False)
 
 
@@ -123,7 +131,7 @@ def partner_countries(countries: pd.DataFrame, *, n: int = 15, height: int | Non
         COUNTRY_BAR,
         "%{y}<br>%{x:,} engagements with this organization<extra></extra>",
     )
-    layout = {"xaxis": {"title": {"text": "Engagements"}}, "yaxis": {"automargin": True}}
+    layout = {"xaxis": _axis("Engagements", trace["x"]), "yaxis": {"automargin": True}}
     return _figure([trace], layout, height=height or 90 + 26 * len(top), legend=False)
 
 
@@ -160,7 +168,7 @@ def hq_rows(active: pd.DataFrame) -> pd.DataFrame:
 def map_traces(active: pd.DataFrame, *, top: int = 30) -> list[dict]:
     """Arcs from Washington, DC to the seats of the `top` busiest organizations (dashed, in the organizations'
     colour, wider for more engagements; no hover of their own), then a diamond on each seat with its tooltip
-    and its click. Forums without a seat have neither."""
+    and its click (one size: the arcs carry the counts). Forums without a seat have neither."""
     data = hq_rows(active).head(top)
     if data.empty:
         return []
@@ -196,8 +204,7 @@ def map_traces(active: pd.DataFrame, *, top: int = 30) -> list[dict]:
             "mode": "markers",
             "marker": {
                 "symbol": "diamond",
-                # Smaller than a small state's dot at the same count, so neither hides the other for long.
-                "size": [10 + 6 * math.sqrt(v / biggest) for v in data["engagements"]],
+                "size": MARKER_SIZE,
                 "color": vocab.ORGANIZATION_COLOUR,
                 "line": {"color": "white", "width": 1.5},
             },

@@ -39,7 +39,7 @@ def _lands_on_profile(page, value: str, name: str) -> None:
 def test_a_headquarters_marker_reads_as_text_and_a_click_opens_the_profile(server, open_session):
     session = _open(server, open_session, "/Activity_Map", key="activity_map", charts=False)
     page = session.page
-    page.get_by_role("button", name="International organizations").click()
+    page.get_by_role("button", name="Organizations", exact=True).click()
     wait_for_app(page, timeout_ms=LOAD_MS)
     page.wait_for_function(
         "(name) => [...document.querySelectorAll('.st-key-activity_map g.trace.scattergeo')]"
