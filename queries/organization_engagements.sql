@@ -1,20 +1,24 @@
 -- The newest engagements naming an international organization in the period (planned and cancelled ones
 -- included), newest first, with every partner. As recent_engagements: only the raw rows from the latest month
--- from which at least $limit of them start are read.
+-- from which at least $limit of them start are read; the partners' names are looked up for the rows listed only.
 -- params: $org, $start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships, $limit
-SELECT e.start_date, e.end_date, e.title, coalesce(m.countries, c.name) AS country, m.organization_names AS organizations,
-       e.iso3, e.city, e.mission_area, e.engagement_type, e.component, e.status, e.level, e.participants,
-       e.engagement_id, e.is_demo
-FROM engagements_in(
-        greatest(CAST($start AS DATE), (
-            SELECT coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01')
-            FROM (SELECT month, sum(sum(engagements)) OVER (ORDER BY month DESC) AS newer
-                  FROM organization_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
-                  WHERE org_code = $org
-                  GROUP BY month))),
-        $end, $areas, $countries, $components, $types, $max_rank, $partnerships) e
-LEFT JOIN countries c USING (iso3)
-LEFT JOIN engagement_partner_names($max_rank) m USING (engagement_id)
-WHERE list_contains(e.organizations, $org)
-ORDER BY e.start_date DESC, e.engagement_id
-LIMIT $limit
+WITH listed AS (
+    SELECT e.*
+    FROM engagements_in(
+            greatest(CAST($start AS DATE), (
+                SELECT coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01')
+                FROM (SELECT month, sum(sum(engagements)) OVER (ORDER BY month DESC) AS newer
+                      FROM organization_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
+                      WHERE org_code = $org
+                      GROUP BY month))),
+            $end, $areas, $countries, $components, $types, $max_rank, $partnerships) e
+    WHERE list_contains(e.organizations, $org)
+    ORDER BY e.start_date DESC, e.engagement_id
+    LIMIT $limit
+)
+SELECT start_date, end_date, title, partner_country_names(iso3, other_countries, nm.country_names) AS country,
+       partner_org_names(organizations, nm.org_names) AS organizations, iso3, city, mission_area, engagement_type, component,
+       status, level, participants, engagement_id, is_demo
+FROM listed
+CROSS JOIN partner_names() nm
+ORDER BY start_date DESC, engagement_id
