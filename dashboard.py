@@ -20,7 +20,10 @@ ui.prefetch(
     *briefing.what_changed_jobs(f, since),
 )
 ui.page_header(
-    "Partner Atlas", f, subtitle="International engagements and agreements by partner country and mission area"
+    "Partner Atlas",
+    f,
+    subtitle="International engagements and agreements by partner country and mission area",
+    counting="both",
 )
 
 kpi = ui.query("kpi_engagements", f).iloc[0]

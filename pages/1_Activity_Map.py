@@ -15,6 +15,7 @@ ui.page_header(
     f,
     subtitle="Engagements by partner country; click a country to open its profile",
     shows=("engagements",),
+    counting="per_country",
 )  # the map shows no agreements
 
 # Two rows: the layers and the programme sites do not fit side by side without hiding a choice.

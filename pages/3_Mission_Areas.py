@@ -17,6 +17,7 @@ ui.page_header(
     f,
     subtitle="Each mission area's trend, partner countries, engagement types and "
     "agreements; the sidebar's mission-area filter picks which areas",
+    counting="both",
 )
 
 # The sidebar's mission-area filter is the only choice of areas: every area it admits is shown.

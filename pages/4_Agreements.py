@@ -29,6 +29,8 @@ ui.page_header(
     f,
     subtitle="Agreements with partner countries: lifecycle, renewals due, where they are in force",
     demo=(0, int(kpi.demo)),
+    shows=("agreements",),
+    counting="both",
 )
 
 tiles = st.columns(4)

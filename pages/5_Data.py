@@ -8,7 +8,9 @@ from atlas.data import ingest
 
 st.set_page_config(page_title="Partner Atlas – Data", page_icon="🗄️", layout="wide")
 f = ui.sidebar("data")
-ui.page_header("Data", f, subtitle="Import engagements and agreements, check them first, and see what is loaded")
+ui.page_header(
+    "Data", f, subtitle="Import engagements and agreements, check them first, and see what is loaded", counting="total"
+)
 
 st.subheader("Import a file")
 if not upload.uploads_allowed():

@@ -29,6 +29,8 @@ ui.page_header(
     view,
     subtitle="Planned engagements in the days ahead, week by week",
     demo=(int(weeks.demo.sum()), 0),
+    shows=("engagements",),
+    counting="total",
 )
 st.segmented_control(
     "Window",

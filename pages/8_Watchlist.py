@@ -36,6 +36,7 @@ ui.page_header(
     "Watchlist",
     view,
     subtitle="Partners whose engagement has dropped, and agreements expiring with no renewal in negotiation",
+    counting="both",
 )
 st.caption(
     "The sidebar's period does not apply here: each rule looks back from today, as its thresholds say. "

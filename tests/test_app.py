@@ -16,6 +16,7 @@ import json
 import pytest
 
 from apptest_support import PAGE_FILES, metric, run_page
+from atlas.data import vocab
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)
@@ -26,6 +27,38 @@ def test_every_page_runs_without_exception(app_env, page):
         assert any("slide-title" in h.proto.body for h in at.get("html"))
     else:
         assert at.title, "every page has a title"
+
+
+# How each page's numbers count a record with several partners (vocab.COUNTING), checked against what it shows:
+# (counting, the records it counts). A new page must be added here.
+COUNTING = {
+    "dashboard.py": ("both", "engagement or agreement"),  # headline totals and the trend; map and top partners
+    "pages/1_Activity_Map.py": ("per_country", "engagement"),  # countries shaded, arcs to the busiest
+    "pages/2_Country_Profile.py": ("per_country", "engagement or agreement"),  # one country's figures
+    "pages/3_Mission_Areas.py": ("both", "engagement or agreement"),  # area totals and trends; maps and top lists
+    "pages/4_Agreements.py": ("both", "agreement"),  # agreements shown; the map of those in force per country
+    "pages/5_Data.py": ("total", "engagement or agreement"),  # record counts
+    "pages/7_Upcoming.py": ("total", "engagement"),  # the agenda's totals, once each
+    "pages/8_Watchlist.py": ("both", "engagement or agreement"),  # per-partner rules; agreements listed once
+    "pages/9_Compare.py": ("per_partner", "engagement or agreement"),  # countries and organizations side by side
+}
+# Pages that draw no page header: the briefing's slides carry their own notes.
+NO_HEADER = {"pages/6_Briefing.py"}
+
+
+@pytest.mark.parametrize("page", PAGE_FILES)
+def test_every_page_that_shows_counts_says_how_it_counts(app_env, page):
+    at = run_page(page)
+    notes = [vocab.counting_note(kind, noun) for kind in vocab.COUNTING for noun in ("engagement", "agreement")]
+    notes += [vocab.counting_note(kind, "engagement or agreement") for kind in vocab.COUNTING]
+    said = [c.value.replace("\\", "") for c in at.caption]
+    if page in NO_HEADER:
+        assert not any(n in c for c in said for n in notes)
+        return
+    kind, noun = COUNTING[page]
+    header = next(c for c in said if c.count(" · ") >= 2 and "Showing:" in c)  # the line under the title
+    assert vocab.counting_note(kind, noun) in header
+    assert sum(n in header for n in notes) == 1, "one counting note, said once"
 
 
 @pytest.mark.parametrize("page", PAGE_FILES)

@@ -76,9 +76,11 @@ def page_header(
     subtitle: str | None = None,
     demo: tuple[int, int] | None = None,
     shows: tuple[str, ...] = ("engagements", "agreements"),
+    counting: str | None = None,
 ) -> None:
-    """Title, then one line: what the page shows, what the numbers are filtered to, data freshness; then the
-    demo-data label.
+    """Title, then one line: what the page shows, how its numbers count records with several partners
+    (`counting`: a key of vocab.COUNTING, None on a page without counts), what the numbers are filtered to, data
+    freshness; then the demo-data label.
 
     The label counts the generated records the page shows (query demo_in_scope: engagements not cancelled,
     as every tile counts them, and agreements as the filters admit them), only of the kinds in `shows` (the
@@ -90,6 +92,9 @@ def page_header(
     for notice in st.session_state.pop(NOTICES, []) or []:
         st.info(md_escape(notice), icon=":material/info:")
     parts = [md_escape(subtitle)] if subtitle else []
+    if counting:
+        noun = " or ".join(kind.removesuffix("s") for kind in ("engagements", "agreements") if kind in shows)
+        parts.append(md_escape(vocab.counting_note(counting, noun or "record")))
     parts += [f"Showing: {md_escape(f.describe())}", f"Data as of {as_of_text()}", md_escape(viewer_caption())]
     st.caption(" · ".join(p for p in parts if p))
     if demo is None:

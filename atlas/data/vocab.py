@@ -123,6 +123,23 @@ PARTNERSHIPS: tuple[tuple[str, str], ...] = (
     ("organization", "With an international organization"),
 )
 
+# What a page's numbers count when a record has several partners, said once on every page that shows counts
+# (atlas.app.widgets.page_header): "total" a total counts a record once; "per_country" a country's figure counts it
+# for each of its partner countries; "per_partner" the same for each partner country or organization; "both".
+COUNTING: dict[str, str] = {
+    "total": "Totals count each {noun} once, however many partners.",
+    "per_country": "Per-country figures count each {noun} for each partner country.",
+    "per_partner": "Each partner's figures (country or organization) count every {noun} naming it.",
+    "both": "Totals count each {noun} once; per-country figures count it for each partner country.",
+}
+
+
+def counting_note(counting: str, noun: str = "engagement") -> str:
+    """The counting rule in one sentence: counting_note("both") ->
+    'Totals count each engagement once; per-country figures count it for each partner country.'"""
+    return COUNTING[counting].format(noun=noun)
+
+
 AGREEMENT_TYPES: tuple[tuple[str, str], ...] = (
     ("mou", "Memorandum of understanding"),
     ("arrangement", "Arrangement"),
