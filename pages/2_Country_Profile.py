@@ -30,11 +30,12 @@ ui.prefetch(
     ("region_comparison", {"iso3": shown_iso}),
     ("agreements_list", {"search": ""}),
     ("recent_engagements", {"limit": 25}),
+    ("country_multilateral_engagements", {"iso3": shown_iso, "limit": ui.MULTILATERAL_LIMIT}),
 )
 profile = ui.query("country_profile", view, iso3=shown_iso).iloc[0]
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]
-ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)))
+ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)), counting="per_country")
 pick_col, note_col, brief_col = st.columns([2, 3, 1], vertical_alignment="bottom")
 st.session_state["country_pick"] = shown_iso
 pick_col.selectbox(
@@ -119,7 +120,9 @@ with chart_col:
         region[["rank", "iso3", "name", "engagements"]], f"region_comparison_{profile.iso3}", key="country_region"
     )
 with text_col:
-    total, engaged = int(region.engagements.sum()), int((region.engagements > 0).sum())
+    # The region's own total counts an engagement with several of its countries once, not once per country.
+    total = int(region.region_engagements.iloc[0]) if len(region) else 0
+    engaged = int((region.engagements > 0).sum())
     if profile.engagements and region_name:
         rank = int(region.loc[region.selected, "rank"].iloc[0])
         st.metric(
@@ -130,7 +133,8 @@ with text_col:
         st.metric(
             "Share of the region's engagements",
             f"{profile.engagements / total:.0%}",
-            help=f"{int(profile.engagements):,} of {total:,} engagements with {region_name} in the period.",
+            help=f"{int(profile.engagements):,} of {total:,} engagements with {region_name} in the period (one with "
+            "several of its countries counts once).",
         )
     else:
         st.caption(
@@ -260,3 +264,5 @@ if recent.empty:
     ui.empty_state(f"engagements with {profile['name']}", view)
 else:
     ui.engagement_table(recent, key="country_recent")
+
+ui.multilateral_section(view, profile.iso3, profile["name"])

@@ -216,3 +216,57 @@ def engagement_search_section(f: flt.Filters, *, key: str = "engagement_search")
             "profile": st.column_config.LinkColumn("Country profile", display_text="Open profile"),
         },
     )
+
+
+MULTILATERAL_LIMIT = 1000  # rows listed (and downloaded) in a profile's multilateral list; the count says how many
+
+
+def multilateral_section(f: flt.Filters, iso3: str, name: str) -> None:
+    """The engagements a country took part in with other partners (countries or organizations), within the
+    filters, the partnership filter and the ceiling; each counts once in this country's figures."""
+    st.subheader("Multilateral engagements")
+    found = query("country_multilateral_engagements", f, iso3=iso3, limit=MULTILATERAL_LIMIT)
+    if found.empty:
+        empty_state(f"engagements with {name} and other partners", f)
+        return
+    total, cancelled = int(found.total.iloc[0]), int(found.cancelled.iloc[0])
+    st.markdown(
+        f"**{total:,} engagement(s)** with {md_escape(name)} and at least one other partner (another country or an "
+        "international organization)"
+        + (f", {cancelled:,} of them cancelled" if cancelled else "")
+        + (f"; the newest {len(found):,} are listed and downloadable." if total > len(found) else ".")
+    )
+    st.caption(
+        f"{md_escape(name)}'s figures on this page count each of these once, for {md_escape(name)} (cancelled ones "
+        "not at all); each other partner country's figures count it too, and totals (the Overview's) count it once."
+    )
+    table(
+        found,
+        f"multilateral_engagements_{iso3}",
+        key="country_multilateral",
+        columns=[
+            "start_date",
+            "title",
+            "other_countries",
+            "organizations",
+            "mission_area",
+            "engagement_type",
+            "status",
+            "participants",
+            "engagement_id",
+            "demo",
+        ],
+        column_config={
+            "start_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
+            "title": st.column_config.TextColumn("Engagement", width="large"),
+            "other_countries": st.column_config.TextColumn("Other partner countries", width="medium"),
+            "organizations": st.column_config.TextColumn("Organizations", width="medium"),
+            "mission_area": "Mission area",
+            "engagement_type": "Type",
+            "status": "Status",
+            "participants": st.column_config.NumberColumn("Participants", format="%d"),
+            "engagement_id": "ID",
+            "demo": "Demo",
+        },
+        height=min(38 + 35 * len(found), 420),
+    )

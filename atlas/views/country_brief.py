@@ -257,7 +257,9 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
         story.append(Paragraph(escape("Not current: " + ", ".join(former.program.unique())), s["small"]))
 
     story.append(Paragraph(f"Compared with {escape(str(p.region or 'its region'))}", s["h2"]))
-    total, engaged = int(region.engagements.sum()), int((region.engagements > 0).sum())
+    # The region's total counts an engagement with several of its countries once.
+    total = int(region.region_engagements.iloc[0]) if len(region) else 0
+    engaged = int((region.engagements > 0).sum())
     mine = region[region.selected]
     if int(p.engagements) and len(mine):
         story.append(
