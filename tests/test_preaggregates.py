@@ -32,6 +32,9 @@ QUERIES = [
     "area_summary",
     "compare_countries",
     "compare_monthly",
+    "compare_org_areas",
+    "compare_org_monthly",
+    "compare_organizations",
     "country_activity",
     "country_area_activity",
     "country_monthly_activity",
@@ -57,6 +60,7 @@ ROLLUPS = (
     "engagement_place_rollup",
     "engagement_day_rollup",
     "engagement_day_country_rollup",
+    "engagement_org_rollup",
 )
 MEASURES = """CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, component, engagement_type,
        sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
@@ -104,6 +108,9 @@ SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2) AS lat, round(coalesce(e.lo
        coalesce(e.city, c.name) AS place
 FROM (SELECT * {FILTERED}) e LEFT JOIN countries c USING (iso3)
 WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL;
+CREATE OR REPLACE MACRO organization_activity_in({ARGS}) AS TABLE
+SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
+FROM (SELECT {MEASURES}, unnest(organizations) AS org_code {FILTERED});
 CREATE OR REPLACE MACRO activity_months(p_max_rank) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month FROM engagements WHERE sensitivity_rank <= p_max_rank;
 """
@@ -185,6 +192,7 @@ def params(draw):
         "types": draw(st.one_of(st.just([]), subset(TYPES, 2))),
         "max_rank": draw(st.integers(0, 2)),
         "partnerships": draw(subset(PARTNERSHIPS, 2)),
+        "organizations": draw(st.sampled_from([["ICAO"], ["WCO", "ICAO"], ["EU", "FCM", "WCO"]])),
     }
 
 
@@ -234,6 +242,7 @@ def test_each_query_over_the_default_period_and_every_ceiling(pair, name, max_ra
         "types": [],
         "max_rank": max_rank,
         "partnerships": [],
+        "organizations": ["WCO", "ICAO", "EU"],
     }
     mine = answer(rollups, name, values)
     assert len(mine) > 0 or name in MAY_BE_EMPTY

@@ -50,6 +50,11 @@ EXTRA = {
     "compare_agreements": {"countries": ["CAN", "MEX"]},
     "compare_countries": {"countries": ["CAN", "MEX"]},
     "compare_programs": {"countries": ["CAN", "MEX"]},
+    "compare_demo": {"countries": ["CAN"], "organizations": ["EU", "ICAO"]},
+    "compare_organizations": {"organizations": ["EU", "ICAO"]},
+    "compare_org_agreements": {"organizations": ["EU", "ICAO"]},
+    "compare_org_areas": {"organizations": ["EU", "ICAO"]},
+    "compare_org_monthly": {"organizations": ["EU", "ICAO"]},
     "engagement_search": {"search": "a"},
 }
 # Queries that rightly answer nothing on the fixture with these parameters, and why.
@@ -70,6 +75,12 @@ EMPTY_ON_FIXTURE = {
             "organization_upcoming",
         )
     },
+    # The fixture's records have one partner country each and name no organization (tests/test_country_multilateral.py
+    # and tests/test_compare_partners.py have their own records for these).
+    "compare_org_agreements": "no fixture agreement names an organization",
+    "compare_org_areas": "no fixture engagement names an organization",
+    "compare_org_monthly": "no fixture engagement names an organization",
+    "country_multilateral_engagements": "every fixture engagement has one partner country and no organization",
 }
 
 
