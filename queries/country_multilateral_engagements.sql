@@ -8,7 +8,7 @@ WITH listed AS (
     SELECT e.engagement_id, e.start_date, e.end_date, e.title, e.mission_area, e.engagement_type, e.component,
            e.status, e.participants, e.level, e.is_demo,
            list_filter(list_prepend(e.iso3, coalesce(e.other_countries, [])), lambda x: x <> $iso3) AS others,
-           coalesce(e.organizations, []) AS orgs,
+           e.organizations AS orgs,
            count(*) OVER () AS total, sum(CAST(e.status = 'cancelled' AS BIGINT)) OVER () AS cancelled
     FROM engagements_in($start, $end, $areas, [$iso3], $components, $types, $max_rank, $partnerships) e
     WHERE several_partners(e.iso3, e.other_countries, e.organizations)
@@ -16,11 +16,10 @@ WITH listed AS (
     LIMIT $limit
 )
 SELECT l.start_date, l.end_date, l.title,
-       (SELECT string_agg(c.name, '; ' ORDER BY list_position(l.others, c.iso3))
-        FROM countries c WHERE list_contains(l.others, c.iso3)) AS other_countries,
-       (SELECT string_agg(o.name, '; ' ORDER BY o.code)
-        FROM organizations o WHERE list_contains(l.orgs, o.code)) AS organizations,
+       nullif(array_to_string(list_transform(l.others, lambda x: nm.country_names[x]), '; '), '') AS other_countries,
+       partner_org_names(l.orgs, nm.org_names) AS organizations,
        l.mission_area, l.engagement_type, l.component, l.status, l.participants, l.level, l.engagement_id, l.is_demo,
        l.total, l.cancelled
 FROM listed l
+CROSS JOIN partner_names() nm
 ORDER BY l.start_date DESC, l.engagement_id
