@@ -39,6 +39,7 @@ ui.page_header(
         if isinstance(p, str) and p
     ),
     demo=(int(profile.demo_engagements), int(profile.demo_agreements)),
+    counting="per_partner",
 )
 pick_col, note_col = st.columns([2, 3], vertical_alignment="bottom")
 with pick_col:

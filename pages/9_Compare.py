@@ -86,6 +86,13 @@ with st.container(horizontal=True, gap="small"):
             icon=":material/flag:",
             query_params={"iso": code},
         )
+    for code in bodies:
+        st.page_link(
+            ui.PAGES["organization"],
+            label=f"{names.get(code, code)} profile",
+            icon=":material/account_balance:",
+            query_params={"org": code},
+        )
 
 
 def both(country_query: str, org_query: str):

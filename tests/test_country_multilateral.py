@@ -282,9 +282,16 @@ def test_compare_a_country_with_organizations(partnered_env):
     assert set(programmes["European Union"]) == {"not applicable"}
     said = " ".join(c.value.replace("\\", "") for c in at.caption)
     assert vocab.counting_note("per_partner", "engagement or agreement") in said
-    assert [p.label for p in at.get("page_link") if p.label.endswith(" profile") and p.label != "Country profile"] == [
-        "Canada profile"
+    menu = {"Country profile", "Organization profile"}  # the sidebar's navigation
+    links = [
+        (p.label, p.proto.page) for p in at.get("page_link") if p.label.endswith(" profile") and p.label not in menu
     ]
+    assert [label for label, _ in links] == [
+        "Canada profile",
+        "Five Country Ministerial profile",
+        "European Union profile",
+    ]
+    assert [page for _, page in links] == ["Country_Profile", "Organization_Profile", "Organization_Profile"]
 
 
 def test_compare_organizations_in_the_url_round_trip(partnered_env):
