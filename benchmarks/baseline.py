@@ -632,6 +632,8 @@ def region_comparison(T, p):
     counts = live(rows_p(T, p, countries=list(members))).groupby("iso3").size()
     out = T.C[T.C.iso3.isin(members)][["iso3", "name"]].copy()
     out["engagements"] = out.iso3.map(counts).fillna(0).astype(int)
+    # The region's engagements, each once however many of its countries took part (no countries: none, not all).
+    out["region_engagements"] = len(live(eng_p(T, p, countries=list(members)))) if len(members) else 0
     out["selected"] = out.iso3 == p["iso3"]
     out = out[(out.engagements > 0) | out.selected]
     out["rank"] = out.engagements.rank(method="min", ascending=False).astype(int)

@@ -15,14 +15,16 @@ import plotly.graph_objects as go
 
 from atlas.data import vocab
 from atlas.views.events import headroom, on_panel, over_bars
-from atlas.views.months import (  # noqa: F401  (partial_months and mark_partial are part of this module's API)
+from atlas.views.months import (  # noqa: F401  (partial_months, mark_partial and month_ticks are part of this module's API)
     PARTIAL_OPACITY,
     PARTIAL_PATTERN,
     _month_key,
     _notes_of,
     _partial_note,
     mark_partial,
+    month_ticks,
     partial_months,
+    today_line,
 )
 
 FONT = "Source Sans Pro, Arial, sans-serif"
@@ -62,38 +64,6 @@ def _figure(
     for key, value in (layout or {}).items():
         base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
     return go.Figure({"data": traces, "layout": base})
-
-
-def _today_line(today, colour: str, text: str, position: str = "left") -> dict:
-    """A dotted vertical line at today, labelled above the plot."""
-    day = pd.Timestamp(today).strftime("%Y-%m-%d")
-    return {
-        "shapes": [
-            {
-                "type": "line",
-                "xref": "x",
-                "yref": "paper",
-                "x0": day,
-                "x1": day,
-                "y0": 0,
-                "y1": 1,
-                "line": {"dash": "dot", "color": colour, "width": 1.5},
-            }
-        ],
-        "annotations": [
-            {
-                "x": day,
-                "xref": "x",
-                "y": 1,
-                "yref": "paper",
-                "text": text,
-                "showarrow": False,
-                "xanchor": "right" if position == "left" else "center",
-                "yanchor": "bottom",
-                "font": {"color": colour},
-            }
-        ],
-    }
 
 
 # --- bars and lines -------------------------------------------------------------------------------
@@ -230,13 +200,6 @@ def _line_traces(part: pd.DataFrame, code: str, notes: dict, axes: dict | None =
     return [solid, dashed]
 
 
-def month_ticks(monthly: pd.DataFrame) -> dict:
-    """Axis settings for a monthly x axis: with only a few months plotly would pick days, hours or even
-    sub-second ticks between them; a tick per month, named by month, reads as what the points are."""
-    months = monthly["month"].nunique() if len(monthly) and "month" in monthly else 0
-    return {"dtick": "M1", "tickformat": "%b %Y"} if 0 < months <= 6 else {}
-
-
 def area_mix_over_time(
     monthly: pd.DataFrame,
     *,
@@ -259,7 +222,7 @@ def area_mix_over_time(
     if len(monthly) and monthly.groupby("month")["engagements"].sum().max() <= 5:
         layout["yaxis"]["dtick"] = 1  # a handful of engagements: whole numbers on the axis, not 0.2 steps
     if today is not None and len(monthly) and pd.Timestamp(monthly["month"].max()) > pd.Timestamp(today):
-        layout.update(_today_line(today, "#666", "today (later months: planned)"))
+        layout.update(today_line(today, "#666", "today (later months: planned)"))
     note = _partial_note(notes)
     layout["annotations"] = layout.get("annotations", []) + note.get("annotations", [])
     if note:

@@ -12,7 +12,8 @@ import plotly.graph_objects as go
 
 from atlas.data import vocab
 from atlas.views import agreement_figures
-from atlas.views.figures import _figure, _today_line, esc
+from atlas.views.figures import _figure, esc
+from atlas.views.months import today_line
 
 GANTT_MAX_ROWS = 40  # agreements drawn on one lifecycle timeline; a page's table lists the rest
 GANTT_LABEL_CHARS = 48  # each line of a timeline row's label: the title, then the partners
@@ -90,7 +91,7 @@ def lifecycle_gantt(agreements: pd.DataFrame, *, today: dt.date, title: str | No
             "zeroline": False,
             "showgrid": False,
         },
-        **_today_line(today, "#D55E00", "today", position="center"),
+        **today_line(today, "#D55E00", "today", position="center"),
     }
     fig = _figure(traces, layout, title=title, height=max(320, 40 * len(data) + 90))
     if not title:

@@ -87,3 +87,42 @@ def _notes_of(monthly: pd.DataFrame, today, period) -> dict:
 
 def _month_key(value) -> pd.Timestamp:
     return pd.Timestamp(value).to_period("M").start_time
+
+
+def month_ticks(monthly: pd.DataFrame) -> dict:
+    """Axis settings for a monthly x axis: with only a few months plotly would pick days, hours or even
+    sub-second ticks between them; a tick per month, named by month, reads as what the points are."""
+    months = monthly["month"].nunique() if len(monthly) and "month" in monthly else 0
+    return {"dtick": "M1", "tickformat": "%b %Y"} if 0 < months <= 6 else {}
+
+
+def today_line(today, colour: str, text: str, position: str = "left") -> dict:
+    """A dotted vertical line at today, labelled above the plot."""
+    day = pd.Timestamp(today).strftime("%Y-%m-%d")
+    return {
+        "shapes": [
+            {
+                "type": "line",
+                "xref": "x",
+                "yref": "paper",
+                "x0": day,
+                "x1": day,
+                "y0": 0,
+                "y1": 1,
+                "line": {"dash": "dot", "color": colour, "width": 1.5},
+            }
+        ],
+        "annotations": [
+            {
+                "x": day,
+                "xref": "x",
+                "y": 1,
+                "yref": "paper",
+                "text": text,
+                "showarrow": False,
+                "xanchor": "right" if position == "left" else "center",
+                "yanchor": "bottom",
+                "font": {"color": colour},
+            }
+        ],
+    }
