@@ -45,7 +45,7 @@ def page_figures(pages: dict, baseline: dict) -> list[dict]:
                 "top_bytes": cold["top_bytes"],
                 "base_data_ms": base_ms,
                 "ours_data_ms": ours_ms,
-                "speedup_data": (base_ms / ours_ms) if ours_ms and ours_ms > 0 else None,
+                "speedup_data": (base_ms / ours_ms) if ours_ms and base_ms else None,  # None: no pandas version
                 "speedup_page": (whole_base / wall) if wall else None,
                 "baseline_page_ms": whole_base,
                 "covered": f"{covered}/{calls}",

@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from benchmarks.browser import SECTION as BROWSER_SECTION
+from benchmarks.concurrency import REPLICAS_SECTION
 from benchmarks.numbers import fmt, human, page_name
 
 
@@ -28,7 +30,27 @@ def write_report(out: Path, data: dict) -> None:
     ):
         lines += section(data)
     out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text("\n".join(lines) + "\n")
+    kept = _other_sections(out)
+    out.write_text("\n".join(lines) + "\n" + ("\n" + kept if kept else ""))
+
+
+# Sections `make bench-browser` and `make bench-serve` write into the same file: a run of `make bench` keeps them
+# (each says its own date, command and load), so the three commands build one report.
+OTHER_SECTIONS = (BROWSER_SECTION, REPLICAS_SECTION)
+
+
+def _other_sections(out: Path) -> str:
+    if not out.exists():
+        return ""
+    text = out.read_text()
+    found = []
+    for title in OTHER_SECTIONS:
+        start = text.find(title + "\n")
+        if start < 0:
+            continue
+        end = text.find("\n## ", start + len(title))
+        found.append(text[start : end + 1 if end >= 0 else len(text)].rstrip("\n") + "\n")
+    return "\n".join(found)
 
 
 def _heading(data: dict) -> list[str]:

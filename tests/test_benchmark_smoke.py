@@ -119,3 +119,18 @@ def test_browser_benchmark_smoke_writes_its_section(tmp_path):
     assert re.search(
         r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| 1/1 \| 0 \|", text, re.M
     ), text
+
+
+def test_a_bench_run_keeps_the_browser_and_replica_sections_of_the_report(tmp_path):
+    """`make bench` rewrites RESULTS.md; the sections `make bench-browser` and `make bench-serve` wrote stay."""
+    from benchmarks import report
+    from benchmarks.browser import SECTION
+    from benchmarks.concurrency import REPLICAS_SECTION
+
+    out = tmp_path / "RESULTS.md"
+    out.write_text(
+        f"# old\n\n## Pages\nold pages\n\n{SECTION}\n\n| browser row |\n\n{REPLICAS_SECTION}\n\nreplica row\n\n## Reading\nold\n"
+    )
+    kept = report._other_sections(out)
+    assert kept == f"{SECTION}\n\n| browser row |\n\n{REPLICAS_SECTION}\n\nreplica row\n"
+    assert report._other_sections(tmp_path / "missing.md") == ""
