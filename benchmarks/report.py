@@ -296,7 +296,7 @@ def _size(size: dict) -> list[str]:
             f"({fmt(r['queries_per_rerun'])}) | {fmt(r['rest_median_ms'])} ({fmt(r.get('figure_median_ms'))}) | "
             f"{fmt(r['kb_median'])} "
             f"({fmt(r['kb_max'])}) | {fmt(r['ours_data_ms'], 1)} | {fmt(r['base_data_ms'], 1)} | "
-            f"{fmt(r['speedup_data'], 1, 'x')} | {fmt(r['speedup_page'], 1, 'x')} |"
+            f"{fmt(r['speedup_data'] or None, 1, 'x')} | {fmt(r['speedup_page'] if r['speedup_data'] else None, 1, 'x')} |"
         )
     errors = [(page_name(r["page"]), r["error_samples"]) for r in size["figures"] if r["errors"]]
     add("")
