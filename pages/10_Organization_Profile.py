@@ -5,7 +5,7 @@ import datetime as dt
 import streamlit as st
 
 from atlas.app import ui
-from atlas.app.tables import agreement_table
+from atlas.app.tables import PROFILE_AGREEMENT_COLUMNS, agreement_table
 from atlas.app.widgets import MONTHLY_COLUMNS
 from atlas.views import figures, organizations
 
@@ -131,18 +131,7 @@ else:
         agreements,
         f"agreements_{code}",
         key="org_agreements",
-        columns=[
-            "title",
-            "status",
-            "partners",
-            "mission_area",
-            "date_signed",
-            "date_in_force",
-            "date_expires",
-            "days_to_expiry",
-            "component",
-            "demo",
-        ],
+        columns=PROFILE_AGREEMENT_COLUMNS,
         labels={"partners": st.column_config.TextColumn("Partners", width="medium")},
     )
 

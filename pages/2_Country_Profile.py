@@ -5,7 +5,7 @@ import dataclasses
 import streamlit as st
 
 from atlas.app import ui
-from atlas.app.tables import agreement_table
+from atlas.app.tables import PROFILE_AGREEMENT_COLUMNS, agreement_table
 from atlas.app.widgets import LIFECYCLE_COLUMNS, MONTHLY_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, maps
@@ -165,18 +165,7 @@ else:
         agreements,
         f"agreements_{profile.iso3}",
         key="country_agreements",
-        columns=[
-            "title",
-            "status",
-            "partners",
-            "mission_area",
-            "date_signed",
-            "date_in_force",
-            "date_expires",
-            "days_to_expiry",
-            "component",
-            "demo",
-        ],
+        columns=PROFILE_AGREEMENT_COLUMNS,
     )
 
 st.subheader("Programmes present")

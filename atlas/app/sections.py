@@ -11,7 +11,7 @@ import streamlit as st
 from atlas.app.marks import last_briefing
 from atlas.app.session import query
 from atlas.app.state import SINCE, _write_url, set_since, since_date, url_extras
-from atlas.app.tables import agreement_table, engagement_table, status_change_table, table
+from atlas.app.tables import agreement_table, engagement_columns, engagement_table, status_change_table, table
 from atlas.app.widgets import empty_state, md_escape
 from atlas.data import filters as flt
 from atlas.views import briefing
@@ -256,17 +256,10 @@ def multilateral_section(f: flt.Filters, iso3: str, name: str) -> None:
             "engagement_id",
             "demo",
         ],
-        column_config={
-            "start_date": st.column_config.DateColumn("Date", format="YYYY-MM-DD"),
-            "title": st.column_config.TextColumn("Engagement", width="large"),
+        column_config=engagement_columns()
+        | {
             "other_countries": st.column_config.TextColumn("Other partner countries", width="medium"),
-            "organizations": st.column_config.TextColumn("Organizations", width="medium"),
-            "mission_area": "Mission area",
-            "engagement_type": "Type",
-            "status": "Status",
-            "participants": st.column_config.NumberColumn("Participants", format="%d"),
             "engagement_id": "ID",
-            "demo": "Demo",
         },
         height=min(38 + 35 * len(found), 420),
     )

@@ -106,6 +106,24 @@ ENGAGEMENT_TABLE_COLUMNS = [
 ]
 
 
+def engagement_columns() -> dict:
+    """The headers and formats of engagement columns, the same in every engagement table."""
+    return {
+        "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
+        "title": st.column_config.TextColumn("Engagement", width="large"),
+        "country": "Country",
+        "organizations": st.column_config.TextColumn("Organizations", width="medium"),
+        "level": "Level",
+        "city": "City",
+        "component": "Component",
+        "status": "Status",
+        "demo": "Demo",
+        "mission_area": "Mission area",
+        "engagement_type": "Type",
+        "participants": st.column_config.NumberColumn("Participants", format="%d"),
+    }
+
+
 def engagement_table(
     frame: pd.DataFrame, *, key: str, height: int | None = None, columns: list[str] | None = None
 ) -> None:
@@ -117,20 +135,7 @@ def engagement_table(
         key=key,
         height=height,
         columns=columns or ENGAGEMENT_TABLE_COLUMNS,
-        column_config={
-            "start_date": st.column_config.DateColumn("Start", format="YYYY-MM-DD"),
-            "title": st.column_config.TextColumn("Engagement", width="large"),
-            "country": "Country",
-            "organizations": st.column_config.TextColumn("Organizations", width="medium"),
-            "level": "Level",
-            "city": "City",
-            "component": "Component",
-            "status": "Status",
-            "demo": "Demo",
-            "mission_area": "Mission area",
-            "engagement_type": "Type",
-            "participants": st.column_config.NumberColumn("Participants", format="%d"),
-        },
+        column_config=engagement_columns(),
     )
 
 
@@ -176,6 +181,21 @@ AGREEMENT_TABLE_COLUMNS = [
     "days_to_expiry",
     "component",
     "agreement_id",
+    "demo",
+]
+
+
+# A profile's agreements (a country's or an organization's): the partners beside the status, no ids or types.
+PROFILE_AGREEMENT_COLUMNS = [
+    "title",
+    "status",
+    "partners",
+    "mission_area",
+    "date_signed",
+    "date_in_force",
+    "date_expires",
+    "days_to_expiry",
+    "component",
     "demo",
 ]
 
