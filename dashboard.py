@@ -3,11 +3,10 @@
 import streamlit as st
 
 from atlas.app import figcache, ui, widgets
-from atlas.views import briefing, figures, organizations, worldmap
+from atlas.views import figures, organizations, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Overview", page_icon="🌐", layout="wide")
 f = ui.sidebar("overview")
-since = ui.since_date(f)
 ui.prefetch(
     f,
     "demo_in_scope",
@@ -17,7 +16,8 @@ ui.prefetch(
     "country_area_activity",
     "monthly_activity",
     "organizations_active",
-    *briefing.what_changed_jobs(f, since),
+    "timeline_events",
+    *ui.what_changed_jobs(f),
 )
 ui.page_header(
     "Partner Atlas",

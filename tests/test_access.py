@@ -177,3 +177,27 @@ def test_exports_and_briefing_obey_the_ceiling(fixture_db, rank, expected):
     )
     assert ("Restricted" in text) == bool(expected)
     db.close()
+
+
+def test_sign_in_is_on_exactly_when_a_secrets_file_has_an_auth_section(tmp_path):
+    """login_configured skips st.secrets when no secrets file exists (it would search on every question), and
+    sees a file put in place afterwards, with or without an [auth] section."""
+    import streamlit as st
+    from streamlit import config as st_config
+
+    from atlas.app import viewer
+
+    path = tmp_path / "secrets.toml"
+    before = st_config.get_option("secrets.files")
+    st_config.set_option("secrets.files", [str(path)])
+    try:
+        st.secrets._secrets = None  # forget whatever another test's secrets file gave
+        assert not viewer.login_configured()
+        path.write_text('[other]\nkey = "value"\n', encoding="utf-8")
+        assert not viewer.login_configured()
+        st.secrets._secrets = None  # Streamlit re-reads a changed file through its file watcher; no watcher here
+        path.write_text('[auth]\nredirect_uri = "http://127.0.0.1:8501/oauth2callback"\ncookie_secret = "s"\n')
+        assert viewer.login_configured()
+    finally:
+        st_config.set_option("secrets.files", before)
+        st.secrets._secrets = None

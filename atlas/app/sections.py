@@ -15,7 +15,12 @@ from atlas.app.tables import agreement_table, engagement_columns, engagement_tab
 from atlas.app.widgets import empty_state, md_escape
 from atlas.data import filters as flt
 from atlas.views import briefing
-from atlas.views.changes import CHANGES, added_or_changed, arrivals_rows
+from atlas.views.changes import CHANGES, added_or_changed, arrivals_jobs, arrivals_rows
+
+
+def what_changed_jobs(f: flt.Filters) -> list[tuple[str, dict]]:
+    """The queries what_changed_section runs, with their parameters, for ui.prefetch."""
+    return briefing.what_changed_jobs(f, since_date(f)) + arrivals_jobs(since_moment(f)[0])
 
 
 def what_changed_section(f: flt.Filters) -> None:

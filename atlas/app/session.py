@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -51,22 +52,33 @@ def _params(filters: flt.Filters | None, extra: dict, rank: int | None = None) -
     return params
 
 
-def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None:
-    """Run the queries a page is about to ask for side by side, so its later ui.query calls hit the cache.
+# The workers behind prefetch, shared by every session of the process: a page's queries queue here and run
+# three at a time (DuckDB runs each on up to two threads of its own), whoever asked for them.
+_PREFETCH = ThreadPoolExecutor(max_workers=3, thread_name_prefix="atlas-prefetch")
 
-    DuckDB plans and runs each on its own cursor without holding the GIL, so on two cores a page's
-    dozen small queries finish in about half the time. `jobs`: query names, or (name, extra params),
-    longest first. The workers touch no Streamlit API: the database is looked up once, here.
+
+def prefetch(filters: flt.Filters | None, *jobs: str | tuple[str, dict]) -> None:
+    """Start the queries a page is about to ask for, side by side, and return at once: the page goes on
+    drawing while they run, and its later ui.query calls wait for the one they need (the result cache runs
+    a query once however many ask for it at the same time).
+
+    DuckDB plans and runs each on its own cursor without holding the GIL, so on two cores a page's dozen
+    small queries run beside each other and beside the page's own Python. `jobs`: query names, or
+    (name, extra params), longest first. The workers touch no Streamlit API: the database and the ceiling
+    are looked up once, here. A query that fails is not reported here: the page's own ui.query of it runs it
+    again and shows the error as usual.
     """
     db = database()
     # The ceiling once for all jobs: without a secrets file, st.secrets looks for one on every question.
     rank = viewer_rank()
-    calls = [
-        (job, _params(filters, {}, rank)) if isinstance(job, str) else (job[0], _params(filters, job[1], rank))
-        for job in jobs
-    ]
-    with ThreadPoolExecutor(max_workers=3) as pool:
-        list(pool.map(lambda call: db.cached_query(*call), calls))
+    for job in jobs:
+        name, extra = (job, {}) if isinstance(job, str) else job
+        _PREFETCH.submit(_quietly, db, name, _params(filters, extra, rank))
+
+
+def _quietly(db: Database, name: str, params: dict) -> None:
+    with contextlib.suppress(Exception):  # the page's own ui.query runs it again and shows the error
+        db.cached_query(name, params)
 
 
 def as_of_text() -> str:

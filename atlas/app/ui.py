@@ -10,7 +10,7 @@ from __future__ import annotations
 from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
 from atlas.app.marks import briefing_shown
 from atlas.app.organization import headline_tiles, organization_picker, reference_facts, shown_organization
-from atlas.app.sections import MULTILATERAL_LIMIT, multilateral_section, what_changed_section
+from atlas.app.sections import MULTILATERAL_LIMIT, multilateral_section, what_changed_jobs, what_changed_section
 from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
 from atlas.app.state import (
@@ -84,5 +84,6 @@ __all__ = [
     "status_change_table",
     "table",
     "viewer_may_import",
+    "what_changed_jobs",
     "what_changed_section",
 ]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+
 import streamlit as st
 
 from atlas.data import access
@@ -9,10 +11,23 @@ from atlas.data import access
 
 def login_configured() -> bool:
     """True when .streamlit/secrets.toml has an [auth] section (Streamlit's OIDC sign-in)."""
+    if not _secrets_present():
+        return False
     try:
         return "auth" in st.secrets
     except Exception:  # no secrets file at all
         return False
+
+
+def _secrets_present() -> bool:
+    """Whether any of the places Streamlit reads secrets from (its `secrets.files` option) exists. Without one,
+    st.secrets looks for every file again on every question: a page asks for the ceiling a few dozen times a
+    rerun, and that search cost several milliseconds each time. A file put there later is seen at once."""
+    try:
+        paths = st.get_option("secrets.files")
+    except Exception:  # an option this Streamlit lacks: ask st.secrets itself
+        return True
+    return any(os.path.exists(os.path.expanduser(str(p))) for p in paths)
 
 
 def _viewer() -> tuple[str | None, list[str]]:

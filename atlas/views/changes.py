@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable
 
 import pandas as pd
@@ -60,10 +61,16 @@ class Arrivals:
 
     def count(self, change: str, record: str | None = None) -> int:
         """Every record of this change (and kind), though `records` holds only the newest few."""
-        part = self.records[self.records["change"] == change]
-        if record is not None:
-            part = part[part["record"] == record]
-        return int(part.groupby("record")["total"].first().sum()) if len(part) else 0
+        totals = self._totals
+        return sum(n for (c, r), n in totals.items() if c == change and (record is None or r == record))
+
+    @functools.cached_property
+    def _totals(self) -> dict[tuple[str, str], int]:
+        """(change, record kind) -> its total, each row of a kind and change carrying the same total."""
+        if self.records.empty:
+            return {}
+        firsts = self.records.drop_duplicates(["change", "record"])
+        return {(c, r): int(n) for c, r, n in zip(firsts["change"], firsts["record"], firsts["total"], strict=True)}
 
     def listed(self, change: str) -> pd.DataFrame:
         """The records of one change, newest write first, engagements and agreements together."""
@@ -88,13 +95,18 @@ def arrivals_rows(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
+def arrivals_jobs(since_at: dt.datetime, *, limit: int = 200) -> list[tuple[str, dict]]:
+    """The queries behind 'added or changed since', with their parameters (a page may run them ahead)."""
+    return [
+        ("records_changed_since", {"since_at": since_at, "limit": limit}),
+        ("imports_since", {"since_at": since_at}),
+    ]
+
+
 def added_or_changed(run: Runner, f: Filters, since_at: dt.datetime, *, limit: int = 200) -> Arrivals:
     """The records imports created or changed at or after `since_at` (whatever their own dates), and the imports."""
-    return Arrivals(
-        since_at,
-        run("records_changed_since", f, since_at=since_at, limit=limit),
-        run("imports_since", f, since_at=since_at),
-    )
+    records, imports = (run(name, f, **extra) for name, extra in arrivals_jobs(since_at, limit=limit))
+    return Arrivals(since_at, records, imports)
 
 
 def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:

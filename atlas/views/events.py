@@ -33,15 +33,32 @@ def _esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def _hover(kind: Kind, month: pd.Timestamp, part: pd.DataFrame) -> str:
-    lines = [f"<b>{_esc(kind.label)}, {month:%b %Y}: {len(part):,}</b>"]
-    for r in part.head(LISTED).itertuples():
-        partners = getattr(r, "partners", None)
-        with_whom = f" ({_esc(partners)})" if isinstance(partners, str) and partners else ""
-        lines.append(f"{pd.Timestamp(r.day):%d %b}: {_esc(r.title)}{with_whom}")
-    if len(part) > LISTED:
-        lines.append(f"… and {len(part) - LISTED:,} more")
+def _hover(kind: Kind, month: pd.Timestamp, days: list, titles: list, partners: list) -> str:
+    """The hover text of one marker: the month's events of one kind (sorted by day), the first LISTED named."""
+    lines = [f"<b>{_esc(kind.label)}, {month:%b %Y}: {len(days):,}</b>"]
+    for day, title, with_ in zip(days[:LISTED], titles[:LISTED], partners[:LISTED], strict=True):
+        with_whom = f" ({_esc(with_)})" if isinstance(with_, str) and with_ else ""
+        lines.append(f"{pd.Timestamp(day):%d %b}: {_esc(title)}{with_whom}")
+    if len(days) > LISTED:
+        lines.append(f"… and {len(days) - LISTED:,} more")
     return "<br>".join(lines)
+
+
+def _by_month(part: pd.DataFrame) -> dict[pd.Timestamp, tuple[list, list, list]]:
+    """The events of one kind grouped by month (in month order), each month's days, titles and partners in day
+    order: one pass over plain lists, not a frame per month (a chart has hundreds of events)."""
+    part = part.sort_values("day", kind="stable")
+    days = pd.to_datetime(part["day"])
+    months = days.dt.to_period("M").dt.to_timestamp().tolist()
+    titles = part["title"].tolist()
+    partners = part["partners"].tolist() if "partners" in part else [None] * len(part)
+    groups: dict[pd.Timestamp, tuple[list, list, list]] = {}
+    for month, day, title, with_ in zip(months, days.tolist(), titles, partners, strict=True):
+        g = groups.setdefault(month, ([], [], []))
+        g[0].append(day)
+        g[1].append(title)
+        g[2].append(with_)
+    return dict(sorted(groups.items()))
 
 
 def kinds_in(events: pd.DataFrame | None) -> list[str]:
@@ -60,9 +77,7 @@ def event_traces(
     traces: list[dict] = []
     for code in kinds_in(events):
         kind = KINDS[code]
-        part = events[events["kind"] == code].copy()  # type: ignore[index]
-        part["month"] = pd.to_datetime(part["day"]).dt.to_period("M").dt.to_timestamp()
-        groups = [(month, rows.sort_values("day")) for month, rows in part.groupby("month")]
+        groups = _by_month(events[events["kind"] == code])  # type: ignore[index]
         y = top * (1 - STRIP * (0.25 + 0.3 * kind.row))
         traces.append(
             {
@@ -71,7 +86,7 @@ def event_traces(
                 "name": kind.label,
                 "legendgroup": f"event_{code}",
                 "showlegend": legend,
-                "x": [m for m, _ in groups],
+                "x": list(groups),
                 "y": [y] * len(groups),
                 "marker": {
                     "symbol": kind.symbol,
@@ -79,7 +94,7 @@ def event_traces(
                     "color": kind.colour,
                     "line": {"width": 1, "color": "#fff"},
                 },
-                "text": [_hover(kind, m, rows) for m, rows in groups],
+                "text": [_hover(kind, m, *g) for m, g in groups.items()],
                 "hovertemplate": "%{text}<extra></extra>",
                 "cliponaxis": False,
                 "meta": "event",
