@@ -43,3 +43,10 @@ def today():
 
     pinned = os.environ.get(DEMO_TODAY_ENV)
     return dt.date.fromisoformat(pinned) if pinned else dt.date.today()
+
+
+def validate_figures() -> bool:
+    """Whether plotly checks every property of the figures we build: $ATLAS_VALIDATE_FIGURES=1 (the tests set it,
+    so a misspelt property fails a test). Off when serving: checking costs about half of building a figure, and
+    the figure is the same."""
+    return os.environ.get("ATLAS_VALIDATE_FIGURES", "") == "1"

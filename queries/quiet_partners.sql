@@ -1,6 +1,7 @@
 -- Partner countries gone quiet: an agreement in force today and no engagement (cancelled ones not
 -- counted) from $since to today. With the month of their last engagement since $lookback_start.
--- An agreement with several partners counts for each of them.
+-- An agreement with several partners counts for each of them. The two activity ranges do not overlap (before
+-- $since, and from it), so no engagement is read twice; a quiet partner's last month is before $since.
 -- params: $since, $today, $lookback_start, $areas, $countries, $components, $types, $statuses, $max_rank, $partnerships
 WITH in_force AS (
     SELECT p.iso3, count(*) AS agreements, string_agg(a.title, '; ' ORDER BY a.title) AS titles
@@ -11,9 +12,9 @@ WITH in_force AS (
       AND (len($countries) = 0 OR list_contains($countries, p.iso3))
     GROUP BY p.iso3
 ),
-active AS (
+earlier AS (
     SELECT iso3, max(month) AS last_month
-    FROM area_activity_in($lookback_start, $today, $areas, $countries, $components, $types, $max_rank, $partnerships)
+    FROM area_activity_in($lookback_start, CAST($since AS DATE) - 1, $areas, $countries, $components, $types, $max_rank, $partnerships)
     WHERE engagements > cancelled
     GROUP BY iso3
 ),
@@ -25,6 +26,6 @@ recent AS (
 SELECT c.iso3, c.name, c.region, f.agreements, f.titles, a.last_month
 FROM in_force f
 JOIN countries c USING (iso3)
-LEFT JOIN active a USING (iso3)
+LEFT JOIN earlier a USING (iso3)
 WHERE f.iso3 NOT IN (SELECT iso3 FROM recent)
 ORDER BY a.last_month NULLS FIRST, c.name

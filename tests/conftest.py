@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 from pathlib import Path
 
 import pytest
+
+# Every figure a test builds is checked by plotly, property by property (the servers the browser tests start
+# inherit it): a misspelt property fails the test instead of being dropped silently.
+os.environ["ATLAS_VALIDATE_FIGURES"] = "1"
 
 # The AppTest fixtures (fixture_db, app_env, captured_downloads) for every test, without importing them by name.
 pytest_plugins = ["apptest_support"]

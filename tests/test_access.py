@@ -190,6 +190,7 @@ def test_sign_in_is_on_exactly_when_a_secrets_file_has_an_auth_section(tmp_path)
     path = tmp_path / "secrets.toml"
     before = st_config.get_option("secrets.files")
     st_config.set_option("secrets.files", [str(path)])
+    viewer._secrets_files.cache_clear()
     try:
         st.secrets._secrets = None  # forget whatever another test's secrets file gave
         assert not viewer.login_configured()
@@ -200,4 +201,5 @@ def test_sign_in_is_on_exactly_when_a_secrets_file_has_an_auth_section(tmp_path)
         assert viewer.login_configured()
     finally:
         st_config.set_option("secrets.files", before)
+        viewer._secrets_files.cache_clear()
         st.secrets._secrets = None

@@ -223,3 +223,23 @@ def test_a_period_of_one_month_is_ticked_by_month_not_by_seconds(draw):
         [one.assign(month=pd.Timestamp("2024-01-01") + pd.DateOffset(months=k)) for k in range(24)], ignore_index=True
     )
     assert "dtick" not in draw(long).to_plotly_json()["layout"].get("xaxis", {})
+
+
+def test_figures_are_checked_by_plotly_in_the_tests_and_built_unchecked_when_serving(monkeypatch):
+    """Tests build every figure with plotly's property checks (conftest sets ATLAS_VALIDATE_FIGURES=1), so a
+    misspelt property fails; a server skips them (half the cost of a figure) and draws the same figure."""
+    import pytest
+
+    from atlas.views.figures import _figure
+
+    bad = [{"type": "bar", "x": [1], "y": [2], "colour": "red"}]
+    with pytest.raises(ValueError, match="colour"):
+        _figure(bad)
+    good = [{"type": "bar", "x": ["a", "b"], "y": [1, 2], "marker": {"color": "#0072B2"}}]
+    checked = _figure(good, {"yaxis": {"range": [0, 3]}}).to_plotly_json()
+    monkeypatch.setenv("ATLAS_VALIDATE_FIGURES", "")
+    _figure(bad)  # not checked: plotly.js ignores what it does not know
+    unchecked = _figure(good, {"yaxis": {"range": [0, 3]}}).to_plotly_json()
+    assert unchecked["data"] == checked["data"]
+    assert unchecked["layout"]["yaxis"] == checked["layout"]["yaxis"]
+    assert unchecked["layout"]["height"] == checked["layout"]["height"]

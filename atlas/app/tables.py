@@ -17,20 +17,14 @@ from atlas.data import filters as flt
 def _labelled(frame: pd.DataFrame) -> pd.DataFrame:
     """Codes replaced by the labels users know; a 'demo' marker column for generated records."""
     out = frame.copy()
-    if "mission_area" in out:
-        out["mission_area"] = out["mission_area"].map(vocab.mission_area_label)
-    if "agreement_type" in out:
-        out["agreement_type"] = out["agreement_type"].map(
-            lambda c: vocab.label_of(vocab.AGREEMENT_TYPES, c) if isinstance(c, str) else c
-        )
-    if "engagement_type" in out:
-        out["engagement_type"] = out["engagement_type"].map(
-            lambda c: vocab.label_of(vocab.ENGAGEMENT_TYPES, c) if isinstance(c, str) else c
-        )
-    for column in ("status", "previous_status"):
+    areas = {m.code: m.label for m in vocab.MISSION_AREAS}
+    relabel = {"mission_area": areas, "agreement_type": vocab.labels_of(vocab.AGREEMENT_TYPES)}
+    relabel["engagement_type"] = vocab.labels_of(vocab.ENGAGEMENT_TYPES)
+    statuses = vocab.AGREEMENT_STATUSES if "agreement_id" in out else vocab.ENGAGEMENT_STATUSES
+    relabel["status"] = relabel["previous_status"] = vocab.labels_of(statuses)
+    for column, labels in relabel.items():
         if column in out:
-            pairs = vocab.AGREEMENT_STATUSES if "agreement_id" in out else vocab.ENGAGEMENT_STATUSES
-            out[column] = out[column].map(lambda c, p=pairs: vocab.label_of(p, c) if isinstance(c, str) else c)
+            out[column] = [labels.get(c, c) if isinstance(c, str) else c for c in out[column]]
     if "is_demo" in out:
         out["is_demo"] = out["is_demo"].map({True: "demo", False: ""})
         out = out.rename(columns={"is_demo": "demo"})

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import os
 
 import streamlit as st
@@ -23,11 +24,18 @@ def _secrets_present() -> bool:
     """Whether any of the places Streamlit reads secrets from (its `secrets.files` option) exists. Without one,
     st.secrets looks for every file again on every question: a page asks for the ceiling a few dozen times a
     rerun, and that search cost several milliseconds each time. A file put there later is seen at once."""
+    paths = _secrets_files()
+    return paths is None or any(os.path.exists(p) for p in paths)
+
+
+@functools.cache
+def _secrets_files() -> tuple[str, ...] | None:
+    """Streamlit's `secrets.files` option, read once (reading an option takes a lock; it does not change while the
+    server runs); None when this Streamlit has no such option (then st.secrets is asked)."""
     try:
-        paths = st.get_option("secrets.files")
-    except Exception:  # an option this Streamlit lacks: ask st.secrets itself
-        return True
-    return any(os.path.exists(os.path.expanduser(str(p))) for p in paths)
+        return tuple(os.path.expanduser(str(p)) for p in st.get_option("secrets.files"))
+    except Exception:
+        return None
 
 
 def _viewer() -> tuple[str | None, list[str]]:

@@ -6,6 +6,7 @@ and import resolves user spellings against these lists.
 
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 
@@ -242,7 +243,13 @@ SENSITIVITY_LOOKUP = _lookup(SENSITIVITIES)
 
 def label_of(pairs: tuple[tuple[str, str], ...], code: str) -> str:
     """Label for a code in one of the (code, label) vocabularies; the code itself if unknown."""
-    return dict(pairs).get(code, code)
+    return labels_of(pairs).get(code, code)
+
+
+@functools.cache
+def labels_of(pairs: tuple[tuple[str, str], ...]) -> dict[str, str]:
+    """code -> label of one vocabulary (built once: tables label every cell through it). Do not change it."""
+    return dict(pairs)
 
 
 def mission_area_label(code: str) -> str:

@@ -13,6 +13,7 @@ from typing import Any
 import pandas as pd
 import plotly.graph_objects as go
 
+from atlas import config
 from atlas.data import vocab
 from atlas.views.events import headroom, on_panel, over_bars
 from atlas.views.months import (  # noqa: F401  (partial_months, mark_partial and month_ticks are part of this module's API)
@@ -41,7 +42,8 @@ def esc(value: object) -> str:
 def _figure(
     traces: list[dict], layout: dict | None = None, *, title: str | None = None, height: int = 420, legend: bool = True
 ) -> go.Figure:
-    """One figure from plain dicts, validated once: plotly's update_* calls cost far more per property."""
+    """One figure from plain dicts, validated once when config.validate_figures() (the tests), never property by
+    property: plotly's update_* calls cost far more per property."""
     base: dict[str, Any] = {
         "title": {"text": esc(title), "x": 0, "xanchor": "left"} if title else None,
         "height": height,
@@ -63,7 +65,7 @@ def _figure(
         del base["title"]
     for key, value in (layout or {}).items():
         base[key] = {**base[key], **value} if isinstance(value, dict) and isinstance(base.get(key), dict) else value
-    return go.Figure({"data": traces, "layout": base})
+    return go.Figure({"data": traces, "layout": base}, _validate=config.validate_figures())
 
 
 # --- bars and lines -------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
+from atlas import config
 from atlas.data import vocab
 from atlas.views import figures, worldmap
 from atlas.views.flatmap import MapPicture, MapStyle
@@ -59,7 +60,7 @@ def _brighter(value: object) -> object:
 def style(fig: go.Figure, *, height: int = 700) -> go.Figure:
     """Large type and projector colours for a figure shown on the wall or exported; axes make room for
     their own labels (automargin), so tick labels are never clipped nor run into the axis title."""
-    fig = go.Figure(fig)
+    fig = go.Figure(fig, _validate=config.validate_figures())
     big = dict(size=CHART_TEXT, color=FOREGROUND)
     fig.update_layout(
         paper_bgcolor=BACKGROUND,
