@@ -10,8 +10,7 @@ WITH listed AS (
            list_filter(list_prepend(e.iso3, coalesce(e.other_countries, [])), lambda x: x <> $iso3) AS others,
            e.organizations AS orgs,
            count(*) OVER () AS total, sum(CAST(e.status = 'cancelled' AS BIGINT)) OVER () AS cancelled
-    FROM engagements_in($start, $end, $areas, [$iso3], $components, $types, $max_rank, $partnerships) e
-    WHERE several_partners(e.iso3, e.other_countries, e.organizations)
+    FROM multilateral_engagements_in($start, $end, $areas, [$iso3], $components, $types, $max_rank, $partnerships) e
     ORDER BY e.start_date DESC, e.engagement_id
     LIMIT $limit
 )

@@ -38,6 +38,7 @@ QUERIES = [
     "country_activity",
     "country_area_activity",
     "country_monthly_activity",
+    "country_multilateral_engagements",
     "country_profile",
     "data_range",
     "demo_in_scope",
@@ -61,6 +62,7 @@ ROLLUPS = (
     "engagement_day_rollup",
     "engagement_day_country_rollup",
     "engagement_org_rollup",
+    "engagement_multilateral",
 )
 MEASURES = """CAST(date_trunc('month', start_date) AS DATE) AS month, iso3, mission_area, component, engagement_type,
        sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
@@ -111,6 +113,8 @@ WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL;
 CREATE OR REPLACE MACRO organization_activity_in({ARGS}) AS TABLE
 SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
 FROM (SELECT {MEASURES}, unnest(organizations) AS org_code {FILTERED});
+CREATE OR REPLACE MACRO multilateral_engagements_in({ARGS}) AS TABLE
+SELECT * EXCLUDE (partners, several, with_org) {FILTERED} AND several;
 CREATE OR REPLACE MACRO activity_months(p_max_rank) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month FROM engagements WHERE sensitivity_rank <= p_max_rank;
 """

@@ -70,6 +70,16 @@ CREATE OR REPLACE MACRO counted_once(p_ahead, p_countries) AS
 CREATE OR REPLACE MACRO has_partner_in(p_iso3, p_others, p_countries) AS
     len(p_countries) = 0 OR list_contains(p_countries, p_iso3) OR list_has_any(coalesce(p_others, []), p_countries);
 
+-- Whether the filters admit a raw engagement (its columns first, then the filters; everything but the period):
+-- the ceiling, mission areas, a partner country asked for, component, type and partnership kind.
+CREATE OR REPLACE MACRO engagement_admitted(e_rank, e_area, e_iso3, e_others, e_component, e_type, e_orgs, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS
+    e_rank <= p_max_rank
+    AND (len(p_areas) = 0 OR list_contains(p_areas, e_area))
+    AND has_partner_in(e_iso3, e_others, p_countries)
+    AND (len(p_components) = 0 OR list_contains(p_components, e_component))
+    AND (len(p_types) = 0 OR list_contains(p_types, e_type))
+    AND partnership_admits(several_partners(e_iso3, e_others, e_orgs), e_orgs IS NOT NULL, p_partnerships);
+
 -- activity(p_start, p_end): one row per group of engagements starting in [p_start, p_end], with every
 -- dimension (month, iso3, mission_area, component, engagement_type, sensitivity_rank), one per partner country
 -- (ahead: see partner_rows_between).
@@ -225,13 +235,17 @@ CREATE OR REPLACE MACRO engagements_in(p_start, p_end, p_areas, p_countries, p_c
 SELECT *
 FROM engagements
 WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
-  AND sensitivity_rank <= p_max_rank
-  AND (len(p_areas) = 0 OR list_contains(p_areas, mission_area))
-  AND has_partner_in(iso3, other_countries, p_countries)
-  AND (len(p_components) = 0 OR list_contains(p_components, component))
-  AND (len(p_types) = 0 OR list_contains(p_types, engagement_type))
-  AND partnership_admits(several_partners(iso3, other_countries, organizations), organizations IS NOT NULL,
-                         p_partnerships);
+  AND engagement_admitted(sensitivity_rank, mission_area, iso3, other_countries, component, engagement_type,
+                          organizations, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships);
+
+-- multilateral_engagements_in: engagements_in for the engagements with several partners only, read from their
+-- copy (engagement_multilateral, a few percent of the rows, in start-date order).
+CREATE OR REPLACE MACRO multilateral_engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
+SELECT *
+FROM engagement_multilateral
+WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+  AND engagement_admitted(sensitivity_rank, mission_area, iso3, other_countries, component, engagement_type,
+                          organizations, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships);
 
 -- organization_activity_in: engagements per month, partner organization (org_code) and mission area, one row
 -- per organization an engagement names (a figure per organization counts it for each; never sum these across

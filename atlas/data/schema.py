@@ -123,13 +123,20 @@ def load_organizations(con) -> None:
 
 
 def rebuild_rollup(con) -> None:
-    """Recompute the engagement rollups (monthly and daily) from the raw table, and bring the stored macros (which
-    read them) up to the code's version, so that a database built by an older version keeps working."""
+    """Recompute the engagement rollups (monthly and daily) and the copy of the multilateral engagements from the raw
+    table, and bring the stored macros (which read them) up to the code's version, so that a database built by an
+    older version keeps working."""
     schema = SCHEMA_SQL.read_text(encoding="utf-8")
     # Derived and refilled below: made afresh in this version's shape (an older file's may lack a column).
     for match in re.finditer(r"CREATE TABLE (engagement_\w*rollup) \(.*?\n\);", schema, re.S):
         con.execute(match.group(0).replace("CREATE TABLE", "CREATE OR REPLACE TABLE", 1))
     install_macros(con)
+    con.execute("""
+        CREATE OR REPLACE TABLE engagement_multilateral AS
+        SELECT * FROM engagements
+        WHERE several_partners(iso3, other_countries, organizations)
+        ORDER BY start_date
+    """)
     # The rollups with iso3 are made of one row per partner country (partner_rows_between, with ahead).
     con.execute("DELETE FROM engagement_rollup")
     con.execute("""
