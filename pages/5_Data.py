@@ -8,6 +8,7 @@ from atlas.data import ingest
 
 st.set_page_config(page_title="Partner Atlas – Data", page_icon="🗄️", layout="wide")
 f = ui.sidebar("data")
+ui.prefetch(f, "agreements_export", "engagement_count", "demo_in_scope")
 ui.page_header(
     "Data", f, subtitle="Import engagements and agreements, check them first, and see what is loaded", counting="total"
 )
