@@ -139,11 +139,16 @@ def test_briefing_controls_large_type_and_advance(server, open_session):
     page.keyboard.press("ArrowRight")
     page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=WAIT_MS)
     page.wait_for_selector(".js-plotly-plot .main-svg", timeout=WAIT_MS)
+    # The map's countries, not only its frame: plotly draws them after fetching the (local) map file, and a map
+    # taken off screen while it is still drawing makes plotly.js throw on the purged chart (a page error).
+    map_drawn = ".js-plotly-plot path.choroplethlocation"
+    page.wait_for_selector(map_drawn, timeout=WAIT_MS)
     screenshot(page, "briefing_2_map")
     page.get_by_role("button", name="Next").click()
     page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('3 /')", timeout=WAIT_MS)
     page.keyboard.press("ArrowLeft")
     page.wait_for_function("() => document.querySelector('.counter').innerText.startsWith('2 /')", timeout=WAIT_MS)
+    page.wait_for_selector(map_drawn, timeout=WAIT_MS)
 
     # Auto-advance: shortest interval, then wait; the page itself must not reload.
     page.evaluate("() => { window.__notReloaded = true; }")
