@@ -279,9 +279,13 @@ def _size(size: dict) -> list[str]:
         f"Database {b['file_bytes'] / 2**20:,.0f} MiB, built in {b['build_s']:.1f} s"
         + (f" (built {b['built_at']}, reused)" if b.get("reused") else "")
         + f". Page process peak memory {size['pages_peak_rss'] / 2**20:,.0f} MiB. "
-        f"Baseline: tables loaded into pandas in {size['baseline']['load_s']:.1f} s, "
-        f"its process peaked at {size['baseline']['peak_rss_bytes'] / 2**20:,.0f} MiB; "
-        f"answers checked against ours: {size['baseline']['agreed']}/{size['baseline']['checked']} agree."
+        + (
+            f"Baseline: {size['baseline']['skipped']}."
+            if size["baseline"].get("skipped")
+            else f"Baseline: tables loaded into pandas in {size['baseline']['load_s']:.1f} s, "
+            f"its process peaked at {size['baseline']['peak_rss_bytes'] / 2**20:,.0f} MiB; "
+            f"answers checked against ours: {size['baseline']['agreed']}/{size['baseline']['checked']} agree."
+        )
     )
     add("")
     add(

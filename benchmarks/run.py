@@ -75,6 +75,13 @@ def parse_args(argv=None) -> argparse.Namespace:
         default=None,
         help="database size for the concurrency run (default 1M if measured, else the largest)",
     )
+    parser.add_argument(
+        "--baseline-max",
+        type=int,
+        default=None,
+        help="run the pandas baseline only on sizes up to this many engagements (at 10M it needs more memory than a "
+        "24 GB machine has); the pages of larger sizes are still measured, and the report says the baseline was not",
+    )
     parser.add_argument("--skip-concurrency", action="store_true")
     parser.add_argument("--skip-import", action="store_true")
     parser.add_argument(
@@ -121,7 +128,7 @@ def plan(args: argparse.Namespace) -> Plan:
     )
 
 
-def measure_size(n: int, p: Plan, rebuild: bool) -> dict:
+def measure_size(n: int, p: Plan, rebuild: bool, baseline_max: int | None = None) -> dict:
     """Build (or with --reuse keep) the database of n engagements, run every page and the pandas baseline on it."""
     build = build_db(n, p.work / "db", rebuild)
     db = Path(build["path"])
@@ -129,8 +136,12 @@ def measure_size(n: int, p: Plan, rebuild: bool) -> dict:
     # Smoke: the widget path on the smallest size only, to keep `make test` quick.
     widgets = not p.smoke or n == p.sizes[0]
     pages = bench_pages(db, p.work / f"pages-{human(n)}.json", p.reruns, p.hits, widgets)
-    log(f"{human(n)}: pandas baseline")
-    baseline = bench_baseline(db, p.work / f"pages-{human(n)}.json", p.work / f"baseline-{human(n)}.json")
+    if baseline_max is not None and n > baseline_max:
+        log(f"{human(n)}: no pandas baseline (--baseline-max {baseline_max:,})")
+        baseline = skipped_baseline(f"not run at this size (--baseline-max {baseline_max:,}: it needs more memory)")
+    else:
+        log(f"{human(n)}: pandas baseline")
+        baseline = bench_baseline(db, p.work / f"pages-{human(n)}.json", p.work / f"baseline-{human(n)}.json")
     return {
         "engagements": n,
         "build": build,
@@ -139,6 +150,11 @@ def measure_size(n: int, p: Plan, rebuild: bool) -> dict:
         "pages_peak_rss": pages["peak_rss_bytes"],
         "baseline": {k: v for k, v in baseline.items() if k != "pages"},
     }
+
+
+def skipped_baseline(why: str) -> dict:
+    """What a size without the pandas baseline reports: no pages, no load time, and why."""
+    return {"pages": [], "skipped": why, "load_s": float("nan"), "peak_rss_bytes": 0, "agreed": 0, "checked": 0}
 
 
 def measure_concurrency(p: Plan, size: int | None) -> dict:
@@ -189,7 +205,7 @@ def main(argv=None) -> int:
     }
     log(f"sizes {p.sizes}, {p.reruns} reruns per page; work in {p.work}")
     data["code"] = code_version()
-    data["sizes"] = [measure_size(n, p, not args.reuse) for n in p.sizes]
+    data["sizes"] = [measure_size(n, p, not args.reuse, args.baseline_max) for n in p.sizes]
     if not args.skip_import:
         log(f"import of {p.import_rows:,} rows")
         data["import"] = bench_import(p.import_rows, p.work / "import")
