@@ -54,6 +54,7 @@ ui.page_header(
     subtitle="Up to four partner countries or international organizations side by side",
     demo=demo,
     counting="per_partner",
+    partners=", ".join(names.get(c, c) for c in codes) or None,
 )
 if ignored:
     st.info(

@@ -162,3 +162,16 @@ def test_profile_links(app_env):
         "Canada profile",
         "Mexico profile",
     ]
+
+
+def test_the_header_names_the_partners_compared_not_the_sidebar_countries(app_env):
+    """The line under the title says what the numbers are filtered to: on Compare, the partners chosen here
+    (organizations too), never "all countries" for a comparison of organizations."""
+    at = run_page(PAGE, {"compare": "EU,ICAO"})
+    assert not at.exception
+    [line] = [c.value for c in at.caption if "Showing:" in c.value]
+    assert "European Union" in line and "International Civil Aviation Organization" in line, line
+    assert "all countries" not in line, line
+    at = run_page(PAGE, {"compare": "JPN,CAN"})
+    [line] = [c.value for c in at.caption if "Showing:" in c.value]
+    assert "Japan, Canada" in line, line

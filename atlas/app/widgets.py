@@ -77,6 +77,7 @@ def page_header(
     demo: tuple[int, int] | None = None,
     shows: tuple[str, ...] = ("engagements", "agreements"),
     counting: str | None = None,
+    partners: str | None = None,
 ) -> None:
     """Title, then one line: what the page shows, how its numbers count records with several partners
     (`counting`: a key of vocab.COUNTING, None on a page without counts), what the numbers are filtered to, data
@@ -85,7 +86,8 @@ def page_header(
     The label counts the generated records the page shows (query demo_in_scope: engagements not cancelled,
     as every tile counts them, and agreements as the filters admit them), only of the kinds in `shows` (the
     Activity map shows no agreements, the Agreements page no engagements); `demo` = (engagements, agreements)
-    when the page has counted them itself.
+    when the page has counted them itself. `partners`: the partners the page chose itself, named in the line in
+    place of the sidebar's countries (Compare).
     """
     st.html(_COMPACT_CSS + _A11Y_CSS)
     st.title(title)
@@ -95,7 +97,11 @@ def page_header(
     if counting:
         noun = " or ".join(kind.removesuffix("s") for kind in ("engagements", "agreements") if kind in shows)
         parts.append(md_escape(vocab.counting_note(counting, noun or "record")))
-    parts += [f"Showing: {md_escape(f.describe())}", f"Data as of {as_of_text()}", md_escape(viewer_caption())]
+    parts += [
+        f"Showing: {md_escape(f.describe(partners))}",
+        f"Data as of {as_of_text()}",
+        md_escape(viewer_caption()),
+    ]
     st.caption(" · ".join(p for p in parts if p))
     if demo is None:
         found = query("demo_in_scope", f)

@@ -105,12 +105,15 @@ class Filters:
             "max_rank": self.max_rank,
         }
 
-    def describe(self) -> str:
-        """One line a briefing slide or an export can carry: what these numbers are filtered to."""
+    def describe(self, partners: str | None = None) -> str:
+        """One line a briefing slide or an export can carry: what these numbers are filtered to. `partners` names
+        the partners a page chose itself (Compare), in place of the country and region choices."""
         parts = [f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"]
         if self.mission_areas:
             parts.append(", ".join(vocab.mission_area_label(a) for a in self.mission_areas))
-        if self.countries:
+        if partners:
+            parts.append(partners)
+        elif self.countries:
             parts.append(", ".join(countries.name_of(c) for c in self.countries))
         elif self.regions:
             parts.append(", ".join(self.regions))
