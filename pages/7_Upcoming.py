@@ -79,10 +79,12 @@ ui.plotly(
 ui.downloads(weeks[["week_start", "engagements", "countries"]], f"upcoming_{days}_days_by_week", key="weeks")
 
 st.subheader("Agenda")
-if int(listed.total.max()) > len(listed):
+n_shown = min(len(rows), agenda.LISTED_ROWS)  # the week tables draw these; the download has every row listed
+if int(listed.total.max()) > n_shown:
     st.info(
-        f"Listing the first {len(listed):,} of {int(listed.total.max()):,} planned engagements (the counts "
-        "per week are complete). Narrow the filters in the sidebar to list the others.",
+        f"Listing the first {n_shown:,} of {int(listed.total.max()):,} planned engagements (the counts "
+        f"per week are complete; the download below holds the first {len(rows):,}). Narrow the filters in the "
+        "sidebar to list the others.",
         icon=":material/filter_list:",
     )
 columns = ["start_date", "title", "profile", "city", "area", "component", "type"]  # participants: in the download
@@ -99,8 +101,9 @@ config = {
 if rows.is_demo.any():
     rows = rows.assign(demo=rows.is_demo.map({True: "demo", False: ""}))
     columns.append("demo")
+shown = rows.head(n_shown)
 for week in weeks.itertuples():
-    part = rows[rows.week_start == week.week_start]
+    part = shown[shown.week_start == week.week_start]
     st.markdown(f"#### {week.week} · {week.engagements:,} engagement{'s' if week.engagements != 1 else ''}")
     st.dataframe(
         part[columns],

@@ -237,6 +237,23 @@ def test_the_agenda_downloads(env, captured_downloads):
     assert list(weeks.engagements) == [2, 2, 1, 1, 1]
 
 
+def test_a_long_agenda_lists_its_first_rows_and_downloads_more(env, captured_downloads, monkeypatch):
+    """The week tables draw the first agenda.LISTED_ROWS (what a rerun sends stays small), say so, and name the
+    rows not listed each week; the download holds every row the page read."""
+    from atlas.views import agenda
+
+    monkeypatch.setattr(agenda, "LISTED_ROWS", 3)
+    at = choose(run_page(PAGE), 90)
+    assert not at.exception
+    assert len(listed(at)) == 3
+    assert any("Listing the first 3 of 7 planned engagements" in i.value for i in at.info)
+    assert any("the download below holds the first 7" in i.value for i in at.info)
+    assert any("more this week are not listed" in c.value for c in at.caption)
+    rows = pd.read_csv(io.BytesIO(captured_downloads["upcoming_90_days.csv"]()), encoding="utf-8-sig")
+    assert len(rows) == 7
+    assert listed(at) == list(rows.title[:3])  # the first rows of the agenda, in its order
+
+
 def test_agenda_rows_narrows_and_groups_by_monday():
     frame = pd.DataFrame(
         {
