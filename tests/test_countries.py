@@ -225,3 +225,15 @@ def test_topojson_files_for_plotly_exist():
     for name in ("world_50m.json", "world_110m.json"):
         topo = json.loads((ROOT / "static" / "topojson" / name).read_text(encoding="utf-8"))
         assert topo["type"] == "Topology" and "countries" in topo["objects"]
+
+
+def test_every_country_missing_from_the_map_boundaries_is_drawn_as_a_dot():
+    from atlas.views.worldmap import base_geo
+
+    resolution = base_geo()["resolution"]
+    topo = json.loads((ROOT / "static" / "topojson" / f"world_{resolution}m.json").read_text(encoding="utf-8"))
+    drawn = {g.get("id") for g in topo["objects"]["countries"]["geometries"]}
+    rows = load_countries()
+    missing = [r for r in rows if r["in_boundaries"] and r["iso3"] not in drawn]
+    assert len(missing) > 50, "the 1:110m boundaries lack the small states; this test checks they are dots"
+    assert [r["iso3"] for r in missing if not r["small"]] == []
