@@ -6,7 +6,8 @@ Playwright, the launch flags of tests/e2e/conftest.py, every non-local request b
 repetition, in a new browser context (a new session; the browser's HTTP cache stays warm as for a colleague
 who opened the app before):
 
-- first load: from navigation start to the last change drawn: the page's script run has finished (the
+- first load: from navigation start to the last change drawn (not counting changes inside a <canvas>, which
+  are never painted: see WATCH_JS): the page's script run has finished (the
   server's script_finished message, read from the websocket), Streamlit's running indicator and every
   skeleton or stale element are gone, every plotly chart has its SVG and every deck map its canvas, and
   nothing in the document changed for QUIET_MS; the time is that of the last change (a MutationObserver
@@ -47,9 +48,16 @@ QUIET_MS = 400
 SECTION = "## Browser (real server, real Chromium)"
 
 # Installed before any page script: the time of the last change to the document and of the last pointer press.
+# A change inside a <canvas> is not drawn (a canvas paints its pixels; its children are fallback content): the
+# table grid keeps its screen-reader table there and refreshes it 200 ms after each change (glide-data-grid
+# debounces it), which would otherwise be every table page's "last change".
 WATCH_JS = """
 window.__atlas = {last: 0, press: null};
-new MutationObserver(() => { window.__atlas.last = performance.now(); })
+const __drawn = (m) => { const n = m.target.nodeType === 1 ? m.target : m.target.parentElement;
+  if (!n) return true;
+  if (n.tagName === 'CANVAS') return m.type === 'attributes';  // its size is drawn, its children are not
+  return !n.closest('canvas'); };
+new MutationObserver((ms) => { if (ms.some(__drawn)) window.__atlas.last = performance.now(); })
   .observe(document, {subtree: true, childList: true, attributes: true, characterData: true});
 document.addEventListener('pointerdown', () => { window.__atlas.press = performance.now(); }, true);
 """
