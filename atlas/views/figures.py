@@ -75,10 +75,17 @@ def _area_bars(
     frame: pd.DataFrame, category: str, value: str, order: list, labels: list[str], *, horizontal: bool
 ) -> list[dict]:
     """One stacked bar trace per mission area (in vocabulary order), over the categories in `order`."""
+    # One pass over plain lists: a boolean filter per area costs more than the figure (arrow-backed strings).
+    sums: dict[str, dict] = {}
+    for cat, code, n in zip(frame[category].tolist(), frame["mission_area"].tolist(), frame[value].tolist()):
+        if n == n:  # not NaN
+            by = sums.setdefault(code, {})
+            by[cat] = by.get(cat, 0.0) + float(n)
     traces = []
     for code in _AREA_ORDER:
-        part = frame[frame["mission_area"] == code].set_index(category)[value].reindex(order).fillna(0)
-        if part.sum() == 0:
+        by = sums.get(code, {})
+        part = [by.get(cat, 0.0) for cat in order]
+        if sum(part) == 0:
             continue
         label = vocab.mission_area_label(code)
         axis = "%{y}" if horizontal else "%{x}"
@@ -89,7 +96,7 @@ def _area_bars(
                 "marker": {"color": vocab.MISSION_AREA_COLOURS[code]},
                 "orientation": "h" if horizontal else "v",
                 ("y" if horizontal else "x"): labels,
-                ("x" if horizontal else "y"): list(part),
+                ("x" if horizontal else "y"): part,
                 "hovertemplate": f"{axis}<br>{esc(label)}: %{{{'x' if horizontal else 'y'}:,}}<extra></extra>",
             }
         )
@@ -123,13 +130,20 @@ def clickable_partners(fig: go.Figure, by_area: pd.DataFrame) -> go.Figure:
 
 
 def _bar_traces(monthly: pd.DataFrame, notes: dict) -> list[dict]:
+    rows: dict[str, tuple[list, list]] = {}  # area -> (months, counts), in the frame's order: one pass
+    for month, code, n in zip(
+        monthly["month"].tolist(), monthly["mission_area"].tolist(), monthly["engagements"].tolist()
+    ):
+        months, counts = rows.setdefault(code, ([], []))
+        months.append(month)
+        counts.append(n)
     traces = []
     for code in _AREA_ORDER:
-        part = monthly[monthly["mission_area"] == code]
-        if part.empty:
+        if code not in rows:
             continue
+        months, counts = rows[code]
         label, colour = vocab.mission_area_label(code), vocab.MISSION_AREA_COLOURS[code]
-        flags = [_month_key(m) in notes for m in part["month"]]
+        flags = [_month_key(m) in notes for m in months]
         marker: dict = {"color": colour}
         if any(flags):
             marker["pattern"] = {"shape": [PARTIAL_PATTERN if f else "" for f in flags], "solidity": 0.45}
@@ -137,11 +151,11 @@ def _bar_traces(monthly: pd.DataFrame, notes: dict) -> list[dict]:
         traces.append(
             {
                 "type": "bar",
-                "x": part["month"],
-                "y": part["engagements"],
+                "x": months,
+                "y": counts,
                 "name": label,
                 "marker": marker,
-                "customdata": [f" ({notes[_month_key(m)]})" if f else "" for m, f in zip(part["month"], flags)],
+                "customdata": [f" ({notes[_month_key(m)]})" if f else "" for m, f in zip(months, flags)],
                 "hovertemplate": "%{x|%b %Y}%{customdata}<br>" + esc(label) + ": %{y:,}<extra></extra>",
             }
         )
