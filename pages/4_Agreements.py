@@ -1,18 +1,15 @@
 """Agreements: what is in force, what is in the pipeline, and what is about to expire."""
 
-import pandas as pd
 import streamlit as st
 
 from atlas.app import ui
-from atlas.app.tables import agreement_table
 from atlas.app.widgets import LIFECYCLE_COLUMNS, PIPELINE_COLUMNS
 from atlas.data import vocab
 from atlas.views import figures, lifecycle, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
-months = st.session_state.get("renewal_months") or 12  # the renewals window chosen below (last run's choice)
-horizon = (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+months, horizon = ui.renewal_horizon(f)  # the renewals window chosen below (last run's choice)
 ui.prefetch(
     f,
     ("agreements_list", {"search": ""}),
@@ -56,31 +53,7 @@ tiles[3].metric(
 # Side by side: what is about to expire first, and the pipeline chart starts within the first screen.
 renewals, pipeline_column = st.columns([3, 2], gap="large")
 with renewals:
-    st.subheader("Renewals due")
-    st.segmented_control(
-        "Expiring within",
-        [6, 12, 24],
-        default=12,
-        required=True,
-        format_func=lambda n: f"{n} months",
-        key="renewal_months",
-    )
-    due = ui.query("renewals_due", f, horizon=horizon)
-    if due.empty:
-        ui.empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
-    else:
-        urgent = int((due.days_left < 90).sum())
-        if urgent:
-            st.error(
-                f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): start the renewal now.",
-                icon=":material/alarm:",
-            )
-        agreement_table(
-            due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
-            f"renewals_due_{months}_months",
-            key="renewals",
-            columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component", "demo"],
-        )
+    ui.renewals_section(f)
 with pipeline_column:
     st.subheader("Pipeline by status")
     pipeline = ui.query("agreement_pipeline", f)
@@ -159,20 +132,7 @@ else:
         by_country[["iso3", "name", "agreements", "latest_area"]], "agreements_in_force_by_country", key="agreement_map"
     )
 
-st.subheader("Find an agreement")
-search = st.text_input(
-    "Search titles, summaries and partner countries",
-    key="agreement_search",
-    placeholder="e.g. Japan, preclearance, border",
-    max_chars=200,
-).strip()
-rows = ui.query("agreements_list", f, search=search)
-if rows.empty:
-    ui.empty_state(f"agreements matching “{ui.md_escape(search)}”" if search else "agreements", f)
-else:
-    if search:
-        st.caption(f"{len(rows):,} of {len(agreements):,} agreements match.")
-    agreement_table(rows, "agreements", key="agreements")
+ui.agreement_search_section(f, len(agreements))
 
 st.subheader("Status changes in the period")
 changes = ui.query("status_changes", f, since=f.start, limit=200)

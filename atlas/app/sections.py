@@ -1,11 +1,16 @@
-"""Sections shared by pages: what changed since a date (and what imports added or changed since a moment), and
-the engagement search."""
+"""Sections of pages: what changed since a date (and what imports added or changed since a moment), the
+engagement search, and the Agreements page's renewals and search.
+
+A section with a control of its own (a date, a window, a search box) is a fragment (st.fragment): changing the
+control reruns that section only, with the filters of the page's last run; the sidebar and the page's other
+charts are not run or drawn again."""
 
 from __future__ import annotations
 
 import datetime as dt
 from urllib.parse import urlencode
 
+import pandas as pd
 import streamlit as st
 
 from atlas.app.marks import last_briefing
@@ -23,6 +28,7 @@ def what_changed_jobs(f: flt.Filters) -> list[tuple[str, dict]]:
     return briefing.what_changed_jobs(f, since_date(f)) + arrivals_jobs(since_moment(f)[0])
 
 
+@st.fragment
 def what_changed_section(f: flt.Filters) -> None:
     """New engagements, agreement status changes, newly engaged countries and renewals coming up,
     since a chosen date (default 30 days ago); the same figures as the briefing's last slide."""
@@ -169,6 +175,7 @@ def profile_link(f: flt.Filters, iso3: str) -> str:
     return "Country_Profile?" + urlencode({**flt.to_query(f), "iso": iso3})
 
 
+@st.fragment
 def engagement_search_section(f: flt.Filters, *, key: str = "engagement_search") -> None:
     """Search engagement titles, summaries and places (city, country) within the filters and the viewer's
     ceiling; each result links to its country's profile."""
@@ -268,3 +275,63 @@ def multilateral_section(f: flt.Filters, iso3: str, name: str) -> None:
         },
         height=min(38 + 35 * len(found), 420),
     )
+
+
+RENEWAL_WINDOWS = (6, 12, 24)  # months the renewals list can look ahead
+
+
+def renewal_horizon(f: flt.Filters) -> tuple[int, dt.date]:
+    """The renewals window chosen (months, default 12; the last run's choice) and the day it ends."""
+    months = st.session_state.get("renewal_months") or 12
+    return months, (pd.Timestamp(f.today) + pd.DateOffset(months=months)).date()
+
+
+@st.fragment
+def renewals_section(f: flt.Filters) -> None:
+    """Agreements in force expiring within the window chosen here, soonest first; under 90 days flagged."""
+    st.subheader("Renewals due")
+    st.segmented_control(
+        "Expiring within",
+        list(RENEWAL_WINDOWS),
+        default=12,
+        required=True,
+        format_func=lambda n: f"{n} months",
+        key="renewal_months",
+    )
+    months, horizon = renewal_horizon(f)
+    due = query("renewals_due", f, horizon=horizon)
+    if due.empty:
+        empty_state(f"agreements in force expiring by {horizon:%d %b %Y}", f)
+        return
+    urgent = int((due.days_left < 90).sum())
+    if urgent:
+        st.error(
+            f"**{urgent} expire{'s' if urgent == 1 else ''} within 90 days** (flagged ⚠ below): start the renewal now.",
+            icon=":material/alarm:",
+        )
+    agreement_table(
+        due.assign(flag=due.days_left.map(lambda d: "⚠ under 90 days" if d < 90 else "")),
+        f"renewals_due_{months}_months",
+        key="renewals",
+        columns=["flag", "days_left", "date_expires", "title", "partners", "mission_area", "component", "demo"],
+    )
+
+
+@st.fragment
+def agreement_search_section(f: flt.Filters, shown: int) -> None:
+    """Search agreement titles, summaries and partner countries within the filters; `shown`: how many the
+    filters admit, for the count of matches."""
+    st.subheader("Find an agreement")
+    search = st.text_input(
+        "Search titles, summaries and partner countries",
+        key="agreement_search",
+        placeholder="e.g. Japan, preclearance, border",
+        max_chars=200,
+    ).strip()
+    rows = query("agreements_list", f, search=search)
+    if rows.empty:
+        empty_state(f"agreements matching “{md_escape(search)}”" if search else "agreements", f)
+        return
+    if search:
+        st.caption(f"{len(rows):,} of {shown:,} agreements match.")
+    agreement_table(rows, "agreements", key="agreements")

@@ -10,7 +10,15 @@ from __future__ import annotations
 from atlas.app.briefing import briefing_css, briefing_deck, briefing_downloads, briefing_filters, country_brief_download
 from atlas.app.marks import briefing_shown
 from atlas.app.organization import headline_tiles, organization_picker, reference_facts, shown_organization
-from atlas.app.sections import MULTILATERAL_LIMIT, multilateral_section, what_changed_jobs, what_changed_section
+from atlas.app.sections import (
+    MULTILATERAL_LIMIT,
+    agreement_search_section,
+    multilateral_section,
+    renewal_horizon,
+    renewals_section,
+    what_changed_jobs,
+    what_changed_section,
+)
 from atlas.app.session import as_of_text, database, prefetch, query
 from atlas.app.sidebar import sidebar
 from atlas.app.state import (
@@ -39,6 +47,9 @@ from atlas.app.widgets import (
 from atlas.views.format import delta_text
 
 __all__ = [
+    "agreement_search_section",
+    "renewal_horizon",
+    "renewals_section",
     "MULTILATERAL_LIMIT",
     "PAGES",
     "PLOTLY_CONFIG",

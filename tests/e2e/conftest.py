@@ -27,8 +27,9 @@ LAUNCH_ARGS = [
 ]
 TODAY = "2026-11-30"
 # How long a browser test waits for what it needs before failing: long, so a busy 2-core machine slows the
-# suite without failing it (a wait ends as soon as its condition holds).
-WAIT_MS = 300_000
+# suite without failing it (a wait ends as soon as its condition holds). ATLAS_E2E_WAIT_MS shortens it while
+# writing a test, so a wrong locator fails in seconds.
+WAIT_MS = int(os.environ.get("ATLAS_E2E_WAIT_MS", 300_000))
 
 pytestmark = pytest.mark.e2e
 
