@@ -9,7 +9,7 @@ from atlas.views import figures, lifecycle, worldmap
 
 st.set_page_config(page_title="Partner Atlas – Agreements", page_icon="🤝", layout="wide")
 f = ui.sidebar("agreements")
-months, horizon = ui.renewal_horizon(f)  # the renewals window chosen below (last run's choice)
+horizon = ui.renewal_horizon(f)[1]  # the end of the renewals window chosen below (last run's choice)
 ui.prefetch(
     f,
     ("agreements_list", {"search": ""}),

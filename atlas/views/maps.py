@@ -36,7 +36,7 @@ from atlas.views.scales import (  # noqa: F401  (re-exported: the maps' colour s
     legend,
     shade,
 )
-from atlas.views.worldmap import base_geo, class_scale
+from atlas.views.worldmap import DOT_REACH, base_geo, class_scale
 
 PROGRAM_LAYERS = {
     "csi": ("CSI ports", "#E69F00"),
@@ -367,5 +367,10 @@ def activity_map(
             traces += program_traces(sites, code)
     traces += overlays or []
     geo = base_geo(CENTRE_LON)
-    layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "hoverlabel": {"align": "left"}}
+    layout = {
+        "geo": geo,
+        "hoverdistance": DOT_REACH,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "hoverlabel": {"align": "left"},
+    }
     return _figure(traces, layout, height=height, legend=False)

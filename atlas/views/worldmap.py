@@ -15,6 +15,9 @@ from atlas.views.figures import _figure, esc
 from atlas.views.scales import class_colours, class_label, count_classes
 
 NO_ACTIVITY = "#e8eef4"
+# How near (px, beyond its edge) the pointer must be to a small state's dot for the dot, not the country under the
+# pointer, to take the hover and the click: with plotly's default, 20, the middle of France was Luxembourg's.
+DOT_REACH = 3
 
 
 def base_geo(centre_lon: float | None = None) -> dict:
@@ -57,6 +60,7 @@ def world_choropleth(
     traces, geo = _choropleth_parts(frame, value=value, label=label, colour=colour)
     layout = {
         "geo": geo,
+        "hoverdistance": DOT_REACH,
         "annotations": [_legend(legend_text(frame, value=value, colour=colour), label, horizontal=False)],
     }
     return _figure(traces, layout, title=title, height=height, legend=False)
@@ -172,5 +176,10 @@ def area_map(frame: pd.DataFrame, code: str, *, value: str = "engagements", heig
     )
     colour = vocab.MISSION_AREA_COLOURS[code]
     legend = _legend(legend_text(frame, value=value, colour=colour, separator="  "), None, horizontal=True)
-    layout = {"geo": geo, "margin": {"l": 0, "r": 0, "t": 0, "b": 0}, "annotations": [legend]}
+    layout = {
+        "geo": geo,
+        "hoverdistance": DOT_REACH,
+        "margin": {"l": 0, "r": 0, "t": 0, "b": 0},
+        "annotations": [legend],
+    }
     return _figure(traces, layout, height=height, legend=False)

@@ -23,20 +23,33 @@ COUNTRY_POINT_JS = """([key, iso3]) => {
     const path = [...plot.querySelectorAll('path.choroplethlocation')].find(p => p.__data__ && p.__data__.loc === iso3);
     if (!path) return null;
     const box = path.getBBox(), svg = path.ownerSVGElement, m = path.getScreenCTM();
+    // Not under a small state's dot, which sits above the shapes and takes the click (France's box, with its
+    // overseas parts, is centred far from Europe; the nearest point of it can be Liechtenstein's dot).
+    const dots = [...plot.querySelectorAll('g.trace.scattergeo path.point')].map(d => d.getBoundingClientRect())
+        .map(r => [r.x + r.width / 2, r.y + r.height / 2]);
     let best = null;
     for (let i = 1; i < 24; i++) for (let j = 1; j < 24; j++) {
         const pt = svg.createSVGPoint(); pt.x = box.x + box.width * i / 24; pt.y = box.y + box.height * j / 24;
         if (!path.isPointInFill(pt)) continue;
+        const x = m.a * pt.x + m.c * pt.y + m.e, y = m.b * pt.x + m.d * pt.y + m.f;
+        if (dots.some(([dx, dy]) => Math.hypot(x - dx, y - dy) < 16)) continue;
         const d = Math.hypot(i - 12, j - 12);
-        if (!best || d < best.d) best = {d, x: m.a * pt.x + m.c * pt.y + m.e, y: m.b * pt.x + m.d * pt.y + m.f};
+        if (!best || d < best.d) best = {d, x, y};
     }
     return best && [best.x, best.y];
 }"""
-# The largest country drawn on that map (an easy target), as its iso3.
-LARGEST_JS = """(key) => {
-    const paths = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot path.choroplethlocation`)];
+# A large country drawn on that map (an easy target), as its iso3: the first of these that is drawn, else the one
+# with the largest box. Compact ones first: a box is a poor measure for a country with far-off parts (France's,
+# with French Guiana, is centred in the Atlantic, and its nearest point sits among Caribbean dots).
+BIG = ["BRA", "CAN", "USA", "AUS", "CHN", "IND", "ARG", "KAZ", "DZA", "SAU", "MEX", "MNG", "PER", "TUR", "EGY"]
+LARGEST_JS = """([key, big]) => {
+    const paths = [...document.querySelectorAll(`.st-key-${key} .js-plotly-plot path.choroplethlocation`)]
+        .filter(p => p.__data__ && p.__data__.loc);
+    const drawn = new Set(paths.map(p => p.__data__.loc));
+    const first = big.find(iso => drawn.has(iso));
+    if (first) return first;
     const area = (p) => { const b = p.getBoundingClientRect(); return b.width * b.height; };
-    return paths.filter(p => p.__data__ && p.__data__.loc).sort((a, b) => area(b) - area(a))[0].__data__.loc;
+    return paths.sort((a, b) => area(b) - area(a))[0].__data__.loc;
 }"""
 # The on-screen centre of the marker of trace `name` whose tooltip holds `text` (or whose iso3 is one of `iso3s`).
 MARKER_JS = """([key, name, text, iso3s]) => {
@@ -151,7 +164,7 @@ MAPS = [
 def test_a_real_click_on_a_country_opens_its_profile(server, open_session, name, path, key, iso3):
     session = _open(server, open_session, path, key=key, charts=False)
     page = session.page
-    iso3 = iso3 or page.evaluate(LARGEST_JS, key)
+    iso3 = iso3 or page.evaluate(LARGEST_JS, [key, BIG])
     x, y = _country_point(page, key, iso3)
     page.mouse.move(x, y)
     page.mouse.click(x, y)
@@ -159,6 +172,27 @@ def test_a_real_click_on_a_country_opens_its_profile(server, open_session, name,
     wait_for_app(page, timeout_ms=LOAD_MS)
     screenshot(page, f"maps_click_{name}")
     assert f"iso={iso3}" in page.url
+    assert session.page_errors == [] and session.blocked == []
+
+
+# The on-screen point of a longitude and latitude on a map (plotly's own projection of that geo).
+LONLAT_JS = """([key, lon, lat]) => {
+    const plot = document.querySelector(`.st-key-${key} .js-plotly-plot`);
+    const [x, y] = plot._fullLayout.geo._subplot.projection([lon, lat]);
+    const frame = plot.querySelector('svg.main-svg').getBoundingClientRect();
+    return [frame.x + x, frame.y + y];
+}"""
+
+
+def test_the_middle_of_a_country_among_small_states_is_that_country(server, open_session):
+    # Luxembourg, Liechtenstein and Monaco are dots around France; with plotly's default reach (20 px) the
+    # middle of France hovered (and clicked) as Luxembourg.
+    session = _open(server, open_session, "/Agreements", key="agreement_map", charts=False)
+    page = session.page
+    page.locator(".st-key-agreement_map .js-plotly-plot").scroll_into_view_if_needed()
+    x, y = page.evaluate(LONLAT_JS, ["agreement_map", 2.5, 46.8])
+    tip = _hover(page, x, y)
+    assert tip and tip["bold"] == ["France"], tip
     assert session.page_errors == [] and session.blocked == []
 
 
