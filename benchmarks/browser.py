@@ -250,7 +250,8 @@ def section(result: dict) -> list[str]:
     add(
         "- *First load*: navigation start to the last change drawn (script run finished, no running indicator, "
         "nothing stale, every plotly chart and deck map drawn, then quiet for "
-        f"{QUIET_MS} ms; the time is that of the last change). *Click-to-update*: from the press on a mission "
+        f"{QUIET_MS} ms; the time is that of the last change; a change inside a canvas, such as the table grid's "
+        "screen-reader table, is not drawn and not counted). *Click-to-update*: from the press on a mission "
         "area in the sidebar multiselect (on the Briefing, which has no sidebar, on Next) to the last change drawn "
         "after the next finished run."
     )
