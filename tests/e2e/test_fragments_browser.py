@@ -86,12 +86,13 @@ def test_overview_since_date_reruns_what_changed_only_and_keeps_it_in_the_link(s
     main = page.locator("[data-testid='stMain']")
     main.get_by_text("What changed since").first.wait_for()
     seen = len(runs.statuses)
-    # The field is in segments (year, month, day; the default is 30 days ago, 31 Oct 2026); it is sent when it
-    # loses focus.
-    day = main.get_by_role("spinbutton", name="day, Since")
-    day.scroll_into_view_if_needed()
-    day.click()
-    day.press_sequentially("15")
+    # The field is in segments (year, month, day; the default is 30 days ago, or the last briefing's day, which
+    # another test may have recorded); each is typed, and the date is sent when the field loses focus.
+    for segment, value in (("year", "2026"), ("month", "10"), ("day", "15")):
+        field = main.get_by_role("spinbutton", name=f"{segment}, Since")
+        field.scroll_into_view_if_needed()
+        field.click()
+        field.press_sequentially(value)
     main.get_by_text("What changed since").first.click()
     assert runs.wait_for_another(page, seen) == ["FINISHED_FRAGMENT_RUN_SUCCESSFULLY"]
     main.get_by_text("Showing changes since 15 Oct 2026 (the date chosen)").first.wait_for()
