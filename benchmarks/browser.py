@@ -99,6 +99,7 @@ class Runs:
     def __init__(self, page) -> None:
         self.finished = 0
         self.failed: list[str] = []
+        self.statuses: list[str] = []  # every script_finished status, by name (fragment runs told apart)
         page.on("websocket", self._watch)
 
     def _watch(self, ws) -> None:
@@ -117,6 +118,7 @@ class Runs:
         if msg.WhichOneof("type") != "script_finished":
             return
         status = msg.script_finished
+        self.statuses.append(ForwardMsg.ScriptFinishedStatus.Name(status))
         if status == ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             return  # a rerun follows (st.rerun, switch_page): wait for that one
         if status not in (ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY):

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from conftest import WAIT_MS, wait_for_app
 
+from benchmarks.browser import Runs as BenchmarkRuns
+
 # The renewals table: the first grid in the section of the renewals window.
 ROWS_JS = (
     "document.querySelector('.st-key-renewal_months').closest('[data-testid=\"stVerticalBlock\"]')"
@@ -12,25 +14,8 @@ ROWS_JS = (
 )
 
 
-class Runs:
-    """The end of every script run the server reports on this page, read from its websocket frames."""
-
-    def __init__(self, page) -> None:
-        self.statuses: list[str] = []
-        page.on("websocket", lambda ws: ws.on("framereceived", self._frame))
-
-    def _frame(self, payload) -> None:
-        from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-        if isinstance(payload, str):
-            return
-        msg = ForwardMsg()
-        try:
-            msg.ParseFromString(payload)
-        except Exception:  # not a ForwardMsg
-            return
-        if msg.WhichOneof("type") == "script_finished":
-            self.statuses.append(ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished))
+class Runs(BenchmarkRuns):
+    """The benchmark's record of the server's script runs on this page, with a wait for the next one."""
 
     def wait_for_another(self, page, seen: int) -> list[str]:
         page.wait_for_function("() => true")  # let queued frames through
