@@ -5,24 +5,24 @@
 -- names every partner: the countries (the first listed first), then the organizations (agreements: the same).
 -- The records are picked first and named after, so a first import of a million records names only $limit each.
 -- params: $since_at, $areas, $countries, $components, $types, $statuses, $max_rank, $partnerships, $limit
--- The engagement picks are one top-n per change and the totals a grouped count: a window numbering the changed
--- records sorted all of them (2 s for a first import of a million).
-WITH engagements_top AS (
-    SELECT * FROM (SELECT * FROM engagement_changes_in($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
-                   WHERE change = 'new' ORDER BY updated_at DESC, engagement_id LIMIT $limit)
-    UNION ALL
-    SELECT * FROM (SELECT * FROM engagement_changes_in($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
-                   WHERE change = 'status' ORDER BY updated_at DESC, engagement_id LIMIT $limit)
-    UNION ALL
-    SELECT * FROM (SELECT * FROM engagement_changes_in($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
-                   WHERE change = 'changed' ORDER BY updated_at DESC, engagement_id LIMIT $limit)
+-- The engagements are read once: per change, a count and the places (row_id) of the $limit most recently written,
+-- kept by min_by's heap on a key that sorts by updated_at descending, then engagement_id; only those rows are then
+-- read whole. (A top-n per change and a grouped count read the table four times, each top-n carrying every
+-- column it shows: 107 ms at 1M engagements, 391 at 10M, when a first import made every record new.)
+WITH engagements_grouped AS (
+    SELECT change, count(*) AS total,
+           min_by(struct_pack(row_id, status_before), struct_pack(newest_first := -epoch_us(updated_at), id := engagement_id),
+                  $limit) AS picked
+    FROM engagement_changes_in($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
+    GROUP BY change
+),
+engagements_place AS (
+    SELECT change, total, unnest(picked, recursive := true) FROM engagements_grouped
 ),
 engagements_picked AS (
-    SELECT p.*, t.total
-    FROM engagements_top p
-    JOIN (SELECT change, count(*) AS total
-          FROM engagement_changes_in($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
-          GROUP BY change) t USING (change)
+    SELECT e.*, p.change, p.status_before, p.total
+    FROM engagement_rows($max_rank) e
+    JOIN engagements_place p USING (row_id)
 ),
 agreements_picked AS (
     SELECT a.*, count(*) OVER (PARTITION BY a.change) AS total

@@ -107,6 +107,22 @@ def test_added_or_changed_since_lists_exact_records(imported_twice):
     assert _changes(path, dt.datetime.now() + dt.timedelta(seconds=1)) == {}
 
 
+def test_the_limit_keeps_the_most_recently_written_and_counts_them_all(imported_twice):
+    """Over the limit, the records of the latest import come first (then by id); total still counts every one."""
+    path, _ = imported_twice
+    database = db.Database.open(path)
+    try:
+        frame = database.query("records_changed_since", ALL | {"since_at": dt.datetime(2000, 1, 1), "limit": 3})
+    finally:
+        database.close()
+    new = frame[(frame.record == "engagement") & (frame.change == "new")]
+    assert list(new.record_id) == ["E1", "E4", "E5"]  # written by the second import; E2 and E3 by the first
+    assert set(new.total) == {5}
+    assert list(new.title) == ["Engagement E1, renamed", "Engagement E4", "Engagement E5"]
+    agreements = frame[frame.record == "agreement"]
+    assert list(agreements.record_id) == ["A1", "A2", "A3"] and set(agreements.total) == {3}
+
+
 def test_status_before_is_the_status_at_the_moment(imported_twice):
     path, moment = imported_twice
     database = db.Database.open(path)

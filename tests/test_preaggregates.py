@@ -318,3 +318,27 @@ def test_the_daily_tables_are_small_beside_the_raw_table(pair):
     partner_rows = cur.execute(f"SELECT count(*) FROM {PER_PARTNER}").fetchone()[0]
     span = cur.execute("SELECT max(start_date) - min(start_date) + 1 FROM engagements").fetchone()[0]
     assert days <= span * len(AREAS) * 3 and days < raw and per_country < partner_rows
+
+
+def test_upgrade_gives_the_monthly_rollup_its_demo_active_count(tmp_path):
+    """engagement_rollup answers whole months under a component or type filter, "demo records shown" included:
+    an older file (no demo_active column) gets it from the upgrade, equal to the raw rows'."""
+    path = tmp_path / "atlas.duckdb"
+    build.build(path, engagements=300, agreements=5, seed=7, today=TODAY)
+    mixed_in(path)
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("ALTER TABLE engagement_rollup DROP COLUMN demo_active")
+        con.execute("UPDATE metadata SET value = 'older' WHERE key = ?", [schema.KEY])
+        assert schema.bring_up_to_date(con) is True
+        stored = con.execute(
+            "SELECT month, component, sum(demo_active) FROM engagement_rollup WHERE ahead IS NULL "
+            "GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        expected = con.execute(
+            "SELECT CAST(date_trunc('month', start_date) AS DATE), component, "
+            "count(*) FILTER (WHERE is_demo AND status <> 'cancelled') FROM engagements GROUP BY ALL ORDER BY ALL"
+        ).fetchall()
+        assert stored == expected and sum(r[2] for r in stored) > 0
+    finally:
+        con.close()

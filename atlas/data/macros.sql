@@ -119,9 +119,9 @@ WHERE sensitivity_rank <= p_max_rank
   AND (len(p_types) = 0 OR list_contains(p_types, engagement_type));
 
 -- Raw engagements starting in [p_start, p_end] of the components and types asked for, one row each with
--- the measures of the daily rollups, one per partner country: what the macros below read when a component or
--- type filter is set (the rollups have neither). The table is sorted by start_date, so only the period's row
--- groups are read.
+-- the measures of the daily rollups, one per partner country: what area_activity_in reads for the partial months
+-- of a period when a component or type filter is set (the daily rollups have neither). The table is sorted by
+-- start_date, so only the period's row groups are read.
 CREATE OR REPLACE MACRO engagement_measures_in(p_start, p_end, p_components, p_types) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month, start_date AS day, iso3, mission_area,
        component, engagement_type, sensitivity_rank, 1 AS engagements, CAST(status = 'planned' AS BIGINT) AS planned,
@@ -136,8 +136,9 @@ WHERE (len(p_components) = 0 OR list_contains(p_components, component))
 -- mission_area, sensitivity_rank, the measures and ahead, several rows per month: sum them, and across
 -- countries only WHERE counted_once(ahead, $countries)), for the queries that
 -- do not show those two. With no component or type filter the period is one range scan of
--- engagement_day_country_rollup (whole and partial months alike); with one, of the raw table. The branch
--- not taken is a constant-false filter on bound parameters and is pruned when the query is planned.
+-- engagement_day_country_rollup (whole and partial months alike); with one, its whole months are read from
+-- engagement_rollup and its partial months from the raw table. The branches not taken are constant-false
+-- filters on bound parameters and are pruned when the query is planned.
 CREATE OR REPLACE MACRO area_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT month, iso3, mission_area, sensitivity_rank, engagements, planned, cancelled, participants, demo, demo_active,
        ahead
@@ -163,9 +164,23 @@ FROM (
       AND (r.day BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
            OR r.day BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE))
     UNION ALL
+    -- A component or engagement type asked for: the whole months from engagement_rollup (every dimension; at 10M
+    -- engagements a third of the raw rows, and sorted by month), the partial months from the raw table.
+    SELECT r.month, r.iso3, r.mission_area, r.sensitivity_rank, r.engagements, r.planned, r.cancelled,
+           r.participants, r.demo, r.demo_active, r.ahead, r.several, r.with_org
+    FROM engagement_rollup r
+    WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
+      AND r.month >= period_full_lo(p_start) AND r.month < period_full_hi(p_end)
+      AND (len(p_components) = 0 OR list_contains(p_components, r.component))
+      AND (len(p_types) = 0 OR list_contains(p_types, r.engagement_type))
+    UNION ALL
     SELECT e.month, e.iso3, e.mission_area, e.sensitivity_rank, e.engagements, e.planned, e.cancelled,
            e.participants, e.demo, e.demo_active, e.ahead, e.several, e.with_org
-    FROM engagement_measures_in(p_start, p_end, p_components, p_types) e
+    FROM (SELECT * FROM engagement_measures_in(p_start, least(CAST(p_end AS DATE), period_full_lo(p_start) - 1),
+                                               p_components, p_types)
+          UNION ALL
+          SELECT * FROM engagement_measures_in(greatest(period_full_lo(p_start), period_full_hi(p_end)), p_end,
+                                               p_components, p_types)) e
     WHERE NOT (len(p_components) = 0 AND len(p_types) = 0)
 )
 WHERE sensitivity_rank <= p_max_rank
@@ -303,6 +318,11 @@ WHERE a.sensitivity_rank <= p_max_rank
 CREATE OR REPLACE MACRO engagement_records(p_max_rank) AS TABLE
 SELECT * FROM engagements WHERE sensitivity_rank <= p_max_rank;
 
+-- engagement_records with each row's place in the table (row_id: DuckDB's rowid, stable within one statement): a
+-- query that picked a few rows by place (engagement_changes_in gives row_id too) fetches them and reads no other.
+CREATE OR REPLACE MACRO engagement_rows(p_max_rank) AS TABLE
+SELECT *, rowid AS row_id FROM engagements WHERE sensitivity_rank <= p_max_rank;
+
 CREATE OR REPLACE MACRO agreement_records(p_max_rank) AS TABLE
 SELECT * FROM agreements WHERE sensitivity_rank <= p_max_rank;
 
@@ -319,9 +339,9 @@ SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id
 -- "added or changed since". change: 'new' (first imported since), 'status' (its status is not what it was at
 -- p_since), else 'changed'; status_before: its status at p_since. A record from before first_imported_at was
 -- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere (the country filter admits
--- an engagement with any partner country asked for); the period does not.
+-- an engagement with any partner country asked for); the period does not. row_id: see engagement_rows.
 CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
-SELECT e.*, s.status_before,
+SELECT e.*, e.rowid AS row_id, s.status_before,
        CASE WHEN e.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
             WHEN s.status_before IS DISTINCT FROM e.status AND s.engagement_id IS NOT NULL THEN 'status'
             ELSE 'changed' END AS change

@@ -145,7 +145,7 @@ def rebuild_rollup(con) -> None:
                sensitivity_rank, count(*), count(*) FILTER (WHERE status = 'planned'),
                count(*) FILTER (WHERE status = 'cancelled'),
                sum(participants) FILTER (WHERE status <> 'cancelled'), count(*) FILTER (WHERE is_demo), ahead,
-               several, with_org
+               several, with_org, count(*) FILTER (WHERE is_demo AND status <> 'cancelled')
         FROM partner_rows_between(DATE '0001-01-01', DATE '9999-12-31')
         GROUP BY ALL
         ORDER BY 1

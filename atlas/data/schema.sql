@@ -204,7 +204,8 @@ CREATE TABLE engagement_rollup (
     demo              BIGINT NOT NULL,
     ahead             VARCHAR[],         -- partner countries before iso3 (see above)
     several           BOOLEAN NOT NULL,  -- several partners (several_partners in macros.sql)
-    with_org          BOOLEAN NOT NULL   -- at least one partner organization
+    with_org          BOOLEAN NOT NULL,  -- at least one partner organization
+    demo_active       BIGINT             -- demo engagements not cancelled (last: an upgrade adds it at the end)
 );
 
 -- engagement_rollup without component and engagement_type: a fraction of its rows, for the whole months
