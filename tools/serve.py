@@ -4,9 +4,9 @@ Each replica is `streamlit run dashboard.py` on its own free port with the same 
 (server.cookieSecret, given as STREAMLIT_SERVER_COOKIE_SECRET),
 so any replica accepts a session's cookies. nginx (Debian's /usr/sbin/nginx, run in the foreground as this
 user with a generated config in a work folder: pid, logs and temp files all there) keeps each browser on one
-replica: on the first response it sets the cookie `atlas_replica` to a random value, and `hash
-$cookie_atlas_replica consistent` sends every later request of that browser, the websocket included, to the
-same replica (ip_hash would send every user on one machine or behind one proxy to one replica). Websocket
+replica: a browser's first request goes to the next replica in turn, the response sets the cookie `atlas_replica`
+to that replica's name, and every later request of that browser, the websocket included, goes to the replica
+its cookie names (ip_hash would send every user on one machine or behind one proxy to one replica). Websocket
 upgrade headers, HTTP/1.1 to the replicas and a long read timeout keep /_stcore/stream open. Ctrl-C (or
 SIGTERM) stops nginx and every replica. deploy/README.md describes the same layout with systemd units.
 """
@@ -39,11 +39,34 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
+def routing(replicas: list[str]) -> str:
+    """The maps and upstreams that keep each browser on one of `replicas` (host:port), in nginx syntax: a new
+    browser goes to the next replica in turn and gets a cookie naming it (deploy/nginx.conf.template)."""
+    names = [f"r{i}" for i in range(len(replicas))]
+    server = "server {} max_fails=3 fail_timeout=10s;"
+    lines = ["    map $cookie_atlas_replica $atlas_upstream {"]
+    lines += [f"        {name} atlas_{name};" for name in names] + ["        default atlas;", "    }"]
+    lines += ["    map $upstream_addr $atlas_replica_name {"]
+    lines += [f"        {addr} {name};" for addr, name in zip(replicas, names)] + ['        default "";', "    }"]
+    lines += ["    map $cookie_atlas_replica $atlas_set_cookie {"]
+    lines += [f'        {name} "";' for name in names]
+    lines += ['        default "atlas_replica=$atlas_replica_name; Path=/; HttpOnly; SameSite=Lax";', "    }"]
+    lines += ["    upstream atlas {"] + [f"        {server.format(addr)}" for addr in replicas] + ["    }"]
+    for addr, name in zip(replicas, names):
+        lines += [f"    upstream atlas_{name} {{", f"        {server.format(addr)}"]
+        lines += [f"        server {other} backup;" for other in replicas if other != addr] + ["    }"]
+    return "\n".join(lines)
+
+
 def nginx_config(work: Path, listen: int, replicas: list[int]) -> str:
     """The nginx configuration for `replicas` (ports on 127.0.0.1), from deploy/nginx.conf.template."""
-    upstream = "\n".join(f"        server 127.0.0.1:{port} max_fails=3 fail_timeout=10s;" for port in replicas)
     text = TEMPLATE.read_text()
-    for key, value in {"WORK": str(work), "LISTEN": f"127.0.0.1:{listen}", "UPSTREAM_SERVERS": upstream}.items():
+    values = {
+        "WORK": str(work),
+        "LISTEN": f"127.0.0.1:{listen}",
+        "ROUTING": routing([f"127.0.0.1:{port}" for port in replicas]),
+    }
+    for key, value in values.items():
         text = text.replace("{{" + key + "}}", value)
     return text
 
