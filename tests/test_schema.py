@@ -147,8 +147,8 @@ def test_bring_up_to_date_leaves_a_current_file_alone(filled_db):
 def test_the_rollups_after_an_import_are_exact(filled_db):
     # Both bilateral: several and with_org (the partnership kind) are false.
     assert query(filled_db, "SELECT * FROM engagement_rollup ORDER BY month") == [
-        (dt.date(2024, 3, 1), "FRA", "visa", "CBP", "meeting", 1, 1, 0, 0, 12, 0, None, False, False),
-        (dt.date(2024, 4, 1), "MEX", "visa", "CBP", "meeting", 1, 1, 0, 0, 30, 0, None, False, False),
+        (dt.date(2024, 3, 1), "FRA", "visa", "CBP", "meeting", 1, 1, 0, 0, 12, 0, None, False, False, 0),
+        (dt.date(2024, 4, 1), "MEX", "visa", "CBP", "meeting", 1, 1, 0, 0, 30, 0, None, False, False, 0),
     ]
     assert query(filled_db, "SELECT * FROM engagement_area_rollup ORDER BY month") == [
         (dt.date(2024, 3, 1), "FRA", "visa", 1, 1, 0, 0, 12, 0, 0, None, False, False),

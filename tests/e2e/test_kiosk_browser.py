@@ -118,7 +118,7 @@ def test_an_import_while_the_briefing_runs_shows_on_the_next_slide(demo_db, open
         page.keyboard.press("ArrowRight")
         wait_shown(page, "1 / 2", "Partner activity at a glance")
         page.wait_for_function(
-            "(n) => document.querySelector('.tile-value').innerText.replace(/,/g, '') === String(n)",
+            "(n) => { const v = document.querySelector('.tile-value'); return v && v.innerText.replace(/,/g, '') === String(n); }",
             arg=before + 3,
             timeout=WAIT_MS,
         )
@@ -159,9 +159,12 @@ def test_an_outdated_database_pauses_the_wall_with_a_calm_slide_and_resumes(demo
         con.execute("UPDATE metadata SET value = ? WHERE key = 'schema_version'", [version])
         con.close()
         page.wait_for_function(
-            "() => !document.querySelector('.slide-title').innerText.includes('paused')", timeout=WAIT_MS
+            "() => { const t = document.querySelector('.slide-title'); return t && !t.innerText.includes('paused'); }",
+            timeout=WAIT_MS,
         )
-        page.wait_for_function("() => document.querySelector('.kiosk-status').innerText.includes('Data as of')")
+        page.wait_for_function(  # each test tolerates the moment a rerun replaces the element
+            "() => { const s = document.querySelector('.kiosk-status'); return s && s.innerText.includes('Data as of'); }"
+        )
         assert page.locator(".kiosk-status .counter").inner_text().endswith("/ 3")
         no_error_on_the_wall(page)
         assert session.page_errors == []
