@@ -163,7 +163,8 @@ def test_an_outdated_database_pauses_the_wall_with_a_calm_slide_and_resumes(demo
             timeout=WAIT_MS,
         )
         page.wait_for_function(  # each test tolerates the moment a rerun replaces the element
-            "() => { const s = document.querySelector('.kiosk-status'); return s && s.innerText.includes('Data as of'); }"
+            "() => { const s = document.querySelector('.kiosk-status'); return s && s.innerText.includes('Data as of'); }",
+            timeout=WAIT_MS,
         )
         assert page.locator(".kiosk-status .counter").inner_text().endswith("/ 3")
         no_error_on_the_wall(page)
