@@ -152,9 +152,7 @@ def settle(page, runs: Runs, after: int, timeout_ms: float) -> float:
             raise TimeoutError(f"no finished script run after {after} (statuses so far: {runs.statuses})")
         page.wait_for_timeout(10)
     try:
-        page.wait_for_function(
-            SETTLED_JS, arg=QUIET_MS, timeout=max(1000, (deadline - time.time()) * 1000), polling=50
-        )
+        page.wait_for_function(SETTLED_JS, arg=QUIET_MS, timeout=max(1000, (deadline - time.time()) * 1000), polling=50)
     except Exception as exc:
         raise TimeoutError(f"not settled: {page.evaluate(BLOCKING_JS, QUIET_MS)}") from exc
     return page.evaluate("() => window.__atlas.last")
