@@ -25,6 +25,7 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -89,6 +90,35 @@ COUNT_JS = """() => ({plotly: document.querySelectorAll('[data-testid="stPlotlyC
                      deck: document.querySelectorAll('[data-testid="stDeckGlJsonChart"]').length})"""
 
 
+def _proc_table() -> dict[int, tuple[int, float]]:
+    """pid -> (parent pid, CPU seconds used so far: user + system) of every process this machine shows."""
+    tick = os.sysconf("SC_CLK_TCK")
+    out = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:  # ended while we read
+            continue
+        out[int(stat.parent.name)] = (int(fields[1]), (int(fields[11]) + int(fields[12])) / tick)
+    return out
+
+
+def cpu_split(server_pid: int) -> dict[str, float]:
+    """CPU seconds used so far by the server process and by the browser (every process descending from this one
+    but the server: Playwright's driver and the Chromium it started). Other work on the machine is not counted.
+    Only processes alive now are seen: read it before and after a click, whose browser processes outlive it."""
+    table = _proc_table()
+    children: dict[int, list[int]] = {}
+    for pid, (ppid, _cpu) in table.items():
+        children.setdefault(ppid, []).append(pid)
+    browser, todo = 0.0, [c for c in children.get(os.getpid(), []) if c != server_pid]
+    while todo:
+        pid = todo.pop()
+        browser += table[pid][1]
+        todo += children.get(pid, [])
+    return {"server": table.get(server_pid, (0, 0.0))[1], "browser": browser}
+
+
 def page_paths() -> list[tuple[str, str]]:
     """(page file, URL path) of every page, as Streamlit derives the path from pages/N_Name.py."""
     from benchmarks.pages import discover_pages
@@ -112,6 +142,7 @@ class Runs:
     def __init__(self, page) -> None:
         self.finished = 0
         self.sent = 0  # frames the browser sent (a widget change sends its rerun request)
+        self.received = 0  # ForwardMsgs the server sent (one per element delta, plus run and page messages)
         self.failed: list[str] = []
         self.statuses: list[str] = []  # every script_finished status, by name (fragment runs told apart)
         page.on("websocket", self._watch)
@@ -133,6 +164,7 @@ class Runs:
             msg.ParseFromString(payload)
         except Exception:  # not a ForwardMsg: nothing to count
             return
+        self.received += 1
         if msg.WhichOneof("type") != "script_finished":
             return
         status = msg.script_finished
@@ -184,10 +216,17 @@ def area_labels() -> list[str]:
     return [vocab.mission_area_label(m.code) for m in vocab.MISSION_AREAS]
 
 
-def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float) -> dict:
-    """First load and click-to-update of one page, `reps` times, each in a new browser context."""
+def measure_page(
+    browser, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float, server_pid: int
+) -> dict:
+    """First load and click-to-update of one page, `reps` times, each in a new browser context; per click also
+    the messages the server sent and the CPU time the server and the browser spent, from the press until the
+    page was settled (the quiet wait included, in which nothing is drawn)."""
     first: list[float] = []
     update: list[float] = []
+    messages: list[int] = []
+    server_cpu: list[float] = []
+    browser_cpu: list[float] = []
     errors: list[str] = []
     blocked: list[str] = []
     charts: dict[str, int] | None = None
@@ -215,7 +254,7 @@ def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, 
             first.append(settle(page, runs, 0, timeout_ms))
             charts = page.evaluate(COUNT_JS)
             stage = "click"
-            before = runs.finished
+            before, received, cpu_before = runs.finished, runs.received, cpu_split(server_pid)
             labels = area_labels()
             if path == "Briefing":  # the wall runs from the link's filters, with no sidebar: the click is Next
                 page.locator(".st-key-brief_next button").click()
@@ -224,7 +263,11 @@ def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, 
             stage = "update"
             last = settle(page, runs, before, timeout_ms)
             press = page.evaluate("() => window.__atlas.press")
+            cpu_after = cpu_split(server_pid)
             update.append(last - press)
+            messages.append(runs.received - received)
+            server_cpu.append(1000 * (cpu_after["server"] - cpu_before["server"]))
+            browser_cpu.append(1000 * (cpu_after["browser"] - cpu_before["browser"]))
         except Exception as exc:  # a page that never settles is a result, not a crash of the benchmark
             errors.append(f"{stage}: {type(exc).__name__}: {exc}"[:400])
         errors += runs.failed
@@ -232,6 +275,9 @@ def measure_page(browser, base_url: str, path: str, reps: int, rep_offset: int, 
     return {
         "first_load_ms": first,
         "update_ms": update,
+        "update_messages": messages,
+        "update_server_cpu_ms": server_cpu,
+        "update_browser_cpu_ms": browser_cpu,
         "charts": charts,
         "errors": errors,
         "blocked": sorted(set(blocked)),
@@ -251,18 +297,21 @@ def run(db: Path, reps: int, pages: list[str] | None, timeout_ms: float, log_dir
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
             try:
                 # One untimed visit warms the server's imports and the browser's cache of Streamlit's code.
-                measure_page(browser, f"http://127.0.0.1:{port}", "", 1, 500, timeout_ms)
+                measure_page(browser, f"http://127.0.0.1:{port}", "", 1, 500, timeout_ms, proc.pid)
                 for k, (file, path) in enumerate(page_paths()):
                     if pages and file not in pages:
                         continue
                     log(f"browser: {page_name(file)}")
-                    r = measure_page(browser, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms)
+                    r = measure_page(browser, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms, proc.pid)
                     r.update(
                         page=file,
                         first_load_p50_ms=percentile(r["first_load_ms"], 0.5),
                         first_load_p75_ms=percentile(r["first_load_ms"], 0.75),
                         update_p50_ms=percentile(r["update_ms"], 0.5),
                         update_p75_ms=percentile(r["update_ms"], 0.75),
+                        update_messages_p50=percentile(r["update_messages"], 0.5),
+                        update_server_cpu_p50_ms=percentile(r["update_server_cpu_ms"], 0.5),
+                        update_browser_cpu_p50_ms=percentile(r["update_browser_cpu_ms"], 0.5),
                     )
                     out.append(r)
             finally:
@@ -295,16 +344,25 @@ def section(result: dict) -> list[str]:
     )
     add("")
     add(
-        "| Page | Charts (plotly + maps) | First load p50 ms | First load p75 ms | Click-to-update p50 ms | "
-        "Click-to-update p75 ms | Runs | Errors |"
+        "- *Per click* (medians): the messages the server sent for the rerun (one per element drawn, plus the run's "
+        "own), and the CPU time the server process (script, DuckDB) and the browser (Chromium and Playwright's "
+        "driver) used from the press until the page was settled, the quiet wait included. Both share this "
+        "machine's cores: where the browser's time is several times the server's, the click waits for the "
+        "browser drawing what it was sent, not for the data."
     )
-    add("|---|---|---|---|---|---|---|---|")
+    add("")
+    add(
+        "| Page | Charts (plotly + maps) | First load p50 ms | First load p75 ms | Click-to-update p50 ms | "
+        "Click-to-update p75 ms | Click: messages | Click: server CPU ms | Click: browser CPU ms | Runs | Errors |"
+    )
+    add("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in result["pages"]:
         c = r["charts"] or {"plotly": 0, "deck": 0}
         add(
             f"| {page_name(r['page'])} | {c['plotly']} + {c['deck']} | {fmt(r['first_load_p50_ms'])} | "
             f"**{fmt(r['first_load_p75_ms'])}** | {fmt(r['update_p50_ms'])} | **{fmt(r['update_p75_ms'])}** | "
-            f"{len(r['update_ms'])}/{result['reps']} | {len(r['errors'])} |"
+            f"{fmt(r['update_messages_p50'])} | {fmt(r['update_server_cpu_p50_ms'])} | "
+            f"{fmt(r['update_browser_cpu_p50_ms'])} | {len(r['update_ms'])}/{result['reps']} | {len(r['errors'])} |"
         )
     worst_first = max((r["first_load_p75_ms"] for r in result["pages"]), default=float("nan"))
     worst_update = max((r["update_p75_ms"] for r in result["pages"]), default=float("nan"))

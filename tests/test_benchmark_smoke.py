@@ -117,8 +117,16 @@ def test_browser_benchmark_smoke_writes_its_section(tmp_path):
     text = report.read_text()
     assert "## Targets\n\nkept" in text  # the other sections stay
     assert re.search(
-        r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| 1/1 \| 0 \|", text, re.M
+        r"^\| Data \| \d+ \+ \d+ \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \| [\d,]+ \| "
+        r"[\d,]+ \| 1/1 \| 0 \|",
+        text,
+        re.M,
     ), text
+    row = re.search(r"^\| Data \|.*$", text, re.M)
+    assert row is not None
+    cells = [c.strip() for c in row.group(0).split("|")[1:-1]]
+    # A click draws something (the rerun's elements arrive as messages) and both sides did work for it.
+    assert int(cells[6].replace(",", "")) > 10 and int(cells[8].replace(",", "")) > 0, cells
 
 
 def test_a_bench_run_keeps_the_browser_and_replica_sections_of_the_report(tmp_path):
