@@ -60,8 +60,15 @@ _COMPACT_CSS = """<style>
 
 # WCAG 2.2 AA fixes to Streamlit's own styling (axe, tests/e2e/test_a11y_browser.py): each segment of a date
 # field is a 24 px target (2.5.8); the label of a filter this page switches off keeps the text colour (1.4.3:
-# dimmed, it fell under 4.5:1 in the dark theme).
+# dimmed, it fell under 4.5:1 in the dark theme); a multiselect's chosen items are written in the theme's text
+# colour on a tint of it with an accent border (1.4.3: white on the dark theme's sky-blue accent was 2.3:1, and
+# no one accent can hold 4.5:1 against both white text and the dark background).
 _A11Y_CSS = """<style>
+[data-testid="stMultiSelectTagsContainer"] [data-tag] {
+  color: inherit !important; background-color: color-mix(in srgb, currentColor 12%, transparent) !important;
+  border: 1px solid color-mix(in srgb, currentColor 45%, transparent) !important;
+}
+[data-testid="stMultiSelectTagsContainer"] [data-tag] * { color: inherit !important; }
 [data-testid="stDateInput"] [role="spinbutton"] {
   display: inline-block; min-width: 24px; min-height: 24px; line-height: 24px; text-align: center;
 }

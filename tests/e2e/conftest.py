@@ -234,15 +234,25 @@ _CONTRAST_JS = """(minimum) => {
     const rgba = (c) => (c.match(/[\\d.]+/g) || []).map(Number);
     const lum = ([r, g, b]) => { const f = (v) => { v /= 255; return v <= 0.03928 ? v / 12.92 : ((v + 0.055) / 1.055) ** 2.4; };
                                  return 0.2126 * f(r) + 0.7152 * f(g) + 0.0722 * f(b); };
-    const background = (el) => { for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
-                                   if (c.length === 3 || c[3] > 0.5) return c; } return [255, 255, 255]; };
+    // The first opaque background behind the text's centre: an ancestor drawn elsewhere (a slider's thumb under
+    // the value it carries above it) is not behind it. A scrolling container's box is its visible part only, so
+    // with no ancestor around the centre the first opaque one counts, as before.
+    const background = (el, x, y) => { let first = null;
+        for (; el; el = el.parentElement) { const c = rgba(getComputedStyle(el).backgroundColor);
+            if (!(c.length === 3 || c[3] > 0.5)) continue;
+            first = first || c;
+            const r = el.getBoundingClientRect();
+            if (x >= r.left && x <= r.right && y >= r.top && y <= r.bottom) return c; }
+        return first || [255, 255, 255]; };
     const low = [];
     for (const el of document.querySelectorAll('[data-testid="stMain"] *')) {
         if (el.closest('svg')) continue;
         const own = el.tagName === 'INPUT' ? el.value : [...el.childNodes].filter(n => n.nodeType === 3).map(n => n.textContent).join('').trim();
         const box = el.getBoundingClientRect(), style = getComputedStyle(el);
         if (!own || box.width === 0 || box.height === 0 || style.visibility === 'hidden') continue;
-        const fg = rgba(style.webkitTextFillColor || style.color), bg = background(el);
+        // A slider's range input carries its value for assistive technology; the value is drawn beside the thumb.
+        if (el.tagName === 'INPUT' && (el.type === 'range' || el.type === 'hidden' || style.opacity === '0')) continue;
+        const fg = rgba(style.webkitTextFillColor || style.color), bg = background(el, box.left + box.width / 2, box.top + box.height / 2);
         const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
         const ratio = (a + 0.05) / (b + 0.05);
         if (ratio < minimum) low.push(`${own.slice(0, 30)}: ${ratio.toFixed(1)}`);

@@ -4,7 +4,7 @@ and not one request to another host (each is blocked and counted). Screenshots g
 from __future__ import annotations
 
 import pytest
-from conftest import WAIT_MS, low_contrast_text, screenshot, wait_for_app
+from conftest import WAIT_MS, screenshot, wait_for_app
 
 PAGES = [
     # (name, path, what must be drawn)
@@ -77,16 +77,5 @@ def test_copied_url_reopens_the_same_filters(server, open_session):
     assert "area=cargo" in session.page.url and "country=CAN" in session.page.url
 
 
-@pytest.mark.parametrize("scheme", ["light", "dark"])
-@pytest.mark.parametrize("name, path, what", PAGES + [("data", "/Data", None)], ids=[p[0] for p in PAGES] + ["data"])
-def test_text_is_readable_in_light_and_dark_themes(server, open_session, name, path, what, scheme):
-    session = open_session(color_scheme=scheme)
-    session.page.goto(server.url + path)
-    wait_for_app(session.page)
-    if what:
-        _drawn(session.page, what)
-    wait_for_app(session.page)
-    if scheme == "dark":
-        screenshot(session.page, f"{name}_dark")
-    low = low_contrast_text(session.page)
-    assert low == [], f"text under 4.5:1 contrast in the {scheme} theme: {low}"
+# Text contrast in the light and the dark theme is checked on every page, expanders open, by
+# test_a11y_browser.py::test_no_serious_or_critical_axe_violation (axe's colour rules and low_contrast_text).
