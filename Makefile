@@ -35,10 +35,10 @@ run: install $(DB)
 # about half the time on two cores. TEST_WORKERS=0 runs it in this process.
 TEST_WORKERS ?= 2
 test: install-dev
-	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup
 
 test-fast: install-dev  ## everything but the real-browser tests
-	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadfile -m "not e2e"
+	$(PYTHON) -m pytest -n $(TEST_WORKERS) --dist loadgroup -m "not e2e"
 
 lint: install-dev  ## ruff (lint and format check) and mypy, configured in pyproject.toml
 	$(VENV)/bin/ruff check .

@@ -37,3 +37,26 @@ def empty_db(tmp_path, _built_empty_db) -> Path:
     path = folder / "atlas.duckdb"
     shutil.copyfile(_built_empty_db, path)
     return path
+
+
+# `make test` runs the suite on two workers with `--dist loadgroup`: a module's tests stay on one worker (its
+# module-scoped fixtures are built once), except the browser modules below, whose tests share only session
+# fixtures and read the demo server without changing it: they are handed out one by one, so the longest of them
+# (30 axe and keyboard tests) no longer runs on one worker while the other waits at the end.
+SPREAD = {
+    "tests/e2e/test_a11y_browser.py",
+    "tests/e2e/test_browser.py",
+    "tests/e2e/test_charts_browser.py",
+    "tests/e2e/test_daily_browser.py",
+    "tests/e2e/test_fragments_browser.py",
+    "tests/e2e/test_maps_browser.py",
+    "tests/e2e/test_org_browser.py",
+}
+
+
+def pytest_collection_modifyitems(config, items):
+    root = Path(str(config.rootpath))
+    for item in items:
+        module = item.path.relative_to(root).as_posix()
+        if module not in SPREAD:
+            item.add_marker(pytest.mark.xdist_group(module))
