@@ -83,10 +83,20 @@ def test_the_cookie_names_the_replica_and_a_stale_one_is_replaced(cluster):
 
 
 def test_the_launch_flags_are_the_browser_tests_flags():
-    from benchmarks.browser import LAUNCH_ARGS
+    from benchmarks.browser import LAUNCH_ARGS, LOCAL_PREFIXES
 
     text = (ROOT / "tests" / "e2e" / "conftest.py").read_text()
     assert all(f'"{flag}"' in text for flag in LAUNCH_ARGS)
+    assert all(f'"{prefix}"' in text for prefix in LOCAL_PREFIXES)  # the same addresses count as this machine's
+
+
+def test_only_other_addresses_are_routed_and_blocked():
+    from benchmarks.browser import NOT_LOCAL
+
+    for url in ("http://127.0.0.1:8501/", "ws://127.0.0.1:8501/_stcore/stream", "data:image/png;base64,", "blob:x"):
+        assert not NOT_LOCAL.search(url), url
+    for url in ("https://tile.openstreetmap.org/1/1/1.png", "http://localhost:8501/", "http://127.0.0.1.example/"):
+        assert NOT_LOCAL.search(url), url
 
 
 def test_a_browser_whose_replica_stopped_goes_on_to_another(tmp_path):

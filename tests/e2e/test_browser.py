@@ -79,3 +79,16 @@ def test_copied_url_reopens_the_same_filters(server, open_session):
 
 # Text contrast in the light and the dark theme is checked on every page, expanders open, by
 # test_a11y_browser.py::test_no_serious_or_critical_axe_violation (axe's colour rules and low_contrast_text).
+
+
+def test_a_request_to_another_host_is_blocked_and_counted(server, open_session):
+    """The guard every browser test relies on: the app's own requests pass, any other is aborted and recorded."""
+    session = open_session()
+    session.page.goto(server.url + "/Data")
+    wait_for_app(session.page)
+    assert session.blocked == []
+    outcome = session.page.evaluate(
+        "() => fetch('https://tiles.example.org/1/1/1.png').then(() => 'fetched', () => 'failed')"
+    )
+    assert outcome == "failed"
+    assert session.blocked == ["https://tiles.example.org/1/1/1.png"]
