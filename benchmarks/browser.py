@@ -75,7 +75,7 @@ SETTLED_JS = """(quiet) => {
   return performance.now() - window.__atlas.last >= quiet;
 }"""
 LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")  # the rest is blocked
-# Only requests elsewhere are routed (recorded and aborted), as in tests/e2e/conftest.py: routing every request
+# Only requests elsewhere are routed (recorded and aborted), the browser tests import this: routing every request
 # through Playwright's driver and this process added about 0.7 s to each first load, a cost no user pays.
 NOT_LOCAL = re.compile("^(?!(" + "|".join(re.escape(p) for p in LOCAL_PREFIXES) + "))")
 # Why a page is not settled (for the error a timeout records): the first condition of SETTLED_JS that fails.

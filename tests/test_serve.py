@@ -83,11 +83,10 @@ def test_the_cookie_names_the_replica_and_a_stale_one_is_replaced(cluster):
 
 
 def test_the_launch_flags_are_the_browser_tests_flags():
-    from benchmarks.browser import LAUNCH_ARGS, LOCAL_PREFIXES
+    from benchmarks.browser import LAUNCH_ARGS
 
     text = (ROOT / "tests" / "e2e" / "conftest.py").read_text()
     assert all(f'"{flag}"' in text for flag in LAUNCH_ARGS)
-    assert all(f'"{prefix}"' in text for prefix in LOCAL_PREFIXES)  # the same addresses count as this machine's
 
 
 def test_only_other_addresses_are_routed_and_blocked():

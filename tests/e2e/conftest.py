@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import re
 import socket
 import subprocess
 import sys
@@ -13,6 +12,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
+
+from benchmarks.browser import NOT_LOCAL
 
 ROOT = Path(__file__).resolve().parents[2]
 ARTIFACTS = ROOT / "tests" / "artifacts"
@@ -162,13 +163,6 @@ def browser(chromium_path):
         launched.close()
 
 
-LOCAL_PREFIXES = ("http://127.0.0.1:", "ws://127.0.0.1:", "data:", "blob:", "about:")
-# Every address but this machine's. Only those requests are routed (recorded and aborted): a route that matched
-# every request would pass each of the app's own through Playwright's driver and this process, about 0.7 s
-# more per page load, and it proves nothing more (a request the pattern does not match is local).
-NOT_LOCAL = re.compile("^(?!(" + "|".join(re.escape(p) for p in LOCAL_PREFIXES) + "))")
-
-
 @pytest.fixture
 def open_session(browser):
     contexts = []
@@ -184,6 +178,7 @@ def open_session(browser):
             session.blocked.append(request_route.request.url)
             request_route.abort()
 
+        # Only other addresses are routed (benchmarks/browser.py: routing all cost ~0.7 s per page load).
         context.route(NOT_LOCAL, block)
         page.on("console", lambda m: session.console_errors.append(m.text) if m.type == "error" else None)
         page.on("response", lambda r: session.failed_responses.append(r.url) if r.status >= 400 else None)
