@@ -16,7 +16,9 @@ who opened the app before):
   change drawn after the next finished script run, by the same rule.
 
 Each repetition opens the page with its own period in the link (?from=..&to=..) and picks its own area, so the
-server's query cache misses as it does for a new question. Writes p50 and p75 per page to a JSON file and,
+server's query cache misses as it does for a new question. Last, a reference page (benchmarks/floor_app.py: a
+bare Streamlit script with the same multiselect) is measured the same way on a server of its own: the floor
+that Streamlit and this browser put under every page. Writes p50 and p75 per page to a JSON file and,
 with --report, a section of its own in RESULTS.md.
 """
 
@@ -49,6 +51,8 @@ LAUNCH_ARGS = [
 QUIET_MS = 400
 PICK_SENT_S = 10
 SECTION = "## Browser (real server, real Chromium)"
+FLOOR_APP = ROOT / "benchmarks" / "floor_app.py"
+FLOOR_ROW = "*Reference: bare Streamlit page*"
 
 # Installed before any page script: the time of the last change to the document and of the last pointer press.
 # A change inside a <canvas> is not drawn (a canvas paints its pixels; its children are fallback content): the
@@ -304,22 +308,41 @@ def run(db: Path, reps: int, pages: list[str] | None, timeout_ms: float, log_dir
                         continue
                     log(f"browser: {page_name(file)}")
                     r = measure_page(browser, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms, proc.pid)
-                    r.update(
-                        page=file,
-                        first_load_p50_ms=percentile(r["first_load_ms"], 0.5),
-                        first_load_p75_ms=percentile(r["first_load_ms"], 0.75),
-                        update_p50_ms=percentile(r["update_ms"], 0.5),
-                        update_p75_ms=percentile(r["update_ms"], 0.75),
-                        update_messages_p50=percentile(r["update_messages"], 0.5),
-                        update_server_cpu_p50_ms=percentile(r["update_server_cpu_ms"], 0.5),
-                        update_browser_cpu_p50_ms=percentile(r["update_browser_cpu_ms"], 0.5),
-                    )
-                    out.append(r)
+                    out.append(summarise(dict(r, page=file)))
+                floor = measure_floor(browser, db, reps, timeout_ms, log_dir)
             finally:
                 browser.close()
     finally:
         stop_server(proc)
-    return {"pages": out}
+    return {"pages": out, "floor": floor}
+
+
+def summarise(r: dict) -> dict:
+    """Add the percentiles the report prints to one page's measurements."""
+    r.update(
+        first_load_p50_ms=percentile(r["first_load_ms"], 0.5),
+        first_load_p75_ms=percentile(r["first_load_ms"], 0.75),
+        update_p50_ms=percentile(r["update_ms"], 0.5),
+        update_p75_ms=percentile(r["update_ms"], 0.75),
+        update_messages_p50=percentile(r["update_messages"], 0.5),
+        update_server_cpu_p50_ms=percentile(r["update_server_cpu_ms"], 0.5),
+        update_browser_cpu_p50_ms=percentile(r["update_browser_cpu_ms"], 0.5),
+    )
+    return r
+
+
+def measure_floor(browser, db: Path, reps: int, timeout_ms: float, log_dir: Path) -> dict:
+    """The reference page (benchmarks/floor_app.py, a bare Streamlit script with the same control) on a server
+    of its own, by the same rules, after the app's server has stopped drawing: what any Streamlit page costs here."""
+    port = free_port()
+    proc = start_server(db, port, log_dir / "browser-floor.log", script=FLOOR_APP)
+    try:
+        log("browser: reference page")
+        url = f"http://127.0.0.1:{port}"
+        measure_page(browser, url, "", 1, 500, timeout_ms, proc.pid)  # warm, as for the app
+        return summarise(dict(measure_page(browser, url, "", reps, 0, timeout_ms, proc.pid), page="reference page"))
+    finally:
+        stop_server(proc)
 
 
 def section(result: dict) -> list[str]:
@@ -358,13 +381,10 @@ def section(result: dict) -> list[str]:
     )
     add("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in result["pages"]:
-        c = r["charts"] or {"plotly": 0, "deck": 0}
-        add(
-            f"| {page_name(r['page'])} | {c['plotly']} + {c['deck']} | {fmt(r['first_load_p50_ms'])} | "
-            f"**{fmt(r['first_load_p75_ms'])}** | {fmt(r['update_p50_ms'])} | **{fmt(r['update_p75_ms'])}** | "
-            f"{fmt(r['update_messages_p50'])} | {fmt(r['update_server_cpu_p50_ms'])} | "
-            f"{fmt(r['update_browser_cpu_p50_ms'])} | {len(r['update_ms'])}/{result['reps']} | {len(r['errors'])} |"
-        )
+        add(_row(page_name(r["page"]), r, result["reps"]))
+    floor = result.get("floor")
+    if floor:
+        add(_row(FLOOR_ROW, floor, result["reps"]))
     worst_first = max((r["first_load_p75_ms"] for r in result["pages"]), default=float("nan"))
     worst_update = max((r["update_p75_ms"] for r in result["pages"]), default=float("nan"))
     met = all(r["first_load_p75_ms"] <= 2500 and r["update_p75_ms"] <= 300 for r in result["pages"])
@@ -378,12 +398,35 @@ def section(result: dict) -> list[str]:
             else ("not met." if result["engagements"] >= 1_000_000 else "not judged below 1M.")
         )
     )
-    samples = [f"{page_name(r['page'])}: {e}" for r in result["pages"] for e in r["errors"][:2]]
+    if floor and floor["update_ms"]:
+        add("")
+        add(
+            f"{FLOOR_ROW} (benchmarks/floor_app.py, not a page of the app): one sidebar multiselect with the same "
+            "labels and one line of text, on a server of its own in the same run, measured by the same rules. It "
+            "is the floor under every page: Streamlit's own code loading and redrawing after a rerun on this "
+            f"machine and browser. Against it, the slowest page's click-to-update p75 is "
+            f"{worst_update / floor['update_p75_ms']:.1f}x and its first load p75 "
+            f"{worst_first / floor['first_load_p75_ms']:.1f}x; the reference alone takes "
+            f"{floor['update_p75_ms'] / 300:.0%} of the 300 ms click budget and "
+            f"{floor['first_load_p75_ms'] / 2500:.0%} of the 2.5 s first-load budget."
+        )
+    measured = result["pages"] + ([floor] if floor else [])
+    samples = [f"{page_name(r['page'])}: {e}" for r in measured for e in r["errors"][:2]]
     if samples:
         add("")
         add("Errors (first few): " + "; ".join(samples[:6]))
     add("")
     return lines
+
+
+def _row(name: str, r: dict, reps: int) -> str:
+    c = r["charts"] or {"plotly": 0, "deck": 0}
+    return (
+        f"| {name} | {c['plotly']} + {c['deck']} | {fmt(r['first_load_p50_ms'])} | "
+        f"**{fmt(r['first_load_p75_ms'])}** | {fmt(r['update_p50_ms'])} | **{fmt(r['update_p75_ms'])}** | "
+        f"{fmt(r['update_messages_p50'])} | {fmt(r['update_server_cpu_p50_ms'])} | "
+        f"{fmt(r['update_browser_cpu_p50_ms'])} | {len(r['update_ms'])}/{reps} | {len(r['errors'])} |"
+    )
 
 
 def write_section(report: Path, lines: list[str], title: str = SECTION) -> None:
@@ -449,10 +492,11 @@ def main(argv=None) -> int:
     report = args.report or (work / "RESULTS.md" if args.smoke else ROOT / "benchmarks" / "RESULTS.md")
     write_section(report, section(result))
     log(f"browser: wrote {out} and the section in {report} ({human(n)} engagements)")
-    for r in result["pages"]:
+    measured = result["pages"] + ([result["floor"]] if result.get("floor") else [])
+    for r in measured:
         for e in r["errors"]:
             log(f"browser: error on {page_name(r['page'])}: {e}")
-    return 1 if any(r["errors"] for r in result["pages"]) else 0
+    return 1 if any(r["errors"] for r in measured) else 0
 
 
 if __name__ == "__main__":

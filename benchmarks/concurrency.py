@@ -46,7 +46,8 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
+def start_server(db: Path, port: int, log: Path, script: Path | None = None) -> subprocess.Popen:
+    """`streamlit run` of the app (or of `script`) on 127.0.0.1:`port`, once its health check answers."""
     env = dict(os.environ, ATLAS_DB=str(db), ATLAS_TODAY=TODAY.isoformat())
     env.pop("ATLAS_MAX_SENSITIVITY", None)
     cmd = [
@@ -54,7 +55,7 @@ def start_server(db: Path, port: int, log: Path) -> subprocess.Popen:
         "-m",
         "streamlit",
         "run",
-        str(ROOT / "dashboard.py"),
+        str(script or ROOT / "dashboard.py"),
         "--server.port",
         str(port),
         "--server.address",

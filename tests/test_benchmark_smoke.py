@@ -127,6 +127,13 @@ def test_browser_benchmark_smoke_writes_its_section(tmp_path):
     cells = [c.strip() for c in row.group(0).split("|")[1:-1]]
     # A click draws something (the rerun's elements arrive as messages) and both sides did work for it.
     assert int(cells[6].replace(",", "")) > 10 and int(cells[8].replace(",", "")) > 0, cells
+    # The bare reference page was measured in the same run, with the rest of the app's sidebar and page absent.
+    floor = re.search(r"^\| \*Reference: bare Streamlit page\* \|.*$", text, re.M)
+    assert floor is not None, text
+    reference = [c.strip() for c in floor.group(0).split("|")[1:-1]]
+    assert reference[-2:] == ["1/1", "0"], reference
+    assert 0 < int(reference[6].replace(",", "")) < int(cells[6].replace(",", "")), (reference, cells)
+    assert re.search(r"the slowest page's click-to-update p75 is [\d.]+x", text), text
 
 
 def test_a_bench_run_keeps_the_browser_and_replica_sections_of_the_report(tmp_path):
