@@ -1,7 +1,8 @@
 """Accessibility (WCAG 2.2 AA) in a real Chromium: axe-core on every page with no serious or critical violation
-(all its WCAG and best-practice rules in the light theme, its colour rules in the dark theme) and, on the same
-page load, every piece of text at 4.5:1 contrast or more by our own measure; every chart and map with its text
-alternative, and the filters and a page's controls worked with the keyboard alone.
+(all its WCAG and best-practice rules in the light theme, its colour rules in the dark theme, switched on the
+same page load as a viewer's system setting switches it) and every piece of text at 4.5:1 contrast or more by
+our own measure in both; every chart and map with its text alternative, and the filters and a page's controls
+worked with the keyboard alone.
 
 axe-core comes inside the axe-playwright-python package and is injected as a script from disk, so it runs with
 every request to another host blocked (conftest). The full axe results of each page and theme are saved as
@@ -81,14 +82,6 @@ def _open(server, open_session, path: str, scheme: str = "light", width: int = 1
     return session
 
 
-def _background_luminance(page) -> float:
-    return page.evaluate(
-        """() => { const [r, g, b] = getComputedStyle(document.querySelector('[data-testid="stApp"]'))
-                       .backgroundColor.match(/[\\d.]+/g).map(Number);
-                   return (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; }"""
-    )
-
-
 def _open_expanders(page) -> None:
     """Open every expander of the main area (the numbers behind each chart) so that axe checks them too."""
     for summary in page.locator("[data-testid='stMain'] [data-testid='stExpander'] summary").all():
@@ -116,17 +109,12 @@ def _failing(page, results: dict) -> list[str]:
     return found
 
 
-@pytest.mark.parametrize("scheme", SCHEMES)
-@pytest.mark.parametrize("name, path", PAGES, ids=[p[0] for p in PAGES])
-def test_no_serious_or_critical_axe_violation(server, open_session, name, path, scheme):
+CHARTED = ("overview", "activity_map", "country_profile", "mission_areas", "agreements", "compare")
+
+
+def _axe(page, name: str, scheme: str) -> dict:
     from axe_playwright_python.sync_playwright import Axe
 
-    session = _open(server, open_session, path, scheme)
-    page = session.page
-    if name != "briefing":  # the wall screen has its own dark styling in both themes
-        luminance = _background_luminance(page)
-        assert (luminance > 0.8) if scheme == "light" else (luminance < 0.2), f"{scheme} theme not applied"
-    _open_expanders(page)
     results = Axe().run(page, options=AXE_OPTIONS_BY_SCHEME[scheme]).response
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe" / f"{name}_{scheme}.json").write_text(json.dumps(results))
@@ -135,34 +123,51 @@ def test_no_serious_or_critical_axe_violation(server, open_session, name, path, 
     assert results["testEngine"]["version"] and (len(ran) > 10 if scheme == "light" else "color-contrast" in ran), (
         "axe did not run"
     )
-    assert session.blocked == [], f"requests to other hosts: {session.blocked}"
-    failing = _failing(page, results)
-    assert failing == [], "\n".join(failing)
-    # Our own measure beside axe's (which leaves text over an image or a gradient 'incomplete'): the text's
-    # colour against the first opaque background behind it, on every piece of the main area's text.
-    if name != "briefing":  # the wall screen's own dark styling is checked by its tests
-        low = low_contrast_text(page)
-        assert low == [], f"text under 4.5:1 contrast in the {scheme} theme: {low}"
+    return results
 
 
-@pytest.mark.parametrize(
-    "name, path", [p for p in PAGES if p[0] != "briefing"], ids=[p[0] for p in PAGES if p[0] != "briefing"]
-)
-def test_every_chart_and_map_has_its_text_alternative_on_screen(server, open_session, name, path):
-    session = _open(server, open_session, path)
-    if name in ("overview", "activity_map", "country_profile", "mission_areas", "agreements", "compare"):
-        # Charts mount after the script run ends (the drawn-check above holds vacuously until then).
-        session.page.wait_for_selector(
-            "[data-testid='stMain'] [data-testid='stPlotlyChart'] .main-svg", timeout=LOAD_MS
-        )
-        session.page.wait_for_function(CHARTS_DRAWN_JS, timeout=LOAD_MS)
-    charts = session.page.evaluate(ALTERNATIVES_JS)
-    for chart in charts:
-        assert chart["role"] == "figure" and (chart["name"] or "").strip(), chart
-        assert chart["caption"] == chart["name"], chart
-        assert (chart["numbers"] or "").startswith("Numbers behind"), chart
-    if name in ("overview", "activity_map", "country_profile", "mission_areas", "agreements", "compare"):
-        assert charts, f"no chart found on {name}: the check saw nothing"
+@pytest.mark.parametrize("name, path", PAGES, ids=[p[0] for p in PAGES])
+def test_no_serious_or_critical_axe_violation_in_either_theme(server, open_session, name, path):
+    """One page load per page: the charts' text alternatives, axe (all rules) and our contrast measure in the
+    light theme; then the browser's colour scheme switched to dark, as a viewer's system setting switches it,
+    and axe's colour rules and our contrast measure again on the page as redrawn."""
+    session = _open(server, open_session, path, "light")
+    page = session.page
+    if name in CHARTED:
+        # Charts mount after the script run ends (the drawn-check in _open holds vacuously until then).
+        page.wait_for_selector("[data-testid='stMain'] [data-testid='stPlotlyChart'] .main-svg", timeout=LOAD_MS)
+        page.wait_for_function(CHARTS_DRAWN_JS, timeout=LOAD_MS)
+    if name != "briefing":  # the wall screen draws its one chart as a slide, described by the slide's text
+        charts = page.evaluate(ALTERNATIVES_JS)
+        for chart in charts:
+            assert chart["role"] == "figure" and (chart["name"] or "").strip(), chart
+            assert chart["caption"] == chart["name"], chart
+            assert (chart["numbers"] or "").startswith("Numbers behind"), chart
+        if name in CHARTED:
+            assert charts, f"no chart found on {name}: the check saw nothing"
+    _open_expanders(page)
+    for scheme in SCHEMES:
+        if scheme == "dark":
+            page.emulate_media(color_scheme="dark")
+        if name != "briefing":  # the wall screen has its own dark styling in both themes
+            # The theme follows the scheme at once; its colours are checked below, not assumed.
+            page.wait_for_function(
+                """(dark) => { const [r, g, b] = getComputedStyle(document.querySelector('[data-testid="stApp"]'))
+                       .backgroundColor.match(/[\\d.]+/g).map(Number);
+                   const l = (0.2126 * r + 0.7152 * g + 0.0722 * b) / 255; return dark ? l < 0.2 : l > 0.8; }""",
+                arg=scheme == "dark",
+                timeout=LOAD_MS,
+            )
+            page.wait_for_function(CHARTS_DRAWN_JS, timeout=LOAD_MS)
+        results = _axe(page, name, scheme)
+        assert session.blocked == [], f"requests to other hosts: {session.blocked}"
+        failing = _failing(page, results)
+        assert failing == [], f"{scheme} theme:\n" + "\n".join(failing)
+        # Our own measure beside axe's (which leaves text over an image or a gradient 'incomplete'): the text's
+        # colour against the first opaque background behind it, on every piece of the main area's text.
+        if name != "briefing":  # the wall screen's own dark styling is checked by its tests
+            low = low_contrast_text(page)
+            assert low == [], f"text under 4.5:1 contrast in the {scheme} theme: {low}"
 
 
 FOCUSED_JS = """() => { const el = document.activeElement; if (!el || el === document.body) return null;
