@@ -78,7 +78,7 @@ def test_copied_url_reopens_the_same_filters(server, open_session):
 
 
 # Text contrast in the light and the dark theme is checked on every page, expanders open, by
-# test_a11y_browser.py::test_no_serious_or_critical_axe_violation (axe's colour rules and low_contrast_text).
+# test_a11y_browser.py::test_no_serious_or_critical_axe_violation_in_either_theme (axe's colour rules and low_contrast_text).
 
 
 def test_a_request_to_another_host_is_blocked_and_counted(server, open_session):
