@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import itertools
 import re
 
 import pytest
 
+import colour_difference
 from atlas.data import vocab
 
 PAIRS = {
@@ -34,7 +36,7 @@ def test_the_mission_areas_are_these_seven_in_this_order():
         ("border", "Border Security and Training", "#009E73"),
         ("immigration", "Immigration Policy", "#CC79A7"),
         ("law_enforcement", "Law Enforcement", "#D55E00"),
-        ("counterterrorism", "Counter-Terrorism", "#AE8D49"),
+        ("counterterrorism", "Counter-Terrorism", "#6E6E6E"),
     ]
 
 
@@ -48,6 +50,36 @@ def test_mission_area_colours_are_hex_and_codes_are_identifiers():
     assert all(re.fullmatch(r"#[0-9A-F]{6}", a.colour) for a in vocab.MISSION_AREAS)
     assert all(re.fullmatch(r"[a-z_]+", a.code) for a in vocab.MISSION_AREAS)
     assert all(a.description.endswith(".") for a in vocab.MISSION_AREAS)
+
+
+# The stacked bars and the map's markers tell mission areas apart by colour alone (the legend names them): every
+# pair must differ visibly for every viewer. CIEDE2000 of 10 is a difference seen at a glance; the floor below is
+# the closest pair of the Okabe-Ito hues kept (cargo and law enforcement under protanopia).
+MIN_DIFFERENCE = 7.5
+
+
+@pytest.mark.parametrize("vision", list(colour_difference.VISIONS))
+def test_every_two_mission_area_colours_are_told_apart(vision):
+    close = [
+        (a.code, b.code, round(colour_difference.difference(a.colour, b.colour, vision), 1))
+        for a, b in itertools.combinations(vocab.MISSION_AREAS, 2)
+        if colour_difference.difference(a.colour, b.colour, vision) < MIN_DIFFERENCE
+    ]
+    assert close == [], f"too alike for {vision}: {close}"
+
+
+def test_the_colour_arithmetic_gives_known_answers():
+    # Sharma, Wu and Dalal's test data, pair 1, and WCAG's black on white.
+    assert colour_difference.delta_e2000((50, 2.6772, -79.7751), (50, 0, -82.7485)) == pytest.approx(2.0425, abs=1e-4)
+    assert colour_difference.contrast("#000000", "#FFFFFF") == pytest.approx(21)
+    assert colour_difference.difference("#816935", "#816935", "deuteranopia") == 0
+
+
+@pytest.mark.parametrize("background", ["#FFFFFF", "#0E1117"], ids=["light", "dark"])
+def test_mission_area_colours_stand_out_from_both_themes_backgrounds(background):
+    """WCAG 1.4.11: a bar or marker 3:1 against the page behind it ([theme.light]/[theme.dark] backgrounds)."""
+    low = {a.code: round(colour_difference.contrast(a.colour, background), 2) for a in vocab.MISSION_AREAS}
+    assert {c: r for c, r in low.items() if r < 3} == {}
 
 
 def test_the_derived_tables_agree_with_the_list():

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 class MissionArea:
     code: str
     label: str
-    colour: str  # Okabe-Ito hues, darkened where needed: 3:1 on white, told apart with colour-vision deficiencies
+    colour: str  # Okabe-Ito hues (darkened where needed) and a grey: 3:1 on both themes, told apart (tests/test_vocab.py)
     description: str
 
 
@@ -59,7 +59,7 @@ MISSION_AREAS: tuple[MissionArea, ...] = (
     MissionArea(
         "counterterrorism",
         "Counter-Terrorism",
-        "#AE8D49",
+        "#6E6E6E",
         "Counter-terrorism cooperation, terrorist travel, watchlisting.",
     ),
 )
