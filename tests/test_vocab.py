@@ -5,9 +5,9 @@ from __future__ import annotations
 import itertools
 import re
 
+import colour_difference
 import pytest
 
-import colour_difference
 from atlas.data import vocab
 
 PAIRS = {
