@@ -15,9 +15,8 @@ from dataclasses import dataclass
 class MissionArea:
     code: str
     label: str
-    colour: (
-        str  # Okabe-Ito hues (darkened where needed) and a grey: 3:1 on both themes, told apart (tests/test_vocab.py)
-    )
+    # Okabe-Ito hues (darkened where needed) and a grey: 3:1 on both themes, told apart (tests/test_vocab.py)
+    colour: str
     description: str
 
 
