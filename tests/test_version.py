@@ -7,7 +7,8 @@ import datetime as dt
 import duckdb
 import pytest
 
-from atlas.data import ingest, schema
+from atlas.config import REFERENCE_DIR
+from atlas.data import build, ingest, schema
 from atlas.data.db import Database
 from support import agreement, dump_tables, engagement, query, run_cli, write_csv
 
@@ -116,3 +117,39 @@ def test_an_import_brings_an_outdated_file_up_to_date(two_engagements, tmp_path)
         ]
     finally:
         db.close()
+
+
+def test_upgrade_brings_in_the_shipped_facts_of_this_version_and_keeps_the_records(two_engagements):
+    """Programme facts are re-sourced from time to time: a file loaded with older ones (an as-of date since
+    corrected, a site since added, a mission area since recoloured, no mark at all) gets this version's on
+    upgrade, with their sources; records are not touched."""
+    facts = ("programs", "footprint_headlines", "organizations", "mission_areas")
+    shipped = dump_tables(two_engagements, facts)
+    records = dump_tables(two_engagements)
+    assert query(two_engagements, "SELECT value FROM metadata WHERE key = ?", [build.REFERENCE_KEY]) == [
+        (build.reference_version(),)
+    ]
+    con = duckdb.connect(str(two_engagements))
+    con.execute("UPDATE programs SET source_as_of = '2019-01-01' WHERE program_code = 'preclearance'")
+    con.execute("DELETE FROM programs WHERE program_code = 'csi'")
+    con.execute("DELETE FROM organizations WHERE code = 'ICAO'")
+    con.execute("UPDATE mission_areas SET colour = '#AE8D49' WHERE code = 'counterterrorism'")
+    con.execute("DELETE FROM metadata WHERE key = ?", [build.REFERENCE_KEY])
+    con.close()
+    assert dump_tables(two_engagements, facts) != shipped
+
+    result = run_cli("upgrade", "--db", two_engagements)
+    assert (result.returncode, result.stdout, result.stderr) == (0, f"Upgraded {two_engagements}\n", "")
+    assert dump_tables(two_engagements, facts) == shipped
+    assert dump_tables(two_engagements) == records, "records are never touched"
+    assert query(two_engagements, "SELECT value FROM metadata WHERE key = ?", [build.REFERENCE_KEY]) == [
+        (build.reference_version(),)
+    ]
+    assert run_cli("upgrade", "--db", two_engagements).stdout == f"{two_engagements} is up to date\n"
+
+
+def test_the_facts_mark_changes_with_every_shipped_fact():
+    """reference_version() reads every file the facts come from, and the mission areas."""
+    names = {*build.PROGRAM_FILES, build.HEADLINES_FILE, "organizations.csv"}
+    assert names == {p.name for p in REFERENCE_DIR.glob("*.csv")}
+    assert len(build.reference_version()) == 16

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import re
 import tempfile
 from pathlib import Path
@@ -37,6 +38,7 @@ PROGRAM_FILES = (
     "pcsc_agreements_partial.csv",
     "dhs_overseas_posts_partial.csv",
 )
+HEADLINES_FILE = "dhs_international_footprint_headlines.csv"
 # Not current: a membership that ended, or a site announced but not (yet) operational. The announced test reads
 # the status the way the Activity map does (atlas.views.maps.is_announced), so a hollow dot is never counted.
 _NOT_CURRENT = re.compile(
@@ -45,8 +47,61 @@ _NOT_CURRENT = re.compile(
 _UNCERTAIN = re.compile(r"uncertain|not confirmed|unclear|status unknown", re.IGNORECASE)
 
 
+# The metadata key holding the digest of the shipped facts a file was loaded with (reference_version()).
+REFERENCE_KEY = "reference_version"
+
+
+def reference_version() -> str:
+    """Changes whenever a shipped fact changes: the programme, headline and organization files of data/reference/
+    (re-sourced from time to time) and the mission areas of atlas.data.vocab."""
+    digest = hashlib.sha256()
+    for name in (*PROGRAM_FILES, HEADLINES_FILE, "organizations.csv"):
+        digest.update(name.encode() + b"\0" + (REFERENCE_DIR / name).read_bytes())
+    digest.update(repr(vocab.MISSION_AREAS).encode())
+    return digest.hexdigest()[:16]
+
+
+def reference_is_current(con) -> bool:
+    found = con.execute("SELECT value FROM metadata WHERE key = ?", [REFERENCE_KEY]).fetchone()
+    return bool(found) and found[0] == reference_version()
+
+
 def load_reference(con) -> None:
     """Countries, aliases, mission areas, programmes and headline figures."""
+    _load_geography(con)
+    load_facts(con)
+
+
+def refresh_facts(con) -> None:
+    """Replace the shipped facts of an existing file (mission areas, organizations, programmes, headline figures)
+    with this version's: they are reference data, not records, and a re-sourced file must reach old databases
+    with its new sources and as-of dates. Records and the countries they name are not touched."""
+    for table in ("mission_areas", "programs", "footprint_headlines"):
+        con.execute(f"DELETE FROM {table}")
+    load_facts(con)
+
+
+def load_facts(con) -> None:
+    """Mission areas, organizations, programmes and headline figures, and the mark of the version loaded."""
+    con.executemany(
+        "INSERT INTO mission_areas VALUES (?, ?, ?, ?, ?)",
+        [(m.code, m.label, m.colour, m.description, i) for i, m in enumerate(vocab.MISSION_AREAS)],
+    )
+    schema.load_organizations(con)
+    con.executemany("INSERT INTO programs VALUES (" + ", ".join("?" * 16) + ")", program_rows())
+    with (REFERENCE_DIR / HEADLINES_FILE).open(encoding="utf-8", newline="") as f:
+        headlines = [
+            tuple(
+                r[k] or None
+                for k in ("program", "mission_area", "metric", "value", "scope", "source_url", "source_as_of", "notes")
+            )
+            for r in csv.DictReader(f)
+        ]
+    con.executemany("INSERT INTO footprint_headlines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", headlines)
+    schema.set_metadata(con, REFERENCE_KEY, reference_version())
+
+
+def _load_geography(con) -> None:
     rows = countries.load_countries()
     frame = pd.DataFrame(rows)
     frame["map_index"] = range(len(frame))
@@ -60,21 +115,6 @@ def load_reference(con) -> None:
     con.register("alias_frame", aliases)
     con.execute("INSERT INTO country_aliases SELECT alias_key, alias, iso3 FROM alias_frame")
     con.unregister("alias_frame")
-    con.executemany(
-        "INSERT INTO mission_areas VALUES (?, ?, ?, ?, ?)",
-        [(m.code, m.label, m.colour, m.description, i) for i, m in enumerate(vocab.MISSION_AREAS)],
-    )
-    schema.load_organizations(con)
-    con.executemany("INSERT INTO programs VALUES (" + ", ".join("?" * 16) + ")", program_rows())
-    with (REFERENCE_DIR / "dhs_international_footprint_headlines.csv").open(encoding="utf-8", newline="") as f:
-        headlines = [
-            tuple(
-                r[k] or None
-                for k in ("program", "mission_area", "metric", "value", "scope", "source_url", "source_as_of", "notes")
-            )
-            for r in csv.DictReader(f)
-        ]
-    con.executemany("INSERT INTO footprint_headlines VALUES (?, ?, ?, ?, ?, ?, ?, ?)", headlines)
 
 
 def _primary_area(text: str) -> str:
@@ -148,14 +188,18 @@ def build(
 
 
 def upgrade(db: Path) -> bool:
-    """Bring the database file up to date with this version, in place of the old file."""
+    """Bring the database file up to date with this version (its schema, macros and derived tables, and the
+    shipped facts), in place of the old file; records are kept. False: nothing to do."""
     con = duckdb.connect(":memory:")
     try:
         con.execute("ATTACH ? AS atlas (READ_ONLY)", [str(db)])
         con.execute("USE atlas")
-        if schema.is_current(con):
+        if schema.is_current(con) and reference_is_current(con):
             return False
     finally:
         con.close()
     with store.writing(Path(db)) as writer:
-        return schema.bring_up_to_date(writer.con)
+        schema.bring_up_to_date(writer.con)
+        if not reference_is_current(writer.con):
+            refresh_facts(writer.con)
+        return True
