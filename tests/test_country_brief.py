@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import subprocess
 
@@ -71,6 +73,22 @@ def test_the_brief_lists_engagements_programmes_with_sources_and_the_region(brie
     assert "10:" in preclearance and "newswire.ca" in preclearance, "sites counted, sources named"
     assert "Container Security Initiative" in flat and "Not current: CBP Preclearance" in flat
     assert "Rank 1 of 2 partner countries in the region; 60% of the region's 5 engagements." in flat
+
+
+def test_a_period_reaching_past_today_lists_a_planned_engagement_once_as_upcoming(fixture_db, tmp_path):
+    db = Database.open(fixture_db)
+    run = lambda name, f=None, **extra: db.query(name, (f.params() if f else {}) | extra)  # noqa: E731
+    try:
+        f = dataclasses.replace(default_filters(TODAY), end=dt.date(2027, 3, 31))
+        pdf = country_brief.build(run, f, "CAN", as_of="30 Nov 2026")
+    finally:
+        db.close()
+    (tmp_path / "brief.pdf").write_bytes(pdf)
+    layout = _tool("pdftotext", "-layout", tmp_path / "brief.pdf", "-")
+    listed = [line for line in layout.splitlines() if "Planned cargo training" in line]
+    assert len(listed) == 1, listed
+    assert "01 Feb 2027" in listed[0] and "Upcoming" in listed[0] and "Planned" not in listed[0].split("training")[1]
+    assert "Visa security talks with Canada" in layout, "the recent ones are still listed"
 
 
 def test_every_page_states_filters_as_of_sensitivity_and_no_demo_label_without_demo_data(brief):

@@ -98,7 +98,9 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
     p = run("country_profile", view, iso3=iso3).iloc[0]
     monthly = run("country_monthly_activity", view, iso3=iso3)
     agreements = run("agreements_list", view, search="")
-    recent = run("recent_engagements", view, limit=8)
+    # Recent: the period up to today (a period reaching past today would list planned engagements as recent, and
+    # again as upcoming); upcoming: the next 12 months, whatever the period.
+    recent = run("recent_engagements", dataclasses.replace(view, end=min(view.end, today)), limit=8)
     upcoming = run(
         "recent_engagements",
         dataclasses.replace(view, start=today + dt.timedelta(days=1), end=today + dt.timedelta(days=365)),
