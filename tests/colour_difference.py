@@ -91,6 +91,12 @@ def difference(hex1: str, hex2: str, vision: str = "normal") -> float:
     return delta_e2000(lab(seen(rgb(hex1), vision)), lab(seen(rgb(hex2), vision)))
 
 
+def distance76(hex1: str, hex2: str, vision: str = "normal") -> float:
+    """CIE76 (the plain CIELAB distance) between two colours as a viewer with this vision sees them."""
+    a, b = lab(seen(rgb(hex1), vision)), lab(seen(rgb(hex2), vision))
+    return math.dist(a, b)
+
+
 def contrast(hex1: str, hex2: str) -> float:
     def luminance(h: str) -> float:
         r, g, b = (_linear(c) for c in rgb(h))

@@ -60,7 +60,7 @@ MISSION_AREAS: tuple[MissionArea, ...] = (
     MissionArea(
         "counterterrorism",
         "Counter-Terrorism",
-        "#6E6E6E",
+        "#687078",
         "Counter-terrorism cooperation, terrorist travel, watchlisting.",
     ),
 )
