@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from apptest_support import TODAY, run_page
+from atlas.data import vocab
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import briefing, slides
@@ -21,6 +22,11 @@ def _html(at) -> str:
     return " ".join(h.proto.body for h in at.get("html"))
 
 
+def _tiles(at) -> list[str]:
+    """The values in the slide's number tiles, in order."""
+    return re.findall(r"class='tile-value'[^>]*>([^<]*)</div>", _html(at))
+
+
 def _counter(at) -> str:
     return re.search(r'class="counter">(\d+ / \d+)', _html(at)).group(1)
 
@@ -31,8 +37,8 @@ def test_briefing_opens_on_the_headline_slide(app_env):
     assert _counter(at) == "1 / 7"
     body = _html(at)
     assert "Partner activity at a glance" in body
-    assert "<div class='tile-value'>10</div>" in body  # engagements, as on the overview
-    assert "<div class='tile-value'>4</div>" in body  # agreements in force
+    assert "10" in _tiles(at)  # engagements, as on the overview
+    assert "4" in _tiles(at)  # agreements in force
     assert "+7 (+233%)" in body and "previous period of equal length" in body
     assert "Data as of" in body and "Filters: 01 Dec 2025 – 30 Nov 2026" in body
     assert "DEMO" not in body, "the fixture has no demo records"
@@ -74,7 +80,7 @@ def test_briefing_carries_the_filters_and_makes_a_slide_per_area(app_env):
     assert not at.exception
     assert at.query_params["mode"] == "briefing" and at.query_params["area"] == "visa,cargo"
     assert _counter(at) == "1 / 8", "two area slides replace the mix slide"
-    assert "<div class='tile-value'>2</div>" in _html(at)  # F-E01 visa, F-E03 cargo in Canada
+    assert "2" in _tiles(at)  # F-E01 visa, F-E03 cargo in Canada
     for _ in range(3):
         at.button(key="brief_next").click().run()
     assert "Visa Security" in _html(at)
@@ -123,6 +129,34 @@ def test_slides_state_filters_as_of_sources_and_demo(deck):
     assert "DEMO DATA" in demo_deck.footer(deck.slides[0])
 
 
+def test_every_slide_says_how_its_numbers_count_records_with_several_partners(deck, fixture_db):
+    """As every page does (vocab.COUNTING): totals once, per-country figures for each partner country."""
+    expected = {
+        "headline": ("both", "engagement"),
+        "map": ("per_country", "engagement"),
+        "partners": ("per_country", "engagement"),
+        "areas": ("total", "engagement"),
+        "agreements": ("total", "agreement"),
+        "renewals": ("total", "agreement"),
+        "changes": ("total", "engagement"),
+    }
+    for s in deck.slides:
+        counting, noun = expected[s.key]
+        assert s.note and s.note.endswith(vocab.counting_note(counting, noun)), (s.key, s.note)
+    db = Database.open(fixture_db)
+    run = lambda name, f=None, **extra: db.query(name, (f.params() if f else {}) | extra)  # noqa: E731
+    try:
+        f = default_filters(TODAY)
+        extra = briefing.build_slides(
+            run, f, since=dt.date(2025, 12, 1), as_of="30 Nov 2026", keys=["area:cargo", "country:CAN"]
+        )
+        notes = {s.key: s.note for s in extra.slides}
+    finally:
+        db.close()
+    assert notes["area_cargo"].endswith(vocab.counting_note("both")), notes
+    assert notes["country_CAN"].endswith(vocab.counting_note("per_country")), notes
+
+
 def test_text_from_the_data_is_escaped_on_slides():
     evil = briefing.Slide("x", "t", bullets=["<img src=x onerror=alert(1)>"], numbers=[briefing.Number("<b>", "1")])
     assert "<img" not in slides.bullets_html(evil.bullets) and "&lt;img" in slides.bullets_html(evil.bullets)
@@ -135,7 +169,7 @@ def test_the_links_slide_list_is_honoured_in_order(app_env):
     assert _counter(at) == "1 / 3" and "Where we are active" in _html(at)
     at.button(key="brief_next").click().run()
     assert "<h1 class='slide-title'>Canada</h1>" in _html(at)
-    assert "<div class='tile-value'>1</div>" in _html(at)  # F-E01: Canada's one visa engagement
+    assert "1" in _tiles(at)  # F-E01: Canada's one visa engagement
     at.button(key="brief_next").click().run()
     assert "Partner activity at a glance" in _html(at)
     # The slide list and the filters stay in the URL, so the link replays the same briefing.

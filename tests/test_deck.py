@@ -19,6 +19,7 @@ from apptest_support import TODAY
 from atlas.data.db import Database
 from atlas.data.filters import default_filters
 from atlas.views import briefing, slides
+from atlas.views import deck as pptx_deck
 
 ROOT = Path(__file__).resolve().parents[1]
 # A short deck with every kind of slide once.
@@ -169,3 +170,65 @@ def test_the_export_needs_no_browser(fixture_db, tmp_path):
     )
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "built False", done.stdout
+
+
+BIG = ["167,645", "118", "1,234,567", "43", "+12.5%"]  # engagements at a million rows run to six digits and more
+
+
+@pytest.fixture(scope="module")
+def big_numbers():
+    numbers = [briefing.Number(f"Tile {i}", v) for i, v in enumerate(BIG)]
+    slide = briefing.Slide("headline", "Big numbers", numbers=numbers, note="A note.")
+    deck = briefing.Deck([lambda: slide], "all mission areas", "30 Nov 2026", demo=False)
+    pptx, pdf = slides.export(deck)
+    return Presentation(io.BytesIO(pptx)), pdf
+
+
+def test_a_long_number_is_made_smaller_to_fit_its_tile_on_the_wall():
+    inner = (slides.WIDTH - 96 - slides.TILE_GAP * 4) / 5 - slides.TILE_PAD[False]
+    sizes = {v: slides.value_px(v, 5) for v in BIG}
+    assert sizes["118"] == sizes["43"] == slides.VALUE_PX[False], "short values keep the usual size"
+    assert sizes["1,234,567"] < sizes["167,645"] < slides.VALUE_PX[False]
+    assert all(size * 0.6 * len(v) <= inner for v, size in sizes.items()), sizes
+    html = slides.numbers_html([briefing.Number(f"Tile {i}", v) for i, v in enumerate(BIG)])
+    assert f"font-size: {sizes['167,645']}px; line-height: 115px'>167,645<" in html
+    assert "font-size: 100px; line-height: 115px'>118<" in html, "the line keeps its height: labels stay level"
+    wide = slides.numbers_html([briefing.Number("Engagements", "167,645"), briefing.Number("Countries", "118")])
+    assert "font-size: 100px; line-height: 115px'>167,645<" in wide, "two tiles leave room for six digits"
+
+
+def test_a_long_number_fits_its_tile_in_the_pptx(big_numbers):
+    pptx, _ = big_numbers
+    page = pptx.slides[0]
+    tiles = sorted((s for s in page.shapes if s.shape_type == MSO_SHAPE_TYPE.AUTO_SHAPE), key=lambda s: s.left)
+    values = {s.text_frame.text: s for s in page.shapes if s.has_text_frame and s.text_frame.text in BIG}
+    assert set(values) == set(BIG)
+    for tile, value in zip(tiles, BIG, strict=True):
+        box = values[value]
+        assert tile.left <= box.left and box.left + box.width <= tile.left + tile.width, value
+        size = box.text_frame.paragraphs[0].runs[0].font.size.pt
+        # 0.6 em per character at most, in the box less its insets (2 frame px to the point, EMU per frame px)
+        room_pt = (box.width / pptx_deck.PX - 14) / 2
+        assert size * 0.6 * len(value) <= room_pt + 0.01, (value, size, room_pt)
+    sizes = {v: values[v].text_frame.paragraphs[0].runs[0].font.size.pt for v in BIG}
+    assert sizes["118"] == sizes["43"] == 48 and sizes["1,234,567"] < 48
+
+
+def test_a_long_number_fits_its_tile_in_the_pdf(big_numbers, tmp_path):
+    from atlas.views import pdf as pdf_module
+
+    _, pdf = big_numbers
+    path = tmp_path / "big.pdf"
+    path.write_bytes(pdf)
+    boxes = subprocess.run(["pdftotext", "-bbox", str(path), "-"], capture_output=True, check=True, text=True).stdout
+    words = {
+        m.group(5): (float(m.group(1)), float(m.group(3)))
+        for m in re.finditer(
+            r'<word xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" yMax="([\d.]+)">([^<]+)</word>', boxes
+        )
+    }
+    tile_w = (pdf_module.PAGE_W - 48 - 12 * 4) / 5
+    for i, value in enumerate(BIG):
+        left, right = 24 + i * (tile_w + 12), 24 + i * (tile_w + 12) + tile_w
+        x_min, x_max = words[value]
+        assert left <= x_min and x_max <= right - 4, (value, x_min, x_max, left, right)

@@ -39,7 +39,7 @@ from atlas.views.projector import (  # noqa: F401  (re-exported: the projector l
     style,
     world_map,
 )
-from atlas.views.slide import Chart, Deck, Number, Slide, display_title, month_label, partner_names
+from atlas.views.slide import Chart, Deck, Number, Slide, counted, display_title, month_label, partner_names
 
 __all__ = [
     "AREA_COLOURS",
@@ -179,7 +179,9 @@ def _headline(run: Runner, f: Filters) -> Slide:
         ],
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
         chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
-        note="Cancelled engagements are not counted. Changes compare with the previous period of equal length.",
+        note=counted(
+            "Cancelled engagements are not counted. Changes compare with the previous period of equal length.", "both"
+        ),
     )
 
 
@@ -196,8 +198,11 @@ def _map(run: Runner, f: Filters) -> Slide:
         map=picture,
         bullets=[] if len(active) else ["No engagements for these filters."],
         sources="Engagement records; boundaries: Natural Earth (public domain)",
-        note=f"{len(active)} partner countries engaged; brighter means more engagements; the {len(leaders)} "
-        "busiest are named.",
+        note=counted(
+            f"{len(active)} partner countries engaged; brighter means more engagements; the {len(leaders)} busiest "
+            "are named.",
+            "per_country",
+        ),
     )
 
 
@@ -214,6 +219,7 @@ def _partners(run: Runner, f: Filters) -> Slide:
             f"{r.name}: {int(r.engagements):,} · {_versus(r.engagements, r.prev_engagements) or 'new'}"
             for r in top.itertuples()
         ],
+        note=counted(None, "per_country"),
     )
 
 
@@ -231,7 +237,7 @@ def _area(run: Runner, f: Filters, code: str) -> Slide:
         chart=monthly_chart(part, f, "line") if len(part) else None,
         bullets=[f"{r.name}: {int(r.engagements):,}" for r in leaders.itertuples()]
         or ["No engagements in this mission area for these filters."],
-        note=f"{int(part.engagements.sum()):,} engagements in the period. {area.description}",
+        note=counted(f"{int(part.engagements.sum()):,} engagements in the period. {area.description}", "both"),
     )
 
 
@@ -243,6 +249,7 @@ def _mix(run: Runner, f: Filters) -> Slide:
         figure=_trend(figures.area_mix_over_time, monthly, f) if len(monthly) else None,
         chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else ["No engagements for these filters."],
+        note=counted(None, "total"),
     )
 
 
@@ -266,7 +273,11 @@ def _agreements(run: Runner, f: Filters) -> Slide:
         else None,
         bullets=[] if len(pipeline) else ["No agreements for these filters."],
         sources="Agreement records and their status history",
-        note=" · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses),
+        note=counted(
+            " · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses),
+            "total",
+            "agreement",
+        ),
     )
 
 
@@ -287,7 +298,11 @@ def _renewals(run: Runner, f: Filters) -> Slide:
         ]
         or ["No renewals due in the next 12 months."],
         sources="Agreement records and their status history",
-        note=f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.",
+        note=counted(
+            f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.",
+            "total",
+            "agreement",
+        ),
     )
 
 
@@ -310,7 +325,7 @@ def _country(run: Runner, f: Filters, iso3: str) -> Slide:
         chart=monthly_chart(monthly, f, "column") if len(monthly) else None,
         bullets=[] if len(monthly) else [f"No engagements with {p['name']} in the period."],
         sources="Engagement and agreement records; programme sources on the Country profile",
-        note=" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None,
+        note=counted(" · ".join(x for x in (p.region, p.subregion) if isinstance(x, str) and x) or None, "per_country"),
     )
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 
 from atlas.data import vocab
 from atlas.data.filters import Filters
-from atlas.views.slide import Number, Slide, display_title
+from atlas.views.slide import Number, Slide, counted, display_title
 
 Runner = Callable[..., pd.DataFrame]
 EXPIRING_SOON_DAYS = 90
@@ -132,6 +132,7 @@ def what_changed_slide(run: Runner, f: Filters, since: dt.date) -> Slide:
         ],
         bullets=bullets or ["No agreement status changes or newly engaged countries in this window."],
         sources="Engagement records; agreement status history (recorded on import)",
+        note=counted(None, "total"),
     )
 
 

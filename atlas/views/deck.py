@@ -14,7 +14,7 @@ from pptx.enum.text import MSO_ANCHOR, PP_ALIGN
 from pptx.util import Emu, Pt
 
 from atlas.views import briefing
-from atlas.views.slide import Chart, Deck, Slide
+from atlas.views.slide import Chart, Deck, Slide, fit_size
 
 PX = 12192000 // 1920  # EMU per pixel of the 1920x1080 frame (16:9, 13.33 in wide): 1 px = 0.5 pt
 CHART_TYPES = {
@@ -26,6 +26,11 @@ CHART_TYPES = {
 
 def _rgb(colour: str) -> RGBColor:
     return RGBColor.from_string(colour.lstrip("#").upper())
+
+
+# The note under the chart: two lines of 13 pt (26 frame px each, 1.2 spacing) and the box's insets, above the
+# footer line; a note ends with the counting rule, so it often takes the second line.
+NOTE_H = 76
 
 
 def _box(
@@ -65,7 +70,9 @@ def _numbers(page, slide: Slide, top: int, height: int) -> None:
         tile.fill.solid()
         tile.fill.fore_color.rgb = _rgb("#132247")
         tile.line.fill.background()
-        _box(page, x + 16, top + 10, tile_w - 32, 110, n.value, size=48, colour=briefing.ACCENT, bold=True)
+        # 2 frame px to the point; the text box keeps 0.1 in (14 px) of insets
+        size = fit_size(n.value, 48, (tile_w - 32 - 14) / 2)
+        _box(page, x + 16, top + 10, tile_w - 32, 110, n.value, size=size, colour=briefing.ACCENT, bold=True)
         _box(page, x + 16, top + 120, tile_w - 32, 50, n.label, size=16)
         if n.delta:
             _box(page, x + 16, top + 170, tile_w - 32, 40, n.delta, size=13, colour=briefing.MUTED)
@@ -114,7 +121,7 @@ def _slide(presentation, deck: Deck, slide: Slide, picture: bytes | None) -> Non
     title.text_frame.paragraphs[0].alignment = PP_ALIGN.LEFT
     for run in title.text_frame.paragraphs[0].runs:
         run.font.size, run.font.bold, run.font.color.rgb = Pt(28), True, _rgb(briefing.FOREGROUND)
-    top, bottom = 140, 1080 - 60 - (56 if slide.note else 0)
+    top, bottom = 140, 1080 - 60 - (NOTE_H + 8 if slide.note else 0)
     large = slide.numbers and slide.chart is None and slide.figure is None
     if slide.numbers:
         height = 300 if large else 220
@@ -138,7 +145,7 @@ def _slide(presentation, deck: Deck, slide: Slide, picture: bytes | None) -> Non
             size=18 if large or not has_body else 15,
         )
     if slide.note:
-        _box(page, 48, 1080 - 110, 1824, 50, slide.note, size=13, colour=briefing.MUTED)
+        _box(page, 48, 1080 - 60 - NOTE_H, 1824, NOTE_H, slide.note, size=13, colour=briefing.MUTED)
     footer = deck.footer_line() + ("  ·  DEMO DATA" if deck.demo else "")
     _box(page, 48, 1080 - 52, 1824, 40, footer, size=11, colour=briefing.MUTED)
     notes = page.notes_slide.notes_text_frame

@@ -87,7 +87,8 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
             c.setFillColorRGB(*_hex("#132247"))
             c.roundRect(x, top - height, tile_w, height, 7, stroke=0, fill=1)
             c.setFillColorRGB(*accent)
-            c.setFont(bold, 64 if large else 46)
+            usual = 64 if large else 46
+            c.setFont(bold, min(usual, usual * (tile_w - 20) / max(pdfmetrics.stringWidth(n.value, bold, usual), 1)))
             c.drawString(x + 10, top - (70 if large else 52), n.value)
             c.setFillColorRGB(*fg)
             y = text_lines(
@@ -126,7 +127,7 @@ def _page(c: canvas.Canvas, deck: Deck, slide: Slide, picture: bytes | None, num
         y = text_lines(c, bullet, text_x + 14, y, text_w - 14, font=regular, size=size) - size * 0.5
     if slide.note:
         c.setFillColorRGB(*muted)
-        text_lines(c, slide.note, 24, 70, PAGE_W - 48, font=regular, size=11, max_lines=1)
+        text_lines(c, slide.note, 24, 70, PAGE_W - 48, font=regular, size=11, max_lines=2)
     c.setFillColorRGB(*muted)
     text_lines(c, deck.footer(slide), 24, 34, PAGE_W - 48, font=regular, size=9, leading=11, max_lines=2)
 

@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
+from atlas.data import vocab
 from atlas.views.flatmap import MapPicture
 
 # Trailing party codes on demo agreement titles: "... on Cargo (USA-BLZ-CRI-GTM)".
@@ -90,6 +91,22 @@ class Deck:
         if len(filters) > room:
             filters = filters[: room - 1].rstrip(" ·,") + "…"
         return f"Filters: {filters} · Data as of {self.as_of}"
+
+
+DIGIT_EM = 0.6  # the widest a character of a tile's value (bold digits, comma, sign, %) is, in ems, with some room
+
+
+def fit_size(value: str, usual: float, room: float) -> float:
+    """The font size for a tile's value: `usual`, or smaller so that the value ('167,645') fits `room` (same unit
+    as the size) on one line."""
+    return min(usual, room / (DIGIT_EM * max(len(value), 1)))
+
+
+def counted(note: str | None, counting: str, noun: str = "engagement") -> str:
+    """A slide's note ending with how its numbers count records with several partners (vocab.COUNTING), as every
+    page of the app says it: the wall, the deck and the PDF all show the note."""
+    sentence = vocab.counting_note(counting, noun)
+    return f"{note} {sentence}" if note else sentence
 
 
 def display_title(title: str) -> str:

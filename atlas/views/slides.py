@@ -10,6 +10,7 @@ from __future__ import annotations
 import html
 
 from atlas.views import briefing, flatmap, projector
+from atlas.views.slide import fit_size
 
 WIDTH, HEIGHT = 1920, 1080
 
@@ -17,9 +18,24 @@ WIDTH, HEIGHT = 1920, 1080
 # --- on screen ---------------------------------------------------------------------------------
 
 
+# The number tiles (atlas/app/briefing.py CSS: .tiles, .tile, .tile-value): side by side across the frame's
+# inner width with 24 px gaps, each with its padding; a value is drawn at its size unless it would not fit.
+TILE_GAP, TILE_PAD = 24, {False: 44, True: 72}
+VALUE_PX = {False: 100, True: 170}
+
+
+def value_px(value: str, tiles: int, *, large: bool = False) -> int:
+    """The font size of a tile's value on the wall: its usual size, or smaller so that '167,645' fits its tile."""
+    inner = (WIDTH - 2 * 48 - TILE_GAP * (tiles - 1)) / tiles - TILE_PAD[large]
+    return int(fit_size(value, VALUE_PX[large], inner))
+
+
 def numbers_html(numbers: list[briefing.Number], *, large: bool = False) -> str:
     tiles = "".join(
-        f"<div class='tile'><div class='tile-value'>{html.escape(n.value)}</div>"
+        # The line keeps its usual height, so the labels under a smaller value stay level with their neighbours'.
+        f"<div class='tile'><div class='tile-value' style='font-size: {value_px(n.value, len(numbers), large=large)}px; "
+        f"line-height: {round(VALUE_PX[large] * 1.15)}px'>"
+        f"{html.escape(n.value)}</div>"
         f"<div class='tile-label'>{html.escape(n.label)}</div>"
         + (f"<div class='tile-delta'>{html.escape(n.delta)}</div>" if n.delta else "")
         + "</div>"
