@@ -135,7 +135,8 @@ def show_slide() -> None:
     if view.kiosk:
         shown = state["brief_index"] + 1
         demo = '<span class="demo-badge">DEMO</span>' if deck is not None and deck.demo else ""
-        as_of = f"<span>Data as of {html.escape(deck.as_of)}</span>" if deck is not None else ""
+        # The wall says what its numbers are of: the filters (shortened to one line) and the as-of time.
+        as_of = f"<span>{html.escape(deck.footer_line())}</span>" if deck is not None else ""
         st.html(
             f"<div class='kiosk-status'>{demo}{as_of}<span class='counter'>{shown} / {count}</span></div>"
             f"<div class='kiosk-progress' style='width: {100 * shown / count:.1f}%'></div>"

@@ -194,6 +194,8 @@ def test_kiosk_hides_the_controls_but_keeps_the_keyboard(app_env):
     assert not at.selectbox and not at.get("download_button") and not at.get("multiselect")
     body = _html(at)
     assert "kiosk-status" in body and "kiosk-progress" in body and "<div class='slide-footer'>" not in body
+    status = re.search(r"<div class='kiosk-status'>(.*?)</div>", body).group(1)
+    assert "Filters: 01 Dec 2025 – 30 Nov 2026" in status and "Data as of" in status
     assert ".st-key-brief_controls { position: absolute" in body, "the controls are visually hidden"
     at.button(key="brief_next").click().run()
     assert re.search(r"class='counter'>2 / 7<", _html(at))

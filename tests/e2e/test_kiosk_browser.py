@@ -58,6 +58,7 @@ def test_kiosk_hides_every_control_and_the_keyboard_follows_the_links_slides(ser
     assert page.locator(".kiosk-progress").is_visible() and not page.locator(".slide-footer").count()
     status = page.locator(".kiosk-status").inner_text()
     assert "DEMO" in status and "Data as of" in status
+    assert "Filters: " in status, "the wall says what its numbers are of"
     widths = [page.evaluate("() => document.querySelector('.kiosk-progress').getBoundingClientRect().width")]
     page.keyboard.press("ArrowRight")
     wait_shown(page, "2 / 3", "Partner activity at a glance")
