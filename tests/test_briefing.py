@@ -196,6 +196,9 @@ def test_kiosk_hides_the_controls_but_keeps_the_keyboard(app_env):
     assert "kiosk-status" in body and "kiosk-progress" in body and "<div class='slide-footer'>" not in body
     status = re.search(r"<div class='kiosk-status'>(.*?)</div>", body).group(1)
     assert "Filters: 01 Dec 2025 – 30 Nov 2026" in status and "Data as of" in status
+    many = run_page(BRIEFING, query={"mode": "briefing", "kiosk": "1", "country": "CAN,MEX,GBR,FRA"})
+    status = re.search(r"<div class='kiosk-status'>(.*?)</div>", _html(many)).group(1)
+    assert "Canada, Mexico +2 more" in status, status
     assert ".st-key-brief_controls { position: absolute" in body, "the controls are visually hidden"
     at.button(key="brief_next").click().run()
     assert re.search(r"class='counter'>2 / 7<", _html(at))

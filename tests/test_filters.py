@@ -112,3 +112,21 @@ def test_describe_names_what_is_filtered():
         start=dt.date(2026, 1, 1), end=dt.date(2026, 6, 30), mission_areas=("visa",), countries=("GBR",), today=TODAY
     )
     assert f.describe() == "01 Jan 2026 – 30 Jun 2026 · Visa Security · United Kingdom"
+
+
+def test_a_brief_description_shortens_long_choices_to_two_and_a_count():
+    f = flt.Filters(
+        start=dt.date(2026, 1, 1),
+        end=dt.date(2026, 6, 30),
+        mission_areas=("visa", "cargo"),
+        countries=("CAN", "MEX", "GBR", "FRA"),
+        components=("CBP", "ICE", "TSA"),
+        today=TODAY,
+    )
+    assert f.describe(brief=True) == (
+        "01 Jan 2026 – 30 Jun 2026 · Visa Security, Cargo Security · Canada, Mexico +2 more · CBP, ICE +1 more"
+    )
+    assert f.describe() == (
+        "01 Jan 2026 – 30 Jun 2026 · Visa Security, Cargo Security · Canada, Mexico, United Kingdom, France · "
+        "CBP, ICE, TSA"
+    )

@@ -105,28 +105,36 @@ class Filters:
             "max_rank": self.max_rank,
         }
 
-    def describe(self, partners: str | None = None) -> str:
+    def describe(self, partners: str | None = None, *, brief: bool = False) -> str:
         """One line a briefing slide or an export can carry: what these numbers are filtered to. `partners` names
-        the partners a page chose itself (Compare), in place of the country and region choices."""
+        the partners a page chose itself (Compare), in place of the country and region choices. `brief`: each
+        choice of more than two shortened to its first two and how many more (the wall screen's corner line)."""
+
+        def listed(names) -> str:
+            names = list(names)
+            if brief and len(names) > 2:
+                return f"{', '.join(names[:2])} +{len(names) - 2} more"
+            return ", ".join(names)
+
         parts = [f"{self.start:%d %b %Y} – {self.end:%d %b %Y}"]
         if self.mission_areas:
-            parts.append(", ".join(vocab.mission_area_label(a) for a in self.mission_areas))
+            parts.append(listed(vocab.mission_area_label(a) for a in self.mission_areas))
         if partners:
             parts.append(partners)
         elif self.countries:
-            parts.append(", ".join(countries.name_of(c) for c in self.countries))
+            parts.append(listed(countries.name_of(c) for c in self.countries))
         elif self.regions:
-            parts.append(", ".join(self.regions))
+            parts.append(listed(self.regions))
         if self.components:
-            parts.append(", ".join(self.components))
+            parts.append(listed(self.components))
         if self.engagement_types:
-            parts.append(", ".join(vocab.label_of(vocab.ENGAGEMENT_TYPES, t) for t in self.engagement_types))
+            parts.append(listed(vocab.label_of(vocab.ENGAGEMENT_TYPES, t) for t in self.engagement_types))
         if self.agreement_statuses:
             parts.append(
-                "agreements " + ", ".join(vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in self.agreement_statuses)
+                "agreements " + listed(vocab.label_of(vocab.AGREEMENT_STATUSES, s) for s in self.agreement_statuses)
             )
         if self.partnerships:
-            parts.append(", ".join(vocab.label_of(vocab.PARTNERSHIPS, k) for k in self.partnerships))
+            parts.append(listed(vocab.label_of(vocab.PARTNERSHIPS, k) for k in self.partnerships))
         if len(parts) == 1:
             parts.append("all mission areas, all countries")
         return " · ".join(parts)

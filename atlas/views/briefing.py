@@ -129,6 +129,7 @@ def build_slides(run: Runner, f: Filters, *, since: dt.date, as_of: str, keys: I
     return Deck(
         builders=[_builder(run, f, since, key) for key in keys],
         filters_text=f.describe(),
+        filters_brief=f.describe(brief=True),
         as_of=as_of,
         demo=_has_demo(run, f),
         keys=keys,

@@ -63,6 +63,9 @@ class Deck:
     as_of: str
     demo: bool
     keys: list[str] = field(default_factory=list)
+    filters_brief: str = (
+        ""  # the filters with long choices shortened (Filters.describe(brief=True)); "": as filters_text
+    )
     _built: dict[int, Slide] = field(default_factory=dict, repr=False)
 
     def __len__(self) -> int:
@@ -86,7 +89,7 @@ class Deck:
 
     def footer_line(self) -> str:
         """The wall screen's one quiet line: filters and as-of (sources are in the notes and files)."""
-        filters = self.filters_text
+        filters = self.filters_brief or self.filters_text
         room = FOOTER_LIMIT - len(self.as_of) - 25
         if len(filters) > room:
             filters = filters[: room - 1].rstrip(" ·,") + "…"
