@@ -159,6 +159,8 @@ def _builder(run: Runner, f: Filters, since: dt.date, key: str) -> Callable[[], 
 
 # --- the slides -------------------------------------------------------------------------------------
 
+ONCE = ("total", "agreement")  # how an agreement slide counts: each agreement once, however many partners
+
 
 def _headline(run: Runner, f: Filters) -> Slide:
     kpi = run("kpi_engagements", f).iloc[0]
@@ -276,8 +278,7 @@ def _agreements(run: Runner, f: Filters) -> Slide:
         sources="Agreement records and their status history",
         note=counted(
             " · ".join(f"{vocab.label_of(vocab.AGREEMENT_STATUSES, s)}: {int(totals.get(s, 0)):,}" for s in statuses),
-            "total",
-            "agreement",
+            *ONCE,
         ),
     )
 
@@ -299,11 +300,7 @@ def _renewals(run: Runner, f: Filters) -> Slide:
         ]
         or ["No renewals due in the next 12 months."],
         sources="Agreement records and their status history",
-        note=counted(
-            f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.",
-            "total",
-            "agreement",
-        ),
+        note=counted(f"{len(renewals)} agreement(s) in force expire within 12 months; the soonest are listed.", *ONCE),
     )
 
 
