@@ -54,9 +54,9 @@ def test_mission_area_colours_are_hex_and_codes_are_identifiers():
 
 # The stacked bars and the map's markers tell mission areas apart by colour alone (the legend names them): every
 # pair must differ visibly for every viewer, by two measures: CIEDE2000 (perceptual; 10 is seen at a glance) and
-# the plain CIELAB distance. The floors are the closest pair of the Okabe-Ito hues kept (cargo and law
-# enforcement under protanopia: 7.8 and 16); the grey of Counter-Terrorism replaced a second brown that was 7.3
-# from Law Enforcement under deuteranopia.
+# the plain CIELAB distance. The floors sit under the closest pairs kept: CIEDE2000 7.8 (cargo and law
+# enforcement, protanopia) and CIELAB 15.4 (aviation and border, tritanopia). The slate of Counter-Terrorism
+# replaced a second brown that was 7.3 CIEDE2000 from Law Enforcement under deuteranopia.
 MIN_DIFFERENCE, MIN_DISTANCE = 7.5, 15
 
 
