@@ -2,7 +2,7 @@
 
 CIEDE2000 after Sharma, Wu and Dalal (2005), on CIELAB from sRGB under D65. Dichromacy simulated with the
 matrices of Machado, Oliveira and Fernandes (2009) at severity 1.0 (protanopia, deuteranopia, tritanopia),
-applied to linear RGB. Contrast ratio as WCAG 2 defines it.
+applied to linear RGB. (Contrast ratios: atlas.views.projector.contrast.)
 """
 
 from __future__ import annotations
@@ -95,12 +95,3 @@ def distance76(hex1: str, hex2: str, vision: str = "normal") -> float:
     """CIE76 (the plain CIELAB distance) between two colours as a viewer with this vision sees them."""
     a, b = lab(seen(rgb(hex1), vision)), lab(seen(rgb(hex2), vision))
     return math.dist(a, b)
-
-
-def contrast(hex1: str, hex2: str) -> float:
-    def luminance(h: str) -> float:
-        r, g, b = (_linear(c) for c in rgb(h))
-        return 0.2126 * r + 0.7152 * g + 0.0722 * b
-
-    darker, lighter = sorted((luminance(hex1), luminance(hex2)))
-    return (lighter + 0.05) / (darker + 0.05)

@@ -289,11 +289,11 @@ html, body, .stApp, [data-testid="stAppViewContainer"], [data-testid="stMain"] {
 .tiles {{ display: flex; gap: 24px; }}
 .tile {{ flex: 1; min-width: 0; background: #132247; border-radius: 14px; padding: 10px 22px; height: 228px;
   box-sizing: border-box; }}
-.tile-value {{ font-size: 100px; font-weight: 800; color: {b.ACCENT}; line-height: 1.15; white-space: nowrap; }}
+.tile-value {{ font-size: {slides.VALUE_PX[False]}px; font-weight: 800; color: {b.ACCENT}; line-height: 1.15; white-space: nowrap; }}
 .tile-label {{ font-size: 30px; line-height: 1.2; color: {b.FOREGROUND}; margin-top: 6px; }}
 .tile-delta {{ font-size: 24px; line-height: 1.2; color: {b.MUTED}; margin-top: 4px; }}
 .tiles.large .tile {{ height: 380px; padding: 36px 36px; }}
-.tiles.large .tile-value {{ font-size: 170px; }}
+.tiles.large .tile-value {{ font-size: {slides.VALUE_PX[True]}px; }}
 .tiles.large .tile-label {{ font-size: 40px; }}
 .tiles.large + * {{ margin-top: 24px; }}
 .slide-bullets {{ margin: 0; padding-left: 1.2em; }}

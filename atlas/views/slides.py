@@ -19,7 +19,8 @@ WIDTH, HEIGHT = 1920, 1080
 
 
 # The number tiles (atlas/app/briefing.py CSS: .tiles, .tile, .tile-value): side by side across the frame's
-# inner width with 24 px gaps, each with its padding; a value is drawn at its size unless it would not fit.
+# inner width with 24 px gaps, each with its padding; a value is drawn at its size (the CSS reads VALUE_PX)
+# unless it would not fit.
 TILE_GAP, TILE_PAD = 24, {False: 44, True: 72}
 VALUE_PX = {False: 100, True: 170}
 
