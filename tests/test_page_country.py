@@ -239,9 +239,9 @@ def test_engagements_over_time_chart_data(app_env):
     spec = chart(run_page(PAGE, {"iso": "CAN"}), "country_mix")
     bars = {t["name"]: (t["x"], values(t["y"])) for t in spec["data"] if t.get("meta") != "event"}
     assert bars == {
-        "Visa Security": (["2026-01-01T00:00:00.000000"], [1.0]),  # F-E01
-        "Aviation Security": (["2026-03-01T00:00:00.000000"], [1.0]),  # F-E02
-        "Cargo Security": (["2026-06-01T00:00:00.000000"], [1.0]),
+        "Visa Security": (["2026-01-01"], [1.0]),  # F-E01
+        "Aviation Security": (["2026-03-01"], [1.0]),  # F-E02
+        "Cargo Security": (["2026-06-01"], [1.0]),
     }  # F-E03
     colours = {t["name"]: t["marker"]["color"] for t in spec["data"] if t.get("meta") != "event"}
     assert colours["Cargo Security"] == vocab.MISSION_AREA_COLOURS["cargo"]

@@ -10,6 +10,7 @@ import streamlit as st
 
 from atlas.app.session import database, query
 from atlas.app.widgets import _download_buttons, downloads, empty_state, md_escape
+from atlas.app.wire import compact_table
 from atlas.data import export, vocab
 from atlas.data import filters as flt
 
@@ -52,7 +53,12 @@ def table(
     # Readable headers: the page's own, else the column name in words ("last_import" -> "Last import").
     headers = {c: str(c).replace("_", " ").capitalize() for c in shown.columns} | (column_config or {})
     st.dataframe(
-        shown.head(MAX_TABLE_ROWS), hide_index=True, width="stretch", column_config=headers, key=f"df_{key}", **kwargs
+        compact_table(shown.head(MAX_TABLE_ROWS)),
+        hide_index=True,
+        width="stretch",
+        column_config=headers,
+        key=f"df_{key}",
+        **kwargs,
     )
     if len(shown) > MAX_TABLE_ROWS:
         st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")
@@ -66,24 +72,35 @@ def ranked_table(
     column is as wide as its longest number and does not wrap)."""
     top = max(float(frame[value].max()), 1.0) if len(frame) else 1.0
     rows = "".join(
-        f'<tr><td style="padding:0.15em 0.4em 0.15em 0;overflow-wrap:break-word">{html.escape(str(name))}</td>'
-        f'<td style="width:30%;padding:0 0.4em" aria-hidden="true"><div style="height:0.75em;border-radius:2px;'
-        f'width:{100 * float(n) / top:.1f}%;min-width:2px;background:{colour}"></div></td>'
-        f'<td class="atlas-number" style="text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums">'
-        f"{int(n):,}</td></tr>"
+        f"<tr><td>{html.escape(str(name))}</td>"
+        f'<td aria-hidden="true"><div style="width:{100 * float(n) / top:.1f}%"></div></td>'
+        f'<td class="atlas-number">{int(n):,}</td></tr>'
         for name, n in zip(frame[label], frame[value])
     )
     st.html(
-        f'<table class="atlas-ranked" style="width:100%;border-collapse:collapse;font-size:0.95rem;border:none">'
-        f'<caption style="text-align:left;font-weight:600;padding-bottom:0.3em">{html.escape(caption)}</caption>'
-        f'<thead><tr><th scope="col" style="text-align:left;font-weight:400">Country</th>'
+        f"<style>{RANKED_CSS}</style>"
+        f'<table class="atlas-ranked" style="--bar:{colour}">'
+        f"<caption>{html.escape(caption)}</caption>"
+        f'<thead><tr><th scope="col" style="text-align:left">Country</th>'
         # The header spans bar and number, so a narrow card shrinks the bar, never the number.
         # A soft hyphen lets a long header ("Engage-ments") break in a narrow card, not push the numbers out.
-        f'<th scope="col" colspan="2" style="text-align:right;font-weight:400">'
+        f'<th scope="col" colspan="2" style="text-align:right">'
         f"{html.escape(value_header).replace('Engagements', 'Engage&shy;ments')}</th>"
         "</tr></thead>"
         f"<tbody>{rows}</tbody></table>"
     )
+
+
+# The ranking's look, sent once per table instead of on every row (a page of seven cards sent 20 KB of it).
+RANKED_CSS = (
+    ".atlas-ranked{width:100%;border-collapse:collapse;font-size:0.95rem;border:none}"
+    ".atlas-ranked caption{text-align:left;font-weight:600;padding-bottom:0.3em}"
+    ".atlas-ranked th{font-weight:400}"
+    ".atlas-ranked td:first-child{padding:0.15em 0.4em 0.15em 0;overflow-wrap:break-word}"
+    ".atlas-ranked td[aria-hidden]{width:30%;padding:0 0.4em}"
+    ".atlas-ranked td[aria-hidden] div{height:0.75em;border-radius:2px;min-width:2px;background:var(--bar)}"
+    ".atlas-ranked .atlas-number{text-align:right;white-space:nowrap;font-variant-numeric:tabular-nums}"
+)
 
 
 ENGAGEMENT_TABLE_COLUMNS = [

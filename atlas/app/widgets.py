@@ -13,6 +13,7 @@ import streamlit as st
 from atlas.app.session import as_of_text, query
 from atlas.app.state import NOTICES, PAGES, select_country, select_organization
 from atlas.app.viewer import viewer_caption
+from atlas.app.wire import compact_dates, compact_table, trim_template
 from atlas.data import export, vocab
 from atlas.data import filters as flt
 from atlas.views import organizations
@@ -198,6 +199,8 @@ def plotly(
     _require_alternative(key, description, numbers)
     if height:
         fig.update_layout(height=height)
+    compact_dates(fig)
+    trim_template(fig)
     event: object
     with st.container():
         if on_select:
@@ -341,7 +344,7 @@ def numbers_behind(
     for those columns) adds CSV/Excel buttons inside it."""
     shown = _readable(frame if columns is None else frame[list(columns)]).rename(columns=columns or {})
     with st.expander(f"Numbers behind {what}"):
-        st.dataframe(shown, hide_index=True, width="stretch", key=f"nb_{key}")
+        st.dataframe(compact_table(shown), hide_index=True, width="stretch", key=f"nb_{key}")
         if download is not None:
             name, rows = download
             downloads(frame[list(columns or frame.columns)] if rows is None else rows, name, key=key)

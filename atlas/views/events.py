@@ -37,11 +37,19 @@ def _hover(kind: Kind, month: pd.Timestamp, days: list, titles: list, partners: 
     """The hover text of one marker: the month's events of one kind (sorted by day), the first LISTED named."""
     lines = [f"<b>{_esc(kind.label)}, {month:%b %Y}: {len(days):,}</b>"]
     for day, title, with_ in zip(days[:LISTED], titles[:LISTED], partners[:LISTED], strict=True):
-        with_whom = f" ({_esc(with_)})" if isinstance(with_, str) and with_ else ""
+        with_whom = f" ({_esc(with_)})" if _names_more(with_, title) else ""
         lines.append(f"{pd.Timestamp(day):%d %b}: {_esc(title)}{with_whom}")
     if len(days) > LISTED:
         lines.append(f"… and {len(days) - LISTED:,} more")
     return "<br>".join(lines)
+
+
+def _names_more(partners: object, title: object) -> bool:
+    """Whether the partners ('Canada; Mexico') name anyone the title does not already ('... with Canada')."""
+    if not isinstance(partners, str) or not partners:
+        return False
+    named = str(title or "")
+    return any(p.strip() not in named for p in partners.split(";"))
 
 
 def _by_month(part: pd.DataFrame) -> dict[pd.Timestamp, tuple[list, list, list]]:
@@ -78,7 +86,7 @@ def event_traces(
     for code in kinds_in(events):
         kind = KINDS[code]
         groups = _by_month(events[events["kind"] == code])  # type: ignore[index]
-        y = top * (1 - STRIP * (0.25 + 0.3 * kind.row))
+        y = round(top * (1 - STRIP * (0.25 + 0.3 * kind.row)), 1)
         traces.append(
             {
                 "type": "scatter",

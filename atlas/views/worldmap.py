@@ -97,7 +97,6 @@ def _choropleth_parts(
     classes = count_classes(top)
     colours = tints(colour, len(classes)) if colour else class_colours(len(classes))
     scale = class_scale(top, colours)
-    hover = [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(data["name"], data[value])]
     traces = [
         {
             "type": "choropleth",
@@ -107,13 +106,12 @@ def _choropleth_parts(
             "colorscale": scale,
             "zmin": 0.5,
             "zmax": top + 0.5,
-            "hovertext": hover,
-            "hoverinfo": "text",
+            "text": [esc(n) for n in data["name"]],
+            "hovertemplate": _tooltip(label, "z"),
             "marker": {"line": {"color": "#555555" if outline else "white", "width": 0.6 if outline else 0.4}},
             "showscale": False,
             "showlegend": False,
-            "customdata": list(data["iso3"]),
-            "name": label,
+            "name": label,  # a click reads the country from the point's location
         }
     ]
     small = data[data["small"].astype(bool)]
@@ -127,7 +125,8 @@ def _choropleth_parts(
                 "customdata": list(small["iso3"]),
                 "showlegend": False,
                 "name": "Small states",
-                "hoverinfo": "text",
+                "text": [esc(n) for n in small["name"]],
+                "hovertemplate": _tooltip(label, "marker.color"),
                 "marker": {
                     "size": 6 if outline else 9,
                     "color": list(small[value]),
@@ -136,10 +135,15 @@ def _choropleth_parts(
                     "cmax": top + 0.5,
                     "line": {"color": "#333", "width": 0.6 if outline else 0.8},
                 },
-                "hovertext": [f"<b>{esc(n)}</b><br>{label}: {v:,.0f}" for n, v in zip(small["name"], small[value])],
             }
         )
     return traces, base_geo()
+
+
+def _tooltip(label: str, value: str) -> str:
+    """A map's tooltip ("<b>Canada</b><br>Engagements: 1,234") as one template for the trace, the escaped names its
+    only per-country part: a text per country repeated the markup and the label, a fifth of what a map sent."""
+    return f"<b>%{{text}}</b><br>{esc(label)}: %{{{value}:,.0f}}<extra></extra>"
 
 
 def legend_text(frame: pd.DataFrame, *, value: str, colour: str | None = None, separator: str = "<br>") -> str:
