@@ -54,7 +54,14 @@ def test_a_busy_month_lists_a_few_and_counts_the_rest():
         {"day": [dt.date(2026, 1, d) for d in range(1, 11)], "kind": "signed", "title": "T", "partners": ""}
     )
     text = _marks(figures.area_mix_over_time(MONTHLY, events=many))["Agreement signed"].text[0]
-    assert text.count("<br>") == events.LISTED + 1 and text.endswith("… and 4 more")
+    assert text.count("<br>") == events.LISTED + 1 and text.endswith(f"… and {10 - events.LISTED} more")
+
+
+def test_a_long_title_is_cut_at_a_word_and_says_so():
+    title = "Memorandum of Understanding on Sharing of Traveler Screening Information " + "and Cooperation " * 5
+    cut = events._cut(title)
+    assert len(cut) <= events.TITLE_CHARS and cut.endswith("…") and title.startswith(cut[:-1])
+    assert cut[-2] != " " and events._cut("Short MOU") == "Short MOU"
 
 
 def test_no_events_no_markers_and_the_chart_unchanged():
