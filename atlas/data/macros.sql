@@ -319,7 +319,7 @@ CREATE OR REPLACE MACRO engagement_records(p_max_rank) AS TABLE
 SELECT * FROM engagements WHERE sensitivity_rank <= p_max_rank;
 
 -- engagement_records with each row's place in the table (row_id: DuckDB's rowid, stable within one statement): a
--- query that picked a few rows by place (engagement_changes_in gives row_id too) fetches them and reads no other.
+-- query that picked a few rows by place (engagement_new_since gives row_id too) fetches them and reads no other.
 CREATE OR REPLACE MACRO engagement_rows(p_max_rank) AS TABLE
 SELECT *, rowid AS row_id FROM engagements WHERE sensitivity_rank <= p_max_rank;
 
@@ -336,27 +336,40 @@ CREATE OR REPLACE MACRO agreement_history_in(p_max_rank) AS TABLE
 SELECT h.* FROM agreement_status_history h JOIN agreements a USING (agreement_id) WHERE a.sensitivity_rank <= p_max_rank;
 
 -- Records an import created or changed at or after the moment p_since (a TIMESTAMP), whatever their dates:
--- "added or changed since". change: 'new' (first imported since), 'status' (its status is not what it was at
--- p_since), else 'changed'; status_before: its status at p_since. A record from before first_imported_at was
--- kept (NULL) counts as changed. The other filters and the ceiling apply as everywhere (the country filter admits
--- an engagement with any partner country asked for); the period does not. row_id: see engagement_rows.
-CREATE OR REPLACE MACRO engagement_changes_in(p_since, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
+-- "added or changed since", in two parts so that neither reads what it does not need. The other filters and the
+-- ceiling apply as everywhere (the country filter admits an engagement with any partner country asked for); the
+-- period does not. row_id: see engagement_rows.
+-- engagement_new_since: first imported since (change 'new'). It joins nothing, so after a first import (every record
+-- new) counting them is a scan of the table's zone maps and listing the newest a top-n over two columns.
+CREATE OR REPLACE MACRO engagement_new_since(p_since, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
+SELECT e.*, e.rowid AS row_id
+FROM engagements e
+WHERE e.first_imported_at >= CAST(p_since AS TIMESTAMP)
+  AND e.updated_at >= CAST(p_since AS TIMESTAMP)
+  AND engagement_admitted(e.sensitivity_rank, e.mission_area, e.iso3, e.other_countries, e.component,
+                          e.engagement_type, e.organizations, p_areas, p_countries, p_components, p_types, p_max_rank,
+                          p_partnerships);
+
+-- The status an engagement had at p_since, for those whose status an import changed since (its first change's
+-- previous status).
+CREATE OR REPLACE MACRO engagement_status_before(p_since) AS TABLE
+SELECT engagement_id, arg_min(previous_status, changed_at) AS status_before
+FROM engagement_status_history WHERE changed_at >= CAST(p_since AS TIMESTAMP)
+GROUP BY engagement_id;
+
+-- engagement_rewritten_since: first imported before p_since (or before first_imported_at was kept: NULL) and
+-- written again since; change 'status' when its status is not what it was at p_since, else 'changed'.
+CREATE OR REPLACE MACRO engagement_rewritten_since(p_since, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT e.*, e.rowid AS row_id, s.status_before,
-       CASE WHEN e.first_imported_at >= CAST(p_since AS TIMESTAMP) THEN 'new'
-            WHEN s.status_before IS DISTINCT FROM e.status AND s.engagement_id IS NOT NULL THEN 'status'
+       CASE WHEN s.status_before IS DISTINCT FROM e.status AND s.engagement_id IS NOT NULL THEN 'status'
             ELSE 'changed' END AS change
 FROM engagements e
-LEFT JOIN (SELECT engagement_id, arg_min(previous_status, changed_at) AS status_before
-           FROM engagement_status_history WHERE changed_at >= CAST(p_since AS TIMESTAMP)
-           GROUP BY engagement_id) s USING (engagement_id)
-WHERE e.updated_at >= CAST(p_since AS TIMESTAMP)
-  AND e.sensitivity_rank <= p_max_rank
-  AND (len(p_areas) = 0 OR list_contains(p_areas, e.mission_area))
-  AND has_partner_in(e.iso3, e.other_countries, p_countries)
-  AND (len(p_components) = 0 OR list_contains(p_components, e.component))
-  AND (len(p_types) = 0 OR list_contains(p_types, e.engagement_type))
-  AND partnership_admits(several_partners(e.iso3, e.other_countries, e.organizations), e.organizations IS NOT NULL,
-                         p_partnerships);
+LEFT JOIN engagement_status_before(p_since) s USING (engagement_id)
+WHERE (e.first_imported_at < CAST(p_since AS TIMESTAMP) OR e.first_imported_at IS NULL)
+  AND e.updated_at >= CAST(p_since AS TIMESTAMP)
+  AND engagement_admitted(e.sensitivity_rank, e.mission_area, e.iso3, e.other_countries, e.component,
+                          e.engagement_type, e.organizations, p_areas, p_countries, p_components, p_types, p_max_rank,
+                          p_partnerships);
 
 -- The same for agreements, with their partners from agreement_facts; a status change is an import's event in
 -- the status history (renewals are changes, not status changes), timed by its import's start.
