@@ -375,6 +375,12 @@ MACRO_SOURCES = {
     "place_activity_in": "engagement_place_rollup (whole months) and the raw table (partial months; all of the "
     "period when a component or type filter is set)",
     "engagements_in": "the raw table (**no pre-aggregate**: it lists or counts single records)",
+    "organization_activity_in": "engagement_org_rollup (whole months, no country, component or type filter) and "
+    "engagement_multilateral (the copy of the engagements with several partners or an organization)",
+    "organization_engagements_in": "engagement_multilateral (single records, from the copy of the engagements with "
+    "several partners or an organization)",
+    "multilateral_engagements_in": "engagement_multilateral (single records, from the copy)",
+    "engagement_new_since": "the raw table's zone maps and two columns (counts and picks records written since)",
     "engagement_records": "the raw table (**no pre-aggregate**: whole-table counts and dates)",
     "activity_months": "engagement_area_rollup",
 }

@@ -4,7 +4,7 @@
 -- params: $org, $start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships, $limit
 WITH listed AS (
     SELECT e.*
-    FROM engagements_in(
+    FROM organization_engagements_in(
             greatest(CAST($start AS DATE), (
                 SELECT coalesce(max(month) FILTER (WHERE newer >= $limit), DATE '0001-01-01')
                 FROM (SELECT month, sum(sum(engagements)) OVER (ORDER BY month DESC) AS newer

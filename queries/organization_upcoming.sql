@@ -4,7 +4,7 @@
 -- params: $org, $today, $horizon, $areas, $countries, $components, $types, $max_rank, $partnerships, $limit
 WITH listed AS (
     SELECT e.*, count(*) OVER () AS total
-    FROM engagements_in(CAST($today AS DATE) + 1, $horizon, $areas, $countries, $components, $types, $max_rank, $partnerships) e
+    FROM organization_engagements_in(CAST($today AS DATE) + 1, $horizon, $areas, $countries, $components, $types, $max_rank, $partnerships) e
     WHERE e.status = 'planned' AND list_contains(e.organizations, $org)
     ORDER BY e.start_date, e.title, e.engagement_id
     LIMIT $limit

@@ -15,7 +15,7 @@ WITH per_org AS (
 latest AS (
     SELECT org_code, max(start_date) AS latest
     FROM (SELECT unnest(e.organizations) AS org_code, e.start_date
-          FROM engagements_in(greatest(CAST($start AS DATE), (SELECT coalesce(min(latest_month), CAST($end AS DATE)) FROM per_org)),
+          FROM organization_engagements_in(greatest(CAST($start AS DATE), (SELECT coalesce(min(latest_month), CAST($end AS DATE)) FROM per_org)),
                               $end, $areas, $countries, $components, $types, $max_rank, $partnerships) e
           WHERE e.organizations IS NOT NULL AND e.status <> 'cancelled')
     GROUP BY org_code

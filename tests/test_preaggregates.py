@@ -49,12 +49,18 @@ QUERIES = [
     "monthly_activity",
     "new_engagements_since",
     "newly_engaged_countries",
+    "organization_countries",
+    "organization_engagements",
+    "organization_monthly_activity",
+    "organization_profile",
+    "organization_upcoming",
+    "organizations_active",
     "partner_activity_change",
     "quiet_partners",
     "recent_engagements",
     "region_comparison",
 ]
-MAY_BE_EMPTY = {"newly_engaged_countries", "quiet_partners"}  # every partner active, in a dense demo
+MAY_BE_EMPTY = {"newly_engaged_countries", "quiet_partners", "organization_upcoming"}  # dense demo; few planned
 ROLLUPS = (
     "engagement_rollup",
     "engagement_area_rollup",
@@ -111,10 +117,12 @@ SELECT e.iso3, round(coalesce(e.latitude, c.lat), 2) AS lat, round(coalesce(e.lo
 FROM (SELECT * {FILTERED}) e LEFT JOIN countries c USING (iso3)
 WHERE e.status <> 'cancelled' AND coalesce(e.latitude, c.lat) IS NOT NULL;
 CREATE OR REPLACE MACRO organization_activity_in({ARGS}) AS TABLE
-SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active
-FROM (SELECT {MEASURES}, unnest(organizations) AS org_code {FILTERED});
+SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active, several
+FROM (SELECT {MEASURES}, several, unnest(organizations) AS org_code {FILTERED});
 CREATE OR REPLACE MACRO multilateral_engagements_in({ARGS}) AS TABLE
 SELECT * EXCLUDE (partners, several, with_org) {FILTERED} AND several;
+CREATE OR REPLACE MACRO organization_engagements_in({ARGS}) AS TABLE
+SELECT * EXCLUDE (partners, several, with_org) {FILTERED} AND with_org;
 CREATE OR REPLACE MACRO activity_months(p_max_rank) AS TABLE
 SELECT CAST(date_trunc('month', start_date) AS DATE) AS month FROM engagements WHERE sensitivity_rank <= p_max_rank;
 """
@@ -197,6 +205,8 @@ def params(draw):
         "max_rank": draw(st.integers(0, 2)),
         "partnerships": draw(subset(PARTNERSHIPS, 2)),
         "organizations": draw(st.sampled_from([["ICAO"], ["WCO", "ICAO"], ["EU", "FCM", "WCO"]])),
+        "org": draw(st.sampled_from(["ICAO", "WCO", "EU", "FCM"])),
+        "horizon": TODAY + dt.timedelta(days=draw(st.sampled_from([7, 90]))),
     }
 
 
@@ -247,6 +257,8 @@ def test_each_query_over_the_default_period_and_every_ceiling(pair, name, max_ra
         "max_rank": max_rank,
         "partnerships": [],
         "organizations": ["WCO", "ICAO", "EU"],
+        "org": "ICAO",
+        "horizon": LAST,
     }
     mine = answer(rollups, name, values)
     assert len(mine) > 0 or name in MAY_BE_EMPTY

@@ -259,6 +259,17 @@ CREATE OR REPLACE MACRO multilateral_engagements_in(p_start, p_end, p_areas, p_c
 SELECT *
 FROM engagement_multilateral
 WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+  AND several_partners(iso3, other_countries, organizations)
+  AND engagement_admitted(sensitivity_rank, mission_area, iso3, other_countries, component, engagement_type,
+                          organizations, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships);
+
+-- organization_engagements_in: engagements_in for the engagements naming an organization, from the same copy (at
+-- 10M engagements the copy holds about 6% of them, so an organization's list reads that, not the period's all).
+CREATE OR REPLACE MACRO organization_engagements_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
+SELECT *
+FROM engagement_multilateral
+WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
+  AND organizations IS NOT NULL
   AND engagement_admitted(sensitivity_rank, mission_area, iso3, other_countries, component, engagement_type,
                           organizations, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships);
 
@@ -266,7 +277,8 @@ WHERE start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
 -- per organization an engagement names (a figure per organization counts it for each; never sum these across
 -- organizations for a total). The country filter admits an engagement with a partner country asked for.
 -- several: the rows' engagements have other partners too (countries or organizations): the multilateral share.
--- Whole months come from engagement_org_rollup when no country, component or type filter is set.
+-- Whole months come from engagement_org_rollup when no country, component or type filter is set; raw rows from the
+-- copy of the engagements with an organization (engagement_multilateral).
 CREATE OR REPLACE MACRO organization_activity_in(p_start, p_end, p_areas, p_countries, p_components, p_types, p_max_rank, p_partnerships) AS TABLE
 SELECT month, org_code, mission_area, engagements, planned, cancelled, participants, demo_active, several
 FROM (
@@ -281,10 +293,12 @@ FROM (
            CASE WHEN e.status <> 'cancelled' THEN e.participants END,
            CAST(e.is_demo AND e.status <> 'cancelled' AS BIGINT),
            several_partners(e.iso3, e.other_countries, e.organizations)
-    FROM (SELECT * FROM period_edges(p_start, p_end)
+    FROM (SELECT * FROM engagement_multilateral  -- the period's partial months at either end (see period_edges)
           WHERE len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0
+            AND (start_date BETWEEN CAST(p_start AS DATE) AND least(CAST(p_end AS DATE), period_full_lo(p_start) - 1)
+                 OR start_date BETWEEN greatest(period_full_lo(p_start), period_full_hi(p_end)) AND CAST(p_end AS DATE))
           UNION ALL
-          SELECT * FROM engagements
+          SELECT * FROM engagement_multilateral
           WHERE NOT (len(p_countries) = 0 AND len(p_components) = 0 AND len(p_types) = 0)
             AND start_date BETWEEN CAST(p_start AS DATE) AND CAST(p_end AS DATE)
             AND has_partner_in(iso3, other_countries, p_countries)

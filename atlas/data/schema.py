@@ -134,7 +134,7 @@ def rebuild_rollup(con) -> None:
     con.execute("""
         CREATE OR REPLACE TABLE engagement_multilateral AS
         SELECT * FROM engagements
-        WHERE several_partners(iso3, other_countries, organizations)
+        WHERE several_partners(iso3, other_countries, organizations) OR organizations IS NOT NULL
         ORDER BY start_date
     """)
     # The rollups with iso3 are made of one row per partner country (partner_rows_between, with ahead).

@@ -59,9 +59,10 @@ CREATE TABLE engagements (
     level             VARCHAR            -- principal, senior or working (NULL: not given)
 );
 
--- The engagements with several partners (several_partners in macros.sql: countries and organizations together),
--- a copy kept in start-date order and rebuilt with the rollups: a few percent of the rows, so the lists of a
--- country's multilateral engagements read these instead of every engagement of the period. Same columns.
+-- The engagements with several partners (several_partners in macros.sql: countries and organizations together) or
+-- with an organization, a copy kept in start-date order and rebuilt with the rollups: a few percent of the rows, so
+-- the lists of a country's multilateral engagements and every organization query read these instead of every
+-- engagement of the period (multilateral_engagements_in, organization_engagements_in). Same columns.
 CREATE TABLE engagement_multilateral AS SELECT * FROM engagements LIMIT 0;
 
 CREATE TABLE agreements (
