@@ -57,6 +57,28 @@ def test_a_busy_month_lists_a_few_and_counts_the_rest():
     assert text.count("<br>") == events.LISTED + 1 and text.endswith(f"… and {10 - events.LISTED} more")
 
 
+def test_a_chart_of_more_than_three_years_marks_each_quarter_on_its_middle_month():
+    months = pd.date_range("2022-01-01", "2026-06-01", freq="MS")
+    monthly = pd.DataFrame({"month": months, "mission_area": "visa", "engagements": 3, "planned": 0})
+    signed = pd.DataFrame(
+        {
+            "day": [dt.date(2024, 1, 9), dt.date(2024, 3, 30), dt.date(2024, 4, 2)],
+            "kind": "signed",
+            "title": ["MOU A", "MOU B", "MOU C"],
+            "partners": "",
+        }
+    )
+    mark = _marks(figures.area_mix_over_time(monthly, events=signed))["Agreement signed"]
+    assert [pd.Timestamp(x) for x in mark.x] == [pd.Timestamp("2024-02-01"), pd.Timestamp("2024-05-01")]
+    assert mark.text[0].startswith("<b>Agreement signed, Q1 2024: 2</b><br>09 Jan: MOU A<br>30 Mar: MOU B")
+    assert mark.text[1].startswith("<b>Agreement signed, Q2 2024: 1</b>")
+    short = _marks(figures.area_mix_over_time(monthly[monthly.month >= "2024-01-01"], events=signed))
+    assert len(short["Agreement signed"].x) == 3, "30 months: a marker per month"
+    trend = figures.area_small_multiples(monthly, events=signed.assign(mission_area="visa"))
+    panel = [t for t in trend.data if t.meta == "event"]
+    assert len(panel) == 1 and panel[0].text[0].startswith("<b>Agreement signed, Q1 2024: 2</b><br>09 Jan: MOU A")
+
+
 def test_a_long_title_is_cut_at_a_word_and_says_so():
     title = "Memorandum of Understanding on Sharing of Traveler Screening Information " + "and Cooperation " * 5
     cut = events._cut(title)

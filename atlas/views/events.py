@@ -28,15 +28,17 @@ KINDS = {
 LISTED = 3  # events named in one marker's hover text; the rest are counted (10M: 6 made a trend 475 KB)
 TITLE_CHARS = 90  # a longer title is cut at a word with an ellipsis (the Agreements page has it whole)
 STRIP = 0.16  # share of the plot's height above the data kept for the strip
+QUARTERS_AFTER = 36  # a chart of more months marks its events per quarter: a month's marker would be a few pixels
 
 
 def _esc(value: object) -> str:
     return html.escape("" if value is None or (isinstance(value, float) and pd.isna(value)) else str(value))
 
 
-def _hover(kind: Kind, month: pd.Timestamp, days: list, titles: list, partners: list) -> str:
-    """The hover text of one marker: the month's events of one kind (sorted by day), the first LISTED named."""
-    lines = [f"<b>{_esc(kind.label)}, {month:%b %Y}: {len(days):,}</b>"]
+def _hover(kind: Kind, when: str, days: list, titles: list, partners: list) -> str:
+    """The hover text of one marker: the month's (or quarter's) events of one kind (sorted by day), the first LISTED
+    named."""
+    lines = [f"<b>{_esc(kind.label)}, {when}: {len(days):,}</b>"]
     for day, title, with_ in zip(days[:LISTED], titles[:LISTED], partners[:LISTED], strict=True):
         with_whom = f" ({_esc(with_)})" if _names_more(with_, title) else ""
         lines.append(f"{pd.Timestamp(day):%d %b}: {_esc(_cut(title))}{with_whom}")
@@ -61,12 +63,12 @@ def _names_more(partners: object, title: object) -> bool:
     return any(p.strip() not in named for p in partners.split(";"))
 
 
-def _by_month(part: pd.DataFrame) -> dict[pd.Timestamp, tuple[list, list, list]]:
-    """The events of one kind grouped by month (in month order), each month's days, titles and partners in day
-    order: one pass over plain lists, not a frame per month (a chart has hundreds of events)."""
+def _by_month(part: pd.DataFrame, grain: str = "M") -> dict[pd.Timestamp, tuple[list, list, list]]:
+    """The events of one kind grouped by month (grain "Q": by quarter) in order, each group's days, titles and
+    partners in day order: one pass over plain lists, not a frame per month (a chart has hundreds of events)."""
     part = part.sort_values("day", kind="stable")
     days = pd.to_datetime(part["day"])
-    months = days.dt.to_period("M").dt.to_timestamp().tolist()
+    months = days.dt.to_period(grain).dt.to_timestamp().tolist()
     titles = part["title"].tolist()
     partners = part["partners"].tolist() if "partners" in part else [None] * len(part)
     groups: dict[pd.Timestamp, tuple[list, list, list]] = {}
@@ -87,15 +89,23 @@ def kinds_in(events: pd.DataFrame | None) -> list[str]:
 
 
 def event_traces(
-    events: pd.DataFrame | None, top: float, *, axes: dict | None = None, legend: bool = True
+    events: pd.DataFrame | None, top: float, *, axes: dict | None = None, legend: bool = True, months: int = 0
 ) -> list[dict]:
     """One marker trace per kind: a marker per month with events of that kind, in a strip from `top` down (the
-    y axis must reach top). Markers sit on the month's bar (x = first of the month)."""
+    y axis must reach top). Markers sit on the month's bar (x = first of the month). A chart of more than
+    QUARTERS_AFTER `months` has a marker per quarter instead, on the quarter's middle month."""
     traces: list[dict] = []
+    quarters = months > QUARTERS_AFTER
     for code in kinds_in(events):
         kind = KINDS[code]
-        groups = _by_month(events[events["kind"] == code])  # type: ignore[index]
-        y = round(top * (1 - STRIP * (0.25 + 0.3 * kind.row)), 1)
+        groups = _by_month(events[events["kind"] == code], "Q" if quarters else "M")  # type: ignore[index]
+        if quarters:
+            labels = [f"Q{m.quarter} {m.year}" for m in groups]
+            xs = [m + pd.DateOffset(months=1) for m in groups]
+        else:
+            labels, xs = [f"{m:%b %Y}" for m in groups], list(groups)
+        # The first row sits a marker's half-height below the top: a panel's title above it stays clear.
+        y = round(top * (1 - STRIP * (0.35 + 0.27 * kind.row)), 1)
         traces.append(
             {
                 "type": "scatter",
@@ -103,7 +113,7 @@ def event_traces(
                 "name": kind.label,
                 "legendgroup": f"event_{code}",
                 "showlegend": legend,
-                "x": list(groups),
+                "x": xs,
                 "y": [y] * len(groups),
                 "marker": {
                     "symbol": kind.symbol,
@@ -111,7 +121,7 @@ def event_traces(
                     "color": kind.colour,
                     "line": {"width": 1, "color": "#fff"},
                 },
-                "text": [_hover(kind, m, *g) for m, g in groups.items()],
+                "text": [_hover(kind, label, *g) for label, g in zip(labels, groups.values(), strict=True)],
                 "hovertemplate": "%{text}<extra></extra>",
                 "cliponaxis": False,
                 "meta": "event",
@@ -133,13 +143,16 @@ def over_bars(events: pd.DataFrame | None, monthly: pd.DataFrame, layout: dict) 
         return []
     top = headroom(float(monthly.groupby("month")["engagements"].sum().max()) * 1.05 or 1)
     layout.setdefault("yaxis", {})["range"] = [0, top]
-    return event_traces(events, top)
+    return event_traces(events, top, months=monthly["month"].nunique())
 
 
-def on_panel(events: pd.DataFrame | None, area: str, top: float, axes: dict, drawn: list[dict]) -> list[dict]:
-    """The event traces of one mission area's panel (its own axes; a kind in the legend once, whatever panel)."""
+def on_panel(
+    events: pd.DataFrame | None, area: str, top: float, axes: dict, drawn: list[dict], *, months: int = 0
+) -> list[dict]:
+    """The event traces of one mission area's panel (its own axes; a kind in the legend once, whatever panel) on a
+    chart of `months` months."""
     if not kinds_in(events):
         return []
     seen = {t["name"] for t in drawn if t.get("meta") == "event" and t.get("showlegend")}
     mine = events[events["mission_area"] == area]  # type: ignore[index]
-    return [{**t, "showlegend": t["name"] not in seen} for t in event_traces(mine, top, axes=axes)]
+    return [{**t, "showlegend": t["name"] not in seen} for t in event_traces(mine, top, axes=axes, months=months)]

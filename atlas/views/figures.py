@@ -334,7 +334,7 @@ def area_small_multiples(
         )
         axes = {"xaxis": f"x{suffix}", "yaxis": f"y{suffix}"}
         traces += _line_traces(monthly[monthly["mission_area"] == code], code, notes, axes=axes)
-        traces += on_panel(events, code, top, axes, traces)
+        traces += on_panel(events, code, top, axes, traces, months=monthly["month"].nunique())
     note = _partial_note(notes)
     layout["annotations"] += note.get("annotations", [])
     margin = {"t": 34 if marked else 10, "b": 44 if note else 24, "l": 40}
