@@ -5,23 +5,10 @@ from __future__ import annotations
 import html
 import re
 
+from atlas.views.format import shorten
+
 # Demo titles end in their parties' ISO codes, "(USA-BLZ-CRI)"; the row names the partners already.
 _PARTY_CODES = re.compile(r"\s*\((?:[A-Z]{3}-)+[A-Z]{3}\)\s*$")
-
-
-def shorten(text: object, limit: int) -> str:
-    """The text whole if it fits in `limit` characters, else cut at the last word boundary that fits, with '…'.
-
-    >>> shorten("Memorandum of Understanding on Border Management", 30)
-    'Memorandum of Understanding…'
-    """
-    words = " ".join(str("" if text is None else text).split())
-    if len(words) <= limit:
-        return words
-    head = words[: limit - 1]  # room for the ellipsis
-    if words[limit - 1] not in " ,;" and " " in head:  # cut inside a word: drop it
-        head = head.rsplit(" ", 1)[0]
-    return head.rstrip(" ,;:-·(") + "…"
 
 
 def row_label(title: object, partners: object, limit: int) -> str:

@@ -12,6 +12,8 @@ from typing import NamedTuple
 
 import pandas as pd
 
+from atlas.views.format import shorten
+
 
 class Kind(NamedTuple):
     label: str  # the legend entry
@@ -41,18 +43,12 @@ def _hover(kind: Kind, when: str, days: list, titles: list, partners: list) -> s
     lines = [f"<b>{_esc(kind.label)}, {when}: {len(days):,}</b>"]
     for day, title, with_ in zip(days[:LISTED], titles[:LISTED], partners[:LISTED], strict=True):
         with_whom = f" ({_esc(with_)})" if _names_more(with_, title) else ""
-        lines.append(f"{pd.Timestamp(day):%d %b}: {_esc(_cut(title))}{with_whom}")
+        lines.append(
+            f"{pd.Timestamp(day):%d %b}: {_esc(shorten(title if isinstance(title, str) else '', TITLE_CHARS))}{with_whom}"
+        )
     if len(days) > LISTED:
         lines.append(f"… and {len(days) - LISTED:,} more")
     return "<br>".join(lines)
-
-
-def _cut(title: object) -> str:
-    """A title short enough for a tooltip line: cut at the last word that fits, with an ellipsis."""
-    text = "" if title is None or (isinstance(title, float) and pd.isna(title)) else str(title)
-    if len(text) <= TITLE_CHARS:
-        return text
-    return text[: TITLE_CHARS - 1].rsplit(" ", 1)[0].rstrip(",;:") + "…"
 
 
 def _names_more(partners: object, title: object) -> bool:

@@ -1,4 +1,4 @@
-"""Formatters for numbers and dates as every page, slide and file shows them: one definition each."""
+"""Formatters for numbers, dates and long text as every page, slide and file shows them: one definition each."""
 
 from __future__ import annotations
 
@@ -33,3 +33,18 @@ def as_of_text(last_import: object) -> str:
 def day_text(day: dt.date) -> str:
     """'01 Dec 2026'."""
     return f"{day:%d %b %Y}"
+
+
+def shorten(text: object, limit: int) -> str:
+    """The text whole if it fits in `limit` characters, else cut at the last word boundary that fits, with '…'.
+
+    >>> shorten("Memorandum of Understanding on Border Management", 30)
+    'Memorandum of Understanding…'
+    """
+    words = " ".join(str("" if text is None else text).split())
+    if len(words) <= limit:
+        return words
+    head = words[: limit - 1]  # room for the ellipsis
+    if words[limit - 1] not in " ,;" and " " in head:  # cut inside a word: drop it
+        head = head.rsplit(" ", 1)[0]
+    return head.rstrip(" ,;:-·(") + "…"
