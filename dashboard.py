@@ -17,7 +17,6 @@ ui.prefetch(
     "monthly_activity",
     "organizations_active",
     "timeline_events",
-    *ui.what_changed_jobs(f),
 )
 ui.page_header(
     "Partner Atlas",
@@ -60,6 +59,7 @@ with st.container(horizontal=True, gap="medium"):
         label="Who has gone quiet, what expires unrenewed",
         icon=":material/notification_important:",
     )
+    st.page_link(ui.PAGES["changes"], label="What changed since the last briefing", icon=":material/history:")
 
 countries = ui.query("country_activity", f)
 by_area = ui.query("country_area_activity", f)
@@ -164,4 +164,3 @@ with right:
         )
         ui.downloads(by_month, "engagements_by_month_and_area", key="mix")
 
-ui.what_changed_section(f)

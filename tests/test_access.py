@@ -154,7 +154,7 @@ def test_restricted_records_never_reach_a_lower_viewer(app_env, monkeypatch, pag
 
 def test_restricted_viewer_does_see_them(app_env, monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "restricted")
-    shown = _everything_shown(run_page("dashboard.py", query={"period": "all"}))
+    shown = _everything_shown(run_page("pages/11_What_Changed.py", query={"period": "all"}))
     assert "Restricted visa consultation" in shown
     shown = _everything_shown(run_page("pages/4_Agreements.py", query={"period": "all"}))
     assert "Restricted Returns Arrangement" in shown

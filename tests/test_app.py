@@ -42,6 +42,7 @@ COUNTING = {
     "pages/8_Watchlist.py": ("both", "engagement or agreement"),  # per-partner rules; agreements listed once
     "pages/9_Compare.py": ("per_partner", "engagement or agreement"),  # countries and organizations side by side
     "pages/10_Organization_Profile.py": ("per_partner", "engagement or agreement"),  # its figures and its countries
+    "pages/11_What_Changed.py": ("total", "engagement or agreement"),  # records new or changed, each once
 }
 # Pages that draw no page header: the briefing's slides carry their own notes.
 NO_HEADER = {"pages/6_Briefing.py"}

@@ -1,4 +1,4 @@
-"""The Overview's 'added or changed since' on imported files, and the last-briefing mark: saved when a briefing
+"""The What changed page's 'added or changed since' on imported files, and the last-briefing mark: saved when a briefing
 is presented or exported, kept beside the database, and the default 'since'."""
 
 from __future__ import annotations
@@ -14,6 +14,7 @@ from atlas.data import ingest, marks
 from support import TODAY, agreement, engagement, write_csv
 
 BRIEFING = "pages/6_Briefing.py"
+CHANGES = "pages/11_What_Changed.py"
 
 
 @pytest.fixture
@@ -55,9 +56,9 @@ def _captions(at) -> str:
     return "\n".join(c.value for c in at.caption)
 
 
-def test_the_overview_counts_what_imports_added_or_changed_since_the_last_briefing(imported_db):
+def test_the_page_counts_what_imports_added_or_changed_since_the_last_briefing(imported_db):
     mark = marks.load(imported_db)
-    at = run_page()
+    at = run_page(CHANGES)
     assert not at.exception
     assert f"Showing changes since the last briefing, {mark.at:%d %b %H:%M}, presented." in _captions(at)
     assert metric(at, "New records").value == "1"
@@ -75,7 +76,7 @@ def test_the_overview_counts_what_imports_added_or_changed_since_the_last_briefi
 
 
 def test_a_date_chosen_replaces_the_default_and_says_so(imported_db):
-    at = run_page(query={"since": "2025-01-01"})
+    at = run_page(CHANGES, query={"since": "2025-01-01"})
     assert "Showing changes since 01 Jan 2025 (the date chosen)." in _captions(at)
     # every record was first imported after 1 January 2025 (the test machine's clock): all new
     assert metric(at, "New records").value == "6"
@@ -84,13 +85,13 @@ def test_a_date_chosen_replaces_the_default_and_says_so(imported_db):
 
 def test_without_a_mark_the_default_is_thirty_days_and_says_so(imported_db):
     marks.mark_path(imported_db).unlink()
-    at = run_page()
+    at = run_page(CHANGES)
     assert "Showing changes since 31 May 2025 (30 days ago; no briefing recorded yet)." in _captions(at)
 
 
 def test_the_ceiling_holds(imported_db, monkeypatch):
     monkeypatch.setenv("ATLAS_MAX_SENSITIVITY", "public")  # every record here is internal
-    at = run_page()
+    at = run_page(CHANGES)
     for label in ("New records", "Status changed", "Changed records", "Imports"):
         assert metric(at, label).value == "0"
 
@@ -107,9 +108,9 @@ def test_reaching_the_last_slide_marks_a_briefing_given(imported_db):
     assert set(saved) == {"at", "via", "by"}
     # The session giving the briefing still counts since the previous one; a new session since this one.
     at.query_params.clear()  # leave briefing mode
-    at.switch_page("dashboard.py").run()
+    at.switch_page(CHANGES).run()
     assert f"since the last briefing, {before.at:%d %b %H:%M}" in _captions(at)
-    assert f"since the last briefing, {mark.at:%d %b %H:%M}" in _captions(run_page())
+    assert f"since the last briefing, {mark.at:%d %b %H:%M}" in _captions(run_page(CHANGES))
 
 
 def test_the_kiosk_wall_screen_marks_nothing(imported_db):

@@ -307,10 +307,10 @@ SINCE_CASES = {
 
 @pytest.mark.usefixtures("app_env")
 @pytest.mark.parametrize("since", SINCE_CASES)
-def test_a_since_date_out_of_range_is_clamped_on_the_overview(since):
+def test_a_since_date_out_of_range_is_clamped_on_the_what_changed_page(since):
     from apptest_support import run_page
 
-    at = run_page("dashboard.py", {"since": since}, timeout=60)
+    at = run_page("pages/11_What_Changed.py", {"since": since}, timeout=60)
     assert not at.exception, [e.value for e in at.exception]
     assert at.date_input(key="since_input").value == SINCE_CASES[since]
     notices = " ".join(i.value for i in at.info).replace("\\", "")  # markdown escapes

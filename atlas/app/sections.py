@@ -37,7 +37,7 @@ def what_changed_section(f: flt.Filters) -> None:
     chosen = pick.date_input("Since", value=since_date(f), max_value=f.today, key="since_input", format="YYYY-MM-DD")
     if chosen != since_date(f):
         set_since(chosen)
-        _write_url(f, url_extras("overview"))
+        _write_url(f, url_extras("changes"))
     since_at, where = since_moment(f)
     st.caption(f"Showing changes {where}.")
     changes = briefing.what_changed(query, f, chosen)

@@ -28,6 +28,7 @@ NAV = (  # (page key, label, icon) in menu order
     ("overview", "Overview", ":material/dashboard:"),
     ("upcoming", "Upcoming", ":material/event:"),
     ("watchlist", "Watchlist", ":material/notification_important:"),
+    ("changes", "What changed", ":material/history:"),
     ("map", "Activity map", ":material/public:"),
     ("country", "Country profile", ":material/flag:"),
     ("organization", "Organization profile", ":material/account_balance:"),

@@ -50,6 +50,7 @@ PAGES = {
     "watchlist": "pages/8_Watchlist.py",
     "compare": "pages/9_Compare.py",
     "organization": "pages/10_Organization_Profile.py",
+    "changes": "pages/11_What_Changed.py",
 }
 
 

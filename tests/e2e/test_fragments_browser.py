@@ -62,11 +62,11 @@ def test_agreement_search_and_renewal_window_rerun_their_section_only(server, op
     assert "Traceback" not in content and "stException" not in content
 
 
-def test_overview_since_date_reruns_what_changed_only_and_keeps_it_in_the_link(server, open_session):
+def test_the_since_date_reruns_what_changed_only_and_keeps_it_in_the_link(server, open_session):
     session = open_session()
     page = session.page
     runs = Runs(page)
-    page.goto(server.url + "/")
+    page.goto(server.url + "/What_Changed")
     wait_for_app(page)
     main = page.locator("[data-testid='stMain']")
     main.get_by_text("What changed since").first.wait_for()
