@@ -163,4 +163,3 @@ with right:
             columns=widgets.MONTHLY_COLUMNS,
         )
         ui.downloads(by_month, "engagements_by_month_and_area", key="mix")
-
