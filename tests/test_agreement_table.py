@@ -25,7 +25,7 @@ AGREEMENT_HEADERS = {
 
 
 def agreement_tables(at) -> dict[str, dict]:
-    """Each agreement table on the page (a table with an agreement `title` and `partners`; not the Overview's
+    """Each agreement table on the page (a table with an agreement `title` and `partners`; not What changed's
     list of records added or changed, which mixes engagements and agreements under a `record` column), named by
     the column only it has: column -> its config as sent to the browser."""
     out = {}
@@ -46,7 +46,7 @@ def agreement_tables(at) -> dict[str, dict]:
     [
         ("pages/4_Agreements.py", {}, {"flag", "agreement_type", "changed_on"}),  # renewals, all, status changes
         ("pages/2_Country_Profile.py", {"iso": "CAN"}, {"days_to_expiry"}),
-        ("dashboard.py", {}, {"changed_on", "days_left"}),  # what changed: status, expiring
+        ("pages/11_What_Changed.py", {}, {"changed_on", "days_left"}),  # status changes, expiring soon
     ],
 )
 def test_every_agreement_table_reads_the_same(app_env, page, query, keys):
