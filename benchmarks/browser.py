@@ -3,8 +3,9 @@
 Starts the real server (`streamlit run dashboard.py` on a free 127.0.0.1 port) on a database of the given size
 (built afresh in benchmarks/work/db unless --db is given) and drives a real Chromium (/usr/bin/chromium through
 Playwright, the launch flags of tests/e2e/conftest.py, every non-local request blocked). Per page and per
-repetition, in a new browser context (a new session; the browser's HTTP cache stays warm as for a colleague
-who opened the app before):
+repetition, in a new tab of one browser profile (a new server session; the profile's HTTP cache stays warm as
+for a colleague who opened the app before, after one untimed visit; until 2026-12-04 each repetition had a new
+profile, whose empty cache fetched and compiled Streamlit's code again):
 
 - first load: from navigation start to the last change drawn (not counting changes inside a <canvas>, which
   are never painted: see WATCH_JS): the page's script run has finished (the
@@ -224,32 +225,44 @@ def area_labels() -> list[str]:
     return [vocab.mission_area_label(m.code) for m in vocab.MISSION_AREAS]
 
 
+class Browsing:
+    """One browser profile for a whole run, as one colleague's browser: its HTTP cache (Streamlit's code, the map
+    geometry) is kept from tab to tab, every other address is blocked (and recorded), the clock is installed."""
+
+    def __init__(self, browser) -> None:
+        self.blocked: list[str] = []
+        self.context = browser.new_context(viewport={"width": 1600, "height": 1200})
+        self.context.route(NOT_LOCAL, self._block)
+        self.context.add_init_script(WATCH_JS)
+
+    def _block(self, route) -> None:
+        """Record and abort a request to another machine (only those are routed)."""
+        self.blocked.append(route.request.url)
+        route.abort()
+
+    def close(self) -> None:
+        self.context.close()
+
+
 def measure_page(
-    browser, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float, server_pid: int
+    browsing: Browsing, base_url: str, path: str, reps: int, rep_offset: int, timeout_ms: float, server_pid: int
 ) -> dict:
-    """First load and click-to-update of one page, `reps` times, each in a new browser context; per click also
-    the messages the server sent and the CPU time the server and the browser spent, from the press until the
-    page was settled (the quiet wait included, in which nothing is drawn)."""
+    """First load and click-to-update of one page, `reps` times, each in a new tab (a new server session; the
+    profile's HTTP cache kept, as for someone who opened the app before); per click also the messages the server
+    sent and the CPU time the server and the browser spent, from the press until the page was settled (the
+    quiet wait included, in which nothing is drawn)."""
     first: list[float] = []
     update: list[float] = []
     messages: list[int] = []
     server_cpu: list[float] = []
     browser_cpu: list[float] = []
     errors: list[str] = []
-    blocked: list[str] = []
+    blocked_before = len(browsing.blocked)
     charts: dict[str, int] | None = None
-
-    def block(route) -> None:
-        """Record and abort a request to another machine (only those are routed)."""
-        blocked.append(route.request.url)
-        route.abort()
 
     for i in range(reps):
         stage = "first load"
-        context = browser.new_context(viewport={"width": 1600, "height": 1200})
-        context.route(NOT_LOCAL, block)
-        context.add_init_script(WATCH_JS)
-        page = context.new_page()
+        page = browsing.context.new_page()
         page.on("pageerror", lambda e, errors=errors: errors.append(str(e)[:200]))
         runs = Runs(page)
         day = dt.date(2024, 1, 1) + dt.timedelta(days=rep_offset + i)
@@ -276,7 +289,7 @@ def measure_page(
         except Exception as exc:  # a page that never settles is a result, not a crash of the benchmark
             errors.append(f"{stage}: {type(exc).__name__}: {exc}"[:400])
         errors += runs.failed
-        context.close()
+        page.close()
     return {
         "first_load_ms": first,
         "update_ms": update,
@@ -285,7 +298,7 @@ def measure_page(
         "update_browser_cpu_ms": browser_cpu,
         "charts": charts,
         "errors": errors,
-        "blocked": sorted(set(blocked)),
+        "blocked": sorted(set(browsing.blocked[blocked_before:])),
     }
 
 
@@ -300,17 +313,19 @@ def run(db: Path, reps: int, pages: list[str] | None, timeout_ms: float, log_dir
     try:
         with sync_playwright() as p:
             browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=LAUNCH_ARGS)
+            browsing = Browsing(browser)
             try:
-                # One untimed visit warms the server's imports and the browser's cache of Streamlit's code.
-                measure_page(browser, f"http://127.0.0.1:{port}", "", 1, 500, timeout_ms, proc.pid)
+                # One untimed visit warms the server's imports and the profile's cache of Streamlit's code.
+                measure_page(browsing, f"http://127.0.0.1:{port}", "", 1, 500, timeout_ms, proc.pid)
                 for k, (file, path) in enumerate(page_paths()):
                     if pages and file not in pages:
                         continue
                     log(f"browser: {page_name(file)}")
-                    r = measure_page(browser, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms, proc.pid)
+                    r = measure_page(browsing, f"http://127.0.0.1:{port}", path, reps, k * reps, timeout_ms, proc.pid)
                     out.append(summarise(dict(r, page=file)))
-                floor = measure_floor(browser, db, reps, timeout_ms, log_dir)
+                floor = measure_floor(browsing, db, reps, timeout_ms, log_dir)
             finally:
+                browsing.close()
                 browser.close()
     finally:
         stop_server(proc)
@@ -331,7 +346,7 @@ def summarise(r: dict) -> dict:
     return r
 
 
-def measure_floor(browser, db: Path, reps: int, timeout_ms: float, log_dir: Path) -> dict:
+def measure_floor(browsing: Browsing, db: Path, reps: int, timeout_ms: float, log_dir: Path) -> dict:
     """The reference page (benchmarks/floor_app.py, a bare Streamlit script with the same control) on a server
     of its own, by the same rules, after the app's server has stopped drawing: what any Streamlit page costs here."""
     port = free_port()
@@ -339,8 +354,8 @@ def measure_floor(browser, db: Path, reps: int, timeout_ms: float, log_dir: Path
     try:
         log("browser: reference page")
         url = f"http://127.0.0.1:{port}"
-        measure_page(browser, url, "", 1, 500, timeout_ms, proc.pid)  # warm, as for the app
-        return summarise(dict(measure_page(browser, url, "", reps, 0, timeout_ms, proc.pid), page="reference page"))
+        measure_page(browsing, url, "", 1, 500, timeout_ms, proc.pid)  # warm, as for the app
+        return summarise(dict(measure_page(browsing, url, "", reps, 0, timeout_ms, proc.pid), page="reference page"))
     finally:
         stop_server(proc)
 
@@ -356,7 +371,9 @@ def section(result: dict) -> list[str]:
     )
     add(
         f"- Database of {result['engagements']:,} engagements; {result['reps']} repetitions per page, each a new "
-        "browser session opening its own link (its own period) and then picking its own mission area."
+        "tab (a new server session) of one browser profile whose HTTP cache is warm from an untimed first visit, as "
+        "for someone who opened the app before, opening its own link (its own period) and then picking its own "
+        "mission area."
     )
     add(
         "- *First load*: navigation start to the last change drawn (script run finished, no running indicator, "
