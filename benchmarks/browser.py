@@ -112,20 +112,28 @@ def _proc_table() -> dict[int, tuple[int, float]]:
     return out
 
 
-def cpu_split(server_pid: int) -> dict[str, float]:
-    """CPU seconds used so far by the server process and by the browser (every process descending from this one
-    but the server: Playwright's driver and the Chromium it started). Other work on the machine is not counted.
-    Only processes alive now are seen: read it before and after a click, whose browser processes outlive it."""
+def cpu_split(server_pid: int) -> dict:
+    """CPU seconds used so far by the server process, and by each browser process (every process descending from
+    this one but the server: Playwright's driver and the Chromium it started), pid -> seconds. Other work on the
+    machine is not counted. Only processes alive now are seen: compare two readings with cpu_used."""
     table = _proc_table()
     children: dict[int, list[int]] = {}
     for pid, (ppid, _cpu) in table.items():
         children.setdefault(ppid, []).append(pid)
-    browser, todo = 0.0, [c for c in children.get(os.getpid(), []) if c != server_pid]
+    browser: dict[int, float] = {}
+    todo = [c for c in children.get(os.getpid(), []) if c != server_pid]
     while todo:
         pid = todo.pop()
-        browser += table[pid][1]
+        browser[pid] = table[pid][1]
         todo += children.get(pid, [])
     return {"server": table.get(server_pid, (0, 0.0))[1], "browser": browser}
+
+
+def cpu_used(before: dict, after: dict) -> dict[str, float]:
+    """CPU seconds the server and the browser used between two cpu_split readings. A browser process that ended in
+    between (a closed tab's renderer) is left out, not subtracted: its last seconds are not known."""
+    browser = sum(cpu - before["browser"].get(pid, 0.0) for pid, cpu in after["browser"].items())
+    return {"server": after["server"] - before["server"], "browser": browser}
 
 
 def page_paths() -> list[tuple[str, str]]:
@@ -284,8 +292,9 @@ def measure_page(
             cpu_after = cpu_split(server_pid)
             update.append(last - press)
             messages.append(runs.received - received)
-            server_cpu.append(1000 * (cpu_after["server"] - cpu_before["server"]))
-            browser_cpu.append(1000 * (cpu_after["browser"] - cpu_before["browser"]))
+            used = cpu_used(cpu_before, cpu_after)
+            server_cpu.append(1000 * used["server"])
+            browser_cpu.append(1000 * used["browser"])
         except Exception as exc:  # a page that never settles is a result, not a crash of the benchmark
             errors.append(f"{stage}: {type(exc).__name__}: {exc}"[:400])
         errors += runs.failed
