@@ -28,6 +28,8 @@ PAGES = [
     ("upcoming", "/Upcoming"),
     ("watchlist", "/Watchlist"),
     ("compare", "/Compare"),
+    ("organization_profile", "/Organization_Profile"),
+    ("what_changed", "/What_Changed"),
 ]
 # The app's two themes ([theme.light] and [theme.dark] in .streamlit/config.toml) follow the browser's colour
 # scheme, as a viewer's system setting would choose them.
@@ -109,7 +111,15 @@ def _failing(page, results: dict) -> list[str]:
     return found
 
 
-CHARTED = ("overview", "activity_map", "country_profile", "mission_areas", "agreements", "compare")
+CHARTED = (
+    "overview",
+    "activity_map",
+    "country_profile",
+    "mission_areas",
+    "agreements",
+    "compare",
+    "organization_profile",
+)
 
 
 def _axe(page, name: str, scheme: str) -> dict:
