@@ -306,3 +306,25 @@ def test_every_query_reads_records_through_the_ceiling(name):
         # a query given no ceiling may read reference tables only, through no macro
         macros = re.findall(r"\b(?:from|join)\s+([a-z_]\w*)\s*\(", " ".join(_tokens(sql)).lower())
         assert macros == [], f"{name} calls {macros} without $max_rank"
+
+
+@pytest.mark.parametrize(
+    ("others", "countries", "expected"),
+    [
+        (None, ["CAN"], False),  # one partner country: nothing more to look at
+        ([], ["CAN"], False),
+        (["MEX", "CAN"], ["CAN"], True),  # found past the first element
+        (["MEX"], ["CAN", "GBR"], False),
+        (["GBR"], [], False),  # the caller's len(p_countries) = 0 admits everything, not this
+    ],
+)
+def test_lists_meet_is_list_has_any_without_rehashing(database, others, countries, expected):
+    cur = database.cursor()
+    sql = "SELECT lists_meet(CAST($others AS VARCHAR[]), CAST($countries AS VARCHAR[])), "
+    sql += "coalesce(list_has_any(CAST($others AS VARCHAR[]), CAST($countries AS VARCHAR[])), false)"
+    got, reference = cur.execute(sql, {"others": others, "countries": countries}).fetchone()
+    assert got is expected and reference is expected
+    assert cur.execute(
+        "SELECT has_partner_in('USA', CAST($others AS VARCHAR[]), CAST($countries AS VARCHAR[]))",
+        {"others": others, "countries": countries},
+    ).fetchone()[0] is (expected or not countries)
