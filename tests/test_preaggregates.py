@@ -354,3 +354,23 @@ def test_upgrade_gives_the_monthly_rollup_its_demo_active_count(tmp_path):
         assert stored == expected and sum(r[2] for r in stored) > 0
     finally:
         con.close()
+
+
+@settings(
+    derandomize=True,
+    max_examples=40,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(values=params(), name=st.sampled_from(["upcoming_engagements", "recent_engagements", "new_engagements_since"]))
+def test_a_listing_is_the_head_of_its_whole_list_for_every_limit(pair, values, name):
+    """These listings find the day of their limit-th row in a narrow pass and read whole rows only from that day
+    on: any limit gives the first rows of the whole list in its order (rows sharing the last day are not lost
+    to the cut; their order is settled after it), and limits from the million DuckDB's min(x, n) refuses take
+    the whole list."""
+    db = pair[0]
+    whole = db.query(name, {**values, "limit": 2_000_000}).drop(columns="total", errors="ignore")
+    for limit in sorted({1, 3, 40, max(len(whole) - 1, 1), len(whole) + 1, 999_999, 1_000_000}):
+        head = db.query(name, {**values, "limit": limit}).drop(columns="total", errors="ignore")
+        expected = whole.head(limit).reset_index(drop=True).astype(str)
+        assert head.reset_index(drop=True).astype(str).equals(expected), (name, limit)
