@@ -27,5 +27,5 @@ SELECT c.iso3, c.name, c.region, f.agreements, f.titles, a.last_month
 FROM in_force f
 JOIN countries c USING (iso3)
 LEFT JOIN earlier a USING (iso3)
-WHERE f.iso3 NOT IN (SELECT iso3 FROM recent)
+WHERE f.iso3 NOT IN (SELECT iso3 FROM recent WHERE iso3 IS NOT NULL)  -- an organization-only one has no country (NULL)
 ORDER BY a.last_month NULLS FIRST, c.name

@@ -218,3 +218,21 @@ def test_fallen_needs_more_than_the_percentage_and_enough_before():
         {"iso3": list("ABCD"), "name": list("ABCD"), "recent": [5, 4, 0, 0], "previous": [10, 10, 4, 5]}
     )
     assert list(watchlist.fallen(change, drop_percent=50, min_previous=5).iso3) == ["D", "B"]  # A is exactly -50%
+
+
+def test_an_engagement_with_organizations_only_leaves_the_quiet_partners(watch_db, tmp_path, monkeypatch):
+    """An engagement naming only an organization (no partner country) in the recent months has no country to
+    take off the gone-quiet list: it must not empty the list (SQL's NOT IN over a list holding NULL is never
+    true)."""
+    path = tmp_path / "atlas.duckdb"
+    path.write_bytes(watch_db.read_bytes())
+    row = engagement("W-ORG1", start_date="2026-10-01", country="", organizations="ICAO", **PLACE)
+    result = ingest.import_file(write_csv(tmp_path / "org.csv", [row]), "engagements", path, today=TODAY)
+    assert result.outcome == "success", ingest.problems_text(result)
+    monkeypatch.setenv("ATLAS_DB", str(path))
+    monkeypatch.setenv("ATLAS_TODAY", TODAY.isoformat())
+    monkeypatch.delenv("ATLAS_MAX_SENSITIVITY", raising=False)
+    at = run_page(PAGE)
+    assert not at.exception
+    assert tiles(at)[0] == "3"
+    assert countries(at, "last_engaged") == ["Japan", "Mexico", "Germany"]
