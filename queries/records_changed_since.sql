@@ -12,10 +12,12 @@
 -- by the second a record was written, then by its place in the table (a record written later in the same second
 -- comes first), as one BIGINT key: row_id below 2^31, seconds since 1970 below 2^32 until 2106. (At 10M
 -- engagements after a first import made every record new, one pass over every change with min_by on a struct took
--- 330 ms unfiltered and 457 ms for a region; a count and a top-n apart, 50 and 663; this, about 200 and 395.)
+-- 330 ms unfiltered and 457 ms for a region; a count and a top-n apart, 50 and 663; max_by(row_id, key, n), about
+-- 200 and 395; the n largest keys themselves (max(key, n)), whose low bits are the row_id, 25-35% less CPU than that.)
 WITH new_picked AS (
     SELECT count(*) AS total,
-           max_by(row_id, (epoch_ms(updated_at) // 1000) * 2147483648 + row_id, $limit) AS places
+           list_transform(max((epoch_ms(updated_at) // 1000) * 2147483648 + row_id, $limit),
+                          lambda k: k % 2147483648) AS places
     FROM engagement_new_since($since_at, $areas, $countries, $components, $types, $max_rank, $partnerships)
 ),
 new_place AS (
