@@ -56,6 +56,7 @@ class Tables:
             self.A = con.execute("SELECT * FROM agreements").df()
             self.P = con.execute("SELECT * FROM agreement_parties").df()
             self.H = con.execute("SELECT * FROM agreement_status_history").df()
+            self.SH = con.execute("SELECT * FROM engagement_status_history").df()
             self.C = con.execute("SELECT * FROM countries").df()
             self.PR = con.execute("SELECT * FROM programs").df()
             self.M = con.execute("SELECT * FROM mission_areas").df()
@@ -733,7 +734,16 @@ def agrees(ours: dict | None, theirs: dict) -> bool:
     return True
 
 
+def every_query() -> dict:
+    """The pandas version of every named query: the ones here and those of the watch and partner pages."""
+    from benchmarks.baseline_partners import QUERIES as partners
+    from benchmarks.baseline_watch import QUERIES as watch
+
+    return {**QUERIES, **partners, **watch}
+
+
 def replay(db: Path, pages: dict) -> dict:
+    queries = every_query()
     started = time.perf_counter()
     T = Tables(db)
     load_s = time.perf_counter() - started
@@ -749,7 +759,7 @@ def replay(db: Path, pages: dict) -> dict:
             base_s = ours_s = 0.0
             covered = 0
             for call in run["calls"]:
-                fn = QUERIES.get(call["name"])
+                fn = queries.get(call["name"])
                 if fn is None:
                     missing.add(call["name"])
                     continue

@@ -4,7 +4,7 @@
 -- params: $start, $end, $prev_start, $prev_end, $as_of, $areas, $countries, $components, $types, $statuses, $max_rank, $partnerships
 WITH cur AS (
     SELECT iso3, CAST(sum(engagements - cancelled) AS BIGINT) AS n, CAST(sum(participants) AS BIGINT) AS participants,
-           CAST(sum(demo) AS BIGINT) AS demo
+           CAST(sum(demo_active) AS BIGINT) AS demo  -- demo records shown: cancelled ones are not counted
     FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
     GROUP BY iso3
 ),

@@ -60,6 +60,9 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
     # The baseline computed the same numbers as the app for every call it checked.
     for checked, agreed in re.findall(r"answers checked against ours: (\d+)/(\d+) agree", report):
         assert checked == agreed and int(checked) > 0
+    # Every query a page runs has its pandas version, so the comparison is the whole data step on both sides.
+    assert "Queries without a pandas version" not in report
+    assert "(no pandas version)" not in report
     assert re.search(r"took \*\*[\d.]+ s\*\*", report)  # the import
     assert re.search(r"^\| \d+ \| [\d,]+ \| [\d,]+ \| [\d,]+ \| \*\*0\*\* \|", report, re.M)  # concurrency, 0 errors
     # The widget path: a widget median for every page that has the shared sidebar, beside the session_state one.
