@@ -16,12 +16,12 @@ horizon = f.today + dt.timedelta(days=days)
 view = dataclasses.replace(f, start=f.today + dt.timedelta(days=1), end=horizon)
 ui.prefetch(
     view,
-    ("upcoming_engagements", {"horizon": horizon, "limit": agenda.MAX_ROWS}),
+    ("upcoming_engagements", {"horizon": horizon, "limit": agenda.LISTED_ROWS}),
     ("upcoming_by_week", {"horizon": horizon}),
 )
 weekly = ui.query("upcoming_by_week", view, horizon=horizon)
 weeks = agenda.week_totals(weekly)
-listed = ui.query("upcoming_engagements", view, horizon=horizon, limit=agenda.MAX_ROWS)
+listed = ui.query("upcoming_engagements", view, horizon=horizon, limit=agenda.LISTED_ROWS)
 rows = agenda.agenda_rows(listed, f.today, days)
 
 ui.page_header(
@@ -79,12 +79,13 @@ ui.plotly(
 ui.downloads(weeks[["week_start", "engagements", "countries"]], f"upcoming_{days}_days_by_week", key="weeks")
 
 st.subheader("Agenda")
-n_shown = min(len(rows), agenda.LISTED_ROWS)  # the week tables draw these; the download has every row listed
-if int(listed.total.max()) > n_shown:
+n_shown = len(rows)  # the first agenda.LISTED_ROWS; the download reads up to agenda.MAX_ROWS when clicked
+n_total = int(listed.total.max())
+if n_total > n_shown:
     st.info(
-        f"Listing the first {n_shown:,} of {int(listed.total.max()):,} planned engagements (the counts "
-        f"per week are complete; the download below holds the first {len(rows):,}). Narrow the filters in the "
-        "sidebar to list the others.",
+        f"Listing the first {n_shown:,} of {n_total:,} planned engagements (the counts "
+        f"per week are complete; the download below holds the first {min(n_total, agenda.MAX_ROWS):,}). Narrow "
+        "the filters in the sidebar to list the others.",
         icon=":material/filter_list:",
     )
 columns = ["start_date", "title", "profile", "city", "area", "component", "type"]  # participants: in the download
@@ -101,9 +102,8 @@ config = {
 if rows.is_demo.any():
     rows = rows.assign(demo=rows.is_demo.map({True: "demo", False: ""}))
     columns.append("demo")
-shown = rows.head(n_shown)
 for week in weeks.itertuples():
-    part = shown[shown.week_start == week.week_start]
+    part = rows[rows.week_start == week.week_start]
     st.markdown(f"#### {week.week} · {week.engagements:,} engagement{'s' if week.engagements != 1 else ''}")
     st.dataframe(
         part[columns],
@@ -116,24 +116,8 @@ for week in weeks.itertuples():
     if len(part) < week.engagements:
         st.caption(f"{week.engagements - len(part):,} more this week are not listed (see above).")
 
-st.caption("Download the agenda (every engagement listed above):")
-export = rows[
-    [
-        "week",
-        "start_date",
-        "end_date",
-        "title",
-        "country",
-        "iso3",
-        "city",
-        "area",
-        "component",
-        "type",
-        "participants",
-        "engagement_id",
-        *(["demo"] if "demo" in rows else []),
-    ]
-]
+st.caption(f"Download the agenda (soonest first: those listed above and the next, up to {agenda.MAX_ROWS:,}):")
+agenda_later = ui.query_later("upcoming_engagements", view, horizon=horizon, limit=agenda.MAX_ROWS)
 ui.downloads(
-    export.rename(columns={"area": "mission_area", "type": "engagement_type"}), f"upcoming_{days}_days", key="agenda"
+    lambda: agenda.export_rows(agenda.agenda_rows(agenda_later(), f.today, days)), f"upcoming_{days}_days", key="agenda"
 )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 
 import pandas as pd
@@ -42,6 +43,13 @@ def query(name: str, filters: flt.Filters | None = None, **extra) -> pd.DataFram
     except BrokenDatabase as exc:  # damage found by a query after the file opened
         st.error(str(exc), icon=":material/error:")
         st.stop()
+
+
+def query_later(name: str, filters: flt.Filters | None = None, **extra) -> Callable[[], pd.DataFrame]:
+    """What `query` would answer, run only when called (a download's click, outside the script run): the
+    database and the viewer's ceiling are looked up now, so the call touches no Streamlit API."""
+    db, params = database(), _params(filters, extra)
+    return lambda: db.cached_query(name, params)
 
 
 def _params(filters: flt.Filters | None, extra: dict, rank: int | None = None) -> dict:

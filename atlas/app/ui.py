@@ -21,7 +21,7 @@ from atlas.app.sections import (
     what_changed_jobs,
     what_changed_section,
 )
-from atlas.app.session import as_of_text, database, prefetch, query
+from atlas.app.session import as_of_text, database, prefetch, query, query_later
 from atlas.app.sidebar import sidebar
 from atlas.app.state import (
     PAGES,
@@ -83,6 +83,7 @@ __all__ = [
     "plotly",
     "prefetch",
     "query",
+    "query_later",
     "reference_facts",
     "run_upload",
     "select_country",

@@ -131,9 +131,13 @@ def demo_label(engagements: int, agreements: int) -> None:
         )
 
 
-def downloads(frame: pd.DataFrame, name: str, *, xlsx: bool = True, key: str | None = None) -> None:
-    """CSV (and .xlsx) downloads of exactly the rows behind a table or chart, built on click."""
-    _download_buttons(lambda: frame, name, key=key or name, xlsx=xlsx)
+def downloads(
+    frame: pd.DataFrame | Callable[[], pd.DataFrame], name: str, *, xlsx: bool = True, key: str | None = None
+) -> None:
+    """CSV (and .xlsx) downloads of exactly the rows behind a table or chart, built on click. `frame` may be a
+    function giving the rows, called only on a click (it must not call Streamlit; see ui.query_later)."""
+    rows = frame if callable(frame) else lambda: frame
+    _download_buttons(rows, name, key=key or name, xlsx=xlsx)
 
 
 def _download_buttons(

@@ -20,8 +20,8 @@ from atlas.views import figures
 
 WINDOWS = (7, 30, 90)  # the agenda's choices, in days from today
 DEFAULT_WINDOW = 30
-MAX_ROWS = 2000  # exported; the weekly counts are exact whatever the number
-LISTED_ROWS = 600  # drawn in the week tables (what a rerun sends stays under 300 KB); the download has MAX_ROWS
+MAX_ROWS = 2000  # exported (read on the download's click); the weekly counts are exact whatever the number
+LISTED_ROWS = 600  # read and drawn in the week tables (what a rerun sends stays under 300 KB)
 PROFILE_PAGE = "Country_Profile"
 
 
@@ -65,6 +65,30 @@ def agenda_rows(frame: pd.DataFrame, today: dt.date, days: int) -> pd.DataFrame:
     ]
     rows["profile"] = [profile_link(i, n) for i, n in zip(rows["iso3"], rows["country"])]
     return rows.sort_values(["start_date", "title", "engagement_id"], kind="stable").reset_index(drop=True)
+
+
+EXPORT_COLUMNS = [
+    "week",
+    "start_date",
+    "end_date",
+    "title",
+    "country",
+    "iso3",
+    "city",
+    "area",
+    "component",
+    "type",
+    "participants",
+    "engagement_id",
+]
+
+
+def export_rows(rows: pd.DataFrame) -> pd.DataFrame:
+    """The agenda's download from agenda_rows: its columns in the import's names, and demo when any row is."""
+    out = rows[EXPORT_COLUMNS].rename(columns={"area": "mission_area", "type": "engagement_type"})
+    if rows.is_demo.any():
+        out["demo"] = rows.is_demo.map({True: "demo", False: ""})
+    return out
 
 
 def week_totals(weekly: pd.DataFrame) -> pd.DataFrame:
