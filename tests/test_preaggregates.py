@@ -362,7 +362,12 @@ def test_upgrade_gives_the_monthly_rollup_its_demo_active_count(tmp_path):
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-@given(values=params(), name=st.sampled_from(["upcoming_engagements", "recent_engagements", "new_engagements_since"]))
+@given(
+    values=params(),
+    name=st.sampled_from(
+        ["upcoming_engagements", "recent_engagements", "new_engagements_since", "country_multilateral_engagements"]
+    ),
+)
 def test_a_listing_is_the_head_of_its_whole_list_for_every_limit(pair, values, name):
     """These listings find the day of their limit-th row in a narrow pass and read whole rows only from that day
     on: any limit gives the first rows of the whole list in its order (rows sharing the last day are not lost
