@@ -298,7 +298,11 @@ def recorded_calls(probe: Probe) -> list[dict]:
     return calls
 
 
-def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = None, widgets: bool = True) -> dict:
+def run_pages(
+    db_path: Path, reruns: int, hits: int, pages: list[str] | None = None, widgets: bool = True, skip: int = 0
+) -> dict:
+    """Every page (or `pages`) measured in this process; `skip`: how many reruns per page an earlier process
+    already measured, so this one goes on to filters that process did not use."""
     os.environ["ATLAS_DB"] = str(db_path)
     os.environ["ATLAS_TODAY"] = TODAY.isoformat()
     os.environ.pop("ATLAS_MAX_SENSITIVITY", None)
@@ -323,9 +327,12 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
     database.close()
     base = flt.default_filters(TODAY, access.default_rank())
     plan = filter_plan(base, data_range, regions)
+    pages = pages or discover_pages()
+    for _ in range(skip * len(pages)):
+        next(plan)
 
     results = []
-    for page in pages or discover_pages():
+    for page in pages:
         st.cache_data.clear()
         st.cache_resource.clear()
         gc.collect()
@@ -378,7 +385,7 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
         for f in shown[1 : 1 + hits]:
             measure("hit", f, record=False)
         if widgets:
-            runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown})
+            runs += widget_runs(page, reruns, hits, probe, seen={repr(f) for f in shown}, skip=skip)
         results.append({"page": page, "runs": runs})
         print(
             f"  {page}: cold {runs[0]['wall_ms']:.0f} ms; miss median "
@@ -391,9 +398,10 @@ def run_pages(db_path: Path, reruns: int, hits: int, pages: list[str] | None = N
     return {"db": str(db_path), "pages": results, "peak_rss_bytes": peak}
 
 
-def widget_runs(page: str, reruns: int, hits: int, probe: Probe, seen: set[str]) -> list[dict]:
+def widget_runs(page: str, reruns: int, hits: int, probe: Probe, seen: set[str], skip: int = 0) -> list[dict]:
     """The widget path of one page: `reruns` single-widget changes to new filters, then undo/redo and plain
-    reruns; a change whose filters were seen before is skipped, not timed as a miss."""
+    reruns; a change whose filters were seen before is skipped, not timed as a miss. `skip`: changes an earlier
+    process made first (this one starts after them)."""
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
@@ -439,6 +447,8 @@ def widget_runs(page: str, reruns: int, hits: int, probe: Probe, seen: set[str])
         return runs[-1]
 
     actions = widget_actions(page)
+    for _ in range(skip):
+        next(actions)
     undo = None
     if not has_widget(at, "multiselect", WIDGET["mission_areas"]):
         return runs
@@ -484,6 +494,7 @@ def main(argv=None) -> int:
     parser.add_argument("--hits", type=int, default=5)
     parser.add_argument("--pages", default="", help="comma-separated page files (default: all)")
     parser.add_argument("--no-widgets", action="store_true", help="skip the widget path")
+    parser.add_argument("--skip", type=int, default=0, help="reruns per page an earlier process measured")
     args = parser.parse_args(argv)
     result = run_pages(
         args.db.resolve(),
@@ -491,6 +502,7 @@ def main(argv=None) -> int:
         args.hits,
         [p for p in args.pages.split(",") if p] or None,
         widgets=not args.no_widgets,
+        skip=args.skip,
     )
     args.out.write_text(json.dumps(result))
     return 0

@@ -201,7 +201,10 @@ def _measured(data: dict) -> list[str]:
     add("")
     add(
         "- **Pages** (`benchmarks/pages.py`): every page (dashboard.py and pages/*.py, found at run time) under "
-        "Streamlit's AppTest in one process per size, `ATLAS_TODAY=2026-11-30`. *Cold*: the first run with "
+        "Streamlit's AppTest in one process per size and round, `ATLAS_TODAY=2026-11-30`: the sizes alternate in two "
+        "rounds of half the reruns each (1M, 10M, 1M, 10M; the second round goes on to filters the first did not "
+        "use), so a shared machine whose speed drifts during the run slows every size alike and the growth from "
+        "1M to 10M is not the drift's. *Cold*: the first run with "
         "the caches empty (st.cache_resource, which holds the open database and its query result cache). *Rerun after a filter change*: the filters (session_state "
         "`atlas_filters`, the key the sidebar widgets write) set to a combination of period (12 months, fiscal "
         "year, all dates, custom ranges with mid-month edges), mission areas and countries/regions never used "

@@ -31,7 +31,7 @@ from benchmarks.figures import page_figures, query_figures
 from benchmarks.harness import ROOT, WORK, load, log, machine
 from benchmarks.numbers import human
 from benchmarks.report import write_report
-from benchmarks.steps import bench_baseline, bench_concurrency, bench_import, bench_pages, build_db
+from benchmarks.steps import bench_baseline, bench_concurrency, bench_import, bench_pages, build_db, merge_pages
 from benchmarks.targets import evaluate
 
 
@@ -128,20 +128,39 @@ def plan(args: argparse.Namespace) -> Plan:
     )
 
 
-def measure_size(n: int, p: Plan, rebuild: bool, baseline_max: int | None = None) -> dict:
-    """Build (or with --reuse keep) the database of n engagements, run every page and the pandas baseline on it."""
-    build = build_db(n, p.work / "db", rebuild)
+# The sizes' page runs alternate (1M, 10M, 1M, 10M), half the reruns each: a machine whose speed drifts during
+# the run (a shared host's does, by 1.5x within minutes) then moves every size alike, not one.
+ROUNDS = 2
+
+
+def measure_sizes(p: Plan, rebuild: bool, baseline_max: int | None = None) -> list[dict]:
+    """Build (or with --reuse keep) the database of every size, run every page on each in alternating rounds,
+    then the pandas baseline on each."""
+    builds = {n: build_db(n, p.work / "db", rebuild) for n in p.sizes}
+    rounds = ROUNDS  # smoke too (one rerun each), so `make test` runs the merge
+    per_round, hits = max(1, p.reruns // rounds), max(1, -(-p.hits // rounds))
+    parts: dict[int, list[dict]] = {n: [] for n in p.sizes}
+    for r in range(rounds):
+        for n in p.sizes:
+            log(f"{human(n)}: pages (round {r + 1} of {rounds})")
+            # Smoke: the widget path on the smallest size only, to keep `make test` quick.
+            widgets = not p.smoke or n == p.sizes[0]
+            out = p.work / f"pages-{human(n)}-{r + 1}.json"
+            parts[n].append(bench_pages(Path(builds[n]["path"]), out, per_round, hits, widgets, skip=r * per_round))
+    return [measure_size(n, builds[n], merge_pages(parts[n]), p, baseline_max) for n in p.sizes]
+
+
+def measure_size(n: int, build: dict, pages: dict, p: Plan, baseline_max: int | None = None) -> dict:
+    """One size's figures from its page runs, with the pandas baseline replaying their calls."""
     db = Path(build["path"])
-    log(f"{human(n)}: pages")
-    # Smoke: the widget path on the smallest size only, to keep `make test` quick.
-    widgets = not p.smoke or n == p.sizes[0]
-    pages = bench_pages(db, p.work / f"pages-{human(n)}.json", p.reruns, p.hits, widgets)
+    calls = p.work / f"pages-{human(n)}.json"
+    calls.write_text(json.dumps(pages))
     if baseline_max is not None and n > baseline_max:
         log(f"{human(n)}: no pandas baseline (--baseline-max {baseline_max:,})")
         baseline = skipped_baseline(f"not run at this size (--baseline-max {baseline_max:,}: it needs more memory)")
     else:
         log(f"{human(n)}: pandas baseline")
-        baseline = bench_baseline(db, p.work / f"pages-{human(n)}.json", p.work / f"baseline-{human(n)}.json")
+        baseline = bench_baseline(db, calls, p.work / f"baseline-{human(n)}.json")
     return {
         "engagements": n,
         "build": build,
@@ -205,7 +224,7 @@ def main(argv=None) -> int:
     }
     log(f"sizes {p.sizes}, {p.reruns} reruns per page; work in {p.work}")
     data["code"] = code_version()
-    data["sizes"] = [measure_size(n, p, not args.reuse, args.baseline_max) for n in p.sizes]
+    data["sizes"] = measure_sizes(p, not args.reuse, args.baseline_max)
     if not args.skip_import:
         log(f"import of {p.import_rows:,} rows")
         data["import"] = bench_import(p.import_rows, p.work / "import")

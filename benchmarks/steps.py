@@ -130,11 +130,12 @@ def _build(n: int, agreements: int, path: Path) -> dict:
     }
 
 
-def bench_pages(db: Path, out: Path, reruns: int, hits: int, widgets: bool = True) -> dict:
+def bench_pages(db: Path, out: Path, reruns: int, hits: int, widgets: bool = True, skip: int = 0) -> dict:
     """benchmarks.pages on `db`: its figures, plus the peak memory of its process."""
     wall, code, rss = run_child(
         ["-m", "benchmarks.pages", "--db", str(db), "--out", str(out), "--reruns", str(reruns), "--hits", str(hits)]
-        + ([] if widgets else ["--no-widgets"]),
+        + ([] if widgets else ["--no-widgets"])
+        + (["--skip", str(skip)] if skip else []),
         log_file=out.with_suffix(".log"),
     )
     if code != 0:
@@ -142,6 +143,21 @@ def bench_pages(db: Path, out: Path, reruns: int, hits: int, widgets: bool = Tru
     result = json.loads(out.read_text())
     result["process_peak_rss"] = rss
     return result
+
+
+def merge_pages(parts: list[dict]) -> dict:
+    """The page runs of several processes on one database as one: each page's runs in process order (the first
+    process's cold run first), the largest peak memory."""
+    pages: dict[str, list[dict]] = {}
+    for part in parts:
+        for page in part["pages"]:
+            pages.setdefault(page["page"], []).extend(page["runs"])
+    return {
+        "db": parts[0]["db"],
+        "pages": [{"page": name, "runs": runs} for name, runs in pages.items()],
+        "peak_rss_bytes": max(part["peak_rss_bytes"] for part in parts),
+        "process_peak_rss": max(part.get("process_peak_rss", 0) for part in parts),
+    }
 
 
 def bench_baseline(db: Path, calls: Path, out: Path) -> dict:

@@ -6,6 +6,7 @@ baseline, a small import and a few concurrent sessions against the real server, 
 
 from __future__ import annotations
 
+import json
 import re
 import subprocess
 import sys
@@ -57,6 +58,12 @@ def test_benchmark_smoke_run_writes_a_report(tmp_path):
     for page in pages:
         assert re.search(rf"^\| {re.escape(page)} \| [\d,]+ \| \*\*[\d,]+\*\* \| [\d,]+ \|", report, re.M), page
     assert "Errors in page runs" not in report
+    # The sizes' pages ran in two alternating rounds, merged: every page has the misses of both.
+    merged = json.loads((tmp_path / "work" / "pages-2k.json").read_text())
+    assert len(merged["pages"]) == len(pages)
+    for page in merged["pages"]:
+        misses = [r for r in page["runs"] if r["phase"] == "miss"]
+        assert len(misses) == 2 and misses[0]["filters"] != misses[1]["filters"], page["page"]
     # The baseline computed the same numbers as the app for every call it checked.
     for checked, agreed in re.findall(r"answers checked against ours: (\d+)/(\d+) agree", report):
         assert checked == agreed and int(checked) > 0
