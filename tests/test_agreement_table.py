@@ -74,3 +74,25 @@ def test_no_page_configures_agreement_columns_itself():
     ]
     for path in (ROOT / p for p in pages):
         assert not pattern.search(path.read_text(encoding="utf-8")), f"{path.name} configures agreement columns"
+
+
+def test_a_long_table_draws_its_first_rows_and_downloads_every_row_labelled(app_env, captured_downloads, monkeypatch):
+    """A table draws (and labels) only its first MAX_TABLE_ROWS rows, says so, and its downloads hold every row,
+    labelled as the table shows them."""
+    import io
+
+    import pandas as pd
+
+    from atlas.app import tables
+
+    monkeypatch.setattr(tables, "MAX_TABLE_ROWS", 2)
+    at = run_page("pages/4_Agreements.py")
+    assert not at.exception
+    listed = next(f.value for f in at.dataframe if "agreement_type" in f.value.columns)
+    assert len(listed) == 2
+    shown = next(c.value for c in at.caption if c.value.startswith("Showing the first 2 of "))
+    total = int(re.search(r"of (\d+) rows", shown).group(1))
+    rows = pd.read_csv(io.BytesIO(captured_downloads["agreements.csv"]()), encoding="utf-8-sig")
+    assert len(rows) == total > 2
+    assert list(rows.title[:2]) == list(listed.title)
+    assert not rows.status.isin(["in_force", "negotiation", "expired"]).any()  # labels, not codes

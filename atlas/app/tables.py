@@ -46,23 +46,27 @@ def table(
 ) -> None:
     """A table of data rows with CSV and Excel downloads of all of them (long tables draw the first few
     hundred, so what a rerun sends does not grow with the data)."""
-    shown = _labelled(frame)
-    if columns:
-        shown = shown[[c for c in columns if c in shown]]
+
+    def labelled(rows: pd.DataFrame) -> pd.DataFrame:
+        out = _labelled(rows)
+        return out[[c for c in columns if c in out]] if columns else out
+
+    # Only the rows drawn are labelled here; the downloads label every row when clicked.
+    shown = labelled(frame.head(MAX_TABLE_ROWS))
     kwargs: dict[str, Any] = {"height": height} if height else {}
     # Readable headers: the page's own, else the column name in words ("last_import" -> "Last import").
     headers = {c: str(c).replace("_", " ").capitalize() for c in shown.columns} | (column_config or {})
     st.dataframe(
-        compact_table(shown.head(MAX_TABLE_ROWS)),
+        compact_table(shown),
         hide_index=True,
         width="stretch",
         column_config=headers,
         key=f"df_{key}",
         **kwargs,
     )
-    if len(shown) > MAX_TABLE_ROWS:
-        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(shown):,} rows; the downloads hold all of them.")
-    downloads(shown, name, key=key)
+    if len(frame) > MAX_TABLE_ROWS:
+        st.caption(f"Showing the first {MAX_TABLE_ROWS:,} of {len(frame):,} rows; the downloads hold all of them.")
+    downloads(lambda: labelled(frame), name, key=key)
 
 
 def ranked_table(
