@@ -24,7 +24,6 @@ shown_iso = iso or default  # the country this page shows: chosen, else the busi
 view = dataclasses.replace(f, countries=(shown_iso,), regions=())
 ui.prefetch(
     view,
-    "demo_in_scope",
     ("country_profile", {"iso3": shown_iso}),
     ("country_monthly_activity", {"iso3": shown_iso}),
     ("region_comparison", {"iso3": shown_iso}),
@@ -33,9 +32,16 @@ ui.prefetch(
     ("country_multilateral_engagements", {"iso3": shown_iso, "limit": ui.MULTILATERAL_LIMIT}),
 )
 profile = ui.query("country_profile", view, iso3=shown_iso).iloc[0]
+agreements = ui.query("agreements_list", view, search="")
 
 where = [part for part in ("Country profile", profile.region, profile.subregion) if isinstance(part, str) and part]
-ui.page_header(ui.md_escape(profile["name"]), view, subtitle=ui.md_escape(" · ".join(where)), counting="per_country")
+ui.page_header(
+    ui.md_escape(profile["name"]),
+    view,
+    subtitle=ui.md_escape(" · ".join(where)),
+    counting="per_country",
+    demo=(int(profile.demo), int(agreements.is_demo.sum())),  # what demo_in_scope would count, for this country
+)
 pick_col, note_col, brief_col = st.columns([2, 3, 1], vertical_alignment="bottom")
 st.session_state["country_pick"] = shown_iso
 pick_col.selectbox(
@@ -143,7 +149,6 @@ with text_col:
         )
 
 st.subheader("Agreements and their lifecycle")
-agreements = ui.query("agreements_list", view, search="")
 if agreements.empty:
     ui.empty_state(f"agreements with {profile['name']}", view)
 else:

@@ -3,7 +3,7 @@
 -- params: $iso3, $start, $end, $prev_start, $prev_end, $as_of, $areas, $components, $types, $statuses, $max_rank, $partnerships
 WITH cur AS (
     SELECT sum(engagements - cancelled) AS n, sum(participants) AS participants, sum(planned) AS planned,
-           sum(demo) AS demo
+           sum(demo_active) AS demo  -- demo records shown: cancelled ones are not counted, as in the tiles
     FROM area_activity_in($start, $end, $areas, [$iso3], $components, $types, $max_rank, $partnerships)
 ),
 prev AS (

@@ -1,7 +1,8 @@
 """Generated demo records are labelled as demo on every page that shows them, with what it shows.
 
-The fixture database plus three demo records in the default period (2025-12-01..2026-11-30):
-D-E1 (Canada, visa), D-E2 (Japan, cargo) and agreement D-A1 (Japan, cargo, in force).
+The fixture database plus demo records in the default period (2025-12-01..2026-11-30): D-E1 (Canada, visa),
+D-E2 (Japan, cargo) and agreement D-A1 (Japan, cargo, in force); D-E3 (Japan, cargo) was cancelled, so no page
+counts it, the demo label neither.
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from atlas.data import ingest
 ENGAGEMENTS = """engagement_id,title,start_date,country,mission_area,status,demo
 D-E1,Demo visa talks,2026-02-10,CAN,visa,completed,true
 D-E2,Demo cargo workshop,2026-05-12,JPN,cargo,completed,true
+D-E3,Demo cargo visit called off,2026-06-02,JPN,cargo,cancelled,true
 """
 AGREEMENTS = """agreement_id,title,countries,mission_area,status,date_signed,date_in_force,demo
 D-A1,Demo cargo arrangement,JPN,cargo,in_force,2024-01-10,2024-02-01,true

@@ -113,6 +113,7 @@ def build(run: Runner, f: Filters, iso3: str, *, as_of: str = "", today: dt.date
         int(p.demo or 0) > 0
         or bool(agreements.get("is_demo", pd.Series(dtype=bool)).any())
         or bool(recent.get("is_demo", pd.Series(dtype=bool)).any())
+        or bool(upcoming.get("is_demo", pd.Series(dtype=bool)).any())
     )
     sensitivity = vocab.SENSITIVITIES[min(f.max_rank, len(vocab.SENSITIVITIES) - 1)][1]
     stamp = (
