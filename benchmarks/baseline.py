@@ -223,7 +223,7 @@ def kpi_engagements(T, p):
                 "countries": live(rows_p(T, p)).iso3.nunique(),
                 "participants": lc.participants.sum(),
                 "planned": int((cur.status == "planned").sum()),
-                "demo": int(cur.is_demo.sum()),
+                "demo": int(lc.is_demo.sum()),  # demo records shown: not cancelled
                 "prev_engagements": len(lp),
                 "prev_countries": live(rows_p(T, p, "prev_start", "prev_end")).iso3.nunique(),
             }
@@ -610,7 +610,7 @@ def country_profile(T, p):
                 "prev_engagements": len(live(prev)),
                 "participants": lc.participants.sum(),
                 "planned": int((cur.status == "planned").sum()),
-                "demo": int(cur.is_demo.sum()),
+                "demo": int(lc.is_demo.sum()),  # demo records shown: not cancelled
                 "in_force": int((scope.status_on == "in_force").sum()),
                 "negotiation": int((scope.status == "negotiation").sum()),
                 "agreements": len(scope),

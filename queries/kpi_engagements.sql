@@ -7,7 +7,7 @@ WITH cur AS (
            count(DISTINCT iso3) FILTER (WHERE engagements > cancelled) AS countries,
            sum(participants) FILTER (WHERE counted_once(ahead, $countries)) AS participants,
            sum(planned) FILTER (WHERE counted_once(ahead, $countries)) AS planned,
-           sum(demo) FILTER (WHERE counted_once(ahead, $countries)) AS demo
+           sum(demo_active) FILTER (WHERE counted_once(ahead, $countries)) AS demo  -- shown: not cancelled
     FROM area_activity_in($start, $end, $areas, $countries, $components, $types, $max_rank, $partnerships)
 ),
 prev AS (
