@@ -1,6 +1,7 @@
 -- Agreements in force that expire between today and $horizon (the end of the notice period), each with
 -- the renewal in negotiation if there is one: another agreement, in negotiation now, with the same
--- partner countries and mission area. Renewals are looked for whatever the filters, within the ceiling.
+-- partner countries and mission area (organizations are not compared). Renewals are looked for whatever the
+-- sidebar's mission areas, countries, components and statuses; the ceiling and the partnership filter apply.
 -- params: $today, $horizon, $areas, $countries, $components, $statuses, $max_rank, $partnerships
 WITH due AS (
     SELECT a.agreement_id, a.title, a.mission_area, a.date_expires, a.partners, a.iso3s, a.component, a.is_demo,
