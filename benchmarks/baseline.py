@@ -334,6 +334,25 @@ def _days(series, today):
     return (series - ts(today)).dt.days
 
 
+# The columns of queries/agreements_list.sql (and of an organization's agreements)
+AGREEMENT_LIST = [
+    "agreement_id",
+    "title",
+    "agreement_type",
+    "mission_area",
+    "status",
+    "partners",
+    "date_signed",
+    "date_in_force",
+    "date_expires",
+    "days_to_expiry",
+    "lifecycle_start",
+    "component",
+    "summary",
+    "is_demo",
+]
+
+
 def agreements_list(T, p):
     scope = agreements_in(T, p)
     started = T.H.groupby("agreement_id").changed_on.min().rename("first_event")
@@ -350,24 +369,7 @@ def agreements_list(T, p):
         )
         out = out[hit]
     out = out.assign(_order=out.date_expires.fillna(FAR_FUTURE)).sort_values(["_order", "title"])
-    return out[
-        [
-            "agreement_id",
-            "title",
-            "agreement_type",
-            "mission_area",
-            "status",
-            "partners",
-            "date_signed",
-            "date_in_force",
-            "date_expires",
-            "days_to_expiry",
-            "lifecycle_start",
-            "component",
-            "summary",
-            "is_demo",
-        ]
-    ]
+    return out[AGREEMENT_LIST]
 
 
 def agreements_export(T, p):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pandas as pd
 
 from benchmarks.baseline import (
+    AGREEMENT_LIST,
     FAR_FUTURE,
     Tables,
     _area_counts,
@@ -187,24 +188,7 @@ def organization_agreements(T, p):
         lifecycle_start=scope.date_signed.fillna(scope.date_in_force).fillna(scope.agreement_id.map(started)),
         _order=scope.date_expires.fillna(FAR_FUTURE),
     )
-    return out.sort_values(["_order", "title", "agreement_id"])[
-        [
-            "agreement_id",
-            "title",
-            "agreement_type",
-            "mission_area",
-            "status",
-            "partners",
-            "date_signed",
-            "date_in_force",
-            "date_expires",
-            "days_to_expiry",
-            "lifecycle_start",
-            "component",
-            "summary",
-            "is_demo",
-        ]
-    ]
+    return out.sort_values(["_order", "title", "agreement_id"])[AGREEMENT_LIST]
 
 
 def organization_countries(T, p):
